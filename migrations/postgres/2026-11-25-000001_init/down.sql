@@ -1,0 +1,16 @@
+DROP TABLE settings;
+DROP TABLE access_log;
+DROP TABLE case_notes;
+DROP TABLE payments;
+DROP TABLE mediation_sessions;
+DROP TABLE case_events;
+DROP TABLE cases;
+DROP TABLE case_counters;
+DROP TABLE consultations;
+DROP TABLE login_failures;
+DROP TABLE login_throttle;
+DROP TABLE api_tokens;
+DROP TABLE users;
+DROP TABLE enterprises;
+DROP TABLE units;
+DROP FUNCTION refuse_change();

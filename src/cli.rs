@@ -1,0 +1,163 @@
+//! The command line: `serve [--demo]`, `migrate`, `user add`. Every command loads the
+//! configuration and runs pending migrations first.
+
+use crate::clock::Clock;
+use crate::config::{Config, Settings};
+use crate::services::{demo, users, Ctx};
+use clap::{Parser, Subcommand};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+#[derive(Parser)]
+#[command(
+    name = "tiaojie",
+    version,
+    about = "Labor-dispute mediation case tracker"
+)]
+struct Cli {
+    /// Configuration file (overrides config/default.toml; TIAOJIE_* variables override it).
+    #[arg(long, global = true, env = "TIAOJIE_CONFIG")]
+    config: Option<PathBuf>,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Run migrations, then serve the web UI and the JSON API.
+    Serve {
+        /// Use a demo database (data/demo.db unless TIAOJIE_DATABASE_URL is set) filled with
+        /// sample data, and print the demo logins.
+        #[arg(long)]
+        demo: bool,
+    },
+    /// Run pending migrations and exit.
+    Migrate,
+    /// Manage users.
+    User {
+        #[command(subcommand)]
+        command: UserCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum UserCommand {
+    /// Create a user; the password comes from TIAOJIE_PASSWORD or is asked for on the terminal.
+    Add {
+        #[arg(long)]
+        username: String,
+        #[arg(long)]
+        role: String,
+        #[arg(long)]
+        email: String,
+        #[arg(long)]
+        display_name: Option<String>,
+        #[arg(long)]
+        unit: Option<i64>,
+        #[arg(long)]
+        enterprise: Option<i64>,
+    },
+}
+
+pub fn main() -> ExitCode {
+    crate::telemetry::init();
+    let cli = Cli::parse();
+    match run(cli) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(message) => {
+            eprintln!("tiaojie: {message}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn env(name: &str) -> Option<String> {
+    std::env::var(name).ok().filter(|v| !v.is_empty())
+}
+
+fn load_settings(path: Option<&std::path::Path>, demo: bool) -> Result<Settings, String> {
+    let mut config = Config::load(path, &env).map_err(|e| e.to_string())?;
+    if demo && env("TIAOJIE_DATABASE_URL").is_none() {
+        config.database_url = "sqlite://data/demo.db".into();
+    }
+    config.into_settings().map_err(|e| e.to_string())
+}
+
+fn context(settings: Settings) -> Result<Ctx, String> {
+    crate::startup::context(settings, Clock::system()).map_err(|e| e.to_string())
+}
+
+fn run(cli: Cli) -> Result<(), String> {
+    match cli.command {
+        Command::Migrate => {
+            context(load_settings(cli.config.as_deref(), false)?)?;
+            println!("migrations are up to date");
+            Ok(())
+        }
+        Command::Serve { demo } => {
+            let ctx = context(load_settings(cli.config.as_deref(), demo)?)?;
+            if demo {
+                let logins =
+                    demo::ensure(&ctx, demo::DemoSize::default()).map_err(|e| e.to_string())?;
+                println!("{logins}");
+            }
+            serve(ctx)
+        }
+        Command::User {
+            command:
+                UserCommand::Add {
+                    username,
+                    role,
+                    email,
+                    display_name,
+                    unit,
+                    enterprise,
+                },
+        } => {
+            let ctx = context(load_settings(cli.config.as_deref(), false)?)?;
+            let password = match env("TIAOJIE_PASSWORD") {
+                Some(p) => p,
+                None => rpassword::prompt_password("Password for the new user: ")
+                    .map_err(|e| format!("cannot read the password: {e}"))?,
+            };
+            let input = users::UserInput {
+                username,
+                display_name,
+                email,
+                password,
+                role,
+                unit_id: unit,
+                enterprise_id: enterprise,
+            };
+            let now = ctx.now().naive_utc();
+            let user = ctx
+                .db
+                .write_blocking(|conn| users::create_in(conn, None, input, now))
+                .map_err(|e| match e {
+                    crate::error::AppError::Validation(fields) => fields
+                        .0
+                        .iter()
+                        .map(|(k, v)| format!("{k}: {v}"))
+                        .collect::<Vec<_>>()
+                        .join("; "),
+                    other => other.to_string(),
+                })?;
+            println!(
+                "created user {} (id {}, role {})",
+                user.username, user.id, user.role
+            );
+            Ok(())
+        }
+    }
+}
+
+fn serve(ctx: Ctx) -> Result<(), String> {
+    let bind = ctx.settings.config.bind.clone();
+    let listener =
+        std::net::TcpListener::bind(&bind).map_err(|e| format!("cannot listen on {bind}: {e}"))?;
+    println!("tiaojie listening on http://{bind}");
+    actix_web::rt::System::new().block_on(async move {
+        let server = crate::startup::server(ctx, listener, 0).map_err(|e| e.to_string())?;
+        server.await.map_err(|e| e.to_string())
+    })
+}

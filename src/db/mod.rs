@@ -1,0 +1,301 @@
+//! The database: one connection type over SQLite and PostgreSQL, the pool, migrations, and the two
+//! ways to reach it from async code (`Db::read`, `Db::write`), both on the blocking thread pool.
+//!
+//! Writers on SQLite: every writing transaction begins with `BEGIN IMMEDIATE`, so it takes the
+//! database's write lock before its first read (a deferred transaction that reads and then writes
+//! gets SQLITE_BUSY at once, whatever the busy timeout). Inside one process writers also queue on
+//! a mutex first, so they wait in order instead of spinning in SQLite's busy handler; other
+//! processes on the same file still wait through `busy_timeout`. Readers stay parallel under WAL.
+//! On PostgreSQL a write is an ordinary transaction; rows are locked where it matters.
+
+pub mod models;
+pub mod schema;
+
+use diesel::connection::{AnsiTransactionManager, SimpleConnection, TransactionManager};
+use diesel::pg::PgConnection;
+use diesel::prelude::*;
+use diesel::sqlite::SqliteConnection;
+use diesel_migrations::{embed_migrations, EmbeddedMigrations, MigrationHarness};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+pub const SQLITE_MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations/sqlite");
+pub const POSTGRES_MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations/postgres");
+
+#[derive(diesel::MultiConnection)]
+pub enum DbConn {
+    Sqlite(SqliteConnection),
+    Pg(PgConnection),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum DbError {
+    #[error("database URL must start with sqlite:// or postgres://")]
+    UnsupportedUrl,
+    #[error("cannot create the database folder: {0}")]
+    Folder(#[from] std::io::Error),
+    #[error("database connection failed: {0}")]
+    Connection(#[from] ConnectionError),
+    #[error("database pool: {0}")]
+    Pool(#[from] r2d2::Error),
+    #[error("database: {0}")]
+    Query(#[from] diesel::result::Error),
+    #[error("migrations: {0}")]
+    Migration(String),
+    #[error("the blocking thread pool is gone")]
+    Blocking,
+    #[error("{0}")]
+    Other(String),
+}
+
+/// Where the database is, parsed from `sqlite://PATH` or `postgres://...`. We pick the backend
+/// from the scheme ourselves: the derived `establish` tries each in turn and SQLite accepts any
+/// string as a file name.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum DbUrl {
+    Sqlite(String),
+    Postgres(String),
+}
+
+impl DbUrl {
+    pub fn parse(url: &str) -> Result<DbUrl, DbError> {
+        if let Some(path) = url.strip_prefix("sqlite://") {
+            if path.is_empty() {
+                return Err(DbError::UnsupportedUrl);
+            }
+            Ok(DbUrl::Sqlite(path.to_string()))
+        } else if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            Ok(DbUrl::Postgres(url.to_string()))
+        } else {
+            Err(DbError::UnsupportedUrl)
+        }
+    }
+
+    pub fn backend(&self) -> Backend {
+        match self {
+            DbUrl::Sqlite(_) => Backend::Sqlite,
+            DbUrl::Postgres(_) => Backend::Postgres,
+        }
+    }
+
+    pub fn connect(&self) -> Result<DbConn, DbError> {
+        match self {
+            DbUrl::Sqlite(path) => {
+                if path != ":memory:" {
+                    if let Some(dir) = std::path::Path::new(path).parent() {
+                        if !dir.as_os_str().is_empty() {
+                            std::fs::create_dir_all(dir)?;
+                        }
+                    }
+                }
+                let mut conn = SqliteConnection::establish(path)?;
+                // busy_timeout first: the journal_mode switch itself may meet a lock.
+                conn.batch_execute(
+                    "PRAGMA busy_timeout = 10000; PRAGMA journal_mode = WAL; \
+                     PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON;",
+                )?;
+                Ok(DbConn::Sqlite(conn))
+            }
+            DbUrl::Postgres(url) => Ok(DbConn::Pg(PgConnection::establish(url)?)),
+        }
+    }
+}
+
+pub struct Manager(DbUrl);
+
+impl r2d2::ManageConnection for Manager {
+    type Connection = DbConn;
+    type Error = DbError;
+
+    fn connect(&self) -> Result<DbConn, DbError> {
+        self.0.connect()
+    }
+
+    fn is_valid(&self, conn: &mut DbConn) -> Result<(), DbError> {
+        conn.batch_execute("SELECT 1").map_err(DbError::from)
+    }
+
+    fn has_broken(&self, _conn: &mut DbConn) -> bool {
+        false
+    }
+}
+
+pub type PooledConn = r2d2::PooledConnection<Manager>;
+
+/// The pool and how to use it from async code.
+#[derive(Clone)]
+pub struct Db {
+    pool: r2d2::Pool<Manager>,
+    backend: Backend,
+    write_lock: Arc<Mutex<()>>,
+}
+
+impl Db {
+    pub fn connect(url: &str, size: u32) -> Result<Db, DbError> {
+        let url = DbUrl::parse(url)?;
+        let backend = url.backend();
+        let pool = r2d2::Pool::builder()
+            .max_size(size)
+            .min_idle(Some(1))
+            .connection_timeout(Duration::from_secs(10))
+            .build(Manager(url))?;
+        Ok(Db {
+            pool,
+            backend,
+            write_lock: Arc::new(Mutex::new(())),
+        })
+    }
+
+    pub fn backend(&self) -> Backend {
+        self.backend
+    }
+
+    pub fn get(&self) -> Result<PooledConn, DbError> {
+        Ok(self.pool.get()?)
+    }
+
+    /// Runs pending migrations (under an advisory lock on PostgreSQL, so instances starting
+    /// together do not race).
+    pub fn migrate(&self) -> Result<(), DbError> {
+        let mut conn = self.get()?;
+        run_migrations(&mut conn)
+    }
+
+    /// Runs `f` on a pooled connection on the blocking pool, outside any explicit transaction.
+    pub async fn read<T, E, F>(&self, f: F) -> Result<T, E>
+    where
+        F: FnOnce(&mut DbConn) -> Result<T, E> + Send + 'static,
+        T: Send + 'static,
+        E: From<DbError> + Send + 'static,
+    {
+        let db = self.clone();
+        actix_web::web::block(move || {
+            let mut conn = db.get()?;
+            f(&mut conn)
+        })
+        .await
+        .map_err(|_| E::from(DbError::Blocking))?
+    }
+
+    /// Runs `f` in one writing transaction on the blocking pool: everything it does commits
+    /// together or not at all.
+    pub async fn write<T, E, F>(&self, f: F) -> Result<T, E>
+    where
+        F: FnOnce(&mut DbConn) -> Result<T, E> + Send + 'static,
+        T: Send + 'static,
+        E: From<DbError> + From<diesel::result::Error> + Send + 'static,
+    {
+        let db = self.clone();
+        actix_web::web::block(move || db.write_blocking(f))
+            .await
+            .map_err(|_| E::from(DbError::Blocking))?
+    }
+
+    /// The same as `write`, for callers already off the async executor (the command line).
+    pub fn write_blocking<T, E, F>(&self, f: F) -> Result<T, E>
+    where
+        F: FnOnce(&mut DbConn) -> Result<T, E>,
+        E: From<DbError> + From<diesel::result::Error>,
+    {
+        let mut conn = self.get()?;
+        match self.backend {
+            Backend::Sqlite => {
+                // A poisoned lock only means another writer panicked; the data is in SQLite.
+                let _guard = self
+                    .write_lock
+                    .lock()
+                    .unwrap_or_else(|poisoned| poisoned.into_inner());
+                immediate_transaction(&mut conn, f)
+            }
+            Backend::Postgres => (*conn).transaction(f),
+        }
+    }
+}
+
+/// `BEGIN IMMEDIATE` through the SQLite connection's own transaction manager, then the closure on
+/// the shared connection type; commit and rollback go through the shared manager, which hands
+/// them to the same inner one (diesel's `immediate_transaction` would give the closure only the
+/// inner `SqliteConnection`).
+fn immediate_transaction<T, E, F>(conn: &mut DbConn, f: F) -> Result<T, E>
+where
+    F: FnOnce(&mut DbConn) -> Result<T, E>,
+    E: From<diesel::result::Error>,
+{
+    match conn {
+        DbConn::Sqlite(inner) => {
+            AnsiTransactionManager::begin_transaction_sql(inner, "BEGIN IMMEDIATE")?
+        }
+        DbConn::Pg(_) => <DbConn as Connection>::TransactionManager::begin_transaction(conn)?,
+    }
+    match f(conn) {
+        Ok(value) => {
+            <DbConn as Connection>::TransactionManager::commit_transaction(conn)?;
+            Ok(value)
+        }
+        Err(err) => {
+            // The closure's error is the one worth reporting; a failed rollback leaves the
+            // connection broken, which the transaction manager records.
+            let _ = <DbConn as Connection>::TransactionManager::rollback_transaction(conn);
+            Err(err)
+        }
+    }
+}
+
+pub fn run_migrations(conn: &mut DbConn) -> Result<(), DbError> {
+    let result = match conn {
+        DbConn::Sqlite(c) => c.run_pending_migrations(SQLITE_MIGRATIONS).map(|_| ()),
+        DbConn::Pg(c) => {
+            c.batch_execute("SELECT pg_advisory_lock(724171)")?;
+            let r = c.run_pending_migrations(POSTGRES_MIGRATIONS).map(|_| ());
+            c.batch_execute("SELECT pg_advisory_unlock(724171)")?;
+            r
+        }
+    };
+    result.map_err(|e| DbError::Migration(e.to_string()))
+}
+
+/// Reverts every migration (for the up/down/up test and for operators rolling back).
+pub fn revert_all_migrations(conn: &mut DbConn) -> Result<(), DbError> {
+    let result = match conn {
+        DbConn::Sqlite(c) => c.revert_all_migrations(SQLITE_MIGRATIONS).map(|_| ()),
+        DbConn::Pg(c) => c.revert_all_migrations(POSTGRES_MIGRATIONS).map(|_| ()),
+    };
+    result.map_err(|e| DbError::Migration(e.to_string()))
+}
+
+/// Whether a diesel error is a unique-constraint violation (a duplicate).
+pub fn is_unique_violation(err: &diesel::result::Error) -> bool {
+    matches!(
+        err,
+        diesel::result::Error::DatabaseError(diesel::result::DatabaseErrorKind::UniqueViolation, _)
+    )
+}
+
+/// Makes sure the login-throttle row for `key` exists; concurrent callers on PostgreSQL must not
+/// trip over each other's insert, hence ON CONFLICT (not in diesel's shared dialect).
+pub fn ensure_throttle_row(
+    conn: &mut DbConn,
+    key: &str,
+    now: chrono::NaiveDateTime,
+) -> Result<(), diesel::result::Error> {
+    use diesel::sql_types::{Text, Timestamp};
+    const SQL: &str = "INSERT INTO login_throttle (key, failures, lockouts, updated_at) \
+                       VALUES ($1, 0, 0, $2) ON CONFLICT (key) DO NOTHING";
+    match conn {
+        DbConn::Sqlite(c) => diesel::sql_query(SQL.replace("$1", "?").replace("$2", "?"))
+            .bind::<Text, _>(key)
+            .bind::<Timestamp, _>(now)
+            .execute(c)?,
+        DbConn::Pg(c) => diesel::sql_query(SQL)
+            .bind::<Text, _>(key)
+            .bind::<Timestamp, _>(now)
+            .execute(c)?,
+    };
+    Ok(())
+}

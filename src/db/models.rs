@@ -1,0 +1,283 @@
+//! Row structs: what the tables hold, apart from the domain types the services hand out.
+//! `*Row` is read with `Selectable`; `New*` is inserted.
+
+use super::schema::*;
+use chrono::{NaiveDate, NaiveDateTime};
+use diesel::prelude::*;
+
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = units)]
+pub struct UnitRow {
+    pub id: i64,
+    pub name: String,
+    pub kind: String,
+    pub parent_id: Option<i64>,
+    pub path: String,
+    pub created_at: NaiveDateTime,
+}
+
+#[derive(Debug, Insertable)]
+#[diesel(table_name = units)]
+pub struct NewUnit<'a> {
+    pub name: &'a str,
+    pub kind: &'a str,
+    pub parent_id: Option<i64>,
+    pub path: &'a str,
+    pub created_at: NaiveDateTime,
+}
+
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = enterprises)]
+pub struct EnterpriseRow {
+    pub id: i64,
+    pub name: String,
+    pub credit_code: String,
+    pub unit_id: i64,
+    pub industry: Option<String>,
+    pub employee_count: Option<i64>,
+    pub has_mediation_committee: bool,
+    pub officer_id: Option<i64>,
+    pub version: i64,
+    pub created_at: NaiveDateTime,
+    pub updated_at: NaiveDateTime,
+}
+
+#[derive(Debug, Insertable)]
+#[diesel(table_name = enterprises)]
+pub struct NewEnterprise<'a> {
+    pub name: &'a str,
+    pub credit_code: &'a str,
+    pub unit_id: i64,
+    pub industry: Option<&'a str>,
+    pub employee_count: Option<i64>,
+    pub has_mediation_committee: bool,
+    pub created_at: NaiveDateTime,
+    pub updated_at: NaiveDateTime,
+}
+
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = users)]
+pub struct UserRow {
+    pub id: i64,
+    pub username: String,
+    pub display_name: String,
+    pub email: String,
+    pub password_hash: String,
+    pub role: String,
+    pub unit_id: Option<i64>,
+    pub enterprise_id: Option<i64>,
+    pub active: bool,
+    pub version: i64,
+    pub created_at: NaiveDateTime,
+    pub updated_at: NaiveDateTime,
+}
+
+#[derive(Debug, Insertable)]
+#[diesel(table_name = users)]
+pub struct NewUser<'a> {
+    pub username: &'a str,
+    pub display_name: &'a str,
+    pub email: &'a str,
+    pub password_hash: &'a str,
+    pub role: &'a str,
+    pub unit_id: Option<i64>,
+    pub enterprise_id: Option<i64>,
+    pub active: bool,
+    pub created_at: NaiveDateTime,
+    pub updated_at: NaiveDateTime,
+}
+
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = consultations)]
+pub struct ConsultationRow {
+    pub id: i64,
+    pub unit_id: i64,
+    pub received_at: NaiveDateTime,
+    pub channel: String,
+    pub topic: String,
+    pub workers: i64,
+    pub enterprise_id: Option<i64>,
+    pub summary: String,
+    pub answered_by: i64,
+    pub case_id: Option<i64>,
+    pub version: i64,
+    pub created_at: NaiveDateTime,
+}
+
+#[derive(Debug, Insertable)]
+#[diesel(table_name = consultations)]
+pub struct NewConsultation<'a> {
+    pub unit_id: i64,
+    pub received_at: NaiveDateTime,
+    pub channel: &'a str,
+    pub topic: &'a str,
+    pub workers: i64,
+    pub enterprise_id: Option<i64>,
+    pub summary: &'a str,
+    pub answered_by: i64,
+    pub created_at: NaiveDateTime,
+}
+
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = cases)]
+pub struct CaseRow {
+    pub id: i64,
+    pub case_no: String,
+    pub unit_id: i64,
+    pub channel: String,
+    pub category: String,
+    pub enterprise_id: i64,
+    pub applicant_name: Option<String>,
+    pub applicant_phone: Option<String>,
+    pub applicant_id_number: Option<String>,
+    pub workers_involved: i64,
+    pub amount_claimed: i64,
+    pub description: String,
+    pub warning_id: Option<i64>,
+    pub mediator_id: Option<i64>,
+    pub coordinator_id: Option<i64>,
+    pub status: String,
+    pub received_at: NaiveDateTime,
+    pub accept_by: NaiveDate,
+    pub deadline: NaiveDate,
+    pub extended: bool,
+    pub outcome: Option<String>,
+    pub referral: Option<String>,
+    pub agreement_no: Option<String>,
+    pub payment_due: Option<NaiveDate>,
+    pub amount_agreed: Option<i64>,
+    pub amount_paid: i64,
+    pub closed_at: Option<NaiveDateTime>,
+    pub last_event_at: NaiveDateTime,
+    pub created_by: i64,
+    pub version: i64,
+    pub created_at: NaiveDateTime,
+    pub updated_at: NaiveDateTime,
+}
+
+#[derive(Debug, Insertable)]
+#[diesel(table_name = cases)]
+pub struct NewCase {
+    pub case_no: String,
+    pub unit_id: i64,
+    pub channel: String,
+    pub category: String,
+    pub enterprise_id: i64,
+    pub applicant_name: Option<String>,
+    pub applicant_phone: Option<String>,
+    pub applicant_id_number: Option<String>,
+    pub workers_involved: i64,
+    pub amount_claimed: i64,
+    pub description: String,
+    pub warning_id: Option<i64>,
+    pub status: String,
+    pub received_at: NaiveDateTime,
+    pub accept_by: NaiveDate,
+    pub deadline: NaiveDate,
+    pub last_event_at: NaiveDateTime,
+    pub created_by: i64,
+    pub created_at: NaiveDateTime,
+    pub updated_at: NaiveDateTime,
+}
+
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = case_events)]
+pub struct CaseEventRow {
+    pub id: i64,
+    pub case_id: i64,
+    pub actor_id: Option<i64>,
+    pub at: NaiveDateTime,
+    pub action: String,
+    pub from_status: Option<String>,
+    pub to_status: Option<String>,
+    pub note: Option<String>,
+    pub created_at: NaiveDateTime,
+}
+
+#[derive(Debug, Insertable)]
+#[diesel(table_name = case_events)]
+pub struct NewCaseEvent<'a> {
+    pub case_id: i64,
+    pub actor_id: Option<i64>,
+    pub at: NaiveDateTime,
+    pub action: &'a str,
+    pub from_status: Option<&'a str>,
+    pub to_status: Option<&'a str>,
+    pub note: Option<&'a str>,
+    pub created_at: NaiveDateTime,
+}
+
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = mediation_sessions)]
+pub struct SessionRow {
+    pub id: i64,
+    pub case_id: i64,
+    pub held_at: NaiveDateTime,
+    pub location: String,
+    pub attendees: String,
+    pub notes: String,
+    pub created_by: i64,
+    pub created_at: NaiveDateTime,
+}
+
+#[derive(Debug, Insertable)]
+#[diesel(table_name = mediation_sessions)]
+pub struct NewSession<'a> {
+    pub case_id: i64,
+    pub held_at: NaiveDateTime,
+    pub location: &'a str,
+    pub attendees: &'a str,
+    pub notes: &'a str,
+    pub created_by: i64,
+    pub created_at: NaiveDateTime,
+}
+
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = payments)]
+pub struct PaymentRow {
+    pub id: i64,
+    pub case_id: i64,
+    pub amount: i64,
+    pub paid_at: NaiveDate,
+    pub recorded_by: i64,
+    pub created_at: NaiveDateTime,
+}
+
+#[derive(Debug, Insertable)]
+#[diesel(table_name = payments)]
+pub struct NewPayment {
+    pub case_id: i64,
+    pub amount: i64,
+    pub paid_at: NaiveDate,
+    pub recorded_by: i64,
+    pub created_at: NaiveDateTime,
+}
+
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = case_notes)]
+pub struct NoteRow {
+    pub id: i64,
+    pub case_id: i64,
+    pub author_id: i64,
+    pub text: String,
+    pub created_at: NaiveDateTime,
+}
+
+#[derive(Debug, Insertable)]
+#[diesel(table_name = case_notes)]
+pub struct NewNote<'a> {
+    pub case_id: i64,
+    pub author_id: i64,
+    pub text: &'a str,
+    pub created_at: NaiveDateTime,
+}
+
+#[derive(Debug, Insertable)]
+#[diesel(table_name = access_log)]
+pub struct NewAccessLog<'a> {
+    pub user_id: i64,
+    pub at: NaiveDateTime,
+    pub action: &'a str,
+    pub record_type: &'a str,
+    pub record_id: Option<i64>,
+}

@@ -1,0 +1,223 @@
+//! Diesel's view of the tables; kept by hand in step with both migration trees (a test runs the
+//! migrations and every query against each backend).
+
+diesel::table! {
+    units (id) {
+        id -> BigInt,
+        name -> Text,
+        kind -> Text,
+        parent_id -> Nullable<BigInt>,
+        path -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    enterprises (id) {
+        id -> BigInt,
+        name -> Text,
+        credit_code -> Text,
+        unit_id -> BigInt,
+        industry -> Nullable<Text>,
+        employee_count -> Nullable<BigInt>,
+        has_mediation_committee -> Bool,
+        officer_id -> Nullable<BigInt>,
+        version -> BigInt,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    users (id) {
+        id -> BigInt,
+        username -> Text,
+        display_name -> Text,
+        email -> Text,
+        password_hash -> Text,
+        role -> Text,
+        unit_id -> Nullable<BigInt>,
+        enterprise_id -> Nullable<BigInt>,
+        active -> Bool,
+        version -> BigInt,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    api_tokens (id) {
+        id -> BigInt,
+        user_id -> BigInt,
+        token_hash -> Text,
+        created_at -> Timestamp,
+        revoked_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    login_throttle (key) {
+        key -> Text,
+        failures -> BigInt,
+        lockouts -> BigInt,
+        locked_until -> Nullable<Timestamp>,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    login_failures (id) {
+        id -> BigInt,
+        address -> Text,
+        at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    consultations (id) {
+        id -> BigInt,
+        unit_id -> BigInt,
+        received_at -> Timestamp,
+        channel -> Text,
+        topic -> Text,
+        workers -> BigInt,
+        enterprise_id -> Nullable<BigInt>,
+        summary -> Text,
+        answered_by -> BigInt,
+        case_id -> Nullable<BigInt>,
+        version -> BigInt,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    case_counters (year) {
+        year -> BigInt,
+        last -> BigInt,
+    }
+}
+
+diesel::table! {
+    cases (id) {
+        id -> BigInt,
+        case_no -> Text,
+        unit_id -> BigInt,
+        channel -> Text,
+        category -> Text,
+        enterprise_id -> BigInt,
+        applicant_name -> Nullable<Text>,
+        applicant_phone -> Nullable<Text>,
+        applicant_id_number -> Nullable<Text>,
+        workers_involved -> BigInt,
+        amount_claimed -> BigInt,
+        description -> Text,
+        warning_id -> Nullable<BigInt>,
+        mediator_id -> Nullable<BigInt>,
+        coordinator_id -> Nullable<BigInt>,
+        status -> Text,
+        received_at -> Timestamp,
+        accept_by -> Date,
+        deadline -> Date,
+        extended -> Bool,
+        outcome -> Nullable<Text>,
+        referral -> Nullable<Text>,
+        agreement_no -> Nullable<Text>,
+        payment_due -> Nullable<Date>,
+        amount_agreed -> Nullable<BigInt>,
+        amount_paid -> BigInt,
+        closed_at -> Nullable<Timestamp>,
+        last_event_at -> Timestamp,
+        created_by -> BigInt,
+        version -> BigInt,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    case_events (id) {
+        id -> BigInt,
+        case_id -> BigInt,
+        actor_id -> Nullable<BigInt>,
+        at -> Timestamp,
+        action -> Text,
+        from_status -> Nullable<Text>,
+        to_status -> Nullable<Text>,
+        note -> Nullable<Text>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    mediation_sessions (id) {
+        id -> BigInt,
+        case_id -> BigInt,
+        held_at -> Timestamp,
+        location -> Text,
+        attendees -> Text,
+        notes -> Text,
+        created_by -> BigInt,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    payments (id) {
+        id -> BigInt,
+        case_id -> BigInt,
+        amount -> BigInt,
+        paid_at -> Date,
+        recorded_by -> BigInt,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    case_notes (id) {
+        id -> BigInt,
+        case_id -> BigInt,
+        author_id -> BigInt,
+        text -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    access_log (id) {
+        id -> BigInt,
+        user_id -> BigInt,
+        at -> Timestamp,
+        action -> Text,
+        record_type -> Text,
+        record_id -> Nullable<BigInt>,
+    }
+}
+
+diesel::table! {
+    settings (key) {
+        key -> Text,
+        value -> Text,
+    }
+}
+
+diesel::joinable!(cases -> enterprises (enterprise_id));
+diesel::joinable!(enterprises -> units (unit_id));
+diesel::joinable!(case_events -> cases (case_id));
+
+diesel::allow_tables_to_appear_in_same_query!(
+    units,
+    enterprises,
+    users,
+    api_tokens,
+    login_throttle,
+    login_failures,
+    consultations,
+    case_counters,
+    cases,
+    case_events,
+    mediation_sessions,
+    payments,
+    case_notes,
+    access_log,
+    settings,
+);

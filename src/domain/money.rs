@@ -1,0 +1,282 @@
+//! Money as whole fen (1 yuan = 100 fen) in an `i64`.
+//!
+//! Claimed amounts, agreed settlements and paid sums must add up exactly, so
+//! floats are never used: amounts are parsed from decimal strings of yuan,
+//! stored as integer fen, and printed back with exactly two decimals. JSON
+//! carries them as strings ("45000.50") so no client rounds them through a
+//! binary float either.
+
+use std::fmt;
+use std::str::FromStr;
+
+use serde::{Deserialize, Serialize};
+
+/// Largest number of integer (yuan) digits accepted when parsing.
+const MAX_INTEGER_DIGITS: usize = 15;
+
+/// An amount of money in fen (1 yuan = 100 fen).
+///
+/// The type itself can hold negative values (for differences computed with
+/// [`Fen::checked_sub`]), but parsing only accepts non-negative amounts.
+#[derive(
+    Copy, Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Default, Serialize, Deserialize,
+)]
+#[serde(try_from = "String", into = "String")]
+pub struct Fen(i64);
+
+/// Why a string is not an amount of money.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum MoneyError {
+    /// The string was empty.
+    #[error("must not be empty")]
+    Empty,
+    /// The string is not a plain non-negative decimal with at most two decimals.
+    #[error("must be a non-negative amount of yuan with at most two decimals")]
+    Format,
+    /// The amount has too many integer digits or does not fit.
+    #[error("is too large (at most {MAX_INTEGER_DIGITS} digits of yuan)")]
+    TooLarge,
+}
+
+impl Fen {
+    /// No money.
+    pub const ZERO: Fen = Fen(0);
+
+    /// Wraps a number of fen.
+    pub const fn from_fen(fen: i64) -> Fen {
+        Fen(fen)
+    }
+
+    /// The amount in fen.
+    pub const fn fen(self) -> i64 {
+        self.0
+    }
+
+    /// Sum, or `None` on overflow.
+    pub fn checked_add(self, other: Fen) -> Option<Fen> {
+        self.0.checked_add(other.0).map(Fen)
+    }
+
+    /// Difference, or `None` on overflow. The result may be negative.
+    pub fn checked_sub(self, other: Fen) -> Option<Fen> {
+        self.0.checked_sub(other.0).map(Fen)
+    }
+
+    /// The amount in 万元 (units of 10,000 yuan), rounded half up (away from
+    /// zero) to two decimals, without trailing zeros: 10,700,000.00 yuan is
+    /// "1070", 12,345.00 yuan is "1.23", 15,000.00 yuan is "1.5", 0 is "0".
+    pub fn wan_yuan(self) -> String {
+        // One hundredth of a 万元 is 100 yuan = 10,000 fen.
+        let abs = u128::from(self.0.unsigned_abs());
+        let hundredths = (abs + 5_000) / 10_000;
+        let whole = hundredths / 100;
+        let frac = hundredths % 100;
+        let sign = if self.0 < 0 && hundredths != 0 {
+            "-"
+        } else {
+            ""
+        };
+        if frac == 0 {
+            format!("{sign}{whole}")
+        } else if frac % 10 == 0 {
+            format!("{sign}{whole}.{}", frac / 10)
+        } else {
+            format!("{sign}{whole}.{frac:02}")
+        }
+    }
+}
+
+impl fmt::Display for Fen {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let abs = self.0.unsigned_abs();
+        let sign = if self.0 < 0 { "-" } else { "" };
+        write!(f, "{sign}{}.{:02}", abs / 100, abs % 100)
+    }
+}
+
+/// Parses a run of ASCII digits (already checked) into an `i64`.
+fn digits_value(digits: &str) -> Result<i64, MoneyError> {
+    digits.bytes().try_fold(0_i64, |acc, b| {
+        acc.checked_mul(10)
+            .and_then(|v| v.checked_add(i64::from(b - b'0')))
+            .ok_or(MoneyError::TooLarge)
+    })
+}
+
+impl FromStr for Fen {
+    type Err = MoneyError;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        if s.is_empty() {
+            return Err(MoneyError::Empty);
+        }
+        let (int_part, frac_part) = match s.split_once('.') {
+            Some((i, f)) => (i, Some(f)),
+            None => (s, None),
+        };
+        let all_digits = |p: &str| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit());
+        if !all_digits(int_part) {
+            return Err(MoneyError::Format);
+        }
+        if frac_part.is_some_and(|f| !all_digits(f) || f.len() > 2) {
+            return Err(MoneyError::Format);
+        }
+        if int_part.len() > MAX_INTEGER_DIGITS {
+            return Err(MoneyError::TooLarge);
+        }
+        let yuan = digits_value(int_part)?;
+        let cents = match frac_part {
+            None => 0,
+            Some(frac) => {
+                let v = digits_value(frac)?;
+                if frac.len() == 1 {
+                    v * 10
+                } else {
+                    v
+                }
+            }
+        };
+        yuan.checked_mul(100)
+            .and_then(|v| v.checked_add(cents))
+            .map(Fen)
+            .ok_or(MoneyError::TooLarge)
+    }
+}
+
+impl TryFrom<String> for Fen {
+    type Error = MoneyError;
+
+    fn try_from(value: String) -> Result<Self, Self::Error> {
+        value.parse()
+    }
+}
+
+impl From<Fen> for String {
+    fn from(value: Fen) -> Self {
+        value.to_string()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn parse(s: &str) -> Result<Fen, MoneyError> {
+        s.parse()
+    }
+
+    #[test]
+    fn whole_yuan_and_one_or_two_decimals_are_accepted() {
+        assert_eq!(parse("45000"), Ok(Fen::from_fen(4_500_000)));
+        assert_eq!(parse("45000.5"), Ok(Fen::from_fen(4_500_050)));
+        assert_eq!(parse("45000.50"), Ok(Fen::from_fen(4_500_050)));
+        assert_eq!(parse("45000.05"), Ok(Fen::from_fen(4_500_005)));
+        assert_eq!(parse("0.01"), Ok(Fen::from_fen(1)));
+        assert_eq!(parse("0"), Ok(Fen::ZERO));
+    }
+
+    #[test]
+    fn an_empty_string_is_refused() {
+        assert_eq!(parse(""), Err(MoneyError::Empty));
+    }
+
+    #[test]
+    fn malformed_amounts_are_refused() {
+        for bad in [
+            "-1", "+1", " 1", "1 ", "1 000", ".5", "5.", "1.234", "1e3", "1E3", "１２", "1,000",
+            "1.2.3", ".", "0x10", "1.-5", "1.+5", "٣",
+        ] {
+            assert_eq!(parse(bad), Err(MoneyError::Format), "{bad:?}");
+        }
+    }
+
+    #[test]
+    fn more_than_fifteen_integer_digits_is_refused() {
+        assert!(parse("999999999999999.99").is_ok());
+        assert_eq!(parse("1000000000000000"), Err(MoneyError::TooLarge));
+        assert_eq!(parse("99999999999999999999999"), Err(MoneyError::TooLarge));
+    }
+
+    #[test]
+    fn display_always_shows_two_decimals() {
+        assert_eq!(Fen::from_fen(4_500_050).to_string(), "45000.50");
+        assert_eq!(Fen::ZERO.to_string(), "0.00");
+        assert_eq!(Fen::from_fen(7).to_string(), "0.07");
+        assert_eq!(Fen::from_fen(-5).to_string(), "-0.05");
+    }
+
+    #[test]
+    fn checked_arithmetic_reports_overflow() {
+        let a = Fen::from_fen(150);
+        assert_eq!(a.checked_add(Fen::from_fen(50)), Some(Fen::from_fen(200)));
+        assert_eq!(a.checked_sub(Fen::from_fen(200)), Some(Fen::from_fen(-50)));
+        assert_eq!(Fen::from_fen(i64::MAX).checked_add(Fen::from_fen(1)), None);
+        assert_eq!(Fen::from_fen(i64::MIN).checked_sub(Fen::from_fen(1)), None);
+    }
+
+    #[test]
+    fn wan_yuan_drops_trailing_zeros_and_rounds_half_up() {
+        assert_eq!(Fen::from_fen(1_070_000_000).wan_yuan(), "1070");
+        assert_eq!(Fen::from_fen(1_234_500).wan_yuan(), "1.23");
+        assert_eq!(Fen::from_fen(1_500_000).wan_yuan(), "1.5");
+        assert_eq!(Fen::ZERO.wan_yuan(), "0");
+        // 12,350.00 yuan = 1.235 万元 -> 1.24
+        assert_eq!(Fen::from_fen(1_235_000).wan_yuan(), "1.24");
+        // 12,349.99 yuan rounds down.
+        assert_eq!(Fen::from_fen(1_234_999).wan_yuan(), "1.23");
+        // 49.99 yuan is 0.005 万元 short of rounding up.
+        assert_eq!(Fen::from_fen(4_999).wan_yuan(), "0");
+        assert_eq!(Fen::from_fen(5_000).wan_yuan(), "0.01");
+        assert_eq!(Fen::from_fen(-1_500_000).wan_yuan(), "-1.5");
+        assert_eq!(Fen::from_fen(-4_999).wan_yuan(), "0");
+        assert!(!Fen::from_fen(i64::MAX).wan_yuan().is_empty());
+    }
+
+    #[test]
+    fn json_carries_amounts_as_strings() {
+        let json = serde_json::to_string(&Fen::from_fen(4_500_050)).ok();
+        assert_eq!(json.as_deref(), Some("\"45000.50\""));
+        let back: Result<Fen, _> = serde_json::from_str("\"45000.5\"");
+        assert_eq!(back.ok(), Some(Fen::from_fen(4_500_050)));
+    }
+
+    #[test]
+    fn json_numbers_and_bad_strings_are_refused() {
+        assert!(serde_json::from_str::<Fen>("45000").is_err());
+        assert!(serde_json::from_str::<Fen>("\"-1\"").is_err());
+        let err = serde_json::from_str::<Fen>("\"1.234\"")
+            .err()
+            .map(|e| e.to_string())
+            .unwrap_or_default();
+        assert!(err.contains("at most two decimals"), "{err}");
+    }
+
+    proptest! {
+        #[test]
+        fn any_displayed_amount_parses_back_to_itself(x in 0_i64..=1_000_000_000_000_000) {
+            let f = Fen::from_fen(x);
+            prop_assert_eq!(f.to_string().parse::<Fen>(), Ok(f));
+        }
+
+        #[test]
+        fn any_parsed_string_redisplays_canonically(s in "[0-9]{1,15}(\\.[0-9]{1,2})?") {
+            let parsed = s.parse::<Fen>();
+            prop_assert!(parsed.is_ok());
+            if let Ok(f) = parsed {
+                let shown = f.to_string();
+                prop_assert_eq!(shown.parse::<Fen>(), Ok(f));
+                let again = shown.parse::<Fen>().map(|g| g.to_string());
+                prop_assert_eq!(again, Ok(shown));
+            }
+        }
+
+        #[test]
+        fn arbitrary_strings_either_fail_or_round_trip(s in "\\PC{0,20}") {
+            if let Ok(f) = s.parse::<Fen>() {
+                prop_assert!(f.fen() >= 0);
+                prop_assert_eq!(f.to_string().parse::<Fen>(), Ok(f));
+            }
+        }
+    }
+}

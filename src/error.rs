@@ -1,0 +1,162 @@
+//! The one error type the web layer answers with, and the one place it becomes a status and the
+//! JSON envelope `{"error":{"code","message","fields"}}`.
+//!
+//! Policy: a client's mistake is a 4xx with a stable snake_case `code` and, for 422, a `fields`
+//! map naming each bad field. Our own failures (database, pool, thread pool) are 500 with a generic
+//! message; they are logged once, here, with their cause chain, and never with request values.
+
+use crate::db::DbError;
+use actix_web::http::StatusCode;
+use actix_web::{HttpResponse, ResponseError};
+use serde_json::json;
+use std::collections::BTreeMap;
+
+#[derive(Debug, thiserror::Error)]
+pub enum AppError {
+    #[error("{0}")]
+    BadRequest(String),
+    #[error("{0}")]
+    Unauthorized(String),
+    #[error("{0}")]
+    Forbidden(String),
+    #[error("{0}")]
+    NotFound(String),
+    #[error("{0}")]
+    InvalidTransition(String),
+    #[error("the record was changed by someone else; reload it and try again")]
+    VersionConflict,
+    #[error("{message}")]
+    Duplicate { field: String, message: String },
+    #[error("some values are not valid")]
+    Validation(FieldErrors),
+    #[error("{0}")]
+    TooManyRequests(String),
+    #[error("internal error: {0}")]
+    Internal(#[from] DbError),
+}
+
+impl From<diesel::result::Error> for AppError {
+    fn from(e: diesel::result::Error) -> Self {
+        AppError::Internal(DbError::Query(e))
+    }
+}
+
+impl AppError {
+    pub fn code(&self) -> &'static str {
+        match self {
+            AppError::BadRequest(_) => "bad_request",
+            AppError::Unauthorized(_) => "unauthorized",
+            AppError::Forbidden(_) => "forbidden",
+            AppError::NotFound(_) => "not_found",
+            AppError::InvalidTransition(_) => "invalid_transition",
+            AppError::VersionConflict => "version_conflict",
+            AppError::Duplicate { .. } => "duplicate",
+            AppError::Validation(_) => "validation",
+            AppError::TooManyRequests(_) => "too_many_requests",
+            AppError::Internal(_) => "internal",
+        }
+    }
+
+    pub fn not_found(what: &str) -> AppError {
+        AppError::NotFound(format!("no such {what}"))
+    }
+
+    pub fn forbidden() -> AppError {
+        AppError::Forbidden("you may not do this".into())
+    }
+
+    /// A 422 on a single field.
+    pub fn field(field: &str, message: impl Into<String>) -> AppError {
+        let mut f = FieldErrors::default();
+        f.add(field, message);
+        AppError::Validation(f)
+    }
+}
+
+impl ResponseError for AppError {
+    fn status_code(&self) -> StatusCode {
+        match self {
+            AppError::BadRequest(_) => StatusCode::BAD_REQUEST,
+            AppError::Unauthorized(_) => StatusCode::UNAUTHORIZED,
+            AppError::Forbidden(_) => StatusCode::FORBIDDEN,
+            AppError::NotFound(_) => StatusCode::NOT_FOUND,
+            AppError::InvalidTransition(_)
+            | AppError::VersionConflict
+            | AppError::Duplicate { .. } => StatusCode::CONFLICT,
+            AppError::Validation(_) => StatusCode::UNPROCESSABLE_ENTITY,
+            AppError::TooManyRequests(_) => StatusCode::TOO_MANY_REQUESTS,
+            AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+        }
+    }
+
+    fn error_response(&self) -> HttpResponse {
+        let message = match self {
+            AppError::Internal(cause) => {
+                let mut chain = cause.to_string();
+                let mut source = std::error::Error::source(cause);
+                while let Some(s) = source {
+                    chain.push_str(": ");
+                    chain.push_str(&s.to_string());
+                    source = s.source();
+                }
+                tracing::error!(error = %chain, "request failed");
+                "something went wrong on our side; the request changed nothing".to_string()
+            }
+            other => other.to_string(),
+        };
+        let mut body = json!({"error": {"code": self.code(), "message": message}});
+        let fields = match self {
+            AppError::Validation(f) => Some(f.0.clone()),
+            AppError::Duplicate { field, message } => {
+                Some(BTreeMap::from([(field.clone(), message.clone())]))
+            }
+            _ => None,
+        };
+        if let Some(fields) = fields {
+            body["error"]["fields"] = json!(fields);
+        }
+        HttpResponse::build(self.status_code()).json(body)
+    }
+}
+
+/// Collects what is wrong with each field of a request, so a client learns all of it at once.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct FieldErrors(pub BTreeMap<String, String>);
+
+impl FieldErrors {
+    pub fn add(&mut self, field: &str, message: impl Into<String>) {
+        self.0
+            .entry(field.to_string())
+            .or_insert_with(|| message.into());
+    }
+
+    /// Keeps the value if `result` is Ok, records the error under `field` otherwise.
+    pub fn take<T, E: std::fmt::Display>(
+        &mut self,
+        field: &str,
+        result: Result<T, E>,
+    ) -> Option<T> {
+        match result {
+            Ok(v) => Some(v),
+            Err(e) => {
+                self.add(field, e.to_string());
+                None
+            }
+        }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    /// Ok when nothing was wrong, else the 422.
+    pub fn finish(self) -> Result<(), AppError> {
+        if self.is_empty() {
+            Ok(())
+        } else {
+            Err(AppError::Validation(self))
+        }
+    }
+}
+
+pub type AppResult<T> = Result<T, AppError>;

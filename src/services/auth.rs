@@ -1,0 +1,308 @@
+//! Passwords (argon2id), API tokens (random, stored as SHA-256), the caller behind a token, and
+//! login throttling counted in the database so that every instance sees the same counts.
+
+use super::{Caller, Ctx};
+use crate::db::models::UserRow;
+use crate::db::schema::{api_tokens, login_failures, login_throttle, units, users};
+use crate::db::{DbConn, DbError};
+use crate::domain::role::Role;
+use crate::error::{AppError, AppResult};
+use argon2::password_hash::rand_core::{OsRng, RngCore};
+use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
+use argon2::{Algorithm, Argon2, Params, Version};
+use base64::Engine;
+use chrono::{DateTime, Duration, Utc};
+use diesel::prelude::*;
+use sha2::{Digest, Sha256};
+use std::sync::OnceLock;
+
+/// Consecutive failures for one username before it is locked.
+pub const MAX_FAILURES: i64 = 5;
+/// The first lockout; each further one doubles.
+pub const LOCKOUT_MINUTES: i64 = 15;
+/// Failures from one address within the window before it is refused.
+pub const MAX_ADDRESS_FAILURES: i64 = 100;
+pub const ADDRESS_WINDOW_MINUTES: i64 = 15;
+pub const MIN_PASSWORD_CHARS: usize = 10;
+
+/// argon2id at OWASP's minimum: 19 MiB, 2 iterations, 1 lane.
+fn argon2() -> Argon2<'static> {
+    let params = Params::new(19 * 1024, 2, 1, None).unwrap_or_default();
+    Argon2::new(Algorithm::Argon2id, Version::V0x13, params)
+}
+
+/// A password a user may set: at least ten characters, no control characters.
+#[derive(Clone)]
+pub struct Password(String);
+
+impl std::fmt::Debug for Password {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Password(<redacted>)")
+    }
+}
+
+impl TryFrom<String> for Password {
+    type Error = String;
+    fn try_from(value: String) -> Result<Self, String> {
+        if value.chars().count() < MIN_PASSWORD_CHARS {
+            return Err(format!("must be at least {MIN_PASSWORD_CHARS} characters"));
+        }
+        if value.chars().count() > 1000 {
+            return Err("must be at most 1000 characters".into());
+        }
+        if value.chars().any(char::is_control) {
+            return Err("must not contain control characters".into());
+        }
+        Ok(Password(value))
+    }
+}
+
+impl Password {
+    /// The argon2id hash in PHC string form.
+    pub fn hash(&self) -> Result<String, DbError> {
+        let salt = SaltString::generate(&mut OsRng);
+        argon2()
+            .hash_password(self.0.as_bytes(), &salt)
+            .map(|h| h.to_string())
+            .map_err(|e| DbError::Other(format!("password hashing failed: {e}")))
+    }
+}
+
+pub fn verify_password(password: &str, hash: &str) -> bool {
+    match PasswordHash::new(hash) {
+        Ok(parsed) => argon2()
+            .verify_password(password.as_bytes(), &parsed)
+            .is_ok(),
+        Err(_) => false,
+    }
+}
+
+/// A hash to verify against when the username is unknown, so both cases take the same time.
+fn dummy_hash() -> &'static str {
+    static HASH: OnceLock<String> = OnceLock::new();
+    HASH.get_or_init(|| {
+        Password("not a real password at all".into())
+            .hash()
+            .unwrap_or_default()
+    })
+}
+
+pub fn hash_token(token: &str) -> String {
+    let digest = Sha256::digest(token.as_bytes());
+    digest.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+fn new_token() -> String {
+    let mut bytes = [0u8; 32];
+    OsRng.fill_bytes(&mut bytes);
+    format!(
+        "tj_{}",
+        base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes)
+    )
+}
+
+fn throttle_key(username: &str) -> String {
+    format!("user:{username}")
+}
+
+/// Loads the caller behind a user row: its unit path for scope.
+pub fn caller_from_row(conn: &mut DbConn, user: UserRow) -> AppResult<Caller> {
+    let role: Role = user
+        .role
+        .parse()
+        .map_err(|_| AppError::Unauthorized("this account has no valid role".into()))?;
+    let unit_path = match user.unit_id {
+        Some(id) => units::table
+            .find(id)
+            .select(units::path)
+            .first::<String>(conn)
+            .optional()?,
+        None => None,
+    };
+    Ok(Caller {
+        id: user.id,
+        username: user.username,
+        display_name: user.display_name,
+        email: user.email,
+        role,
+        unit_id: user.unit_id,
+        unit_path,
+        enterprise_id: user.enterprise_id,
+    })
+}
+
+/// The caller behind a bearer token; None when the token is unknown, revoked, or its user is
+/// deactivated.
+pub async fn caller_for_token(ctx: &Ctx, token: String) -> AppResult<Option<Caller>> {
+    ctx.db
+        .read(move |conn| {
+            let user: Option<UserRow> = api_tokens::table
+                .inner_join(users::table.on(users::id.eq(api_tokens::user_id)))
+                .filter(api_tokens::token_hash.eq(hash_token(&token)))
+                .filter(api_tokens::revoked_at.is_null())
+                .filter(users::active.eq(true))
+                .select(UserRow::as_select())
+                .first(conn)
+                .optional()?;
+            user.map(|u| caller_from_row(conn, u)).transpose()
+        })
+        .await
+}
+
+/// Whether the address or the account is currently locked out.
+fn check_throttle(
+    conn: &mut DbConn,
+    username: &str,
+    address: &str,
+    now: DateTime<Utc>,
+) -> AppResult<()> {
+    let since = (now - Duration::minutes(ADDRESS_WINDOW_MINUTES)).naive_utc();
+    let recent: i64 = login_failures::table
+        .filter(login_failures::address.eq(address))
+        .filter(login_failures::at.gt(since))
+        .count()
+        .get_result(conn)?;
+    if recent >= MAX_ADDRESS_FAILURES {
+        return Err(AppError::TooManyRequests(
+            "too many failed logins from this address; try again later".into(),
+        ));
+    }
+    let locked_until: Option<Option<chrono::NaiveDateTime>> = login_throttle::table
+        .find(throttle_key(username))
+        .select(login_throttle::locked_until)
+        .first(conn)
+        .optional()?;
+    if let Some(Some(until)) = locked_until {
+        if until > now.naive_utc() {
+            return Err(AppError::TooManyRequests(
+                "too many failed logins for this account; try again later".into(),
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// Records a failed login for the username and the address; locks the username after
+/// `MAX_FAILURES` in a row, for 15 minutes doubling with each lockout.
+fn record_failure(
+    conn: &mut DbConn,
+    username: &str,
+    address: &str,
+    now: DateTime<Utc>,
+) -> Result<(), AppError> {
+    let key = throttle_key(username);
+    let now_naive = now.naive_utc();
+    diesel::insert_into(login_failures::table)
+        .values((
+            login_failures::address.eq(address),
+            login_failures::at.eq(now_naive),
+        ))
+        .execute(conn)?;
+    crate::db::ensure_throttle_row(conn, &key, now_naive)?;
+    let (failures, lockouts): (i64, i64) = login_throttle::table
+        .find(&key)
+        .select((login_throttle::failures, login_throttle::lockouts))
+        .first(conn)?;
+    let failures = failures + 1;
+    let target = login_throttle::table.find(&key);
+    if failures >= MAX_FAILURES {
+        let minutes = LOCKOUT_MINUTES.saturating_mul(1i64 << lockouts.clamp(0, 20));
+        diesel::update(target)
+            .set((
+                login_throttle::failures.eq(0),
+                login_throttle::lockouts.eq(lockouts + 1),
+                login_throttle::locked_until.eq(Some(now_naive + Duration::minutes(minutes))),
+                login_throttle::updated_at.eq(now_naive),
+            ))
+            .execute(conn)?;
+    } else {
+        diesel::update(target)
+            .set((
+                login_throttle::failures.eq(failures),
+                login_throttle::updated_at.eq(now_naive),
+            ))
+            .execute(conn)?;
+    }
+    Ok(())
+}
+
+#[derive(Debug, serde::Serialize)]
+pub struct LoginResult {
+    pub token: String,
+    pub user: super::users::UserView,
+}
+
+/// Checks the password and issues a token; 401 on wrong credentials, 429 while locked out.
+pub async fn login(
+    ctx: &Ctx,
+    username: String,
+    password: String,
+    address: String,
+) -> AppResult<LoginResult> {
+    let now = ctx.now();
+    let (u, a) = (username.clone(), address.clone());
+    let user: Option<UserRow> = ctx
+        .db
+        .read(move |conn| {
+            check_throttle(conn, &u, &a, now)?;
+            Ok::<_, AppError>(
+                users::table
+                    .filter(users::username.eq(&u))
+                    .filter(users::active.eq(true))
+                    .select(UserRow::as_select())
+                    .first(conn)
+                    .optional()?,
+            )
+        })
+        .await?;
+    let hash = user
+        .as_ref()
+        .map_or_else(|| dummy_hash().to_string(), |u| u.password_hash.clone());
+    let ok = actix_web::web::block(move || verify_password(&password, &hash))
+        .await
+        .map_err(|_| AppError::Internal(DbError::Blocking))?;
+    match (ok, user) {
+        (true, Some(user)) => {
+            let token = new_token();
+            let token_hash = hash_token(&token);
+            let key = throttle_key(&username);
+            ctx.db
+                .write(move |conn| {
+                    diesel::delete(login_throttle::table.find(&key)).execute(conn)?;
+                    diesel::insert_into(api_tokens::table)
+                        .values((
+                            api_tokens::user_id.eq(user.id),
+                            api_tokens::token_hash.eq(&token_hash),
+                            api_tokens::created_at.eq(now.naive_utc()),
+                        ))
+                        .execute(conn)?;
+                    let view = super::users::UserView::from(&user);
+                    Ok::<_, AppError>(LoginResult { token, user: view })
+                })
+                .await
+        }
+        _ => {
+            ctx.db
+                .write(move |conn| record_failure(conn, &username, &address, now))
+                .await?;
+            Err(AppError::Unauthorized("wrong username or password".into()))
+        }
+    }
+}
+
+/// Revokes the token at once, for every instance.
+pub async fn logout(ctx: &Ctx, token: String) -> AppResult<()> {
+    let now = ctx.now().naive_utc();
+    ctx.db
+        .write(move |conn| {
+            diesel::update(
+                api_tokens::table
+                    .filter(api_tokens::token_hash.eq(hash_token(&token)))
+                    .filter(api_tokens::revoked_at.is_null()),
+            )
+            .set(api_tokens::revoked_at.eq(Some(now)))
+            .execute(conn)?;
+            Ok(())
+        })
+        .await
+}

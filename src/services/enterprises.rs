@@ -1,0 +1,315 @@
+//! Enterprises: registered by admins with a checked unified social credit code; each may name its
+//! early-warning officer. Staff may read every enterprise (a case may name one registered under
+//! another street); an officer sees only their own.
+
+use super::{Caller, Ctx, Page, Paging, Scope};
+use crate::db::models::{EnterpriseRow, NewEnterprise, UserRow};
+use crate::db::schema::{enterprises, users};
+use crate::db::{is_unique_violation, DbConn};
+use crate::domain::credit_code::CreditCode;
+use crate::domain::role::Role;
+use crate::domain::text::{check_required_text, check_text, NAME_MAX};
+use crate::error::{AppError, AppResult, FieldErrors};
+use diesel::prelude::*;
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Serialize)]
+pub struct EnterpriseView {
+    pub id: i64,
+    pub name: String,
+    pub credit_code: String,
+    pub unit_id: i64,
+    pub industry: Option<String>,
+    pub employee_count: Option<i64>,
+    pub has_mediation_committee: bool,
+    pub officer_id: Option<i64>,
+    pub version: i64,
+}
+
+impl From<EnterpriseRow> for EnterpriseView {
+    fn from(r: EnterpriseRow) -> Self {
+        EnterpriseView {
+            id: r.id,
+            name: r.name,
+            credit_code: r.credit_code,
+            unit_id: r.unit_id,
+            industry: r.industry,
+            employee_count: r.employee_count,
+            has_mediation_committee: r.has_mediation_committee,
+            officer_id: r.officer_id,
+            version: r.version,
+        }
+    }
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct EnterpriseInput {
+    pub name: String,
+    pub credit_code: String,
+    pub unit_id: i64,
+    pub industry: Option<String>,
+    pub employee_count: Option<i64>,
+    pub has_mediation_committee: Option<bool>,
+}
+
+fn check_count(n: Option<i64>) -> Result<Option<i64>, String> {
+    match n {
+        Some(n) if !(0..=10_000_000).contains(&n) => Err("must be between 0 and 10000000".into()),
+        other => Ok(other),
+    }
+}
+
+fn check_industry(s: Option<&str>) -> Result<Option<String>, String> {
+    match s.map(str::trim) {
+        None | Some("") => Ok(None),
+        Some(s) => check_text(s, NAME_MAX)
+            .map(|_| Some(s.to_string()))
+            .map_err(|e| e.to_string()),
+    }
+}
+
+/// Validates and inserts an enterprise (also used by the demo).
+pub fn create_in(
+    conn: &mut DbConn,
+    caller: Option<&Caller>,
+    input: EnterpriseInput,
+    now: chrono::NaiveDateTime,
+) -> AppResult<EnterpriseRow> {
+    let mut errors = FieldErrors::default();
+    let name = errors.take("name", check_required_text(&input.name, NAME_MAX));
+    let code = errors.take("credit_code", input.credit_code.parse::<CreditCode>());
+    let industry = errors.take("industry", check_industry(input.industry.as_deref()));
+    let count = errors.take("employee_count", check_count(input.employee_count));
+    let in_scope = match caller {
+        Some(c) => super::unit_in_scope(conn, c, input.unit_id)?,
+        None => true,
+    };
+    if !in_scope {
+        errors.add("unit_id", "no such unit in your scope");
+    }
+    let (Some(name), Some(code), Some(industry), Some(count), true) =
+        (name, code, industry, count, errors.is_empty())
+    else {
+        return Err(AppError::Validation(errors));
+    };
+    let inserted = diesel::insert_into(enterprises::table)
+        .values(NewEnterprise {
+            name: &name,
+            credit_code: code.as_str(),
+            unit_id: input.unit_id,
+            industry: industry.as_deref(),
+            employee_count: count,
+            has_mediation_committee: input.has_mediation_committee.unwrap_or(false),
+            created_at: now,
+            updated_at: now,
+        })
+        .returning(enterprises::id)
+        .get_result::<i64>(conn);
+    match inserted {
+        Err(e) if is_unique_violation(&e) => Err(AppError::Duplicate {
+            field: "credit_code".into(),
+            message: "an enterprise with this credit code is already registered".into(),
+        }),
+        Err(e) => Err(e.into()),
+        Ok(id) => Ok(enterprises::table
+            .find(id)
+            .select(EnterpriseRow::as_select())
+            .first(conn)?),
+    }
+}
+
+pub async fn create(
+    ctx: &Ctx,
+    caller: &Caller,
+    input: EnterpriseInput,
+) -> AppResult<EnterpriseView> {
+    caller.require(caller.role == Role::Admin)?;
+    let now = ctx.now().naive_utc();
+    let caller = caller.clone();
+    ctx.db
+        .write(move |conn| create_in(conn, Some(&caller), input, now).map(EnterpriseView::from))
+        .await
+}
+
+/// Loads an enterprise the caller may read, or 404.
+pub fn find_visible(conn: &mut DbConn, caller: &Caller, id: i64) -> AppResult<EnterpriseRow> {
+    let row: Option<EnterpriseRow> = enterprises::table
+        .find(id)
+        .select(EnterpriseRow::as_select())
+        .first(conn)
+        .optional()?;
+    match (row, caller.scope()) {
+        (Some(row), Scope::Enterprise(e)) if row.id == e => Ok(row),
+        (Some(row), Scope::All | Scope::Units(_)) => Ok(row),
+        _ => Err(AppError::not_found("enterprise")),
+    }
+}
+
+pub async fn get(ctx: &Ctx, caller: &Caller, id: i64) -> AppResult<EnterpriseView> {
+    caller.require(caller.role != Role::Viewer)?;
+    let caller = caller.clone();
+    ctx.db
+        .read(move |conn| find_visible(conn, &caller, id).map(EnterpriseView::from))
+        .await
+}
+
+pub async fn list(
+    ctx: &Ctx,
+    caller: &Caller,
+    q: Option<String>,
+    unit_id: Option<i64>,
+    paging: Paging,
+) -> AppResult<Page<EnterpriseView>> {
+    caller.require(caller.role != Role::Viewer)?;
+    let scope = caller.scope();
+    ctx.db
+        .read(move |conn| {
+            let query = || {
+                let mut query = enterprises::table.into_boxed();
+                if let Some(q) = q.as_deref().map(str::trim).filter(|q| !q.is_empty()) {
+                    let pattern = format!("%{}%", q.replace(['%', '_'], ""));
+                    query = query.filter(
+                        enterprises::name
+                            .like(pattern.clone())
+                            .or(enterprises::credit_code.like(pattern)),
+                    );
+                }
+                if let Some(unit) = unit_id {
+                    query = query.filter(enterprises::unit_id.eq(unit));
+                }
+                match &scope {
+                    Scope::Enterprise(e) => query = query.filter(enterprises::id.eq(*e)),
+                    Scope::Nothing => query = query.filter(enterprises::id.eq(-1)),
+                    Scope::All | Scope::Units(_) => {}
+                }
+                query
+            };
+            let total: i64 = query().count().get_result(conn)?;
+            let items = query()
+                .select(EnterpriseRow::as_select())
+                .order(enterprises::id)
+                .offset(paging.offset())
+                .limit(paging.per_page)
+                .load(conn)?
+                .into_iter()
+                .map(EnterpriseView::from)
+                .collect();
+            Ok::<_, AppError>(Page {
+                items,
+                total,
+                page: paging.page,
+                per_page: paging.per_page,
+            })
+        })
+        .await
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct EnterprisePatch {
+    pub version: i64,
+    pub name: Option<String>,
+    pub industry: Option<String>,
+    pub employee_count: Option<i64>,
+    pub has_mediation_committee: Option<bool>,
+}
+
+pub async fn update(
+    ctx: &Ctx,
+    caller: &Caller,
+    id: i64,
+    patch: EnterprisePatch,
+) -> AppResult<EnterpriseView> {
+    caller.require(caller.role == Role::Admin)?;
+    let now = ctx.now().naive_utc();
+    let caller = caller.clone();
+    ctx.db
+        .write(move |conn| {
+            let row = find_visible(conn, &caller, id)?;
+            let mut errors = FieldErrors::default();
+            let name = patch
+                .name
+                .map(|n| errors.take("name", check_required_text(&n, NAME_MAX)));
+            let industry = match patch.industry {
+                Some(i) => errors.take("industry", check_industry(Some(&i))),
+                None => Some(row.industry.clone()),
+            };
+            let count = match patch.employee_count {
+                Some(n) => errors.take("employee_count", check_count(Some(n))),
+                None => Some(row.employee_count),
+            };
+            errors.finish()?;
+            let changed = diesel::update(
+                enterprises::table
+                    .find(id)
+                    .filter(enterprises::version.eq(patch.version)),
+            )
+            .set((
+                enterprises::name.eq(name.flatten().unwrap_or(row.name)),
+                enterprises::industry.eq(industry.flatten()),
+                enterprises::employee_count.eq(count.flatten()),
+                enterprises::has_mediation_committee.eq(patch
+                    .has_mediation_committee
+                    .unwrap_or(row.has_mediation_committee)),
+                enterprises::version.eq(row.version + 1),
+                enterprises::updated_at.eq(now),
+            ))
+            .execute(conn)?;
+            if changed == 0 {
+                return Err(AppError::VersionConflict);
+            }
+            find_visible(conn, &caller, id).map(EnterpriseView::from)
+        })
+        .await
+}
+
+/// Designates the enterprise's early-warning officer: an active officer bound to it.
+pub async fn set_officer(
+    ctx: &Ctx,
+    caller: &Caller,
+    id: i64,
+    user_id: i64,
+) -> AppResult<EnterpriseView> {
+    caller.require(caller.role == Role::Admin)?;
+    let now = ctx.now().naive_utc();
+    let caller = caller.clone();
+    ctx.db
+        .write(move |conn| {
+            let row = find_visible(conn, &caller, id)?;
+            designate_officer(conn, &row, user_id, now)?;
+            find_visible(conn, &caller, id).map(EnterpriseView::from)
+        })
+        .await
+}
+
+pub fn designate_officer(
+    conn: &mut DbConn,
+    row: &EnterpriseRow,
+    user_id: i64,
+    now: chrono::NaiveDateTime,
+) -> AppResult<()> {
+    let user: Option<UserRow> = users::table
+        .find(user_id)
+        .select(UserRow::as_select())
+        .first(conn)
+        .optional()?;
+    match user {
+        Some(u)
+            if u.role == Role::Officer.as_str() && u.enterprise_id == Some(row.id) && u.active => {}
+        _ => {
+            return Err(AppError::field(
+                "user_id",
+                "must be an active officer bound to this enterprise",
+            ))
+        }
+    }
+    diesel::update(enterprises::table.find(row.id))
+        .set((
+            enterprises::officer_id.eq(Some(user_id)),
+            enterprises::version.eq(row.version + 1),
+            enterprises::updated_at.eq(now),
+        ))
+        .execute(conn)?;
+    Ok(())
+}

@@ -1,0 +1,143 @@
+//! The unit tree: district > street > community. Each unit keeps its path of ancestors so that a
+//! subtree is one prefix match.
+
+use super::{Caller, Ctx, Scope};
+use crate::db::models::{NewUnit, UnitRow};
+use crate::db::schema::units;
+use crate::db::DbConn;
+use crate::domain::role::Role;
+use crate::domain::text::{check_required_text, NAME_MAX};
+use crate::domain::vocab::UnitKind;
+use crate::error::{AppError, AppResult, FieldErrors};
+use diesel::prelude::*;
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Serialize)]
+pub struct UnitView {
+    pub id: i64,
+    pub name: String,
+    pub kind: String,
+    pub parent_id: Option<i64>,
+}
+
+impl From<UnitRow> for UnitView {
+    fn from(r: UnitRow) -> Self {
+        UnitView {
+            id: r.id,
+            name: r.name,
+            kind: r.kind,
+            parent_id: r.parent_id,
+        }
+    }
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct UnitInput {
+    pub name: String,
+    pub kind: String,
+    pub parent_id: Option<i64>,
+}
+
+/// Inserts a unit under `parent` and fills in its path; used by the API and the demo.
+pub fn insert_unit(
+    conn: &mut DbConn,
+    name: &str,
+    kind: UnitKind,
+    parent: Option<&UnitRow>,
+    now: chrono::NaiveDateTime,
+) -> QueryResult<UnitRow> {
+    let id: i64 = diesel::insert_into(units::table)
+        .values(NewUnit {
+            name,
+            kind: kind.as_str(),
+            parent_id: parent.map(|p| p.id),
+            path: "",
+            created_at: now,
+        })
+        .returning(units::id)
+        .get_result(conn)?;
+    let path = format!("{}{id}/", parent.map_or("/", |p| p.path.as_str()));
+    diesel::update(units::table.find(id))
+        .set(units::path.eq(&path))
+        .execute(conn)?;
+    units::table
+        .find(id)
+        .select(UnitRow::as_select())
+        .first(conn)
+}
+
+pub async fn create(ctx: &Ctx, caller: &Caller, input: UnitInput) -> AppResult<UnitView> {
+    caller.require(caller.role == Role::Admin)?;
+    let mut errors = FieldErrors::default();
+    let name = errors.take("name", check_required_text(&input.name, NAME_MAX));
+    let kind = errors.take("kind", input.kind.parse::<UnitKind>());
+    let now = ctx.now().naive_utc();
+    let caller = caller.clone();
+    ctx.db
+        .write(move |conn| {
+            let parent = match input.parent_id {
+                Some(pid) if super::unit_in_scope(conn, &caller, pid)? => Some(
+                    units::table
+                        .find(pid)
+                        .select(UnitRow::as_select())
+                        .first(conn)?,
+                ),
+                Some(_) => {
+                    errors.add("parent_id", "no such unit in your scope");
+                    None
+                }
+                None if caller.scope() != Scope::All => {
+                    errors.add(
+                        "parent_id",
+                        "is required: you may add units only below your own",
+                    );
+                    None
+                }
+                None => None,
+            };
+            if let (Some(kind), Some(parent)) = (kind, &parent) {
+                let parent_kind = parent.kind.parse::<UnitKind>().ok();
+                if !parent_kind.is_some_and(|pk| pk.may_contain(kind)) {
+                    errors.add(
+                        "kind",
+                        format!("a {} cannot be under a {}", kind, parent.kind),
+                    );
+                }
+            }
+            let (Some(name), Some(kind), true) = (name, kind, errors.is_empty()) else {
+                return Err(AppError::Validation(errors));
+            };
+            Ok(insert_unit(conn, &name, kind, parent.as_ref(), now)?.into())
+        })
+        .await
+}
+
+/// The units the caller may see: their subtree (an officer: their enterprise's unit).
+pub async fn list(ctx: &Ctx, caller: &Caller) -> AppResult<Vec<UnitView>> {
+    let scope = caller.scope();
+    let enterprise_id = caller.enterprise_id;
+    ctx.db
+        .read(move |conn| {
+            let mut q = units::table
+                .select(UnitRow::as_select())
+                .order(units::id)
+                .into_boxed();
+            match scope {
+                Scope::All => {}
+                Scope::Units(prefix) => q = q.filter(units::path.like(format!("{prefix}%"))),
+                Scope::Enterprise(_) => {
+                    use crate::db::schema::enterprises;
+                    q = q.filter(
+                        units::id.nullable().eq(enterprises::table
+                            .filter(enterprises::id.nullable().eq(enterprise_id))
+                            .select(enterprises::unit_id.nullable())
+                            .single_value()),
+                    )
+                }
+                Scope::Nothing => return Ok(vec![]),
+            }
+            Ok::<_, AppError>(q.load(conn)?.into_iter().map(UnitView::from).collect())
+        })
+        .await
+}

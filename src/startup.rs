@@ -1,0 +1,68 @@
+//! Wiring: the pool and migrations behind a `Ctx`, and the HTTP server on a listener.
+
+use crate::clock::Clock;
+use crate::config::Settings;
+use crate::db::{Db, DbError};
+use crate::services::Ctx;
+use actix_web::dev::Service;
+use actix_web::{middleware, web, App, HttpServer};
+use std::net::TcpListener;
+use std::sync::Arc;
+
+/// Connects, migrates and returns the context every use case gets.
+pub fn context(settings: Settings, clock: Clock) -> Result<Ctx, DbError> {
+    let db = Db::connect(
+        &settings.config.database_url,
+        settings.config.database_pool_size,
+    )?;
+    db.migrate()?;
+    Ok(Ctx {
+        db,
+        settings: Arc::new(settings),
+        clock,
+    })
+}
+
+/// The server on `listener`, with `workers` worker threads (0: one per core).
+pub fn server(
+    ctx: Ctx,
+    listener: TcpListener,
+    workers: usize,
+) -> std::io::Result<actix_web::dev::Server> {
+    let data = web::Data::new(ctx);
+    let mut server = HttpServer::new(move || {
+        App::new()
+            .app_data(data.clone())
+            .wrap(
+                middleware::DefaultHeaders::new()
+                    .add(("X-Content-Type-Options", "nosniff"))
+                    .add(("Referrer-Policy", "same-origin"))
+                    .add(("X-Frame-Options", "DENY"))
+                    .add(("Cache-Control", "no-store")),
+            )
+            // Method, path and status only: query strings may carry names typed into a search.
+            .wrap_fn(|req, srv| {
+                let method = req.method().clone();
+                let path = req.path().to_string();
+                let started = std::time::Instant::now();
+                let fut = srv.call(req);
+                async move {
+                    let res = fut.await?;
+                    tracing::debug!(
+                        %method,
+                        %path,
+                        status = res.status().as_u16(),
+                        ms = started.elapsed().as_millis() as u64,
+                        "request"
+                    );
+                    Ok(res)
+                }
+            })
+            .configure(crate::web::routes)
+    })
+    .listen(listener)?;
+    if workers > 0 {
+        server = server.workers(workers);
+    }
+    Ok(server.run())
+}

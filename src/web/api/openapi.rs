@@ -1,0 +1,148 @@
+//! `GET /api/v1/openapi.json`: the OpenAPI 3 document of every route, built from one table so
+//! that a test can hold it against the route tree.
+
+use actix_web::HttpResponse;
+use serde_json::{json, Map, Value};
+
+/// (method, path, summary, request body schema, success status).
+pub const OPERATIONS: &[(&str, &str, &str, Option<&str>, u16)] = &[
+    ("get", "/healthz", "Liveness: the database is reachable and migrated", None, 200),
+    ("get", "/api/v1/openapi.json", "This document", None, 200),
+    ("post", "/api/v1/auth/login", "Sign in; answers a bearer token", Some("Login"), 200),
+    ("post", "/api/v1/auth/logout", "Revoke the bearer token", None, 204),
+    ("get", "/api/v1/me", "The signed-in user", None, 200),
+    ("get", "/api/v1/units", "Units in the caller's scope", None, 200),
+    ("post", "/api/v1/units", "Create a unit (admin)", Some("UnitInput"), 201),
+    ("get", "/api/v1/enterprises", "Enterprises (?q=&unit_id=&page=&per_page=)", None, 200),
+    ("post", "/api/v1/enterprises", "Register an enterprise (admin)", Some("EnterpriseInput"), 201),
+    ("get", "/api/v1/enterprises/{id}", "One enterprise", None, 200),
+    ("patch", "/api/v1/enterprises/{id}", "Edit an enterprise (admin; needs version)", Some("EnterprisePatch"), 200),
+    ("put", "/api/v1/enterprises/{id}/officer", "Designate the early-warning officer", Some("OfficerInput"), 200),
+    ("get", "/api/v1/users", "Users in scope (?role=)", None, 200),
+    ("post", "/api/v1/users", "Create a user (admin)", Some("UserInput"), 201),
+    ("get", "/api/v1/users/{id}", "One user", None, 200),
+    ("patch", "/api/v1/users/{id}", "Edit or deactivate a user (admin; needs version)", Some("UserPatch"), 200),
+    ("get", "/api/v1/consultations", "Consultations (?from=&to=&unit_id=&page=&per_page=)", None, 200),
+    ("post", "/api/v1/consultations", "Record a consultation", Some("ConsultationInput"), 201),
+    ("get", "/api/v1/consultations/{id}", "One consultation", None, 200),
+    ("get", "/api/v1/cases", "Cases, newest first (?status=&category=&channel=&enterprise_id=&mediator_id=&unit_id=&overdue=&from=&to=&q=&page=&per_page=)", None, 200),
+    ("post", "/api/v1/cases", "Register a petition", Some("CaseInput"), 201),
+    ("get", "/api/v1/cases/{id}", "The case page: fields, timeline, sessions, payments, notes", None, 200),
+    ("patch", "/api/v1/cases/{id}", "Edit a case's facts (needs version)", Some("CasePatch"), 200),
+    ("post", "/api/v1/cases/{id}/notes", "Add a note (staff, or the enterprise's officer)", Some("NoteInput"), 201),
+    ("post", "/api/v1/cases/{id}/accept", "received → accepted", Some("ActionInput"), 200),
+    ("post", "/api/v1/cases/{id}/reject", "received → rejected (reason)", Some("ActionInput"), 200),
+    ("post", "/api/v1/cases/{id}/assign", "accepted → mediating, or reassign (mediator_id, coordinator_id?)", Some("ActionInput"), 200),
+    ("post", "/api/v1/cases/{id}/sessions", "Log a mediation session (held_at, location, attendees, notes)", Some("ActionInput"), 200),
+    ("post", "/api/v1/cases/{id}/extend", "Extend once (days 1-15, reason)", Some("ActionInput"), 200),
+    ("post", "/api/v1/cases/{id}/close", "mediating → resolved (agreement) or failed (referral, note)", Some("ActionInput"), 200),
+    ("post", "/api/v1/cases/{id}/withdraw", "accepted or mediating → withdrawn (note)", Some("ActionInput"), 200),
+    ("post", "/api/v1/cases/{id}/payments", "Record a payment on a resolved case (amount, paid_at)", Some("ActionInput"), 200),
+];
+
+fn string() -> Value {
+    json!({"type": "string"})
+}
+fn integer() -> Value {
+    json!({"type": "integer", "format": "int64"})
+}
+fn money() -> Value {
+    json!({"type": "string", "pattern": "^[0-9]{1,15}(\\.[0-9]{1,2})?$", "description": "yuan, up to two decimals"})
+}
+fn object(required: &[&str], props: &[(&str, Value)]) -> Value {
+    let properties: Map<String, Value> = props
+        .iter()
+        .map(|(k, v)| (k.to_string(), v.clone()))
+        .collect();
+    json!({"type": "object", "required": required, "properties": properties, "additionalProperties": false})
+}
+
+fn schemas() -> Value {
+    let s = string;
+    let i = integer;
+    json!({
+        "Error": {"type": "object", "properties": {"error": {"type": "object", "properties": {
+            "code": {"type": "string", "enum": ["bad_request", "unauthorized", "forbidden", "not_found",
+                "invalid_transition", "version_conflict", "duplicate", "validation", "too_many_requests", "internal"]},
+            "message": s(),
+            "fields": {"type": "object", "additionalProperties": {"type": "string"}}}}}},
+        "Login": object(&["username", "password"], &[("username", s()), ("password", s())]),
+        "UnitInput": object(&["name", "kind"], &[("name", s()),
+            ("kind", json!({"type": "string", "enum": ["district", "street", "community"]})), ("parent_id", i())]),
+        "EnterpriseInput": object(&["name", "credit_code", "unit_id"], &[("name", s()), ("credit_code", s()),
+            ("unit_id", i()), ("industry", s()), ("employee_count", i()), ("has_mediation_committee", json!({"type": "boolean"}))]),
+        "EnterprisePatch": object(&["version"], &[("version", i()), ("name", s()), ("industry", s()),
+            ("employee_count", i()), ("has_mediation_committee", json!({"type": "boolean"}))]),
+        "OfficerInput": object(&["user_id"], &[("user_id", i())]),
+        "UserInput": object(&["username", "email", "password", "role"], &[("username", s()), ("display_name", s()),
+            ("email", s()), ("password", json!({"type": "string", "minLength": 10})),
+            ("role", json!({"type": "string", "enum": ["admin", "director", "mediator", "officer", "viewer"]})),
+            ("unit_id", i()), ("enterprise_id", i())]),
+        "UserPatch": object(&["version"], &[("version", i()), ("display_name", s()), ("email", s()),
+            ("password", s()), ("active", json!({"type": "boolean"}))]),
+        "ConsultationInput": object(&["received_at", "channel", "topic", "workers", "summary"], &[
+            ("received_at", json!({"type": "string", "format": "date-time"})), ("channel", s()), ("topic", s()),
+            ("workers", i()), ("enterprise_id", i()), ("summary", s()), ("unit_id", i())]),
+        "CaseInput": object(&["received_at", "channel", "category", "enterprise_id", "workers_involved", "amount_claimed", "description"], &[
+            ("received_at", json!({"type": "string", "format": "date-time"})),
+            ("channel", json!({"type": "string", "enum": ["visit", "phone", "letter", "online", "warning", "inspection", "other"]})),
+            ("category", json!({"type": "string", "enum": ["wage_arrears", "contract", "social_insurance", "work_injury", "overtime_leave", "compensation", "other"]})),
+            ("enterprise_id", i()), ("applicant_name", s()), ("applicant_phone", s()), ("applicant_id_number", s()),
+            ("workers_involved", i()), ("amount_claimed", money()), ("description", s()), ("warning_id", i()), ("unit_id", i())]),
+        "CasePatch": object(&["version"], &[("version", i()), ("description", s()), ("applicant_name", s()),
+            ("applicant_phone", s()), ("applicant_id_number", s()), ("workers_involved", i()),
+            ("amount_claimed", money()), ("category", s())]),
+        "NoteInput": object(&["text"], &[("text", s())]),
+        "ActionInput": object(&[], &[("at", json!({"type": "string", "format": "date-time"})), ("reason", s()),
+            ("mediator_id", i()), ("coordinator_id", i()), ("held_at", json!({"type": "string", "format": "date-time"})),
+            ("location", s()), ("attendees", s()), ("notes", s()), ("days", i()),
+            ("outcome", json!({"type": "string", "enum": ["agreement", "failed"]})), ("amount_agreed", money()),
+            ("agreement_no", s()), ("payment_due", json!({"type": "string", "format": "date"})),
+            ("referral", json!({"type": "string", "enum": ["arbitration", "litigation", "inspection", "legal_aid", "other"]})),
+            ("note", s()), ("amount", money()), ("paid_at", json!({"type": "string", "format": "date"}))]),
+    })
+}
+
+pub fn build() -> Value {
+    let mut paths = Map::new();
+    for (method, path, summary, body, status) in OPERATIONS {
+        let mut op = json!({
+            "summary": summary,
+            "responses": {
+                status.to_string(): {"description": "success"},
+                "default": {"description": "error", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}
+            }
+        });
+        if !path.starts_with("/healthz")
+            && !path.ends_with("openapi.json")
+            && !path.ends_with("/login")
+        {
+            op["security"] = json!([{"bearer": []}]);
+        }
+        if let Some(body) = body {
+            op["requestBody"] = json!({"required": true, "content": {"application/json": {"schema": {"$ref": format!("#/components/schemas/{body}")}}}});
+        }
+        if path.contains("{id}") {
+            op["parameters"] =
+                json!([{"name": "id", "in": "path", "required": true, "schema": integer()}]);
+        }
+        let entry = paths
+            .entry(path.to_string())
+            .or_insert_with(|| Value::Object(Map::new()));
+        entry[*method] = op;
+    }
+    json!({
+        "openapi": "3.0.3",
+        "info": {"title": "tiaojie", "version": env!("CARGO_PKG_VERSION"),
+                 "description": "Labor-dispute mediation case tracker: the JSON API v1"},
+        "paths": paths,
+        "components": {
+            "schemas": schemas(),
+            "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}}
+        }
+    })
+}
+
+pub async fn document() -> HttpResponse {
+    HttpResponse::Ok().json(build())
+}

@@ -1,0 +1,27 @@
+//! `GET|POST /units`.
+
+use super::{created, ok};
+use crate::error::AppError;
+use crate::services::{units, Caller, Ctx};
+use actix_web::{web, HttpResponse};
+
+pub async fn list(ctx: web::Data<Ctx>, caller: Caller) -> Result<HttpResponse, AppError> {
+    let items = units::list(&ctx, &caller).await?;
+    let total = items.len() as i64;
+    Ok(ok(crate::services::Page {
+        per_page: total.max(1),
+        items,
+        total,
+        page: 1,
+    }))
+}
+
+pub async fn create(
+    ctx: web::Data<Ctx>,
+    caller: Caller,
+    input: web::Json<units::UnitInput>,
+) -> Result<HttpResponse, AppError> {
+    Ok(created(
+        units::create(&ctx, &caller, input.into_inner()).await?,
+    ))
+}

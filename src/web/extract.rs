@@ -1,0 +1,43 @@
+//! Extractors: the authenticated caller from `Authorization: Bearer`, and the client address.
+
+use crate::error::AppError;
+use crate::services::{auth, Caller, Ctx};
+use actix_web::dev::Payload;
+use actix_web::{web, FromRequest, HttpRequest};
+use std::future::Future;
+use std::pin::Pin;
+
+/// The bearer token of a request, if it carries one.
+pub fn bearer_token(req: &HttpRequest) -> Option<String> {
+    let value = req.headers().get("authorization")?.to_str().ok()?;
+    let (scheme, token) = value.split_once(' ')?;
+    (scheme.eq_ignore_ascii_case("bearer") && !token.trim().is_empty())
+        .then(|| token.trim().to_string())
+}
+
+impl FromRequest for Caller {
+    type Error = AppError;
+    type Future = Pin<Box<dyn Future<Output = Result<Caller, AppError>>>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        let ctx = req.app_data::<web::Data<Ctx>>().cloned();
+        let token = bearer_token(req);
+        Box::pin(async move {
+            let unauthorized =
+                || AppError::Unauthorized("sign in first: send Authorization: Bearer TOKEN".into());
+            let (Some(ctx), Some(token)) = (ctx, token) else {
+                return Err(unauthorized());
+            };
+            auth::caller_for_token(&ctx, token)
+                .await?
+                .ok_or_else(unauthorized)
+        })
+    }
+}
+
+/// The client's address as the socket saw it (not a forwarded header a client could forge).
+pub fn client_address(req: &HttpRequest) -> String {
+    req.peer_addr()
+        .map(|a| a.ip().to_string())
+        .unwrap_or_else(|| "unknown".into())
+}

@@ -1,0 +1,70 @@
+//! The HTTP surface: the whole route tree in `routes`, and how malformed requests become the
+//! contract's errors (bad JSON 400, bad query values 422, a non-numeric id 404).
+
+pub mod api;
+pub mod extract;
+
+use crate::error::AppError;
+use crate::services::Ctx;
+use actix_web::{web, HttpResponse};
+
+pub fn routes(cfg: &mut web::ServiceConfig) {
+    use api::*;
+    cfg.app_data(
+        web::JsonConfig::default()
+            .limit(256 * 1024)
+            .error_handler(|err, _| AppError::BadRequest(format!("malformed JSON: {err}")).into()),
+    )
+    .app_data(
+        web::QueryConfig::default()
+            .error_handler(|err, _| AppError::field("query", err.to_string()).into()),
+    )
+    .app_data(web::PathConfig::default().error_handler(|_, _| AppError::not_found("record").into()))
+    .route("/healthz", web::get().to(healthz))
+    .service(
+        web::scope("/api/v1")
+            .route("/openapi.json", web::get().to(openapi::document))
+            .route("/auth/login", web::post().to(auth::login))
+            .route("/auth/logout", web::post().to(auth::logout))
+            .route("/me", web::get().to(users::me))
+            .route("/units", web::get().to(units::list))
+            .route("/units", web::post().to(units::create))
+            .route("/enterprises", web::get().to(enterprises::list))
+            .route("/enterprises", web::post().to(enterprises::create))
+            .route("/enterprises/{id}", web::get().to(enterprises::get))
+            .route("/enterprises/{id}", web::patch().to(enterprises::update))
+            .route(
+                "/enterprises/{id}/officer",
+                web::put().to(enterprises::set_officer),
+            )
+            .route("/users", web::get().to(users::list))
+            .route("/users", web::post().to(users::create))
+            .route("/users/{id}", web::get().to(users::get))
+            .route("/users/{id}", web::patch().to(users::update))
+            .route("/consultations", web::get().to(consultations::list))
+            .route("/consultations", web::post().to(consultations::create))
+            .route("/consultations/{id}", web::get().to(consultations::get))
+            .route("/cases", web::get().to(cases::list))
+            .route("/cases", web::post().to(cases::create))
+            .route("/cases/{id}", web::get().to(cases::get))
+            .route("/cases/{id}", web::patch().to(cases::update))
+            .route("/cases/{id}/notes", web::post().to(cases::note))
+            .route("/cases/{id}/{action}", web::post().to(cases::act)),
+    )
+    .default_service(web::to(|| async {
+        Err::<HttpResponse, _>(AppError::NotFound("no such route".into()))
+    }));
+}
+
+/// 200 once the database answers and is migrated.
+async fn healthz(ctx: web::Data<Ctx>) -> Result<HttpResponse, AppError> {
+    ctx.db
+        .read(|conn| {
+            use crate::db::schema::settings;
+            use diesel::prelude::*;
+            settings::table.count().get_result::<i64>(conn)?;
+            Ok::<_, AppError>(())
+        })
+        .await?;
+    Ok(HttpResponse::Ok().json(serde_json::json!({"status": "ok"})))
+}

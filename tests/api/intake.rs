@@ -1,0 +1,149 @@
+use crate::helpers::*;
+use serde_json::json;
+use std::collections::HashSet;
+
+#[test]
+fn a_valid_intake_answers_201_with_its_number_clocks_and_collective_flag() {
+    let app = spawn_app();
+    let enterprise = app.enterprise(app.street);
+    let (_, mediator) = app.user("mediator", app.street, None);
+
+    let case = app.create_case(&mediator, enterprise);
+
+    assert_eq!(case["case_no"], "TJ-2026-00001");
+    assert_eq!(case["status"], "received");
+    assert_eq!(case["unit_id"], app.street);
+    assert_eq!(case["collective"], true);
+    assert_eq!(case["amount_claimed"], "45000.50");
+    assert_eq!(case["accept_by"], "2026-03-05");
+    assert_eq!(case["deadline"], "2026-03-17");
+    assert_eq!(case["version"], 1);
+    assert_eq!(case["events"][0]["action"], "intake");
+    assert_eq!(case["events"][0]["at"], "2026-03-02T08:00:00+08:00");
+    // A mediator sees the ID number masked, even on the case page.
+    assert_eq!(case["applicant_id_number"], "110105********002X");
+}
+
+#[test]
+fn fewer_than_ten_workers_is_not_collective() {
+    let app = spawn_app();
+    let enterprise = app.enterprise(app.street);
+    let mut body = app.case_body(enterprise);
+    body["workers_involved"] = json!(9);
+    body["unit_id"] = json!(app.street);
+    let r = app.post(&app.admin_token, "/api/v1/cases", body);
+    assert_eq!(r.status, 201, "{:?}", r.body);
+    assert_eq!(r.body["collective"], false);
+}
+
+#[test]
+fn bad_values_answer_422_naming_every_field_and_write_nothing() {
+    let app = spawn_app();
+    let (_, mediator) = app.user("mediator", app.street, None);
+    let body = json!({
+        "received_at": "2026-03-03T08:00:00+08:00",
+        "channel": "fax",
+        "category": "wage_arrears",
+        "enterprise_id": 999_999,
+        "applicant_name": "",
+        "applicant_phone": "12345",
+        "applicant_id_number": "110105194912310021",
+        "workers_involved": 0,
+        "amount_claimed": "-5",
+        "description": "bad\u{0}value"
+    });
+
+    let r = app.post(&mediator, "/api/v1/cases", body);
+
+    assert_eq!(r.status, 422, "{:?}", r.body);
+    assert_eq!(r.code(), "validation");
+    for field in [
+        "received_at",
+        "channel",
+        "enterprise_id",
+        "applicant_name",
+        "applicant_phone",
+        "applicant_id_number",
+        "workers_involved",
+        "amount_claimed",
+        "description",
+    ] {
+        assert!(
+            r.field_error(field).is_some(),
+            "{field} not named in {:?}",
+            r.body
+        );
+    }
+    let list = app.get(&mediator, "/api/v1/cases");
+    assert_eq!(list.body["total"], 0);
+}
+
+#[test]
+fn malformed_json_and_wrong_types_are_400() {
+    let app = spawn_app();
+    let r = app.post_raw(&app.admin_token, "/api/v1/cases", "{\"received_at\": ");
+    assert_eq!(r.status, 400);
+    assert_eq!(r.code(), "bad_request");
+    let enterprise = app.enterprise(app.street);
+    let mut body = app.case_body(enterprise);
+    body["workers_involved"] = json!("twelve");
+    let r = app.post(&app.admin_token, "/api/v1/cases", body);
+    assert_eq!(r.status, 400);
+}
+
+#[test]
+fn money_takes_zero_to_two_decimals_and_refuses_three() {
+    let app = spawn_app();
+    let enterprise = app.enterprise(app.street);
+    let (_, mediator) = app.user("mediator", app.street, None);
+    for (sent, shown) in [
+        ("45000", "45000.00"),
+        ("0.5", "0.50"),
+        ("10700000.00", "10700000.00"),
+    ] {
+        let mut body = app.case_body(enterprise);
+        body["amount_claimed"] = json!(sent);
+        let r = app.post(&mediator, "/api/v1/cases", body);
+        assert_eq!(r.status, 201);
+        assert_eq!(r.body["amount_claimed"], shown);
+    }
+    let mut body = app.case_body(enterprise);
+    body["amount_claimed"] = json!("1.005");
+    let r = app.post(&mediator, "/api/v1/cases", body);
+    assert_eq!(r.status, 422);
+    assert!(r.field_error("amount_claimed").is_some());
+}
+
+#[test]
+fn a_petition_from_an_enterprise_registered_in_another_street_is_accepted() {
+    let app = spawn_app();
+    let elsewhere = app.enterprise(app.other_street);
+    let (_, mediator) = app.user("mediator", app.street, None);
+    let case = app.create_case(&mediator, elsewhere);
+    assert_eq!(case["unit_id"], app.street);
+    assert_eq!(case["enterprise_id"], elsewhere);
+}
+
+#[test]
+fn fifty_parallel_intakes_all_succeed_with_distinct_numbers() {
+    let app = spawn_app();
+    let enterprise = app.enterprise(app.street);
+    let (_, mediator) = app.user("mediator", app.street, None);
+    let numbers: Vec<String> = std::thread::scope(|s| {
+        let handles: Vec<_> = (0..50)
+            .map(|_| {
+                s.spawn(|| {
+                    let r = app.post(&mediator, "/api/v1/cases", app.case_body(enterprise));
+                    assert_eq!(r.status, 201, "{:?}", r.body);
+                    r.body["case_no"].as_str().unwrap().to_string()
+                })
+            })
+            .collect();
+        handles.into_iter().map(|h| h.join().unwrap()).collect()
+    });
+    let distinct: HashSet<_> = numbers.iter().collect();
+    assert_eq!(distinct.len(), 50);
+    let expected: HashSet<String> = (1..=50).map(|n| format!("TJ-2026-{n:05}")).collect();
+    assert_eq!(distinct, expected.iter().collect());
+    assert_eq!(app.get(&mediator, "/api/v1/cases").body["total"], 50);
+}

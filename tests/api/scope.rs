@@ -1,0 +1,148 @@
+use crate::helpers::*;
+use serde_json::json;
+
+#[test]
+fn an_officer_sees_only_their_own_enterprises_cases_and_may_add_notes_but_not_act() {
+    let app = spawn_app();
+    let mine = app.enterprise(app.street);
+    let theirs = app.enterprise(app.street);
+    let (_, officer) = app.user("officer", app.street, Some(mine));
+    let (_, mediator) = app.user("mediator", app.street, None);
+    let own = app.create_case(&mediator, mine)["id"].as_i64().unwrap();
+    let other = app.create_case(&mediator, theirs)["id"].as_i64().unwrap();
+
+    let list = app.get(&officer, "/api/v1/cases");
+    assert_eq!(list.body["total"], 1);
+    assert_eq!(list.body["items"][0]["id"], own);
+    assert_eq!(
+        app.get(&officer, &format!("/api/v1/cases/{other}")).status,
+        404
+    );
+    let r = app.post(
+        &officer,
+        &format!("/api/v1/cases/{other}/notes"),
+        json!({"text": "x"}),
+    );
+    assert_eq!(r.status, 404);
+
+    let page = app.get(&officer, &format!("/api/v1/cases/{own}"));
+    assert_eq!(page.status, 200);
+    assert_eq!(page.body["applicant_phone"], "138****8000");
+    assert_eq!(page.body["applicant_id_number"], "110105********002X");
+    let r = app.post(
+        &officer,
+        &format!("/api/v1/cases/{own}/notes"),
+        json!({"text": "企业已安排财务核对工资"}),
+    );
+    assert_eq!(r.status, 201, "{:?}", r.body);
+    assert_eq!(r.body["notes"][0]["text"], "企业已安排财务核对工资");
+    let r = app.post(&officer, &format!("/api/v1/cases/{own}/accept"), json!({}));
+    assert_eq!(r.status, 403);
+    assert_eq!(
+        app.get(&mediator, &format!("/api/v1/cases/{own}")).body["status"],
+        "received"
+    );
+}
+
+#[test]
+fn a_viewer_reads_units_and_self_but_no_case_or_consultation() {
+    let app = spawn_app();
+    let e = app.enterprise(app.street);
+    let (_, viewer) = app.user("viewer", app.district, None);
+    let (_, mediator) = app.user("mediator", app.street, None);
+    let id = app.create_case(&mediator, e)["id"].as_i64().unwrap();
+    assert_eq!(app.get(&viewer, "/api/v1/cases").status, 403);
+    assert_eq!(app.get(&viewer, &format!("/api/v1/cases/{id}")).status, 403);
+    assert_eq!(app.get(&viewer, "/api/v1/consultations").status, 403);
+    assert_eq!(
+        app.post(&viewer, "/api/v1/cases", app.case_body(e)).status,
+        403
+    );
+    assert_eq!(app.get(&viewer, "/api/v1/me").body["role"], "viewer");
+    let units = app.get(&viewer, "/api/v1/units");
+    assert_eq!(units.status, 200);
+    assert_eq!(units.body["total"], 4);
+}
+
+#[test]
+fn staff_of_another_street_get_404_for_this_streets_case() {
+    let app = spawn_app();
+    let e = app.enterprise(app.street);
+    let (_, mediator) = app.user("mediator", app.street, None);
+    let (_, far) = app.user("director", app.other_street, None);
+    let (_, district_director) = app.user("director", app.district, None);
+    let id = app.create_case(&mediator, e)["id"].as_i64().unwrap();
+    assert_eq!(app.get(&far, &format!("/api/v1/cases/{id}")).status, 404);
+    assert_eq!(app.get(&far, "/api/v1/cases").body["total"], 0);
+    // The district sees every street below it.
+    assert_eq!(
+        app.get(&district_director, &format!("/api/v1/cases/{id}"))
+            .status,
+        200
+    );
+}
+
+#[test]
+fn a_community_case_is_visible_to_its_street_but_a_community_user_cannot_see_the_street() {
+    let app = spawn_app();
+    let e = app.enterprise(app.street);
+    let (_, street_mediator) = app.user("mediator", app.street, None);
+    let (_, community_mediator) = app.user("mediator", app.community, None);
+    let community_case = app.create_case(&community_mediator, e)["id"]
+        .as_i64()
+        .unwrap();
+    let street_case = app.create_case(&street_mediator, e)["id"].as_i64().unwrap();
+    assert_eq!(
+        app.get(&street_mediator, &format!("/api/v1/cases/{community_case}"))
+            .status,
+        200
+    );
+    assert_eq!(
+        app.get(&community_mediator, &format!("/api/v1/cases/{street_case}"))
+            .status,
+        404
+    );
+}
+
+#[test]
+fn only_directors_and_admins_see_the_whole_id_number_and_each_such_view_is_logged() {
+    let app = spawn_app();
+    let e = app.enterprise(app.street);
+    let (_, mediator) = app.user("mediator", app.street, None);
+    let (director_id, director) = app.user("director", app.street, None);
+    let id = app.create_case(&mediator, e)["id"].as_i64().unwrap();
+    let path = format!("/api/v1/cases/{id}");
+
+    assert_eq!(
+        app.get(&mediator, &path).body["applicant_id_number"],
+        "110105********002X"
+    );
+    assert_eq!(
+        app.get(&director, &path).body["applicant_id_number"],
+        "11010519491231002X"
+    );
+    app.get(&director, &path);
+    // Lists mask for everyone.
+    let list = app.get(&director, "/api/v1/cases");
+    assert_eq!(list.body["items"][0]["applicant_phone"], "138****8000");
+    assert!(list.body["items"][0].get("applicant_id_number").is_none());
+
+    let views: Vec<(i64, String, Option<i64>)> = app
+        .ctx
+        .db
+        .write_blocking(|conn| {
+            use diesel::prelude::*;
+            use tiaojie::db::schema::access_log;
+            access_log::table
+                .filter(access_log::action.eq("view_id_number"))
+                .select((
+                    access_log::user_id,
+                    access_log::record_type,
+                    access_log::record_id,
+                ))
+                .load(conn)
+                .map_err(tiaojie::error::AppError::from)
+        })
+        .unwrap();
+    assert_eq!(views, vec![(director_id, "case".to_string(), Some(id)); 2]);
+}
