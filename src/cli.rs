@@ -30,6 +30,17 @@ enum Command {
         /// sample data, and print the demo logins.
         #[arg(long)]
         demo: bool,
+        /// Also mount the benchmark's baseline routes (/bench/insert, /bench/select): a bare
+        /// handler doing one diesel query, to compare the real routes against. Never in production.
+        #[arg(long, hide = true)]
+        bench_baseline: bool,
+    },
+    /// Fill an empty database with generated sample data of the given size (for benchmarks).
+    Generate {
+        #[arg(long, default_value_t = 100_000)]
+        cases: usize,
+        #[arg(long, default_value_t = 150)]
+        enterprises: usize,
     },
     /// Run pending migrations and exit.
     Migrate,
@@ -94,14 +105,30 @@ fn run(cli: Cli) -> Result<(), String> {
             println!("migrations are up to date");
             Ok(())
         }
-        Command::Serve { demo } => {
+        Command::Serve {
+            demo,
+            bench_baseline,
+        } => {
             let ctx = context(load_settings(cli.config.as_deref(), demo)?)?;
             if demo {
                 let logins =
                     demo::ensure(&ctx, demo::DemoSize::default()).map_err(|e| e.to_string())?;
                 println!("{logins}");
             }
-            serve(ctx)
+            serve(ctx, bench_baseline)
+        }
+        Command::Generate { cases, enterprises } => {
+            let ctx = context(load_settings(cli.config.as_deref(), false)?)?;
+            let started = std::time::Instant::now();
+            let size = demo::DemoSize {
+                enterprises: enterprises.max(1),
+                cases,
+                consultations: cases * 73 / 100,
+            };
+            let logins = demo::ensure(&ctx, size).map_err(|e| e.to_string())?;
+            println!("{logins}");
+            println!("generated in {:.1} s", started.elapsed().as_secs_f64());
+            Ok(())
         }
         Command::User {
             command:
@@ -151,13 +178,14 @@ fn run(cli: Cli) -> Result<(), String> {
     }
 }
 
-fn serve(ctx: Ctx) -> Result<(), String> {
+fn serve(ctx: Ctx, bench_baseline: bool) -> Result<(), String> {
     let bind = ctx.settings.config.bind.clone();
     let listener =
         std::net::TcpListener::bind(&bind).map_err(|e| format!("cannot listen on {bind}: {e}"))?;
     println!("tiaojie listening on http://{bind}");
     actix_web::rt::System::new().block_on(async move {
-        let server = crate::startup::server(ctx, listener, 0).map_err(|e| e.to_string())?;
+        let server = crate::startup::server_with(ctx, listener, 0, bench_baseline)
+            .map_err(|e| e.to_string())?;
         server.await.map_err(|e| e.to_string())
     })
 }

@@ -29,6 +29,16 @@ pub fn server(
     listener: TcpListener,
     workers: usize,
 ) -> std::io::Result<actix_web::dev::Server> {
+    server_with(ctx, listener, workers, false)
+}
+
+/// The server, optionally with the benchmark's baseline routes mounted first.
+pub fn server_with(
+    ctx: Ctx,
+    listener: TcpListener,
+    workers: usize,
+    bench_baseline: bool,
+) -> std::io::Result<actix_web::dev::Server> {
     let data = web::Data::new(ctx);
     let mut server = HttpServer::new(move || {
         App::new()
@@ -58,7 +68,12 @@ pub fn server(
                     Ok(res)
                 }
             })
-            .configure(crate::web::routes)
+            .configure(|cfg| {
+                if bench_baseline {
+                    crate::web::baseline::routes(cfg);
+                }
+                crate::web::routes(cfg)
+            })
     })
     .listen(listener)?;
     if workers > 0 {

@@ -2,6 +2,7 @@
 //! contract's errors (bad JSON 400, bad query values 422, a non-numeric id 404).
 
 pub mod api;
+pub mod baseline;
 pub mod extract;
 
 use crate::error::AppError;

@@ -133,3 +133,19 @@ fn passwords_are_stored_as_argon2id_at_owasp_minimum() {
         "{hash}"
     );
 }
+
+#[test]
+fn a_hundred_failures_from_one_address_refuse_further_logins_from_it() {
+    let app = spawn_app();
+    for n in 0..100 {
+        // Different usernames, so no single account locks first.
+        assert_eq!(
+            app.try_login(&format!("nobody{}", n % 20), "wrong password!")
+                .status,
+            401
+        );
+    }
+    assert_eq!(app.try_login("admin", PASSWORD).status, 429);
+    app.set_now(default_now() + chrono::Duration::minutes(16));
+    assert_eq!(app.try_login("admin", PASSWORD).status, 200);
+}

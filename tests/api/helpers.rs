@@ -61,10 +61,13 @@ pub struct TestApp {
     pub community: i64,
     pub other_street: i64,
     drop_schema: Option<(String, String)>,
+    server: actix_web::dev::ServerHandle,
 }
 
 impl Drop for TestApp {
     fn drop(&mut self) {
+        // Stop the server so that its pool, and its database connections, go with the test.
+        drop(self.server.stop(false));
         if let Some((base, schema)) = &self.drop_schema {
             if let Ok(mut conn) = diesel::pg::PgConnection::establish(base) {
                 let _ = conn.batch_execute(&format!("DROP SCHEMA {schema} CASCADE"));
@@ -137,12 +140,15 @@ pub fn spawn_app() -> TestApp {
     let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
     let port = listener.local_addr().unwrap().port();
     let server_ctx = ctx.clone();
+    let (tx, rx) = std::sync::mpsc::channel();
     std::thread::spawn(move || {
         actix_web::rt::System::new().block_on(async move {
             let server = tiaojie::startup::server(server_ctx, listener, 1).unwrap();
+            let _ = tx.send(server.handle());
             let _ = server.await;
         })
     });
+    let server = rx.recv().unwrap();
     let mut app = TestApp {
         base: format!("http://127.0.0.1:{port}"),
         ctx,
@@ -152,6 +158,7 @@ pub fn spawn_app() -> TestApp {
         community,
         other_street,
         drop_schema,
+        server,
     };
     app.admin_token = app.login("admin", PASSWORD);
     app

@@ -147,3 +147,17 @@ fn fifty_parallel_intakes_all_succeed_with_distinct_numbers() {
     assert_eq!(distinct, expected.iter().collect());
     assert_eq!(app.get(&mediator, "/api/v1/cases").body["total"], 50);
 }
+
+#[test]
+fn text_longer_than_its_limit_is_refused() {
+    let app = spawn_app();
+    let enterprise = app.enterprise(app.street);
+    let (_, mediator) = app.user("mediator", app.street, None);
+    let mut body = app.case_body(enterprise);
+    body["applicant_name"] = json!("王".repeat(101));
+    body["description"] = json!("长".repeat(10_001));
+    let r = app.post(&mediator, "/api/v1/cases", body);
+    assert_eq!(r.status, 422);
+    assert!(r.field_error("applicant_name").is_some());
+    assert!(r.field_error("description").is_some());
+}

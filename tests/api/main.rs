@@ -5,6 +5,7 @@ mod helpers;
 mod auth;
 mod cases;
 mod deadlines;
+mod demo;
 mod intake;
 mod migrations;
 mod organization;

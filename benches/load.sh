@@ -1,0 +1,102 @@
+#!/usr/bin/env bash
+# The load benchmark of docs/benchmarks.md: case intake (POST), the case list (50 rows, filtered)
+# and the case page, each against a bare actix-web handler doing one diesel insert or select on the
+# same database (the baseline), all in one run, on SQLite with generated data.
+#
+#   benches/load.sh                      # 100,000 cases, 32 connections, 10 s per route
+#   CASES=20000 DURATION=5s benches/load.sh
+#
+# Needs wrk (apt-get install wrk). The generated database is cached under the target directory.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+CASES=${CASES:-100000}
+DURATION=${DURATION:-10s}
+CONNS=${CONNS:-32}
+PORT=${PORT:-18080}
+TARGET=${CARGO_TARGET_DIR:-target}
+DIR="$TARGET/bench"
+BIN="$TARGET/release/tiaojie"
+BASE="http://127.0.0.1:$PORT"
+
+command -v wrk >/dev/null || { echo "needs wrk: apt-get install wrk" >&2; exit 1; }
+cargo build --release --quiet
+mkdir -p "$DIR"
+
+SEED="$DIR/seed-$CASES.db"
+if [ ! -f "$SEED.ready" ]; then
+  rm -f "$SEED" "$SEED-wal" "$SEED-shm"
+  TIAOJIE_DATABASE_URL="sqlite://$SEED" "$BIN" generate --cases "$CASES" | tail -n 1
+  TIAOJIE_DATABASE_URL="sqlite://$SEED" TIAOJIE_PASSWORD=bench-password-1 \
+    "$BIN" user add --username benchmed --role mediator --email bench@example.org --unit 1 >/dev/null
+  touch "$SEED.ready"
+fi
+RUN="$DIR/run.db"
+rm -f "$RUN" "$RUN-wal" "$RUN-shm"
+cp "$SEED" "$RUN"
+[ -f "$SEED-wal" ] && cp "$SEED-wal" "$RUN-wal"
+
+TIAOJIE_DATABASE_URL="sqlite://$RUN" TIAOJIE_BIND="127.0.0.1:$PORT" TIAOJIE_REMINDER_INTERVAL=0 \
+  TIAOJIE_LOG=warn "$BIN" serve --bench-baseline >"$DIR/server.log" 2>&1 &
+SERVER=$!
+trap 'kill $SERVER 2>/dev/null || true' EXIT
+for _ in $(seq 1 100); do curl -fs "$BASE/healthz" >/dev/null && break; sleep 0.1; done
+
+TOKEN=$(curl -fs -X POST "$BASE/api/v1/auth/login" -H 'content-type: application/json' \
+  -d '{"username":"benchmed","password":"bench-password-1"}' | sed 's/.*"token":"\([^"]*\)".*/\1/')
+
+cat >"$DIR/intake.lua" <<LUA
+wrk.method = "POST"
+wrk.headers["Content-Type"] = "application/json"
+wrk.headers["Authorization"] = "Bearer $TOKEN"
+wrk.body = '{"received_at":"2026-01-05T09:00:00+08:00","channel":"visit","category":"wage_arrears","enterprise_id":1,"applicant_name":"王芳","applicant_phone":"13812348000","workers_involved":3,"amount_claimed":"45000.00","description":"拖欠工资","unit_id":2}'
+LUA
+cat >"$DIR/auth.lua" <<LUA
+wrk.headers["Authorization"] = "Bearer $TOKEN"
+LUA
+cat >"$DIR/detail.lua" <<LUA
+wrk.headers["Authorization"] = "Bearer $TOKEN"
+request = function()
+  return wrk.format("GET", "/api/v1/cases/" .. math.random(1, $CASES))
+end
+LUA
+cat >"$DIR/select.lua" <<LUA
+request = function()
+  return wrk.format("GET", "/bench/select/" .. math.random(1, $CASES))
+end
+LUA
+cat >"$DIR/insert.lua" <<LUA
+wrk.method = "POST"
+LUA
+
+# run NAME SCRIPT PATH: prints "NAME rps p99_ms errors"
+run() {
+  local out rps p99 non2xx
+  out=$(wrk -t2 -c"$CONNS" -d"$DURATION" --latency -s "$2" "$BASE$3")
+  rps=$(echo "$out" | awk '/Requests\/sec/ {print $2}')
+  p99=$(echo "$out" | awk '$1=="99%" {v=$2; if (v ~ /us$/) {sub(/us/,"",v); v=v/1000} else if (v ~ /ms$/) {sub(/ms/,"",v)} else if (v ~ /s$/) {sub(/s/,"",v); v=v*1000}; print v}')
+  non2xx=$(echo "$out" | awk '/Non-2xx/ {print $5}')
+  echo "$1 $rps $p99 ${non2xx:-0}"
+}
+
+echo "cases=$CASES connections=$CONNS duration=$DURATION" >&2
+{
+  run baseline_insert "$DIR/insert.lua" /bench/insert
+  run intake "$DIR/intake.lua" /api/v1/cases
+  run baseline_select "$DIR/select.lua" /bench/select/1
+  run list "$DIR/auth.lua" "/api/v1/cases?status=resolved&unit_id=2&per_page=50"
+  run detail "$DIR/detail.lua" /api/v1/cases/1
+} >"$DIR/results.txt"
+RSS=$(awk '/VmHWM/ {print $2}' "/proc/$SERVER/status")
+
+awk -v rss="$RSS" '
+  { rps[$1]=$2; p99[$1]=$3; err[$1]=$4 }
+  END {
+    printf "| route | requests/s | p99 ms | non-2xx | ratio to baseline |\n|---|---|---|---|---|\n"
+    printf "| baseline insert | %.0f | %.1f | %d | 1.00 |\n", rps["baseline_insert"], p99["baseline_insert"], err["baseline_insert"]
+    printf "| intake (POST /cases) | %.0f | %.1f | %d | %.2f of insert |\n", rps["intake"], p99["intake"], err["intake"], rps["intake"]/rps["baseline_insert"]
+    printf "| baseline select | %.0f | %.1f | %d | 1.00 |\n", rps["baseline_select"], p99["baseline_select"], err["baseline_select"]
+    printf "| list (50 rows, filtered) | %.0f | %.1f | %d | %.2f of select |\n", rps["list"], p99["list"], err["list"], rps["list"]/rps["baseline_select"]
+    printf "| detail (GET /cases/{id}) | %.0f | %.1f | %d | %.2f of select |\n", rps["detail"], p99["detail"], err["detail"], rps["detail"]/rps["baseline_select"]
+    printf "\nserver peak RSS: %.1f MB\n", rss/1024
+  }' "$DIR/results.txt"

@@ -1,0 +1,105 @@
+//! The command line as an operator uses it: the real binary, a fresh SQLite file.
+
+use std::process::Command;
+
+fn tiaojie(db: &std::path::Path) -> Command {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_tiaojie"));
+    cmd.env("TIAOJIE_DATABASE_URL", format!("sqlite://{}", db.display()))
+        .env_remove("TIAOJIE_CONFIG")
+        .env_remove("TIAOJIE_PASSWORD");
+    cmd
+}
+
+fn fresh_db(name: &str) -> std::path::PathBuf {
+    let dir = std::env::temp_dir().join(format!("tiaojie-cli-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join(format!("{name}.db"));
+    let _ = std::fs::remove_file(&path);
+    path
+}
+
+#[test]
+fn migrate_creates_the_database_file_and_its_folder() {
+    let dir = std::env::temp_dir().join(format!("tiaojie-cli-new-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    let db = dir.join("nested").join("t.db");
+    let out = tiaojie(&db).arg("migrate").output().unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(db.exists());
+}
+
+#[test]
+fn user_add_takes_the_password_from_the_environment_and_refuses_a_short_one() {
+    let db = fresh_db("users");
+    let out = tiaojie(&db)
+        .args([
+            "user",
+            "add",
+            "--username",
+            "root",
+            "--role",
+            "admin",
+            "--email",
+            "root@example.org",
+        ])
+        .env("TIAOJIE_PASSWORD", "short")
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("password"));
+
+    let out = tiaojie(&db)
+        .args([
+            "user",
+            "add",
+            "--username",
+            "root",
+            "--role",
+            "admin",
+            "--email",
+            "root@example.org",
+        ])
+        .env("TIAOJIE_PASSWORD", "a long enough password")
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(String::from_utf8_lossy(&out.stdout).contains("created user root"));
+}
+
+#[test]
+fn an_unknown_configuration_key_stops_start_up_with_a_clear_message() {
+    let db = fresh_db("config");
+    let config = db.with_extension("toml");
+    std::fs::write(&config, "bnid = \"127.0.0.1:9\"\n").unwrap();
+    let out = tiaojie(&db)
+        .arg("--config")
+        .arg(&config)
+        .arg("migrate")
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("bnid"), "{err}");
+    assert!(!err.contains("panicked"), "{err}");
+}
+
+#[test]
+fn a_bad_database_url_is_a_clear_error_not_a_panic() {
+    let out = Command::new(env!("CARGO_BIN_EXE_tiaojie"))
+        .env("TIAOJIE_DATABASE_URL", "mysql://localhost/x")
+        .arg("migrate")
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("database_url"), "{err}");
+    assert!(!err.contains("panicked"), "{err}");
+}
