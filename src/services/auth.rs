@@ -105,20 +105,11 @@ fn throttle_key(username: &str) -> String {
     format!("user:{username}")
 }
 
-/// Loads the caller behind a user row: its unit path for scope.
-pub fn caller_from_row(conn: &mut DbConn, user: UserRow) -> AppResult<Caller> {
+fn caller_of(user: UserRow, unit_path: Option<String>) -> AppResult<Caller> {
     let role: Role = user
         .role
         .parse()
         .map_err(|_| AppError::Unauthorized("this account has no valid role".into()))?;
-    let unit_path = match user.unit_id {
-        Some(id) => units::table
-            .find(id)
-            .select(units::path)
-            .first::<String>(conn)
-            .optional()?,
-        None => None,
-    };
     Ok(Caller {
         id: user.id,
         username: user.username,
@@ -131,20 +122,21 @@ pub fn caller_from_row(conn: &mut DbConn, user: UserRow) -> AppResult<Caller> {
     })
 }
 
-/// The caller behind a bearer token; None when the token is unknown, revoked, or its user is
-/// deactivated.
+/// The caller behind a bearer token, in one query; None when the token is unknown, revoked, or its
+/// user is deactivated.
 pub async fn caller_for_token(ctx: &Ctx, token: String) -> AppResult<Option<Caller>> {
     ctx.db
         .read(move |conn| {
-            let user: Option<UserRow> = api_tokens::table
+            let found: Option<(UserRow, Option<String>)> = api_tokens::table
                 .inner_join(users::table.on(users::id.eq(api_tokens::user_id)))
+                .left_join(units::table.on(users::unit_id.eq(units::id.nullable())))
                 .filter(api_tokens::token_hash.eq(hash_token(&token)))
                 .filter(api_tokens::revoked_at.is_null())
                 .filter(users::active.eq(true))
-                .select(UserRow::as_select())
+                .select((UserRow::as_select(), units::path.nullable()))
                 .first(conn)
                 .optional()?;
-            user.map(|u| caller_from_row(conn, u)).transpose()
+            found.map(|(u, path)| caller_of(u, path)).transpose()
         })
         .await
 }

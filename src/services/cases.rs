@@ -170,11 +170,11 @@ fn summary(ctx: &Ctx, today: NaiveDate, row: CaseRow, enterprise_name: String) -
 }
 
 /// Loads the case page for `caller`, masking by role; a whole ID number shown is logged.
-fn load_view(conn: &mut DbConn, ctx: &Ctx, caller: &Caller, id: i64) -> AppResult<CaseView> {
-    let (row, enterprise_name): (CaseRow, String) = cases::table
-        .inner_join(enterprises::table)
-        .filter(cases::id.eq(id))
-        .select((CaseRow::as_select(), enterprises::name))
+fn load_view(conn: &mut DbConn, ctx: &Ctx, caller: &Caller, row: CaseRow) -> AppResult<CaseView> {
+    let id = row.id;
+    let enterprise_name: String = enterprises::table
+        .find(row.enterprise_id)
+        .select(enterprises::name)
         .first(conn)?;
     let now = ctx.now();
     let today = ctx.local_date(now);
@@ -335,18 +335,26 @@ fn insert_event(conn: &mut DbConn, event: NewCaseEvent) -> QueryResult<()> {
 fn next_case_no(conn: &mut DbConn, prefix: &str, year: i32) -> QueryResult<String> {
     use crate::db::schema::case_counters;
     let year = i64::from(year);
-    // Both backends accept ON CONFLICT DO NOTHING; the year is our own integer, not client text.
-    diesel::sql_query(format!(
-        "INSERT INTO case_counters (year, last) VALUES ({year}, 0) ON CONFLICT (year) DO NOTHING"
-    ))
-    .execute(conn)?;
-    diesel::update(case_counters::table.find(year))
-        .set(case_counters::last.eq(case_counters::last + 1))
-        .execute(conn)?;
-    let n: i64 = case_counters::table
-        .find(year)
-        .select(case_counters::last)
-        .first(conn)?;
+    let take = |conn: &mut DbConn| {
+        diesel::update(case_counters::table.find(year))
+            .set(case_counters::last.eq(case_counters::last + 1))
+            .returning(case_counters::last)
+            .get_result::<i64>(conn)
+            .optional()
+    };
+    let n = match take(conn)? {
+        Some(n) => n,
+        None => {
+            // The year's first case. Both backends accept ON CONFLICT DO NOTHING; the year is our
+            // own integer, not client text.
+            diesel::sql_query(format!(
+                "INSERT INTO case_counters (year, last) VALUES ({year}, 0) \
+                 ON CONFLICT (year) DO NOTHING"
+            ))
+            .execute(conn)?;
+            take(conn)?.ok_or(diesel::result::Error::NotFound)?
+        }
+    };
     Ok(format!("{prefix}-{year}-{n:05}"))
 }
 
@@ -532,7 +540,11 @@ pub async fn create(ctx: &Ctx, caller: &Caller, input: CaseInput) -> AppResult<C
                     now_n,
                 )?;
             }
-            load_view(conn, &c, &caller, id)
+            let row = cases::table
+                .find(id)
+                .select(CaseRow::as_select())
+                .first(conn)?;
+            load_view(conn, &c, &caller, row)
         })
         .await
 }
@@ -543,8 +555,8 @@ pub async fn get(ctx: &Ctx, caller: &Caller, id: i64) -> AppResult<CaseView> {
     let caller = caller.clone();
     let c = ctx.clone();
     let load = move |conn: &mut DbConn| {
-        find_in_scope(conn, &caller, id)?;
-        load_view(conn, &c, &caller, id)
+        let row = find_in_scope(conn, &caller, id)?;
+        load_view(conn, &c, &caller, row)
     };
     // Directors and admins see the whole ID number, and that view is written to the access log
     // in the same transaction; everyone else only reads.
@@ -590,6 +602,12 @@ pub async fn list(
     let to = filter
         .to
         .map(|d| ctx.local_midnight(d + chrono::Duration::days(1)));
+    let pattern = filter
+        .q
+        .as_deref()
+        .map(str::trim)
+        .filter(|t| !t.is_empty())
+        .map(|t| format!("%{}%", t.replace(['%', '_'], "")));
     let scope = caller.scope();
     let caller = caller.clone();
     let c = ctx.clone();
@@ -622,8 +640,17 @@ pub async fn list(
                 .filter(|s| s.is_open())
                 .map(|s| s.as_str())
                 .collect();
+            let name_matches: Option<Vec<i64>> = match &pattern {
+                Some(p) => Some(
+                    enterprises::table
+                        .filter(enterprises::name.like(p.clone()))
+                        .select(enterprises::id)
+                        .load(conn)?,
+                ),
+                None => None,
+            };
             let query = || {
-                let mut q = cases::table.inner_join(enterprises::table).into_boxed();
+                let mut q = cases::table.into_boxed();
                 match &scope {
                     Scope::All => {}
                     Scope::Units(_) => {
@@ -671,28 +698,39 @@ pub async fn list(
                 if let Some(t) = to {
                     q = q.filter(cases::received_at.lt(t));
                 }
-                if let Some(text) = filter.q.as_deref().map(str::trim).filter(|t| !t.is_empty()) {
-                    let pattern = format!("%{}%", text.replace(['%', '_'], ""));
+                if let (Some(p), Some(ids)) = (&pattern, &name_matches) {
                     q = q.filter(
                         cases::case_no
-                            .like(pattern.clone())
-                            .or(cases::applicant_name.like(pattern.clone()))
-                            .or(enterprises::name.like(pattern)),
+                            .like(p.clone())
+                            .or(cases::applicant_name.like(p.clone()))
+                            .or(cases::enterprise_id.eq_any(ids.clone())),
                     );
                 }
                 q
             };
             let total: i64 = query().count().get_result(conn)?;
-            let rows: Vec<(CaseRow, String)> = query()
-                .select((CaseRow::as_select(), enterprises::name))
+            let rows: Vec<CaseRow> = query()
+                .select(CaseRow::as_select())
                 .order((cases::received_at.desc(), cases::id.desc()))
                 .offset(paging.offset())
                 .limit(paging.per_page)
                 .load(conn)?;
+            let mut firm_ids: Vec<i64> = rows.iter().map(|r| r.enterprise_id).collect();
+            firm_ids.sort_unstable();
+            firm_ids.dedup();
+            let names: std::collections::HashMap<i64, String> = enterprises::table
+                .filter(enterprises::id.eq_any(firm_ids))
+                .select((enterprises::id, enterprises::name))
+                .load::<(i64, String)>(conn)?
+                .into_iter()
+                .collect();
             Ok(Page {
                 items: rows
                     .into_iter()
-                    .map(|(r, name)| summary(&c, today, r, name))
+                    .map(|r| {
+                        let name = names.get(&r.enterprise_id).cloned().unwrap_or_default();
+                        summary(&c, today, r, name)
+                    })
                     .collect(),
                 total,
                 page: paging.page,
@@ -1126,7 +1164,11 @@ pub async fn act(
                     created_at: now_n,
                 },
             )?;
-            load_view(conn, &c, &caller, id)
+            let row = cases::table
+                .find(id)
+                .select(CaseRow::as_select())
+                .first(conn)?;
+            load_view(conn, &c, &caller, row)
         })
         .await
 }
@@ -1151,7 +1193,11 @@ pub async fn add_note(ctx: &Ctx, caller: &Caller, id: i64, text: String) -> AppR
                     created_at: now_n,
                 })
                 .execute(conn)?;
-            load_view(conn, &c, &caller, id)
+            let row = cases::table
+                .find(id)
+                .select(CaseRow::as_select())
+                .first(conn)?;
+            load_view(conn, &c, &caller, row)
         })
         .await
 }
@@ -1278,7 +1324,11 @@ pub async fn update(ctx: &Ctx, caller: &Caller, id: i64, patch: CasePatch) -> Ap
                     now_n,
                 )?;
             }
-            load_view(conn, &c, &caller, id)
+            let row = cases::table
+                .find(id)
+                .select(CaseRow::as_select())
+                .first(conn)?;
+            load_view(conn, &c, &caller, row)
         })
         .await
 }

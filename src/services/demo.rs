@@ -103,6 +103,10 @@ pub fn ensure(ctx: &Ctx, size: DemoSize) -> Result<String, AppError> {
             .hash()?;
         ctx.db
             .write_blocking(|conn| generate(conn, ctx, size, &hash))?;
+        let mut conn = ctx.db.get()?;
+        if let crate::db::DbConn::Sqlite(c) = &mut *conn {
+            diesel::connection::SimpleConnection::batch_execute(c, "ANALYZE")?;
+        }
     }
     Ok(format!(
         "Demo logins (password for all: {DEMO_PASSWORD}):\n  \

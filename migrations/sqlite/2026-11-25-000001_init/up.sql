@@ -124,6 +124,10 @@ CREATE TABLE cases (
 );
 CREATE INDEX cases_unit_received ON cases(unit_id, received_at);
 CREATE INDEX cases_status_deadline ON cases(status, deadline);
+-- Lists walk newest first and stop after a page; counts read the narrow (status, unit) index.
+CREATE INDEX cases_status_received ON cases(status, received_at);
+CREATE INDEX cases_status_unit ON cases(status, unit_id);
+CREATE INDEX cases_received ON cases(received_at);
 CREATE INDEX cases_enterprise ON cases(enterprise_id);
 CREATE INDEX cases_mediator ON cases(mediator_id);
 
