@@ -46,6 +46,11 @@ pub fn server_with(
             .wrap(
                 middleware::DefaultHeaders::new()
                     .add(("X-Content-Type-Options", "nosniff"))
+                    .add((
+                        "Content-Security-Policy",
+                        "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; \
+                         form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
+                    ))
                     .add(("Referrer-Policy", "same-origin"))
                     .add(("X-Frame-Options", "DENY"))
                     .add(("Cache-Control", "no-store")),

@@ -194,6 +194,18 @@ diesel::table! {
 }
 
 diesel::table! {
+    web_sessions (id) {
+        id -> Text,
+        user_id -> BigInt,
+        csrf_token -> Text,
+        lang -> Text,
+        created_at -> Timestamp,
+        last_seen_at -> Timestamp,
+        expires_at -> Timestamp,
+    }
+}
+
+diesel::table! {
     settings (key) {
         key -> Text,
         value -> Text,
@@ -220,4 +232,5 @@ diesel::allow_tables_to_appear_in_same_query!(
     case_notes,
     access_log,
     settings,
+    web_sessions,
 );

@@ -105,7 +105,7 @@ fn throttle_key(username: &str) -> String {
     format!("user:{username}")
 }
 
-fn caller_of(user: UserRow, unit_path: Option<String>) -> AppResult<Caller> {
+pub fn caller_of(user: UserRow, unit_path: Option<String>) -> AppResult<Caller> {
     let role: Role = user
         .role
         .parse()
@@ -224,13 +224,14 @@ pub struct LoginResult {
     pub user: super::users::UserView,
 }
 
-/// Checks the password and issues a token; 401 on wrong credentials, 429 while locked out.
-pub async fn login(
+/// Checks a username and password under the throttle: the user on success; 401 on wrong
+/// credentials (recorded for the account and the address), 429 while locked out.
+pub async fn verify_login(
     ctx: &Ctx,
     username: String,
     password: String,
     address: String,
-) -> AppResult<LoginResult> {
+) -> AppResult<UserRow> {
     let now = ctx.now();
     let (u, a) = (username.clone(), address.clone());
     let user: Option<UserRow> = ctx
@@ -255,23 +256,14 @@ pub async fn login(
         .map_err(|_| AppError::Internal(DbError::Blocking))?;
     match (ok, user) {
         (true, Some(user)) => {
-            let token = new_token();
-            let token_hash = hash_token(&token);
             let key = throttle_key(&username);
             ctx.db
                 .write(move |conn| {
                     diesel::delete(login_throttle::table.find(&key)).execute(conn)?;
-                    diesel::insert_into(api_tokens::table)
-                        .values((
-                            api_tokens::user_id.eq(user.id),
-                            api_tokens::token_hash.eq(&token_hash),
-                            api_tokens::created_at.eq(now.naive_utc()),
-                        ))
-                        .execute(conn)?;
-                    let view = super::users::UserView::from(&user);
-                    Ok::<_, AppError>(LoginResult { token, user: view })
+                    Ok::<_, AppError>(())
                 })
-                .await
+                .await?;
+            Ok(user)
         }
         _ => {
             ctx.db
@@ -280,6 +272,32 @@ pub async fn login(
             Err(AppError::Unauthorized("wrong username or password".into()))
         }
     }
+}
+
+/// Checks the password and issues an API token.
+pub async fn login(
+    ctx: &Ctx,
+    username: String,
+    password: String,
+    address: String,
+) -> AppResult<LoginResult> {
+    let user = verify_login(ctx, username, password, address).await?;
+    let token = new_token();
+    let token_hash = hash_token(&token);
+    let now = ctx.now().naive_utc();
+    ctx.db
+        .write(move |conn| {
+            diesel::insert_into(api_tokens::table)
+                .values((
+                    api_tokens::user_id.eq(user.id),
+                    api_tokens::token_hash.eq(&token_hash),
+                    api_tokens::created_at.eq(now),
+                ))
+                .execute(conn)?;
+            let view = super::users::UserView::from(&user);
+            Ok::<_, AppError>(LoginResult { token, user: view })
+        })
+        .await
 }
 
 /// Revokes the token at once, for every instance.

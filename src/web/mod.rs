@@ -4,6 +4,7 @@
 pub mod api;
 pub mod baseline;
 pub mod extract;
+pub mod html;
 
 use crate::error::AppError;
 use crate::services::Ctx;
@@ -52,6 +53,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
             .route("/cases/{id}/notes", web::post().to(cases::note))
             .route("/cases/{id}/{action}", web::post().to(cases::act)),
     )
+    .configure(html::routes)
     .default_service(web::to(|| async {
         Err::<HttpResponse, _>(AppError::NotFound("no such route".into()))
     }));

@@ -10,3 +10,4 @@ mod intake;
 mod migrations;
 mod organization;
 mod scope;
+mod web;

@@ -1,0 +1,522 @@
+//! The desk, the case list, the intake form and the case page with its action forms.
+
+use super::{check_form, error_page, html, page_ctx, render, see_other, to_login, PageCtx};
+use crate::domain::case::{needs_assignment, role_may, transition, ActionKind, CaseStatus};
+use crate::domain::role::Role;
+use crate::domain::vocab::{Category, Channel, Referral};
+use crate::error::AppError;
+use crate::services::cases::{self as svc, ActionInput, CaseFilter, CaseInput};
+use crate::services::{users, Ctx, Paging};
+use actix_web::http::StatusCode;
+use actix_web::{web, HttpRequest, HttpResponse};
+use chrono::TimeZone;
+use serde_json::{json, Value};
+use std::collections::HashMap;
+
+type Form = web::Form<HashMap<String, String>>;
+type Query = web::Query<HashMap<String, String>>;
+
+/// The page context of a signed-in user, or the response to send instead.
+async fn signed_in(ctx: &Ctx, req: &HttpRequest) -> Result<PageCtx, HttpResponse> {
+    match page_ctx(ctx, req).await {
+        Ok(p) if p.session.is_some() => Ok(p),
+        Ok(p) => Err(to_login(&p.path)),
+        Err(e) => Err(super::JsonFallback::page(e)),
+    }
+}
+
+fn options(group: &str, values: &[&str], selected: Option<&str>) -> Vec<Value> {
+    values
+        .iter()
+        .map(|v| json!({"group": group, "value": v, "selected": Some(*v) == selected}))
+        .collect()
+}
+
+fn codes<T: Copy>(all: &[T], code: fn(T) -> &'static str) -> Vec<&'static str> {
+    all.iter().map(|v| code(*v)).collect()
+}
+
+pub async fn desk(ctx: web::Data<Ctx>, req: HttpRequest) -> HttpResponse {
+    let page = match signed_in(&ctx, &req).await {
+        Ok(p) => p,
+        Err(r) => return r,
+    };
+    let Some(caller) = page.session.as_ref().map(|s| s.caller.clone()) else {
+        return to_login(&page.path);
+    };
+    let Ok(paging) = Paging::new(Some(1), Some(50)) else {
+        return to_login("/");
+    };
+    let mut sections = Vec::new();
+    let wanted: Vec<(&str, CaseFilter)> = match caller.role {
+        Role::Viewer => vec![],
+        Role::Officer => vec![("nav.cases", CaseFilter::default())],
+        role => {
+            let mut v = vec![];
+            if role == Role::Mediator {
+                v.push((
+                    "desk.my_cases",
+                    CaseFilter {
+                        mediator_id: Some(caller.id),
+                        status: Some("mediating".into()),
+                        ..Default::default()
+                    },
+                ));
+            }
+            v.push((
+                "desk.overdue",
+                CaseFilter {
+                    overdue: Some(true),
+                    ..Default::default()
+                },
+            ));
+            v.push((
+                "desk.awaiting",
+                CaseFilter {
+                    status: Some("received".into()),
+                    ..Default::default()
+                },
+            ));
+            v
+        }
+    };
+    for (title, filter) in wanted {
+        match svc::list(&ctx, &caller, filter, paging).await {
+            Ok(p) => sections.push(json!({"title": title, "total": p.total, "items": p.items})),
+            Err(e) => return error_page(&page, &e),
+        }
+    }
+    if caller.role.is_staff() {
+        // Due within three days: open mediations not yet overdue, nearest first.
+        let filter = CaseFilter {
+            status: Some("mediating".into()),
+            overdue: Some(false),
+            ..Default::default()
+        };
+        let Ok(wide) = Paging::new(Some(1), Some(200)) else {
+            return to_login("/");
+        };
+        match svc::list(&ctx, &caller, filter, wide).await {
+            Ok(p) => {
+                let mut soon: Vec<_> = p
+                    .items
+                    .into_iter()
+                    .filter(|c| c.days_left.is_some_and(|d| d <= 3))
+                    .collect();
+                soon.sort_by_key(|c| c.days_left);
+                sections.insert(
+                    0,
+                    json!({"title": "desk.due_soon", "total": soon.len(), "items": soon}),
+                );
+            }
+            Err(e) => return error_page(&page, &e),
+        }
+    }
+    let data = page.data("desk.title", json!({"sections": sections}));
+    html(StatusCode::OK, render::render("pages/desk", &data))
+}
+
+pub async fn list(ctx: web::Data<Ctx>, req: HttpRequest, query: Query) -> HttpResponse {
+    let page = match signed_in(&ctx, &req).await {
+        Ok(p) => p,
+        Err(r) => return r,
+    };
+    let Some(caller) = page.session.as_ref().map(|s| s.caller.clone()) else {
+        return to_login(&page.path);
+    };
+    let get = |k: &str| query.get(k).filter(|v| !v.is_empty()).cloned();
+    let page_no = get("page").and_then(|p| p.parse().ok()).unwrap_or(1);
+    let paging = match Paging::new(Some(page_no), Some(50)) {
+        Ok(p) => p,
+        Err(e) => return error_page(&page, &e),
+    };
+    let filter = CaseFilter {
+        status: get("status"),
+        category: get("category"),
+        overdue: get("overdue").map(|o| o == "true"),
+        q: get("q"),
+        ..Default::default()
+    };
+    let result = svc::list(&ctx, &caller, filter, paging).await;
+    let found = match result {
+        Ok(p) => p,
+        Err(e) => return error_page(&page, &e),
+    };
+    let link = |n: i64| {
+        let mut params: Vec<(String, String)> = query
+            .iter()
+            .filter(|(k, _)| k.as_str() != "page")
+            .map(|(k, v)| (k.clone(), v.clone()))
+            .collect();
+        params.sort();
+        params.push(("page".into(), n.to_string()));
+        let qs: String = url::form_urlencoded::Serializer::new(String::new())
+            .extend_pairs(params)
+            .finish();
+        format!("/cases?{qs}")
+    };
+    let statuses = codes(CaseStatus::ALL, CaseStatus::as_str);
+    let categories = codes(Category::ALL, Category::as_str);
+    let data = page.data(
+        "cases.title",
+        json!({
+            "items": found.items,
+            "total": found.total,
+            "q": get("q"),
+            "overdue": get("overdue").is_some_and(|o| o == "true"),
+            "statuses": options("status", &statuses, get("status").as_deref()),
+            "categories": options("category", &categories, get("category").as_deref()),
+            "prev": (paging.page > 1).then(|| link(paging.page - 1)),
+            "next": (paging.offset() + paging.per_page < found.total).then(|| link(paging.page + 1)),
+        }),
+    );
+    html(StatusCode::OK, render::render("pages/cases/list", &data))
+}
+
+/// The intake form's fields, with values kept and errors beside them.
+fn intake_fields(values: &HashMap<String, String>, errors: &HashMap<String, String>) -> Vec<Value> {
+    let v = |k: &str| values.get(k).cloned().unwrap_or_default();
+    let channels = codes(Channel::ALL, Channel::as_str);
+    let categories = codes(Category::ALL, Category::as_str);
+    let field = |name: &str, label: &str, kind: &str| json!({"name": name, "label": label, "kind": kind, "value": v(name), "error": errors.get(name)});
+    vec![
+        field("received_at", "cases.received_at", "datetime-local"),
+        json!({"name": "channel", "label": "cases.channel", "error": errors.get("channel"),
+               "options": options("channel", &channels, values.get("channel").map(String::as_str))}),
+        json!({"name": "category", "label": "cases.category", "error": errors.get("category"),
+               "options": options("category", &categories, values.get("category").map(String::as_str))}),
+        field("enterprise_id", "cases.enterprise", "number"),
+        field("applicant_name", "cases.applicant", "text"),
+        field("applicant_phone", "cases.phone", "tel"),
+        field("applicant_id_number", "cases.id_number", "text"),
+        field("workers_involved", "cases.workers", "number"),
+        field("amount_claimed", "cases.amount_claimed", "text"),
+        json!({"name": "description", "label": "cases.description", "textarea": true, "value": v("description"), "error": errors.get("description")}),
+    ]
+}
+
+pub async fn new_form(ctx: web::Data<Ctx>, req: HttpRequest) -> HttpResponse {
+    let page = match signed_in(&ctx, &req).await {
+        Ok(p) => p,
+        Err(r) => return r,
+    };
+    let now = ctx
+        .now()
+        .with_timezone(&ctx.settings.tz)
+        .format("%Y-%m-%dT%H:%M")
+        .to_string();
+    let values = HashMap::from([
+        ("received_at".to_string(), now),
+        ("workers_involved".into(), "1".into()),
+    ]);
+    let data = page.data(
+        "intake.title",
+        json!({"fields": intake_fields(&values, &HashMap::new())}),
+    );
+    html(StatusCode::OK, render::render("pages/cases/new", &data))
+}
+
+/// A `datetime-local` value (no offset) read in the configured zone, as RFC 3339.
+fn local_to_rfc3339(ctx: &Ctx, value: &str) -> String {
+    match chrono::NaiveDateTime::parse_from_str(value.trim(), "%Y-%m-%dT%H:%M") {
+        Ok(naive) => ctx
+            .settings
+            .tz
+            .from_local_datetime(&naive)
+            .earliest()
+            .map(|t| t.to_rfc3339())
+            .unwrap_or_else(|| value.to_string()),
+        Err(_) => value.to_string(),
+    }
+}
+
+fn opt(form: &HashMap<String, String>, k: &str) -> Option<String> {
+    form.get(k)
+        .map(|s| s.trim().to_string())
+        .filter(|s| !s.is_empty())
+}
+
+pub async fn new_submit(ctx: web::Data<Ctx>, req: HttpRequest, form: Form) -> HttpResponse {
+    let page = match signed_in(&ctx, &req).await {
+        Ok(p) => p,
+        Err(r) => return r,
+    };
+    let Some(session) = page.session.clone() else {
+        return to_login(&page.path);
+    };
+    if let Err(e) = check_form(&ctx, &req, &session, &form) {
+        return error_page(&page, &e);
+    }
+    let mut errors = HashMap::new();
+    let mut number = |k: &str| match opt(&form, k).map(|v| v.parse::<i64>()) {
+        Some(Ok(n)) => n,
+        _ => {
+            errors.insert(k.to_string(), "?".to_string());
+            0
+        }
+    };
+    let enterprise_id = number("enterprise_id");
+    let workers = number("workers_involved");
+    let input = CaseInput {
+        received_at: local_to_rfc3339(&ctx, form.get("received_at").map_or("", String::as_str)),
+        channel: opt(&form, "channel").unwrap_or_default(),
+        category: opt(&form, "category").unwrap_or_default(),
+        enterprise_id,
+        applicant_name: opt(&form, "applicant_name"),
+        applicant_phone: opt(&form, "applicant_phone"),
+        applicant_id_number: opt(&form, "applicant_id_number"),
+        workers_involved: workers,
+        amount_claimed: opt(&form, "amount_claimed").unwrap_or_default(),
+        description: form.get("description").cloned().unwrap_or_default(),
+        warning_id: None,
+        unit_id: None,
+    };
+    let result = if errors.is_empty() {
+        svc::create(&ctx, &session.caller, input).await
+    } else {
+        Err(AppError::Validation(crate::error::FieldErrors::default()))
+    };
+    match result {
+        Ok(case) => see_other(&format!("/cases/{}", case.id)),
+        Err(AppError::Validation(fields)) => {
+            errors.extend(fields.0);
+            let data = page.data(
+                "intake.title",
+                json!({"fields": intake_fields(&form, &errors), "errors": true}),
+            );
+            html(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                render::render("pages/cases/new", &data),
+            )
+        }
+        Err(e) => error_page(&page, &e),
+    }
+}
+
+/// The forms for every action the case's status and the user's role allow.
+async fn action_forms(ctx: &Ctx, page: &PageCtx, case: &svc::CaseView) -> Vec<Value> {
+    let Some(caller) = page.session.as_ref().map(|s| &s.caller) else {
+        return vec![];
+    };
+    let Ok(status) = case.status.parse::<CaseStatus>() else {
+        return vec![];
+    };
+    let allowed = |kind: ActionKind| {
+        role_may(caller.role, kind)
+            && transition(status, kind, case.extended).is_ok()
+            && !(needs_assignment(caller.role, kind)
+                && case.mediator_id.is_some_and(|m| m != caller.id))
+    };
+    let text = |name: &str, label: &str| json!({"name": name, "label": label, "kind": "text"});
+    let area = |name: &str, label: &str| json!({"name": name, "label": label, "textarea": true});
+    let today = ctx.local_date(ctx.now()).to_string();
+    let mut forms = Vec::new();
+    let mut add = |name: &str, label: &str, kind: ActionKind, fields: Vec<Value>| {
+        if allowed(kind) {
+            forms.push(json!({"name": name, "label": label, "fields": fields}));
+        }
+    };
+    add("accept", "action.accept", ActionKind::Accept, vec![]);
+    add(
+        "reject",
+        "action.reject",
+        ActionKind::Reject,
+        vec![area("reason", "action.reason")],
+    );
+    if allowed(ActionKind::Assign) {
+        let mut people = Vec::new();
+        for role in ["mediator", "director"] {
+            if let Ok(list) = users::list(ctx, caller, Some(role.into())).await {
+                people.extend(list.into_iter().filter(|u| u.active).map(
+                    |u| json!({"value": u.id, "label": u.display_name, "selected": Some(u.id) == case.mediator_id}),
+                ));
+            }
+        }
+        add(
+            "assign",
+            "action.assign",
+            ActionKind::Assign,
+            vec![json!({"name": "mediator_id", "label": "action.mediator_id", "options": people})],
+        );
+    }
+    add(
+        "sessions",
+        "action.session",
+        ActionKind::Session,
+        vec![
+            json!({"name": "held_at", "label": "action.held_at", "kind": "datetime-local"}),
+            text("location", "action.location"),
+            text("attendees", "action.attendees"),
+            area("notes", "cases.notes"),
+        ],
+    );
+    add(
+        "extend",
+        "action.extend",
+        ActionKind::Extend,
+        vec![
+            json!({"name": "days", "label": "action.days", "kind": "number", "value": "15"}),
+            area("reason", "action.reason"),
+        ],
+    );
+    add(
+        "close_agreement",
+        "action.close_agreement",
+        ActionKind::Close,
+        vec![
+            text("amount_agreed", "cases.amount_agreed"),
+            text("agreement_no", "action.agreement_no"),
+        ],
+    );
+    let referrals = codes(Referral::ALL, Referral::as_str);
+    add(
+        "close_failed",
+        "action.close_failed",
+        ActionKind::Close,
+        vec![
+            json!({"name": "referral", "label": "action.referral", "options": options("referral", &referrals, None)}),
+            area("note", "action.reason"),
+        ],
+    );
+    add(
+        "withdraw",
+        "action.withdraw",
+        ActionKind::Withdraw,
+        vec![area("note", "action.reason")],
+    );
+    add(
+        "payments",
+        "action.payment",
+        ActionKind::Payment,
+        vec![
+            text("amount", "action.amount"),
+            json!({"name": "paid_at", "label": "action.paid_at", "kind": "date", "value": today}),
+        ],
+    );
+    add(
+        "note",
+        "action.note",
+        ActionKind::Note,
+        vec![area("text", "action.text")],
+    );
+    forms
+}
+
+async fn render_case(
+    ctx: &Ctx,
+    page: &PageCtx,
+    case: svc::CaseView,
+    error: Option<String>,
+    status: StatusCode,
+) -> HttpResponse {
+    let actions = action_forms(ctx, page, &case).await;
+    let data = page.data(
+        "cases.title",
+        json!({"case": case, "actions": actions, "error": error}),
+    );
+    html(status, render::render("pages/cases/show", &data))
+}
+
+pub async fn show(ctx: web::Data<Ctx>, req: HttpRequest, id: web::Path<i64>) -> HttpResponse {
+    let page = match signed_in(&ctx, &req).await {
+        Ok(p) => p,
+        Err(r) => return r,
+    };
+    let Some(caller) = page.session.as_ref().map(|s| s.caller.clone()) else {
+        return to_login(&page.path);
+    };
+    match svc::get(&ctx, &caller, id.into_inner()).await {
+        Ok(case) => render_case(&ctx, &page, case, None, StatusCode::OK).await,
+        Err(e) => error_page(&page, &e),
+    }
+}
+
+fn describe(err: &AppError) -> String {
+    match err {
+        AppError::Validation(fields) => fields
+            .0
+            .iter()
+            .map(|(k, v)| format!("{k}: {v}"))
+            .collect::<Vec<_>>()
+            .join("; "),
+        other => other.to_string(),
+    }
+}
+
+pub async fn act(
+    ctx: web::Data<Ctx>,
+    req: HttpRequest,
+    path: web::Path<(i64, String)>,
+    form: Form,
+) -> HttpResponse {
+    let page = match signed_in(&ctx, &req).await {
+        Ok(p) => p,
+        Err(r) => return r,
+    };
+    let Some(session) = page.session.clone() else {
+        return to_login(&page.path);
+    };
+    if let Err(e) = check_form(&ctx, &req, &session, &form) {
+        return error_page(&page, &e);
+    }
+    let (id, name) = path.into_inner();
+    let mut input = ActionInput {
+        reason: opt(&form, "reason"),
+        mediator_id: opt(&form, "mediator_id").and_then(|m| m.parse().ok()),
+        held_at: opt(&form, "held_at").map(|h| local_to_rfc3339(&ctx, &h)),
+        location: opt(&form, "location"),
+        attendees: opt(&form, "attendees"),
+        notes: opt(&form, "notes"),
+        days: opt(&form, "days").and_then(|d| d.parse().ok()),
+        amount_agreed: opt(&form, "amount_agreed"),
+        agreement_no: opt(&form, "agreement_no"),
+        referral: opt(&form, "referral"),
+        note: opt(&form, "note"),
+        amount: opt(&form, "amount"),
+        paid_at: opt(&form, "paid_at"),
+        ..Default::default()
+    };
+    let caller = &session.caller;
+    let result = match name.as_str() {
+        "note" => svc::add_note(&ctx, caller, id, opt(&form, "text").unwrap_or_default()).await,
+        other => {
+            let kind = match other {
+                "accept" => Some(ActionKind::Accept),
+                "reject" => Some(ActionKind::Reject),
+                "assign" => Some(ActionKind::Assign),
+                "sessions" => Some(ActionKind::Session),
+                "extend" => Some(ActionKind::Extend),
+                "close_agreement" => {
+                    input.outcome = Some("agreement".into());
+                    Some(ActionKind::Close)
+                }
+                "close_failed" => {
+                    input.outcome = Some("failed".into());
+                    Some(ActionKind::Close)
+                }
+                "withdraw" => Some(ActionKind::Withdraw),
+                "payments" => Some(ActionKind::Payment),
+                _ => None,
+            };
+            match kind {
+                Some(kind) => svc::act(&ctx, caller, id, kind, input).await,
+                None => Err(AppError::not_found("action")),
+            }
+        }
+    };
+    match result {
+        Ok(_) => see_other(&format!("/cases/{id}")),
+        Err(e @ (AppError::NotFound(_) | AppError::Forbidden(_) | AppError::Internal(_))) => {
+            error_page(&page, &e)
+        }
+        Err(e) => {
+            use actix_web::ResponseError;
+            match svc::get(&ctx, caller, id).await {
+                Ok(case) => {
+                    render_case(&ctx, &page, case, Some(describe(&e)), e.status_code()).await
+                }
+                Err(e2) => error_page(&page, &e2),
+            }
+        }
+    }
+}

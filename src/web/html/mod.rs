@@ -1,0 +1,320 @@
+//! The server-rendered web pages over the same services as the JSON API: sign-in with database
+//! sessions, the desk, the case list, the intake form and the case page with its action forms.
+//! Every POST carries the session's CSRF token and, when the browser sends one, a same-origin
+//! `Origin`. Without a session every page answers 303 to `/login?next=...`.
+
+mod cases;
+pub mod render;
+
+use crate::error::AppError;
+use crate::i18n;
+use crate::services::sessions::{self, WebSession};
+use crate::services::{auth, Ctx};
+use crate::web::extract::client_address;
+use actix_web::cookie::{Cookie, SameSite};
+use actix_web::http::header;
+use actix_web::{web, HttpRequest, HttpResponse};
+use serde_json::{json, Value};
+use std::collections::HashMap;
+
+pub fn routes(cfg: &mut web::ServiceConfig) {
+    cfg.route("/static/app.css", web::get().to(css))
+        .route("/login", web::get().to(login_form))
+        .route("/login", web::post().to(login_submit))
+        .route("/logout", web::post().to(logout))
+        .route("/lang", web::post().to(set_lang))
+        .route("/", web::get().to(cases::desk))
+        .route("/cases", web::get().to(cases::list))
+        .route("/cases/new", web::get().to(cases::new_form))
+        .route("/cases/new", web::post().to(cases::new_submit))
+        .route("/cases/{id}", web::get().to(cases::show))
+        .route("/cases/{id}/act/{action}", web::post().to(cases::act));
+}
+
+async fn css() -> HttpResponse {
+    HttpResponse::Ok()
+        .content_type("text/css; charset=utf-8")
+        .insert_header((header::CACHE_CONTROL, "public, max-age=3600"))
+        .body(include_str!("../../../static/app.css"))
+}
+
+/// The session cookie's name: `__Host-` (which browsers accept only with Secure) when served
+/// over HTTPS.
+fn cookie_name(ctx: &Ctx) -> &'static str {
+    if secure(ctx) {
+        "__Host-tiaojie"
+    } else {
+        "tiaojie"
+    }
+}
+
+fn secure(ctx: &Ctx) -> bool {
+    ctx.settings.config.base_url.starts_with("https://")
+}
+
+fn session_cookie(ctx: &Ctx, value: String) -> Cookie<'static> {
+    Cookie::build(cookie_name(ctx), value)
+        .path("/")
+        .http_only(true)
+        .secure(secure(ctx))
+        .same_site(SameSite::Lax)
+        .finish()
+}
+
+/// A page request: the session if there is one, the language to render in, and the path.
+pub struct PageCtx {
+    pub session: Option<WebSession>,
+    pub cookie: Option<String>,
+    pub lang: String,
+    pub path: String,
+}
+
+pub async fn page_ctx(ctx: &Ctx, req: &HttpRequest) -> Result<PageCtx, AppError> {
+    let cookie = req.cookie(cookie_name(ctx)).map(|c| c.value().to_string());
+    let session = match &cookie {
+        Some(c) => sessions::find(ctx, c.clone()).await?,
+        None => None,
+    };
+    let lang = session
+        .as_ref()
+        .map(|s| s.lang.clone())
+        .unwrap_or_else(|| i18n::DEFAULT_LANG.to_string());
+    let path = match req.query_string() {
+        "" => req.path().to_string(),
+        q => format!("{}?{q}", req.path()),
+    };
+    Ok(PageCtx {
+        session,
+        cookie,
+        lang,
+        path,
+    })
+}
+
+impl PageCtx {
+    /// The data every page's layout needs, with `extra` merged in.
+    pub fn data(&self, title: &str, extra: Value) -> Value {
+        let mut data = json!({
+            "lang": self.lang,
+            "title": title,
+            "path": self.path,
+            "other_lang": if self.lang == "en" { "zh-CN" } else { "en" },
+        });
+        if let Some(s) = &self.session {
+            data["csrf"] = json!(s.csrf_token);
+            data["user"] = json!({
+                "display_name": s.caller.display_name,
+                "role": s.caller.role.as_str(),
+                "staff": s.caller.role.is_staff(),
+            });
+        }
+        if let (Value::Object(base), Value::Object(more)) = (&mut data, extra) {
+            base.extend(more);
+        }
+        data
+    }
+}
+
+pub fn html(status: actix_web::http::StatusCode, body: String) -> HttpResponse {
+    HttpResponse::build(status)
+        .content_type("text/html; charset=utf-8")
+        .body(body)
+}
+
+pub fn see_other(location: &str) -> HttpResponse {
+    HttpResponse::SeeOther()
+        .insert_header((header::LOCATION, location.to_string()))
+        .finish()
+}
+
+/// Where to send a browser without a session.
+pub fn to_login(path: &str) -> HttpResponse {
+    let next: String = url::form_urlencoded::byte_serialize(path.as_bytes()).collect();
+    see_other(&format!("/login?next={next}"))
+}
+
+/// Only local paths, so `next` cannot send a user to another site.
+fn safe_next(next: Option<&String>) -> String {
+    match next {
+        Some(n) if n.starts_with('/') && !n.starts_with("//") && !n.contains('\\') => n.clone(),
+        _ => "/".to_string(),
+    }
+}
+
+/// The error page in the site's look; no internals are shown.
+pub fn error_page(page: &PageCtx, err: &AppError) -> HttpResponse {
+    use actix_web::ResponseError;
+    let status = err.status_code();
+    let key = match err {
+        AppError::NotFound(_) => "error.not_found",
+        AppError::Forbidden(_) => "error.forbidden",
+        AppError::Internal(_) => {
+            // Logged once, by the JSON error's own path.
+            let _ = err.error_response();
+            "error.internal"
+        }
+        _ => "",
+    };
+    let data = page.data(
+        "error.title",
+        json!({"status": status.as_u16(), "message_key": key, "message": err.to_string()}),
+    );
+    html(status, render::render("pages/error", &data))
+}
+
+/// Checks a form POST: the session's CSRF token (constant time) and a same-origin `Origin`.
+pub fn check_form(
+    ctx: &Ctx,
+    req: &HttpRequest,
+    session: &WebSession,
+    form: &HashMap<String, String>,
+) -> Result<(), AppError> {
+    let token_ok = form
+        .get("csrf")
+        .is_some_and(|t| sessions::constant_time_eq(t, &session.csrf_token));
+    if !token_ok || !same_origin(ctx, req) {
+        return Err(AppError::Forbidden("csrf".into()));
+    }
+    Ok(())
+}
+
+fn same_origin(ctx: &Ctx, req: &HttpRequest) -> bool {
+    let Some(origin) = req
+        .headers()
+        .get(header::ORIGIN)
+        .and_then(|o| o.to_str().ok())
+    else {
+        return true;
+    };
+    let base = ctx.settings.config.base_url.trim_end_matches('/');
+    let host = req.connection_info().host().to_string();
+    origin == base || origin == format!("http://{host}") || origin == format!("https://{host}")
+}
+
+async fn login_form(
+    ctx: web::Data<Ctx>,
+    req: HttpRequest,
+    query: web::Query<HashMap<String, String>>,
+) -> HttpResponse {
+    let page = match page_ctx(&ctx, &req).await {
+        Ok(p) => p,
+        Err(e) => return JsonFallback::page(e),
+    };
+    if page.session.is_some() {
+        return see_other(&safe_next(query.get("next")));
+    }
+    let data = page.data("login.title", json!({"next": safe_next(query.get("next"))}));
+    html(
+        actix_web::http::StatusCode::OK,
+        render::render("pages/login", &data),
+    )
+}
+
+async fn login_submit(
+    ctx: web::Data<Ctx>,
+    req: HttpRequest,
+    form: web::Form<HashMap<String, String>>,
+) -> HttpResponse {
+    let page = match page_ctx(&ctx, &req).await {
+        Ok(p) => p,
+        Err(e) => return JsonFallback::page(e),
+    };
+    let username = form.get("username").cloned().unwrap_or_default();
+    let password = form.get("password").cloned().unwrap_or_default();
+    let next = safe_next(form.get("next"));
+    if !same_origin(&ctx, &req) {
+        return error_page(&page, &AppError::Forbidden("csrf".into()));
+    }
+    match auth::verify_login(&ctx, username.clone(), password, client_address(&req)).await {
+        Ok(user) => {
+            // A fresh session id at every sign-in.
+            if let Some(old) = page.cookie.clone() {
+                let _ = sessions::end(&ctx, old).await;
+            }
+            match sessions::start(&ctx, user.id, &page.lang).await {
+                Ok(cookie) => HttpResponse::SeeOther()
+                    .insert_header((header::LOCATION, next))
+                    .cookie(session_cookie(&ctx, cookie))
+                    .finish(),
+                Err(e) => error_page(&page, &e),
+            }
+        }
+        Err(e @ (AppError::Unauthorized(_) | AppError::TooManyRequests(_))) => {
+            use actix_web::ResponseError;
+            let key = if matches!(e, AppError::TooManyRequests(_)) {
+                "login.locked"
+            } else {
+                "login.wrong"
+            };
+            let data = page.data(
+                "login.title",
+                json!({"next": next, "username": username, "error": key}),
+            );
+            html(e.status_code(), render::render("pages/login", &data))
+        }
+        Err(e) => error_page(&page, &e),
+    }
+}
+
+async fn logout(
+    ctx: web::Data<Ctx>,
+    req: HttpRequest,
+    form: web::Form<HashMap<String, String>>,
+) -> HttpResponse {
+    let page = match page_ctx(&ctx, &req).await {
+        Ok(p) => p,
+        Err(e) => return JsonFallback::page(e),
+    };
+    let (Some(session), Some(cookie)) = (&page.session, &page.cookie) else {
+        return see_other("/login");
+    };
+    if let Err(e) = check_form(&ctx, &req, session, &form) {
+        return error_page(&page, &e);
+    }
+    if let Err(e) = sessions::end(&ctx, cookie.clone()).await {
+        return error_page(&page, &e);
+    }
+    let mut gone = session_cookie(&ctx, String::new());
+    gone.make_removal();
+    HttpResponse::SeeOther()
+        .insert_header((header::LOCATION, "/login"))
+        .cookie(gone)
+        .finish()
+}
+
+async fn set_lang(
+    ctx: web::Data<Ctx>,
+    req: HttpRequest,
+    form: web::Form<HashMap<String, String>>,
+) -> HttpResponse {
+    let page = match page_ctx(&ctx, &req).await {
+        Ok(p) => p,
+        Err(e) => return JsonFallback::page(e),
+    };
+    let (Some(session), Some(cookie)) = (&page.session, &page.cookie) else {
+        return see_other("/login");
+    };
+    if let Err(e) = check_form(&ctx, &req, session, &form) {
+        return error_page(&page, &e);
+    }
+    let lang = form.get("lang").map(String::as_str).unwrap_or("zh-CN");
+    if let Err(e) = sessions::set_lang(&ctx, cookie.clone(), lang).await {
+        return error_page(&page, &e);
+    }
+    see_other(&safe_next(form.get("next")))
+}
+
+/// When even the session lookup fails (the database is down), a plain error page.
+struct JsonFallback;
+
+impl JsonFallback {
+    fn page(err: AppError) -> HttpResponse {
+        let page = PageCtx {
+            session: None,
+            cookie: None,
+            lang: i18n::DEFAULT_LANG.into(),
+            path: "/".into(),
+        };
+        error_page(&page, &err)
+    }
+}

@@ -1,0 +1,267 @@
+//! The web pages as a browser meets them: sign-in, the session cookie, CSRF, escaping.
+
+use crate::helpers::*;
+use serde_json::json;
+
+struct Browser {
+    agent: ureq::Agent,
+    base: String,
+    cookie: Option<String>,
+}
+
+struct Page {
+    status: u16,
+    location: Option<String>,
+    body: String,
+}
+
+impl Browser {
+    fn new(app: &TestApp) -> Browser {
+        Browser {
+            agent: ureq::AgentBuilder::new().redirects(0).build(),
+            base: app.base.clone(),
+            cookie: None,
+        }
+    }
+
+    fn finish(&mut self, result: Result<ureq::Response, ureq::Error>) -> Page {
+        let r = match result {
+            Ok(r) => r,
+            Err(ureq::Error::Status(_, r)) => r,
+            Err(e) => panic!("{e}"),
+        };
+        if let Some(set) = r.header("set-cookie") {
+            let value = set.split(';').next().unwrap_or("").to_string();
+            self.cookie = value
+                .split_once('=')
+                .filter(|(_, v)| !v.is_empty())
+                .map(|_| value.clone());
+        }
+        Page {
+            status: r.status(),
+            location: r.header("location").map(str::to_string),
+            body: r.into_string().unwrap_or_default(),
+        }
+    }
+
+    fn get(&mut self, path: &str) -> Page {
+        let mut req = self.agent.get(&format!("{}{path}", self.base));
+        if let Some(c) = &self.cookie {
+            req = req.set("Cookie", c);
+        }
+        let result = req.call();
+        self.finish(result)
+    }
+
+    fn post(&mut self, path: &str, form: &[(&str, &str)]) -> Page {
+        let mut req = self.agent.post(&format!("{}{path}", self.base));
+        if let Some(c) = &self.cookie {
+            req = req.set("Cookie", c);
+        }
+        let result = req.send_form(form);
+        self.finish(result)
+    }
+
+    fn csrf(page: &Page) -> String {
+        let marker = "name=\"csrf\" value=\"";
+        let start = page.body.find(marker).expect("a CSRF field") + marker.len();
+        page.body[start..].split('"').next().unwrap().to_string()
+    }
+}
+
+fn signed_in(app: &TestApp, username: &str) -> Browser {
+    let mut b = Browser::new(app);
+    let r = b.post(
+        "/login",
+        &[
+            ("username", username),
+            ("password", PASSWORD),
+            ("next", "/cases"),
+        ],
+    );
+    assert_eq!(r.status, 303, "{}", r.body);
+    assert_eq!(r.location.as_deref(), Some("/cases"));
+    assert!(b.cookie.is_some());
+    b
+}
+
+fn named_user(app: &TestApp, role: &str, unit: i64) -> String {
+    let username = format!("{role}web");
+    let r = app.post(&app.admin_token, "/api/v1/users", json!({
+        "username": username, "display_name": "李调解", "email": "w@example.org", "password": PASSWORD, "role": role, "unit_id": unit
+    }));
+    assert_eq!(r.status, 201);
+    username
+}
+
+#[test]
+fn a_page_without_a_session_redirects_to_login_with_next() {
+    let app = spawn_app();
+    let mut b = Browser::new(&app);
+    let r = b.get("/cases?status=received");
+    assert_eq!(r.status, 303);
+    assert_eq!(
+        r.location.as_deref(),
+        Some("/login?next=%2Fcases%3Fstatus%3Dreceived")
+    );
+    let login = b.get("/login");
+    assert_eq!(login.status, 200);
+    assert!(login.body.contains("name=\"password\""));
+}
+
+#[test]
+fn a_wrong_password_shows_a_clear_message_and_no_session() {
+    let app = spawn_app();
+    let user = named_user(&app, "mediator", app.street);
+    let mut b = Browser::new(&app);
+    let r = b.post(
+        "/login",
+        &[("username", &user), ("password", "not the password")],
+    );
+    assert_eq!(r.status, 401);
+    assert!(r.body.contains("用户名或密码错误"));
+    assert!(b.cookie.is_none());
+}
+
+#[test]
+fn a_mediator_registers_a_case_through_the_form_and_accepts_it() {
+    let app = spawn_app();
+    let e = app.enterprise(app.street);
+    let user = named_user(&app, "mediator", app.street);
+    let mut b = signed_in(&app, &user);
+    let form = b.get("/cases/new");
+    assert_eq!(form.status, 200);
+    let csrf = Browser::csrf(&form);
+    let e = e.to_string();
+    let mut fields = vec![
+        ("csrf", csrf.as_str()),
+        ("received_at", "2026-03-02T08:30"),
+        ("channel", "visit"),
+        ("category", "wage_arrears"),
+        ("enterprise_id", e.as_str()),
+        ("applicant_name", "王芳"),
+        ("applicant_phone", "13812348000"),
+        ("workers_involved", "3"),
+        ("amount_claimed", "12000"),
+        ("description", "拖欠两个月工资"),
+    ];
+    // A bad amount: the form comes back with the error beside the field and the values kept.
+    fields[8].1 = "12,000";
+    let r = b.post("/cases/new", &fields);
+    assert_eq!(r.status, 422);
+    assert!(r
+        .body
+        .contains("aria-invalid=\"true\" aria-describedby=\"e_amount_claimed\""));
+    assert!(r.body.contains("拖欠两个月工资"));
+    fields[8].1 = "12000";
+    let r = b.post("/cases/new", &fields);
+    assert_eq!(r.status, 303, "{}", r.body);
+    let case_path = r.location.unwrap();
+    let page = b.get(&case_path);
+    assert!(page.body.contains("TJ-2026-00001"));
+    assert!(page.body.contains("待受理"));
+    let r = b.post(
+        &format!("{case_path}/act/accept"),
+        &[("csrf", &Browser::csrf(&page))],
+    );
+    assert_eq!(r.status, 303);
+    assert!(b.get(&case_path).body.contains("已受理"));
+}
+
+#[test]
+fn a_form_post_without_the_csrf_token_is_refused_and_changes_nothing() {
+    let app = spawn_app();
+    let e = app.enterprise(app.street);
+    let user = named_user(&app, "mediator", app.street);
+    let (_, token) = app.user("mediator", app.street, None);
+    let id = app.create_case(&token, e)["id"].as_i64().unwrap();
+    let mut b = signed_in(&app, &user);
+    let r = b.post(&format!("/cases/{id}/act/accept"), &[("csrf", "forged")]);
+    assert_eq!(r.status, 403);
+    assert_eq!(
+        app.get(&token, &format!("/api/v1/cases/{id}")).body["status"],
+        "received"
+    );
+}
+
+#[test]
+fn logging_out_ends_the_session_on_the_server() {
+    let app = spawn_app();
+    let user = named_user(&app, "mediator", app.street);
+    let mut b = signed_in(&app, &user);
+    let stolen = b.cookie.clone();
+    let desk = b.get("/");
+    assert_eq!(desk.status, 200);
+    let r = b.post("/logout", &[("csrf", &Browser::csrf(&desk))]);
+    assert_eq!(r.status, 303);
+    b.cookie = stolen;
+    assert_eq!(b.get("/").status, 303, "the old cookie no longer works");
+}
+
+#[test]
+fn a_session_idle_for_thirty_minutes_ends() {
+    let app = spawn_app();
+    let user = named_user(&app, "mediator", app.street);
+    let mut b = signed_in(&app, &user);
+    app.set_now(default_now() + chrono::Duration::minutes(29));
+    assert_eq!(b.get("/").status, 200);
+    app.set_now(default_now() + chrono::Duration::minutes(29 + 31));
+    assert_eq!(b.get("/").status, 303);
+}
+
+#[test]
+fn text_typed_into_a_case_is_escaped_on_every_page() {
+    let app = spawn_app();
+    let e = app.enterprise(app.street);
+    let user = named_user(&app, "mediator", app.street);
+    let (_, token) = app.user("mediator", app.street, None);
+    let mut body = app.case_body(e);
+    body["applicant_name"] = json!("<script>alert(1)</script>");
+    body["description"] = json!("<img src=x onerror=alert(2)>");
+    let id = app.post(&token, "/api/v1/cases", body).body["id"]
+        .as_i64()
+        .unwrap();
+    let mut b = signed_in(&app, &user);
+    for path in [
+        format!("/cases/{id}"),
+        "/cases".to_string(),
+        "/".to_string(),
+    ] {
+        let page = b.get(&path);
+        assert_eq!(page.status, 200, "{path}");
+        assert!(!page.body.contains("<script>alert"), "{path}");
+        assert!(!page.body.contains("<img src=x"), "{path}");
+    }
+    assert!(b
+        .get(&format!("/cases/{id}"))
+        .body
+        .contains("&lt;script&gt;"));
+}
+
+#[test]
+fn pages_carry_security_headers_and_switch_to_english() {
+    let app = spawn_app();
+    let user = named_user(&app, "mediator", app.street);
+    let mut b = signed_in(&app, &user);
+    let r = b
+        .agent
+        .get(&format!("{}/", app.base))
+        .set("Cookie", b.cookie.as_ref().unwrap())
+        .call()
+        .unwrap();
+    let csp = r.header("content-security-policy").unwrap().to_string();
+    assert!(csp.contains("frame-ancestors 'none'") && csp.contains("script-src 'self'"));
+    assert_eq!(r.header("x-content-type-options"), Some("nosniff"));
+    let desk = b.get("/");
+    assert!(desk.body.contains("工作台"));
+    let r = b.post(
+        "/lang",
+        &[
+            ("csrf", &Browser::csrf(&desk)),
+            ("lang", "en"),
+            ("next", "/"),
+        ],
+    );
+    assert_eq!(r.status, 303);
+    assert!(b.get("/").body.contains("Desk"));
+}
