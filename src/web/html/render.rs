@@ -126,7 +126,7 @@ mod tests {
     fn values_are_escaped() {
         let html = render(
             "pages/error",
-            &serde_json::json!({"lang": "en", "message": "<script>alert(1)</script>", "status": 404}),
+            &serde_json::json!({"lang": "en", "title": "error.title", "message": "<script>alert(1)</script>", "status": 404}),
         );
         assert!(!html.contains("<script>alert(1)"));
         assert!(html.contains("&lt;script&gt;"));
