@@ -10,6 +10,7 @@ pub mod demo;
 pub mod enterprises;
 pub mod units;
 pub mod users;
+pub mod warnings;
 
 use crate::clock::Clock;
 use crate::config::Settings;

@@ -7,6 +7,7 @@ pub mod enterprises;
 pub mod openapi;
 pub mod units;
 pub mod users;
+pub mod warnings;
 
 use actix_web::HttpResponse;
 use serde::Serialize;

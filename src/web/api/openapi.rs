@@ -38,6 +38,12 @@ pub const OPERATIONS: &[(&str, &str, &str, Option<&str>, u16)] = &[
     ("post", "/api/v1/cases/{id}/close", "mediating → resolved (agreement) or failed (referral, note)", Some("ActionInput"), 200),
     ("post", "/api/v1/cases/{id}/withdraw", "accepted or mediating → withdrawn (note)", Some("ActionInput"), 200),
     ("post", "/api/v1/cases/{id}/payments", "Record a payment on a resolved case (amount, paid_at)", Some("ActionInput"), 200),
+    ("get", "/api/v1/warnings", "Warnings, newest first (?status=&level=&enterprise_id=&from=&to=&page=&per_page=)", None, 200),
+    ("post", "/api/v1/warnings", "Report an early warning (an officer's enterprise is implied)", Some("WarningInput"), 201),
+    ("get", "/api/v1/warnings/{id}", "One warning, with overdue and respond_by", None, 200),
+    ("post", "/api/v1/warnings/{id}/acknowledge", "reported → acknowledged (staff)", Some("WarningNote"), 200),
+    ("post", "/api/v1/warnings/{id}/defuse", "reported or acknowledged → defused (note)", Some("WarningNote"), 200),
+    ("post", "/api/v1/warnings/{id}/escalate", "reported or acknowledged → escalated; answers the new case", Some("EscalateInput"), 201),
 ];
 
 fn string() -> Value {
@@ -93,6 +99,15 @@ fn schemas() -> Value {
             ("applicant_phone", s()), ("applicant_id_number", s()), ("workers_involved", i()),
             ("amount_claimed", money()), ("category", s())]),
         "NoteInput": object(&["text"], &[("text", s())]),
+        "WarningInput": object(&["level", "category", "workers_at_risk", "description"], &[("enterprise_id", i()),
+            ("level", json!({"type": "string", "enum": ["yellow", "orange", "red"]})),
+            ("category", json!({"type": "string", "enum": ["wage_arrears", "layoff_relocation", "social_insurance", "collective_grievance", "closure_absconding", "other"]})),
+            ("workers_at_risk", i()), ("amount_at_risk", money()), ("description", s())]),
+        "WarningNote": object(&[], &[("note", s())]),
+        "EscalateInput": object(&[], &[("received_at", json!({"type": "string", "format": "date-time"})),
+            ("category", json!({"type": "string", "enum": ["wage_arrears", "contract", "social_insurance", "work_injury", "overtime_leave", "compensation", "other"]})),
+            ("applicant_name", s()), ("applicant_phone", s()), ("applicant_id_number", s()),
+            ("workers_involved", i()), ("amount_claimed", money()), ("description", s()), ("unit_id", i())]),
         "ActionInput": object(&[], &[("at", json!({"type": "string", "format": "date-time"})), ("reason", s()),
             ("mediator_id", i()), ("coordinator_id", i()), ("held_at", json!({"type": "string", "format": "date-time"})),
             ("location", s()), ("attendees", s()), ("notes", s()), ("days", i()),
