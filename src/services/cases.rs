@@ -1140,6 +1140,9 @@ pub async fn act(
             if changed == 0 {
                 return Err(AppError::VersionConflict);
             }
+            if kind == ActionKind::Assign {
+                crate::notify::outbox::case_assigned(conn, &c, id)?;
+            }
             insert_event(
                 conn,
                 NewCaseEvent {

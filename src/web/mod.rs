@@ -61,7 +61,8 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
             .route(
                 "/warnings/{id}/escalate",
                 web::post().to(warnings::escalate),
-            ),
+            )
+            .route("/notifications", web::get().to(notifications::list)),
     )
     .default_service(web::to(|| async {
         Err::<HttpResponse, _>(AppError::NotFound("no such route".into()))

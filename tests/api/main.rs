@@ -7,6 +7,7 @@ mod cases;
 mod deadlines;
 mod intake;
 mod migrations;
+mod notifications;
 mod organization;
 mod scope;
 mod warnings;

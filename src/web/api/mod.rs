@@ -4,6 +4,7 @@ pub mod auth;
 pub mod cases;
 pub mod consultations;
 pub mod enterprises;
+pub mod notifications;
 pub mod openapi;
 pub mod units;
 pub mod users;
