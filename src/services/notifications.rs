@@ -1,8 +1,9 @@
-//! The outbox as admins and directors see it: what was queued, sent or failed, and why.
+//! The outbox as admins and directors see it: what was queued, sent or failed, and why. A
+//! director sees the rows about the cases and warnings of their unit subtree.
 
-use super::{Caller, Ctx, Page, Paging};
+use super::{Caller, Ctx, Page, Paging, Scope};
 use crate::db::models::NotificationRow;
-use crate::db::schema::notifications;
+use crate::db::schema::{cases, notifications, warnings};
 use crate::error::{AppError, AppResult};
 use diesel::prelude::*;
 use serde::Serialize;
@@ -41,11 +42,33 @@ pub async fn list(
             ))
         }
     };
+    let scope = caller.scope();
     let c = ctx.clone();
     ctx.db
         .read(move |conn| {
+            // A director sees the rows about cases and warnings of their unit subtree; an admin
+            // without a unit sees the whole outbox. The subtree's unit ids are few, so they are
+            // bound as a list (no boxed subqueries over the shared connection).
+            let units: Option<Vec<i64>> = match &scope {
+                Scope::All => None,
+                Scope::Units(prefix) => Some(super::units_under(conn, prefix)?),
+                _ => Some(Vec::new()),
+            };
             let query = || {
-                let mut q = notifications::table.into_boxed();
+                let mut q = notifications::table
+                    .left_join(cases::table.on(notifications::case_id.eq(cases::id.nullable())))
+                    .left_join(
+                        warnings::table.on(notifications::warning_id.eq(warnings::id.nullable())),
+                    )
+                    .into_boxed();
+                if let Some(units) = &units {
+                    q = q.filter(
+                        cases::unit_id
+                            .nullable()
+                            .eq_any(units.clone())
+                            .or(warnings::unit_id.nullable().eq_any(units.clone())),
+                    );
+                }
                 if let Some(s) = &status {
                     q = q.filter(notifications::status.eq(s.clone()));
                 }

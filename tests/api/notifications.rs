@@ -549,6 +549,22 @@ fn only_admins_and_directors_read_the_outbox() {
 }
 
 #[test]
+fn a_director_reads_only_the_outbox_rows_of_their_own_units() {
+    let s = setup();
+    red_warning(&s);
+    let (_, far) = s.app.user("director", s.app.other_street, None);
+    assert_eq!(
+        s.app.get(&s.director, "/api/v1/notifications").body["total"],
+        1
+    );
+    assert_eq!(s.app.get(&far, "/api/v1/notifications").body["total"], 0);
+    assert_eq!(
+        s.app.get(&s.app.admin_token, "/api/v1/notifications").body["total"],
+        1
+    );
+}
+
+#[test]
 fn the_file_transport_writes_one_eml_per_mail() {
     let s = setup();
     red_warning(&s);
