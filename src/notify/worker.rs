@@ -32,6 +32,16 @@ pub fn backoff(attempts: i64) -> std::time::Duration {
     Duration::from_secs_f64(base * jitter)
 }
 
+/// An error text fit for the log: a mail server's answer may echo the address, so every word
+/// with an `@` in it is replaced.
+pub fn redact(error: &str) -> String {
+    error
+        .split(' ')
+        .map(|w| if w.contains('@') { "<address>" } else { w })
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
 #[derive(Clone)]
 pub struct Worker {
     pub mailer: Mailer,
@@ -127,17 +137,17 @@ impl Worker {
                 (SENT, row.next_attempt_at, None, Some(now))
             }
             Outcome::Failed(e) => {
-                tracing::warn!(notification.id = row.id, kind = %row.kind, error = %e, "mail failed");
+                tracing::warn!(notification.id = row.id, kind = %row.kind, error = %redact(&e), "mail failed");
                 (FAILED, row.next_attempt_at, Some(e), None)
             }
             Outcome::Retry(e) if now >= give_up => {
-                tracing::warn!(notification.id = row.id, kind = %row.kind, error = %e, "mail given up");
+                tracing::warn!(notification.id = row.id, kind = %row.kind, error = %redact(&e), "mail given up");
                 (FAILED, row.next_attempt_at, Some(e), None)
             }
             Outcome::Retry(e) => {
                 let wait = ChronoDuration::from_std(backoff(row.attempts))
                     .unwrap_or_else(|_| ChronoDuration::seconds(10));
-                tracing::info!(notification.id = row.id, kind = %row.kind, attempts = row.attempts, error = %e, "mail will be retried");
+                tracing::info!(notification.id = row.id, kind = %row.kind, attempts = row.attempts, error = %redact(&e), "mail will be retried");
                 (PENDING, now + wait, Some(e), None)
             }
         };
@@ -192,6 +202,14 @@ impl Worker {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn logged_errors_carry_no_address() {
+        assert_eq!(
+            redact("550 5.1.1 <wang@example.org>: no such mailbox"),
+            "550 5.1.1 <address> no such mailbox"
+        );
+    }
 
     #[test]
     fn the_first_retry_comes_within_ten_seconds_and_waits_double_up_to_fifteen_minutes() {
