@@ -642,3 +642,46 @@ fn two_workers_over_500_rows_send_each_exactly_once_on_postgresql() {
         .body;
     assert_eq!(sent["total"], 500);
 }
+
+#[test]
+fn a_refused_connection_is_a_temporary_failure() {
+    let s = setup();
+    let port = {
+        let l = TcpListener::bind("127.0.0.1:0").unwrap();
+        l.local_addr().unwrap().port()
+    };
+    red_warning(&s);
+    let w = Worker {
+        mailer: Mailer::smtp(&format!("smtp://127.0.0.1:{port}"), 5).unwrap(),
+        ..worker(&Sink::start())
+    };
+    assert_eq!(drain(&s.app, &w), 1);
+    let n = &outbox(&s.app)[0];
+    assert_eq!(n["status"], "pending");
+    assert!(n["last_error"].is_string());
+}
+
+#[test]
+fn a_crashed_workers_claim_expires_and_the_mail_is_sent_by_another() {
+    let s = setup();
+    let sink = Sink::start();
+    red_warning(&s);
+    // A worker claims the row and dies before sending.
+    let now = default_now().naive_utc();
+    let claimed = s
+        .app
+        .ctx
+        .db
+        .write_blocking(|conn| {
+            tiaojie::db::claim_notifications(conn, now, now + chrono::Duration::seconds(60), 20)
+                .map_err(tiaojie::error::AppError::from)
+        })
+        .unwrap();
+    assert_eq!(claimed.len(), 1);
+    let w = worker(&sink);
+    assert_eq!(drain(&s.app, &w), 0, "the lease still holds");
+    s.app.set_now(default_now() + chrono::Duration::seconds(61));
+    assert_eq!(drain(&s.app, &w), 1);
+    assert_eq!(sink.delivered().len(), 1);
+    assert_eq!(outbox(&s.app)[0]["status"], "sent");
+}
