@@ -156,7 +156,8 @@ fn worker(sink: &Sink) -> Worker {
     Worker {
         mailer: Mailer::smtp(&sink.url, 10).unwrap(),
         from: "tiaojie@localhost".into(),
-        send_timeout: Duration::from_secs(2),
+        // Short enough for a quick test, long enough for a loaded machine's local sends.
+        send_timeout: Duration::from_secs(4),
         give_up_after: chrono::Duration::hours(48),
         batch: 20,
     }
@@ -482,7 +483,7 @@ fn a_server_that_never_answers_times_out_and_other_mails_still_go() {
     red_warning(&s);
     let started = std::time::Instant::now();
     assert_eq!(drain(&s.app, &worker(&sink)), 3);
-    assert!(started.elapsed() < Duration::from_secs(10));
+    assert!(started.elapsed() < Duration::from_secs(20));
     assert_eq!(sink.delivered().len(), 2);
     let stuck: Vec<Value> = outbox(&s.app)
         .into_iter()
