@@ -7,7 +7,7 @@
 //! instances scanning at once, queue nothing twice.
 
 use super::Ctx;
-use crate::db::schema::{cases, warnings};
+use crate::db::schema::{cases, reminders_sent, warnings};
 use crate::domain::case::CaseStatus;
 use crate::domain::warning::WarningStatus;
 use crate::error::AppError;
@@ -47,11 +47,30 @@ pub fn scan_blocking(ctx: &Ctx, at: DateTime<Utc>) -> Result<ScanReport, AppErro
             .select((cases::id, cases::deadline))
             .load(&mut *conn)?
     };
+    // Reminders already sent are skipped without a write transaction each; the UNIQUE insert
+    // below still decides when two scans race.
+    let mut sent = std::collections::HashSet::<(i64, String)>::new();
+    {
+        let ids: Vec<i64> = due.iter().map(|(id, _)| *id).collect();
+        let mut conn = ctx.db.get()?;
+        // In chunks: SQLite limits the number of bound values per statement.
+        for chunk in ids.chunks(1000) {
+            let rows: Vec<(i64, String)> = reminders_sent::table
+                .filter(reminders_sent::kind.eq("case"))
+                .filter(reminders_sent::record_id.eq_any(chunk))
+                .select((reminders_sent::record_id, reminders_sent::threshold))
+                .load(&mut *conn)?;
+            sent.extend(rows);
+        }
+    }
     for (id, deadline) in due {
         let days_left = (deadline - today).num_days();
         let Some(threshold) = threshold(days_left) else {
             continue;
         };
+        if sent.contains(&(id, threshold.to_string())) {
+            continue;
+        }
         let emails = ctx.db.write_blocking(|conn| {
             // The case may have moved on since the list was read.
             let still: i64 = cases::table
@@ -78,7 +97,19 @@ pub fn scan_blocking(ctx: &Ctx, at: DateTime<Utc>) -> Result<ScanReport, AppErro
             .select(warnings::id)
             .load(&mut *conn)?
     };
-    for id in overdue {
+    let mut warned = std::collections::HashSet::<i64>::new();
+    {
+        let mut conn = ctx.db.get()?;
+        for chunk in overdue.chunks(1000) {
+            let rows: Vec<i64> = reminders_sent::table
+                .filter(reminders_sent::kind.eq("warning"))
+                .filter(reminders_sent::record_id.eq_any(chunk))
+                .select(reminders_sent::record_id)
+                .load(&mut *conn)?;
+            warned.extend(rows);
+        }
+    }
+    for id in overdue.into_iter().filter(|id| !warned.contains(id)) {
         let emails = ctx.db.write_blocking(|conn| {
             let still: i64 = warnings::table
                 .find(id)
