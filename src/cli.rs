@@ -1,5 +1,6 @@
-//! The command line: `serve [--demo]`, `migrate`, `user add`. Every command loads the
-//! configuration and runs pending migrations first.
+//! The command line: `serve [--demo]`, `migrate`, `user add`, `reminders run`. Every command
+//! loads the configuration and runs pending migrations first. `serve` also runs the outbox worker
+//! and, every `reminder_interval` seconds (0: never), the reminder scan.
 
 use crate::clock::Clock;
 use crate::config::{Config, Settings};
@@ -48,6 +49,22 @@ enum Command {
     User {
         #[command(subcommand)]
         command: UserCommand,
+    },
+    /// Deadline and warning reminders.
+    Reminders {
+        #[command(subcommand)]
+        command: RemindersCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum RemindersCommand {
+    /// One reminder scan as of the given time (default now); idempotent. The queued mails go out
+    /// through the outbox (this command sends what is due before it exits).
+    Run {
+        /// RFC 3339 time, e.g. 2026-03-16T09:00:00+08:00.
+        #[arg(long)]
+        at: Option<String>,
     },
 }
 
@@ -130,6 +147,28 @@ fn run(cli: Cli) -> Result<(), String> {
             println!("generated in {:.1} s", started.elapsed().as_secs_f64());
             Ok(())
         }
+        Command::Reminders {
+            command: RemindersCommand::Run { at },
+        } => {
+            let ctx = context(load_settings(cli.config.as_deref(), false)?)?;
+            let at = match at {
+                Some(a) => chrono::DateTime::parse_from_rfc3339(a.trim())
+                    .map_err(|_| format!("--at {a}: must be an RFC 3339 time with offset"))?
+                    .with_timezone(&chrono::Utc),
+                None => ctx.now(),
+            };
+            let report =
+                crate::services::reminders::scan_blocking(&ctx, at).map_err(|e| e.to_string())?;
+            let worker = crate::notify::worker::Worker::from_settings(&ctx.settings)?;
+            let sent = actix_web::rt::System::new()
+                .block_on(async move { worker.drain(&ctx).await })
+                .map_err(|e| e.to_string())?;
+            println!(
+                "reminders: {} case, {} warning; {} emails queued; {} outbox rows processed",
+                report.case_reminders, report.warning_reminders, report.emails, sent
+            );
+            Ok(())
+        }
         Command::User {
             command:
                 UserCommand::Add {
@@ -183,9 +222,32 @@ fn serve(ctx: Ctx, bench_baseline: bool) -> Result<(), String> {
     let listener =
         std::net::TcpListener::bind(&bind).map_err(|e| format!("cannot listen on {bind}: {e}"))?;
     println!("tiaojie listening on http://{bind}");
+    let worker = crate::notify::worker::Worker::from_settings(&ctx.settings)?;
     actix_web::rt::System::new().block_on(async move {
+        actix_web::rt::spawn(worker.run(ctx.clone()));
+        let interval = ctx.settings.config.reminder_interval;
+        if interval > 0 {
+            actix_web::rt::spawn(reminder_loop(ctx.clone(), interval));
+        }
         let server = crate::startup::server_with(ctx, listener, 0, bench_baseline)
             .map_err(|e| e.to_string())?;
         server.await.map_err(|e| e.to_string())
     })
+}
+
+/// The periodic reminder scan inside `serve`; idempotent, so several instances may all run it.
+async fn reminder_loop(ctx: Ctx, interval: u64) {
+    let mut tick = tokio::time::interval(std::time::Duration::from_secs(interval));
+    loop {
+        tick.tick().await;
+        match crate::services::reminders::scan(&ctx, ctx.now()).await {
+            Ok(r) => tracing::info!(
+                cases = r.case_reminders,
+                warnings = r.warning_reminders,
+                emails = r.emails,
+                "reminder scan"
+            ),
+            Err(e) => tracing::error!(error = %e, "reminder scan failed"),
+        }
+    }
 }

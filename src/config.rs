@@ -4,6 +4,7 @@
 use crate::db::DbUrl;
 use crate::domain::calendar::HolidayCalendar;
 use crate::domain::case::DeadlineRules;
+use crate::domain::warning::ResponseTimes;
 use chrono_tz::Tz;
 use serde::Deserialize;
 use std::path::Path;
@@ -45,6 +46,16 @@ pub struct Config {
     pub case_no_prefix: String,
     pub deadlines: DeadlineConfig,
     pub mail: MailConfig,
+    pub warnings: WarningConfig,
+}
+
+/// Response times per warning level, in hours.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct WarningConfig {
+    pub red_hours: u32,
+    pub orange_hours: u32,
+    pub yellow_hours: u32,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -64,6 +75,10 @@ pub struct MailConfig {
     /// May carry a password: never printed (see the Debug impl).
     pub smtp_url: String,
     pub from: String,
+    /// How long the outbox keeps retrying a temporarily failing mail before marking it failed.
+    pub give_up_hours: u32,
+    /// Our own limit on one SMTP exchange (lettre's timeout covers only the connection).
+    pub send_timeout_seconds: u64,
 }
 
 impl std::fmt::Debug for MailConfig {
@@ -73,6 +88,8 @@ impl std::fmt::Debug for MailConfig {
             .field("dir", &self.dir)
             .field("smtp_url", &"<redacted>")
             .field("from", &self.from)
+            .field("give_up_hours", &self.give_up_hours)
+            .field("send_timeout_seconds", &self.send_timeout_seconds)
             .finish()
     }
 }
@@ -92,6 +109,7 @@ pub struct Settings {
     pub tz: Tz,
     pub calendar: HolidayCalendar,
     pub rules: DeadlineRules,
+    pub response_times: ResponseTimes,
 }
 
 /// Deep-merges `over` into `base` (tables merge key by key; anything else replaces).
@@ -225,12 +243,31 @@ impl Config {
             from_acceptance,
             max_extension_days: d.max_extension_days,
         };
+        let w = &self.warnings;
+        if [w.red_hours, w.orange_hours, w.yellow_hours]
+            .iter()
+            .any(|h| *h == 0 || *h > 24 * 365)
+        {
+            return Err(invalid(
+                "warnings",
+                "response times must be 1 to 8760 hours",
+            ));
+        }
+        let response_times = ResponseTimes {
+            red_hours: w.red_hours,
+            orange_hours: w.orange_hours,
+            yellow_hours: w.yellow_hours,
+        };
+        if self.mail.send_timeout_seconds == 0 {
+            return Err(invalid("mail.send_timeout_seconds", "must be at least 1"));
+        }
         let calendar = load_calendar(&self.holidays)?;
         Ok(Settings {
             config: self,
             tz,
             calendar,
             rules,
+            response_times,
         })
     }
 }
@@ -271,6 +308,7 @@ mod tests {
         assert_eq!(settings.config.database_url, "sqlite://data/tiaojie.db");
         assert_eq!(settings.tz, chrono_tz::Asia::Shanghai);
         assert_eq!(settings.rules, DeadlineRules::default());
+        assert_eq!(settings.response_times, ResponseTimes::default());
     }
 
     #[test]

@@ -11,6 +11,7 @@ pub mod db;
 pub mod domain;
 pub mod error;
 pub mod i18n;
+pub mod notify;
 pub mod services;
 pub mod startup;
 pub mod telemetry;

@@ -281,3 +281,83 @@ pub struct NewAccessLog<'a> {
     pub record_type: &'a str,
     pub record_id: Option<i64>,
 }
+
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = warnings)]
+pub struct WarningRow {
+    pub id: i64,
+    pub enterprise_id: i64,
+    pub unit_id: i64,
+    pub reported_by: i64,
+    pub level: String,
+    pub category: String,
+    pub workers_at_risk: i64,
+    pub amount_at_risk: Option<i64>,
+    pub description: String,
+    pub status: String,
+    pub acknowledged_at: Option<NaiveDateTime>,
+    pub acknowledged_by: Option<i64>,
+    pub closed_at: Option<NaiveDateTime>,
+    pub note: Option<String>,
+    pub case_id: Option<i64>,
+    pub respond_by: NaiveDateTime,
+    pub reported_at: NaiveDateTime,
+    pub version: i64,
+    pub created_at: NaiveDateTime,
+    pub updated_at: NaiveDateTime,
+}
+
+#[derive(Debug, Insertable)]
+#[diesel(table_name = warnings)]
+pub struct NewWarning<'a> {
+    pub enterprise_id: i64,
+    pub unit_id: i64,
+    pub reported_by: i64,
+    pub level: &'a str,
+    pub category: &'a str,
+    pub workers_at_risk: i64,
+    pub amount_at_risk: Option<i64>,
+    pub description: &'a str,
+    pub status: &'a str,
+    pub respond_by: NaiveDateTime,
+    pub reported_at: NaiveDateTime,
+    pub created_at: NaiveDateTime,
+    pub updated_at: NaiveDateTime,
+}
+
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = notifications)]
+pub struct NotificationRow {
+    pub id: i64,
+    pub recipient: String,
+    pub subject: String,
+    pub body_text: String,
+    pub body_html: String,
+    pub status: String,
+    pub attempts: i64,
+    pub next_attempt_at: NaiveDateTime,
+    pub lease_until: Option<NaiveDateTime>,
+    pub last_error: Option<String>,
+    pub message_id: String,
+    pub created_at: NaiveDateTime,
+    pub sent_at: Option<NaiveDateTime>,
+    pub kind: String,
+    pub case_id: Option<i64>,
+    pub warning_id: Option<i64>,
+}
+
+#[derive(Debug, Insertable)]
+#[diesel(table_name = notifications)]
+pub struct NewNotification {
+    pub recipient: String,
+    pub subject: String,
+    pub body_text: String,
+    pub body_html: String,
+    pub status: String,
+    pub next_attempt_at: NaiveDateTime,
+    pub message_id: String,
+    pub created_at: NaiveDateTime,
+    pub kind: String,
+    pub case_id: Option<i64>,
+    pub warning_id: Option<i64>,
+}

@@ -212,6 +212,63 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    warnings (id) {
+        id -> BigInt,
+        enterprise_id -> BigInt,
+        unit_id -> BigInt,
+        reported_by -> BigInt,
+        level -> Text,
+        category -> Text,
+        workers_at_risk -> BigInt,
+        amount_at_risk -> Nullable<BigInt>,
+        description -> Text,
+        status -> Text,
+        acknowledged_at -> Nullable<Timestamp>,
+        acknowledged_by -> Nullable<BigInt>,
+        closed_at -> Nullable<Timestamp>,
+        note -> Nullable<Text>,
+        case_id -> Nullable<BigInt>,
+        respond_by -> Timestamp,
+        reported_at -> Timestamp,
+        version -> BigInt,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    notifications (id) {
+        id -> BigInt,
+        recipient -> Text,
+        subject -> Text,
+        body_text -> Text,
+        body_html -> Text,
+        status -> Text,
+        attempts -> BigInt,
+        next_attempt_at -> Timestamp,
+        lease_until -> Nullable<Timestamp>,
+        last_error -> Nullable<Text>,
+        message_id -> Text,
+        created_at -> Timestamp,
+        sent_at -> Nullable<Timestamp>,
+        kind -> Text,
+        case_id -> Nullable<BigInt>,
+        warning_id -> Nullable<BigInt>,
+    }
+}
+
+diesel::table! {
+    reminders_sent (id) {
+        id -> BigInt,
+        kind -> Text,
+        record_id -> BigInt,
+        threshold -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::joinable!(warnings -> enterprises (enterprise_id));
 diesel::joinable!(cases -> enterprises (enterprise_id));
 diesel::joinable!(enterprises -> units (unit_id));
 diesel::joinable!(case_events -> cases (case_id));
@@ -233,4 +290,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     access_log,
     settings,
     web_sessions,
+    warnings,
+    notifications,
+    reminders_sent,
 );

@@ -10,3 +10,4 @@ pub mod resident_id;
 pub mod role;
 pub mod text;
 pub mod vocab;
+pub mod warning;

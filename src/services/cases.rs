@@ -170,7 +170,21 @@ fn summary(ctx: &Ctx, today: NaiveDate, row: CaseRow, enterprise_name: String) -
 }
 
 /// Loads the case page for `caller`, masking by role; a whole ID number shown is logged.
-fn load_view(conn: &mut DbConn, ctx: &Ctx, caller: &Caller, row: CaseRow) -> AppResult<CaseView> {
+pub(crate) fn load_view(
+    conn: &mut DbConn,
+    ctx: &Ctx,
+    caller: &Caller,
+    id: i64,
+) -> AppResult<CaseView> {
+    let row = cases::table
+        .find(id)
+        .select(CaseRow::as_select())
+        .first(conn)?;
+    view_of_row(conn, ctx, caller, row)
+}
+
+/// The case page of a row already loaded.
+fn view_of_row(conn: &mut DbConn, ctx: &Ctx, caller: &Caller, row: CaseRow) -> AppResult<CaseView> {
     let id = row.id;
     let enterprise_name: String = enterprises::table
         .find(row.enterprise_id)
@@ -406,6 +420,26 @@ where
 /// Registers a petition. The receipt time starts the clocks.
 pub async fn create(ctx: &Ctx, caller: &Caller, input: CaseInput) -> AppResult<CaseView> {
     caller.require_staff()?;
+    let caller = caller.clone();
+    let c = ctx.clone();
+    ctx.db
+        .write(move |conn| {
+            let id = create_in(conn, &c, &caller, input)?;
+            load_view(conn, &c, &caller, id)
+        })
+        .await
+}
+
+/// Checks an intake and inserts the case, its intake event and its access-log row on `conn`,
+/// inside the caller's transaction (intake at the desk, or a warning's escalation). A `warning_id`
+/// must name an open warning in the caller's scope; the warning is then linked to the new case
+/// and marked escalated in the same transaction. Answers the new case's id.
+pub(crate) fn create_in(
+    conn: &mut DbConn,
+    ctx: &Ctx,
+    caller: &Caller,
+    input: CaseInput,
+) -> AppResult<i64> {
     let now = ctx.now();
     let mut errors = FieldErrors::default();
     let received = errors.take("received_at", parse_past_time(&input.received_at, now));
@@ -436,117 +470,120 @@ pub async fn create(ctx: &Ctx, caller: &Caller, input: CaseInput) -> AppResult<C
         "description",
         check_required_text(&input.description, LONG_TEXT_MAX),
     );
-    if input.warning_id.is_some() {
-        errors.add("warning_id", "no such warning");
+    let warning = match input.warning_id {
+        Some(w) => {
+            let found = super::warnings::open_warning_for_case(conn, caller, w)?;
+            if found.is_none() {
+                errors.add(
+                    "warning_id",
+                    "no such open warning in your scope (a warning becomes one case)",
+                );
+            }
+            found
+        }
+        None => None,
+    };
+    let unit_id = match input.unit_id.or(caller.unit_id) {
+        Some(u) if super::unit_in_scope(conn, caller, u)? => Some(u),
+        _ => {
+            errors.add("unit_id", "no such unit in your scope");
+            None
+        }
+    };
+    let enterprise_exists: i64 = enterprises::table
+        .find(input.enterprise_id)
+        .count()
+        .get_result(conn)?;
+    if enterprise_exists == 0 {
+        errors.add("enterprise_id", "no such enterprise");
     }
-    let caller = caller.clone();
-    let c = ctx.clone();
-    ctx.db
-        .write(move |conn| {
-            let unit_id = match input.unit_id.or(caller.unit_id) {
-                Some(u) if super::unit_in_scope(conn, &caller, u)? => Some(u),
-                _ => {
-                    errors.add("unit_id", "no such unit in your scope");
-                    None
-                }
-            };
-            let enterprise_exists: i64 = enterprises::table
-                .find(input.enterprise_id)
-                .count()
-                .get_result(conn)?;
-            if enterprise_exists == 0 {
-                errors.add("enterprise_id", "no such enterprise");
-            }
-            let (
-                Some(received),
-                Some(channel),
-                Some(category),
-                Some(name),
-                Some(phone),
-                Some(id_number),
-                Some(workers),
-                Some(amount),
-                Some(description),
-                Some(unit_id),
-                true,
-            ) = (
-                received,
-                channel,
-                category,
-                name,
-                phone,
-                id_number,
-                workers,
-                amount,
-                description,
-                unit_id,
-                errors.is_empty(),
-            )
-            else {
-                return Err(AppError::Validation(errors));
-            };
-            let settings = &c.settings;
-            let received_day = c.local_date(received);
-            let year = chrono::Datelike::year(&received_day);
-            let case_no = next_case_no(conn, &settings.config.case_no_prefix, year)?;
-            let has_personal = phone.is_some() || id_number.is_some() || name.is_some();
-            let now_n = now.naive_utc();
-            let received_n = received.naive_utc();
-            let id: i64 = diesel::insert_into(cases::table)
-                .values(NewCase {
-                    case_no,
-                    unit_id,
-                    channel: channel.as_str().into(),
-                    category: category.as_str().into(),
-                    enterprise_id: input.enterprise_id,
-                    applicant_name: name,
-                    applicant_phone: phone.map(String::from),
-                    applicant_id_number: id_number.map(String::from),
-                    workers_involved: workers,
-                    amount_claimed: amount.fen(),
-                    description,
-                    warning_id: None,
-                    status: CaseStatus::Received.as_str().into(),
-                    received_at: received_n,
-                    accept_by: settings.rules.accept_by(received_day, &settings.calendar),
-                    deadline: settings.rules.deadline(received_day, &settings.calendar),
-                    last_event_at: received_n,
-                    created_by: caller.id,
-                    created_at: now_n,
-                    updated_at: now_n,
-                })
-                .returning(cases::id)
-                .get_result(conn)?;
-            insert_event(
-                conn,
-                NewCaseEvent {
-                    case_id: id,
-                    actor_id: Some(caller.id),
-                    at: received_n,
-                    action: "intake",
-                    from_status: None,
-                    to_status: Some(CaseStatus::Received.as_str()),
-                    note: None,
-                    created_at: now_n,
-                },
-            )?;
-            if has_personal {
-                access::record(
-                    conn,
-                    caller.id,
-                    access::EDIT_PERSONAL_DATA,
-                    "case",
-                    Some(id),
-                    now_n,
-                )?;
-            }
-            let row = cases::table
-                .find(id)
-                .select(CaseRow::as_select())
-                .first(conn)?;
-            load_view(conn, &c, &caller, row)
+    let (
+        Some(received),
+        Some(channel),
+        Some(category),
+        Some(name),
+        Some(phone),
+        Some(id_number),
+        Some(workers),
+        Some(amount),
+        Some(description),
+        Some(unit_id),
+        true,
+    ) = (
+        received,
+        channel,
+        category,
+        name,
+        phone,
+        id_number,
+        workers,
+        amount,
+        description,
+        unit_id,
+        errors.is_empty(),
+    )
+    else {
+        return Err(AppError::Validation(errors));
+    };
+    let settings = &ctx.settings;
+    let received_day = ctx.local_date(received);
+    let year = chrono::Datelike::year(&received_day);
+    let case_no = next_case_no(conn, &settings.config.case_no_prefix, year)?;
+    let has_personal = phone.is_some() || id_number.is_some() || name.is_some();
+    let now_n = now.naive_utc();
+    let received_n = received.naive_utc();
+    let id: i64 = diesel::insert_into(cases::table)
+        .values(NewCase {
+            case_no,
+            unit_id,
+            channel: channel.as_str().into(),
+            category: category.as_str().into(),
+            enterprise_id: input.enterprise_id,
+            applicant_name: name,
+            applicant_phone: phone.map(String::from),
+            applicant_id_number: id_number.map(String::from),
+            workers_involved: workers,
+            amount_claimed: amount.fen(),
+            description,
+            warning_id: warning.as_ref().map(|w| w.id),
+            status: CaseStatus::Received.as_str().into(),
+            received_at: received_n,
+            accept_by: settings.rules.accept_by(received_day, &settings.calendar),
+            deadline: settings.rules.deadline(received_day, &settings.calendar),
+            last_event_at: received_n,
+            created_by: caller.id,
+            created_at: now_n,
+            updated_at: now_n,
         })
-        .await
+        .returning(cases::id)
+        .get_result(conn)?;
+    insert_event(
+        conn,
+        NewCaseEvent {
+            case_id: id,
+            actor_id: Some(caller.id),
+            at: received_n,
+            action: "intake",
+            from_status: None,
+            to_status: Some(CaseStatus::Received.as_str()),
+            note: None,
+            created_at: now_n,
+        },
+    )?;
+    if has_personal {
+        access::record(
+            conn,
+            caller.id,
+            access::EDIT_PERSONAL_DATA,
+            "case",
+            Some(id),
+            now_n,
+        )?;
+    }
+    if let Some(w) = warning {
+        super::warnings::link_escalated(conn, ctx, caller, &w, id)?;
+    }
+    Ok(id)
 }
 
 pub async fn get(ctx: &Ctx, caller: &Caller, id: i64) -> AppResult<CaseView> {
@@ -556,7 +593,7 @@ pub async fn get(ctx: &Ctx, caller: &Caller, id: i64) -> AppResult<CaseView> {
     let c = ctx.clone();
     let load = move |conn: &mut DbConn| {
         let row = find_in_scope(conn, &caller, id)?;
-        load_view(conn, &c, &caller, row)
+        view_of_row(conn, &c, &caller, row)
     };
     // Directors and admins see the whole ID number, and that view is written to the access log
     // in the same transaction; everyone else only reads.
@@ -1151,6 +1188,9 @@ pub async fn act(
             if changed == 0 {
                 return Err(AppError::VersionConflict);
             }
+            if kind == ActionKind::Assign {
+                crate::notify::outbox::case_assigned(conn, &c, id)?;
+            }
             insert_event(
                 conn,
                 NewCaseEvent {
@@ -1164,11 +1204,7 @@ pub async fn act(
                     created_at: now_n,
                 },
             )?;
-            let row = cases::table
-                .find(id)
-                .select(CaseRow::as_select())
-                .first(conn)?;
-            load_view(conn, &c, &caller, row)
+            load_view(conn, &c, &caller, id)
         })
         .await
 }
@@ -1193,11 +1229,7 @@ pub async fn add_note(ctx: &Ctx, caller: &Caller, id: i64, text: String) -> AppR
                     created_at: now_n,
                 })
                 .execute(conn)?;
-            let row = cases::table
-                .find(id)
-                .select(CaseRow::as_select())
-                .first(conn)?;
-            load_view(conn, &c, &caller, row)
+            load_view(conn, &c, &caller, id)
         })
         .await
 }
@@ -1324,11 +1356,7 @@ pub async fn update(ctx: &Ctx, caller: &Caller, id: i64, patch: CasePatch) -> Ap
                     now_n,
                 )?;
             }
-            let row = cases::table
-                .find(id)
-                .select(CaseRow::as_select())
-                .first(conn)?;
-            load_view(conn, &c, &caller, row)
+            load_view(conn, &c, &caller, id)
         })
         .await
 }

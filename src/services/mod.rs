@@ -8,9 +8,12 @@ pub mod cases;
 pub mod consultations;
 pub mod demo;
 pub mod enterprises;
+pub mod notifications;
+pub mod reminders;
 pub mod sessions;
 pub mod units;
 pub mod users;
+pub mod warnings;
 
 use crate::clock::Clock;
 use crate::config::Settings;

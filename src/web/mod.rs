@@ -51,7 +51,20 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
             .route("/cases/{id}", web::get().to(cases::get))
             .route("/cases/{id}", web::patch().to(cases::update))
             .route("/cases/{id}/notes", web::post().to(cases::note))
-            .route("/cases/{id}/{action}", web::post().to(cases::act)),
+            .route("/cases/{id}/{action}", web::post().to(cases::act))
+            .route("/warnings", web::get().to(warnings::list))
+            .route("/warnings", web::post().to(warnings::create))
+            .route("/warnings/{id}", web::get().to(warnings::get))
+            .route(
+                "/warnings/{id}/acknowledge",
+                web::post().to(warnings::acknowledge),
+            )
+            .route("/warnings/{id}/defuse", web::post().to(warnings::defuse))
+            .route(
+                "/warnings/{id}/escalate",
+                web::post().to(warnings::escalate),
+            )
+            .route("/notifications", web::get().to(notifications::list)),
     )
     .configure(html::routes)
     .default_service(web::to(|| async {

@@ -8,6 +8,8 @@ mod deadlines;
 mod demo;
 mod intake;
 mod migrations;
+mod notifications;
 mod organization;
 mod scope;
+mod warnings;
 mod web;

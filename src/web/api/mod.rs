@@ -4,9 +4,11 @@ pub mod auth;
 pub mod cases;
 pub mod consultations;
 pub mod enterprises;
+pub mod notifications;
 pub mod openapi;
 pub mod units;
 pub mod users;
+pub mod warnings;
 
 use actix_web::HttpResponse;
 use serde::Serialize;
