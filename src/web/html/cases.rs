@@ -310,6 +310,11 @@ async fn action_forms(ctx: &Ctx, page: &PageCtx, case: &svc::CaseView) -> Vec<Va
     let text = |name: &str, label: &str| json!({"name": name, "label": label, "kind": "text"});
     let area = |name: &str, label: &str| json!({"name": name, "label": label, "textarea": true});
     let today = ctx.local_date(ctx.now()).to_string();
+    let now_local = ctx
+        .now()
+        .with_timezone(&ctx.settings.tz)
+        .format("%Y-%m-%dT%H:%M")
+        .to_string();
     let mut forms = Vec::new();
     let mut add = |name: &str, label: &str, kind: ActionKind, fields: Vec<Value>| {
         if allowed(kind) {
@@ -344,7 +349,7 @@ async fn action_forms(ctx: &Ctx, page: &PageCtx, case: &svc::CaseView) -> Vec<Va
         "action.session",
         ActionKind::Session,
         vec![
-            json!({"name": "held_at", "label": "action.held_at", "kind": "datetime-local"}),
+            json!({"name": "held_at", "label": "action.held_at", "kind": "datetime-local", "value": now_local}),
             text("location", "action.location"),
             text("attendees", "action.attendees"),
             area("notes", "cases.notes"),

@@ -1,0 +1,349 @@
+//! Browser tests: headless Chromium (Debian's `chromium` and `chromium-driver`) driven over the
+//! WebDriver protocol by a small client written here (JSON over HTTP with ureq). Screenshots of the
+//! pages go to target/screenshots/. Without chromedriver the tests say so and pass only outside CI;
+//! `.ci/run` installs both packages, and with CI set a missing driver fails the test.
+
+use crate::helpers::*;
+use base64::Engine;
+use serde_json::{json, Value};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+const ELEMENT: &str = "element-6066-11e4-a52e-4f735466cecf";
+
+struct Driver {
+    process: Child,
+    base: String,
+    session: String,
+    _profile: std::path::PathBuf,
+}
+
+impl Drop for Driver {
+    fn drop(&mut self) {
+        let _ = ureq::delete(&format!("{}/session/{}", self.base, self.session)).call();
+        let _ = self.process.kill();
+        let _ = self.process.wait();
+    }
+}
+
+fn call(method: &str, url: &str, body: Option<Value>) -> Value {
+    try_call(method, url, body).unwrap_or_else(|e| panic!("{method} {url}: {e}"))
+}
+
+fn try_call(method: &str, url: &str, body: Option<Value>) -> Result<Value, String> {
+    let req = ureq::request(method, url).timeout(Duration::from_secs(30));
+    let result = match body {
+        Some(b) => req.send_json(b),
+        None => req.call(),
+    };
+    let response = match result {
+        Ok(r) => r,
+        Err(ureq::Error::Status(_, r)) => r,
+        Err(e) => return Err(e.to_string()),
+    };
+    let value: Value = response.into_json().unwrap_or(Value::Null);
+    if value["value"]["error"].is_string() {
+        return Err(value["value"]["message"].to_string());
+    }
+    Ok(value["value"].clone())
+}
+
+impl Driver {
+    /// Starts chromedriver and a headless Chromium window of the given size (a phone's width is
+    /// emulated: headless windows are at least 500 px wide); None when the machine has no
+    /// chromedriver (and this is not CI).
+    fn start(width: u32, height: u32) -> Option<Driver> {
+        let exe = ["/usr/bin/chromedriver", "/usr/lib/chromium/chromedriver"]
+            .into_iter()
+            .find(|p| std::path::Path::new(p).exists());
+        let Some(exe) = exe else {
+            assert!(
+                std::env::var("CI").is_err(),
+                "CI must have chromium-driver installed"
+            );
+            eprintln!(
+                "no chromedriver: browser test not run (apt-get install chromium chromium-driver)"
+            );
+            return None;
+        };
+        let port = std::net::TcpListener::bind("127.0.0.1:0")
+            .unwrap()
+            .local_addr()
+            .unwrap()
+            .port();
+        let process = Command::new(exe)
+            .arg(format!("--port={port}"))
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        let base = format!("http://127.0.0.1:{port}");
+        let started = Instant::now();
+        while ureq::get(&format!("{base}/status")).call().is_err() {
+            assert!(
+                started.elapsed() < Duration::from_secs(20),
+                "chromedriver did not start"
+            );
+            std::thread::sleep(Duration::from_millis(100));
+        }
+        let profile = std::env::temp_dir().join(format!("tiaojie-chrome-{port}"));
+        let mut caps = json!({"capabilities": {"alwaysMatch": {
+            "browserName": "chrome",
+            "goog:chromeOptions": {
+                "binary": "/usr/bin/chromium",
+                "args": ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                         "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                         "--no-first-run", "--disable-quic", format!("--user-data-dir={}", profile.display()),
+                         format!("--window-size={},{height}", width.max(500))]
+            }
+        }}});
+        if width < 500 {
+            caps["capabilities"]["alwaysMatch"]["goog:chromeOptions"]["mobileEmulation"] =
+                json!({"deviceMetrics": {"width": width, "height": height, "pixelRatio": 2.0}});
+        }
+        let session = call("POST", &format!("{base}/session"), Some(caps))["sessionId"]
+            .as_str()
+            .unwrap()
+            .to_string();
+        Some(Driver {
+            process,
+            base,
+            session,
+            _profile: profile,
+        })
+    }
+
+    fn url(&self, path: &str) -> String {
+        format!("{}/session/{}{path}", self.base, self.session)
+    }
+
+    fn goto(&self, url: &str) {
+        call("POST", &self.url("/url"), Some(json!({"url": url})));
+    }
+
+    fn current_url(&self) -> String {
+        call("GET", &self.url("/url"), None)
+            .as_str()
+            .unwrap_or("")
+            .to_string()
+    }
+
+    fn find(&self, css: &str) -> String {
+        let v = call(
+            "POST",
+            &self.url("/element"),
+            Some(json!({"using": "css selector", "value": css})),
+        );
+        v[ELEMENT]
+            .as_str()
+            .unwrap_or_else(|| panic!("no element {css} in {v} on {}", self.source()))
+            .to_string()
+    }
+
+    fn click(&self, css: &str) {
+        let id = self.find(css);
+        call(
+            "POST",
+            &self.url(&format!("/element/{id}/click")),
+            Some(json!({})),
+        );
+    }
+
+    fn clear_and_type(&self, css: &str, text: &str) {
+        let id = self.find(css);
+        call(
+            "POST",
+            &self.url(&format!("/element/{id}/clear")),
+            Some(json!({})),
+        );
+        call(
+            "POST",
+            &self.url(&format!("/element/{id}/value")),
+            Some(json!({"text": text})),
+        );
+    }
+
+    fn text(&self, css: &str) -> String {
+        let id = self.find(css);
+        call("GET", &self.url(&format!("/element/{id}/text")), None)
+            .as_str()
+            .unwrap_or("")
+            .to_string()
+    }
+
+    /// Waits (up to 10 s) until the element's text contains `needle`: a submitted form's answer
+    /// arrives after the click returns.
+    fn wait_text(&self, css: &str, needle: &str) -> String {
+        let started = Instant::now();
+        loop {
+            let found = try_call(
+                "POST",
+                &self.url("/element"),
+                Some(json!({"using": "css selector", "value": css})),
+            )
+            .ok()
+            .and_then(|v| v[ELEMENT].as_str().map(str::to_string))
+            .and_then(|id| try_call("GET", &self.url(&format!("/element/{id}/text")), None).ok())
+            .and_then(|t| t.as_str().map(str::to_string))
+            .unwrap_or_default();
+            if found.contains(needle) {
+                return found;
+            }
+            assert!(
+                started.elapsed() < Duration::from_secs(10),
+                "{css} never showed {needle:?}; last {found:?}"
+            );
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+
+    fn source(&self) -> String {
+        call("GET", &self.url("/source"), None)
+            .as_str()
+            .unwrap_or("")
+            .to_string()
+    }
+
+    /// Saves a screenshot under target/screenshots/NAME.png.
+    fn screenshot(&self, name: &str) {
+        let b64 = call("GET", &self.url("/screenshot"), None);
+        let png = base64::engine::general_purpose::STANDARD
+            .decode(b64.as_str().unwrap_or(""))
+            .unwrap();
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("target/screenshots");
+        std::fs::create_dir_all(&dir).unwrap();
+        std::fs::write(dir.join(format!("{name}.png")), png).unwrap();
+    }
+
+    fn sign_in(&self, app: &TestApp, username: &str) {
+        self.goto(&format!("{}/login", app.base));
+        self.clear_and_type("#username", username);
+        self.clear_and_type("#password", PASSWORD);
+        self.click("button[type=submit]");
+        let started = Instant::now();
+        while self.current_url().contains("/login") {
+            assert!(
+                started.elapsed() < Duration::from_secs(10),
+                "sign-in did not finish"
+            );
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+}
+
+fn named_user(
+    app: &TestApp,
+    username: &str,
+    role: &str,
+    unit: i64,
+    enterprise: Option<i64>,
+) -> i64 {
+    let r = app.post(&app.admin_token, "/api/v1/users", json!({
+        "username": username, "display_name": format!("{username}·测试"), "email": format!("{username}@example.org"),
+        "password": PASSWORD, "role": role, "unit_id": unit, "enterprise_id": enterprise
+    }));
+    assert_eq!(r.status, 201, "{:?}", r.body);
+    r.body["id"].as_i64().unwrap()
+}
+
+#[test]
+fn a_mediator_registers_a_case_in_the_browser_and_a_director_takes_it_to_an_agreement() {
+    let Some(browser) = Driver::start(1440, 900) else {
+        return;
+    };
+    let app = spawn_app();
+    let enterprise = app.enterprise(app.street);
+    named_user(&app, "zhangtiao", "mediator", app.street, None);
+    named_user(&app, "lizhuren", "director", app.street, None);
+
+    browser.sign_in(&app, "zhangtiao");
+    assert_eq!(
+        browser.current_url(),
+        format!("{}/", app.base),
+        "signed in, on the desk"
+    );
+    browser.screenshot("desk");
+    browser.goto(&format!("{}/cases/new", app.base));
+    browser.click("select[name=channel] option[value=visit]");
+    browser.click("select[name=category] option[value=wage_arrears]");
+    browser.clear_and_type("#f_enterprise_id", &enterprise.to_string());
+    browser.clear_and_type("#f_applicant_name", "王芳");
+    browser.clear_and_type("#f_applicant_phone", "13812348000");
+    browser.clear_and_type("#f_workers_involved", "12");
+    browser.clear_and_type("#f_amount_claimed", "45000");
+    browser.clear_and_type("#f_description", "拖欠三个月工资");
+    browser.screenshot("intake-form");
+    browser.click("form.stack button[type=submit]");
+    browser.wait_text("h1", "TJ-2026-00001");
+    assert!(browser.text("h1").contains("待受理"));
+
+    browser.click("details.action summary");
+    browser.click("form[action$='/act/accept'] button");
+    browser.wait_text("h1", "已受理");
+
+    // The director assigns the mediator; the mediator logs a session and closes with an agreement.
+    let case_url = browser.current_url();
+    let director = Driver::start(1440, 900).unwrap();
+    director.sign_in(&app, "lizhuren");
+    director.goto(&case_url);
+    director.click("form[action$='/act/assign'] ~ summary, details.action summary");
+    director.click("form[action$='/act/assign'] button");
+    director.wait_text("h1", "调解中");
+
+    browser.goto(&case_url);
+    let source = browser.source();
+    assert!(source.contains("/act/sessions"));
+    browser.click("details.action:nth-of-type(1) summary");
+    browser.clear_and_type(
+        "form[action$='/act/sessions'] input[name=location]",
+        "街道调解室",
+    );
+    browser.clear_and_type(
+        "form[action$='/act/sessions'] input[name=attendees]",
+        "申请人、企业代表",
+    );
+    browser.click("form[action$='/act/sessions'] button");
+    browser.wait_text("main", "街道调解室");
+
+    let summaries = browser.source().matches("<summary>").count();
+    for n in 1..=summaries {
+        browser.click(&format!("details.action:nth-of-type({n}) summary"));
+    }
+    browser.clear_and_type(
+        "form[action$='/act/close_agreement'] input[name=amount_agreed]",
+        "40000",
+    );
+    browser.click("form[action$='/act/close_agreement'] button");
+    browser.wait_text("h1", "调解成功");
+    browser.screenshot("case-resolved");
+
+    let id: i64 = case_url.rsplit('/').next().unwrap().parse().unwrap();
+    let (_, token) = app.user("director", app.street, None);
+    let case = app.get(&token, &format!("/api/v1/cases/{id}")).body;
+    assert_eq!(case["status"], "resolved");
+    assert_eq!(case["amount_agreed"], "40000.00");
+    assert_eq!(case["sessions"][0]["location"], "街道调解室");
+}
+
+#[test]
+fn the_desk_reads_well_on_a_phone_sized_window() {
+    let Some(browser) = Driver::start(375, 812) else {
+        return;
+    };
+    let app = spawn_app();
+    let enterprise = app.enterprise(app.street);
+    named_user(&app, "wangyuan", "officer", app.street, Some(enterprise));
+    let (_, mediator) = app.user("mediator", app.street, None);
+    app.create_case(&mediator, enterprise);
+    browser.sign_in(&app, "wangyuan");
+    browser.goto(&format!("{}/", app.base));
+    assert!(browser.source().contains("TJ-2026-00001"));
+    // Nothing wider than the screen: the page does not scroll sideways.
+    let width = call(
+        "POST",
+        &browser.url("/execute/sync"),
+        Some(json!({"script": "return document.documentElement.scrollWidth", "args": []})),
+    );
+    assert!(width.as_i64().unwrap() <= 375, "page is {width}px wide");
+    browser.screenshot("desk-phone");
+}
