@@ -194,6 +194,13 @@ diesel::table! {
 }
 
 diesel::table! {
+    user_prefs (user_id) {
+        user_id -> BigInt,
+        lang -> Text,
+    }
+}
+
+diesel::table! {
     web_sessions (id) {
         id -> Text,
         user_id -> BigInt,
@@ -290,6 +297,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     access_log,
     settings,
     web_sessions,
+    user_prefs,
     warnings,
     notifications,
     reminders_sent,

@@ -5,7 +5,7 @@
 use super::auth::{caller_of, hash_token};
 use super::{Caller, Ctx};
 use crate::db::models::UserRow;
-use crate::db::schema::{units, users, web_sessions};
+use crate::db::schema::{units, user_prefs, users, web_sessions};
 use crate::error::AppResult;
 use argon2::password_hash::rand_core::{OsRng, RngCore};
 use base64::Engine;
@@ -31,15 +31,22 @@ pub struct WebSession {
     pub lang: String,
 }
 
-/// Starts a session for a user who has just proved their password; answers the cookie value.
+/// Starts a session for a user who has just proved their password, in the language they chose
+/// before (else `lang`); answers the cookie value.
 pub async fn start(ctx: &Ctx, user_id: i64, lang: &str) -> AppResult<String> {
     let cookie = random_token();
     let id = hash_token(&cookie);
     let csrf = random_token();
     let now = ctx.now().naive_utc();
-    let lang = crate::i18n::negotiate(Some(lang)).to_string();
+    let fallback = crate::i18n::negotiate(Some(lang)).to_string();
     ctx.db
         .write(move |conn| {
+            let chosen: Option<String> = user_prefs::table
+                .find(user_id)
+                .select(user_prefs::lang)
+                .first(conn)
+                .optional()?;
+            let lang = chosen.unwrap_or(fallback);
             diesel::insert_into(web_sessions::table)
                 .values((
                     web_sessions::id.eq(&id),
@@ -117,8 +124,8 @@ pub async fn end(ctx: &Ctx, cookie: String) -> AppResult<()> {
         .await
 }
 
-/// Switches a session's language.
-pub async fn set_lang(ctx: &Ctx, cookie: String, lang: &str) -> AppResult<()> {
+/// Switches the user's language, for this session and the next ones.
+pub async fn set_lang(ctx: &Ctx, cookie: String, user_id: i64, lang: &str) -> AppResult<()> {
     let id = hash_token(&cookie);
     let lang = crate::i18n::negotiate(Some(lang)).to_string();
     ctx.db
@@ -126,6 +133,14 @@ pub async fn set_lang(ctx: &Ctx, cookie: String, lang: &str) -> AppResult<()> {
             diesel::update(web_sessions::table.find(&id))
                 .set(web_sessions::lang.eq(&lang))
                 .execute(conn)?;
+            let updated = diesel::update(user_prefs::table.find(user_id))
+                .set(user_prefs::lang.eq(&lang))
+                .execute(conn)?;
+            if updated == 0 {
+                diesel::insert_into(user_prefs::table)
+                    .values((user_prefs::user_id.eq(user_id), user_prefs::lang.eq(&lang)))
+                    .execute(conn)?;
+            }
             Ok(())
         })
         .await

@@ -265,3 +265,54 @@ fn pages_carry_security_headers_and_switch_to_english() {
     assert_eq!(r.status, 303);
     assert!(b.get("/").body.contains("Desk"));
 }
+
+#[test]
+fn a_session_ends_after_twelve_hours_however_active() {
+    let app = spawn_app();
+    let user = named_user(&app, "mediator", app.street);
+    let mut b = signed_in(&app, &user);
+    // Active every 25 minutes, so the idle limit never bites.
+    for step in 1..=28 {
+        app.set_now(default_now() + chrono::Duration::minutes(25 * step));
+        assert_eq!(b.get("/").status, 200, "after {} minutes", 25 * step);
+    }
+    app.set_now(default_now() + chrono::Duration::hours(12) + chrono::Duration::minutes(1));
+    assert_eq!(b.get("/").status, 303);
+}
+
+#[test]
+fn the_chosen_language_is_kept_for_the_next_sign_in() {
+    let app = spawn_app();
+    let user = named_user(&app, "mediator", app.street);
+    let mut b = signed_in(&app, &user);
+    let desk = b.get("/");
+    b.post(
+        "/lang",
+        &[
+            ("csrf", &Browser::csrf(&desk)),
+            ("lang", "en"),
+            ("next", "/"),
+        ],
+    );
+    let mut again = signed_in(&app, &user);
+    assert!(again.get("/").body.contains("Sign out"));
+}
+
+#[test]
+fn a_deactivated_users_session_ends_at_once() {
+    let app = spawn_app();
+    let user = named_user(&app, "mediator", app.street);
+    let mut b = signed_in(&app, &user);
+    assert_eq!(b.get("/").status, 200);
+    let id = app
+        .get(&app.admin_token, "/api/v1/users?role=mediator")
+        .body["items"][0]["id"]
+        .as_i64()
+        .unwrap();
+    app.patch(
+        &app.admin_token,
+        &format!("/api/v1/users/{id}"),
+        json!({"version": 1, "active": false}),
+    );
+    assert_eq!(b.get("/").status, 303);
+}

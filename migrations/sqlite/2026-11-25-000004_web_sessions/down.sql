@@ -1,1 +1,2 @@
+DROP TABLE user_prefs;
 DROP TABLE web_sessions;

@@ -10,3 +10,9 @@ CREATE TABLE web_sessions (
     expires_at TIMESTAMP NOT NULL
 );
 CREATE INDEX web_sessions_user ON web_sessions(user_id);
+
+-- Each user's chosen interface language, kept across sessions.
+CREATE TABLE user_prefs (
+    user_id BIGINT PRIMARY KEY NOT NULL REFERENCES users(id),
+    lang TEXT NOT NULL
+);

@@ -298,7 +298,7 @@ async fn set_lang(
         return error_page(&page, &e);
     }
     let lang = form.get("lang").map(String::as_str).unwrap_or("zh-CN");
-    if let Err(e) = sessions::set_lang(&ctx, cookie.clone(), lang).await {
+    if let Err(e) = sessions::set_lang(&ctx, cookie.clone(), session.caller.id, lang).await {
         return error_page(&page, &e);
     }
     see_other(&safe_next(form.get("next")))

@@ -86,12 +86,33 @@ fn tv_helper(
     Ok(())
 }
 
+/// `{{time t}}`: an RFC 3339 time (already in the configured zone) as "2026-03-02 09:30".
+fn time_helper(
+    h: &Helper,
+    _: &Handlebars,
+    _: &Context,
+    _: &mut RenderContext,
+    out: &mut dyn Output,
+) -> HelperResult {
+    if let Some(s) = h.param(0).and_then(|p| p.value().as_str()) {
+        let shown = match (s.get(0..10), s.get(11..16)) {
+            (Some(date), Some(clock)) if s.as_bytes().get(10) == Some(&b'T') => {
+                format!("{date} {clock}")
+            }
+            _ => s.to_string(),
+        };
+        out.write(&handlebars::html_escape(&shown))?;
+    }
+    Ok(())
+}
+
 pub fn registry() -> &'static Handlebars<'static> {
     static REGISTRY: OnceLock<Handlebars<'static>> = OnceLock::new();
     REGISTRY.get_or_init(|| {
         let mut hb = Handlebars::new();
         hb.register_helper("t", Box::new(t_helper));
         hb.register_helper("tv", Box::new(tv_helper));
+        hb.register_helper("time", Box::new(time_helper));
         for (name, text) in TEMPLATES {
             if let Err(e) = hb.register_template_string(name, *text) {
                 tracing::error!(template = name, error = %e, "template does not compile");
