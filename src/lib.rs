@@ -10,6 +10,7 @@ pub mod config;
 pub mod db;
 pub mod domain;
 pub mod error;
+pub mod reports;
 pub mod services;
 pub mod startup;
 pub mod telemetry;

@@ -49,7 +49,10 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
             .route("/cases/{id}", web::get().to(cases::get))
             .route("/cases/{id}", web::patch().to(cases::update))
             .route("/cases/{id}/notes", web::post().to(cases::note))
-            .route("/cases/{id}/{action}", web::post().to(cases::act)),
+            .route("/cases/{id}/{action}", web::post().to(cases::act))
+            .route("/stats", web::get().to(stats::stats))
+            .route("/reports/monthly", web::get().to(stats::monthly))
+            .route("/reports/yearly", web::get().to(stats::yearly)),
     )
     .default_service(web::to(|| async {
         Err::<HttpResponse, _>(AppError::NotFound("no such route".into()))

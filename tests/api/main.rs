@@ -9,3 +9,4 @@ mod intake;
 mod migrations;
 mod organization;
 mod scope;
+mod stats;

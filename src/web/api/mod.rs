@@ -5,6 +5,7 @@ pub mod cases;
 pub mod consultations;
 pub mod enterprises;
 pub mod openapi;
+pub mod stats;
 pub mod units;
 pub mod users;
 
