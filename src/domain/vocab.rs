@@ -106,9 +106,9 @@ impl Category {
             Category::Contract => "劳动合同",
             Category::SocialInsurance => "社会保险",
             Category::WorkInjury => "工伤",
-            Category::OvertimeLeave => "加班与休假",
+            Category::OvertimeLeave => "加班休假",
             Category::Compensation => "经济补偿",
-            Category::Other => "其他",
+            Category::Other => "其他劳动争议",
         }
     }
 }

@@ -355,11 +355,14 @@ fn load_consultations(
         .collect())
 }
 
+/// The period [from, to) of local dates. Overdue is judged on its last day, or today for a period
+/// not over yet (a case due tomorrow is not overdue in this month's report read today).
 fn period_of(ctx: &Ctx, from: NaiveDate, to: NaiveDate) -> Period {
+    let today = ctx.local_date(ctx.now());
     Period {
         from: ctx.local_midnight(from),
         to: ctx.local_midnight(to),
-        last_day: to.pred_opt().unwrap_or(to),
+        last_day: to.pred_opt().unwrap_or(to).min(today),
     }
 }
 

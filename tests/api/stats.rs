@@ -482,3 +482,32 @@ fn the_xlsx_export_is_a_real_workbook() {
         assert!(has(b"xl/worksheets/sheet1.xml"), "{path}");
     }
 }
+
+#[test]
+fn the_text_report_of_a_year_is_a_table_of_figures_ending_with_the_summary_sentence() {
+    use tiaojie::services::stats::{compute, Root, Span};
+    let c = center();
+    c.enter_the_year();
+    let mut conn = c.app.ctx.db.get().unwrap();
+    let root = Root::unit(&mut conn, c.app.street).unwrap().unwrap();
+    let report = compute(
+        &mut conn,
+        &c.app.ctx,
+        &root,
+        Span::year(Some("2025")).unwrap(),
+    )
+    .unwrap();
+    let text = tiaojie::reports::text::render(&report);
+    assert!(
+        text.starts_with("东街街道 2025年 劳动争议调解统计\n"),
+        "{text}"
+    );
+    assert!(text.contains("\n接待信访(件)"), "{text}");
+    assert!(text.contains("== 按月份 =="), "{text}");
+    assert!(
+        text.ends_with(
+            "\n全年共接待职工信访6件,法律法规咨询3件,涉及职工36人次,涉案金额9万元,调处率66.7%,成功率50%。\n"
+        ),
+        "{text}"
+    );
+}
