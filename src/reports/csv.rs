@@ -24,7 +24,7 @@ fn line(out: &mut String, cells: impl IntoIterator<Item = String>) {
 pub fn render(report: &Report) -> String {
     let mut out = String::from("\u{FEFF}");
     line(&mut out, [title(report)]);
-    for sheet in sheets(report) {
+    for sheet in sheets(report, true) {
         out.push_str("\r\n");
         line(&mut out, [sheet.title.clone()]);
         line(&mut out, sheet.header.iter().map(|h| h.to_string()));

@@ -81,8 +81,9 @@ fn level_row(label: &str, l: &LevelCounts) -> Vec<Cell> {
     ]
 }
 
-/// The figures as label/value lines (rates with numerator and denominator).
-fn summary_sheet(report: &Report) -> Sheet {
+/// The figures as label/value lines (rates with numerator and denominator), and the yearly
+/// summary sentence last when `with_sentence`.
+fn summary_sheet(report: &Report, with_sentence: bool) -> Sheet {
     let f = &report.figures;
     let mut rows = vec![
         vec![
@@ -121,7 +122,7 @@ fn summary_sheet(report: &Report) -> Sheet {
         level_row("预警升级(件)", &f.warnings_escalated),
         level_row("预警化解(件)", &f.warnings_defused),
     ];
-    if let Some(s) = &report.summary_zh {
+    if let Some(s) = report.summary_zh.as_ref().filter(|_| with_sentence) {
         rows.push(vec![Cell::Text("总结".into()), Cell::Text(s.clone())]);
     }
     Sheet {
@@ -182,10 +183,11 @@ fn breakdown(title: &str, first: &'static str, rows: &[Row]) -> Sheet {
     }
 }
 
-/// Every sheet of a report, in the order the formats print them.
-pub fn sheets(report: &Report) -> Vec<Sheet> {
+/// Every sheet of a report, in the order the formats print them; the yearly summary sentence
+/// closes the summary sheet when `with_sentence` (the text format prints it at the very end).
+pub fn sheets(report: &Report, with_sentence: bool) -> Vec<Sheet> {
     let mut sheets = vec![
-        summary_sheet(report),
+        summary_sheet(report, with_sentence),
         breakdown("按纠纷类型", "纠纷类型", &report.by_category),
         breakdown("按来源渠道", "来源渠道", &report.by_channel),
         breakdown("按单位", "单位", &report.by_unit),

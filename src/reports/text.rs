@@ -22,16 +22,12 @@ fn pad(s: &str, w: usize, right: bool) -> String {
 
 pub fn render(report: &Report) -> String {
     let mut out = format!("{}\n", title(report));
-    for sheet in sheets(report) {
-        // The summary sentence is printed once, at the very end.
-        let rows: Vec<&Vec<Cell>> = sheet
-            .rows
-            .iter()
-            .filter(|r| !matches!(r.first(), Some(Cell::Text(t)) if t == "总结"))
-            .collect();
+    // The summary sentence is printed once, at the very end, not inside a table.
+    for sheet in sheets(report, false) {
+        let rows = &sheet.rows;
         let columns = sheet.header.len();
         let mut widths: Vec<usize> = sheet.header.iter().map(|h| width(h)).collect();
-        for row in &rows {
+        for row in rows {
             for (i, c) in row.iter().enumerate().take(columns) {
                 widths[i] = widths[i].max(width(&c.plain()));
             }

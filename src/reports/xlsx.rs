@@ -21,7 +21,7 @@ pub fn render(report: &Report) -> Result<Vec<u8>, XlsxError> {
     let bold = Format::new().set_bold();
     let money = Format::new().set_num_format("#,##0.00");
     let one_decimal = Format::new().set_num_format("0.0");
-    for (n, sheet) in sheets(report).into_iter().enumerate() {
+    for (n, sheet) in sheets(report, true).into_iter().enumerate() {
         let ws = workbook.add_worksheet();
         ws.set_name(&sheet.title)?;
         let mut top = 0;
