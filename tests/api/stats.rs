@@ -511,3 +511,85 @@ fn the_text_report_of_a_year_is_a_table_of_figures_ending_with_the_summary_sente
         "{text}"
     );
 }
+
+#[test]
+fn a_streets_report_has_a_line_for_itself_and_one_for_each_community() {
+    let c = center();
+    c.petition(&local(2025, 5, 1, 9, 0), 3, "1000");
+    let mut body = c.app.case_body(c.enterprise);
+    body["received_at"] = json!(local(2025, 5, 2, 9, 0));
+    body["unit_id"] = json!(c.app.street);
+    assert_eq!(c.app.post(&c.mediator, "/api/v1/cases", body).status, 201);
+
+    let r = c
+        .app
+        .get(&c.director, "/api/v1/reports/monthly?month=2025-05");
+    assert_eq!(r.body["unit_id"], c.app.street);
+    assert_eq!(r.body["petitions_received"], 2);
+    let lines: Vec<(i64, String, i64)> = r.body["by_unit"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|l| {
+            (
+                l["key"].as_i64().unwrap(),
+                l["name"].as_str().unwrap().to_string(),
+                l["petitions_received"].as_i64().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        lines,
+        vec![
+            (c.app.street, "东街街道".to_string(), 1),
+            (c.app.community, "东门社区".to_string(), 1)
+        ]
+    );
+}
+
+#[test]
+fn by_enterprise_lists_the_twenty_with_most_petitions() {
+    let c = center();
+    let mut firms = Vec::new();
+    for _ in 0..21 {
+        let e = c.app.enterprise(c.app.street);
+        let mut body = c.app.case_body(e);
+        body["received_at"] = json!(local(2025, 5, 1, 9, 0));
+        assert_eq!(c.app.post(&c.mediator, "/api/v1/cases", body).status, 201);
+        firms.push(e);
+    }
+    // The center's own enterprise has two petitions; the 21 others one each.
+    c.petition(&local(2025, 5, 3, 9, 0), 1, "100");
+    c.petition(&local(2025, 5, 4, 9, 0), 1, "100");
+
+    let r = c
+        .app
+        .get(&c.director, "/api/v1/reports/monthly?month=2025-05");
+    let lines = r.body["by_enterprise"].as_array().unwrap();
+    assert_eq!(lines.len(), 20);
+    assert_eq!(lines[0]["key"], c.enterprise);
+    assert_eq!(lines[0]["petitions_received"], 2);
+    // Ties go by id: the last registered of the one-petition enterprises is left out.
+    let listed: Vec<i64> = lines[1..]
+        .iter()
+        .map(|l| l["key"].as_i64().unwrap())
+        .collect();
+    assert_eq!(listed, firms[..19].to_vec());
+    assert!(lines[1]["name"].as_str().unwrap().starts_with("测试企业"));
+}
+
+#[test]
+fn the_openapi_document_describes_the_statistics() {
+    let app = spawn_app();
+    let doc = app.get_anonymous("/api/v1/openapi.json").body;
+    for path in [
+        "/api/v1/stats",
+        "/api/v1/reports/monthly",
+        "/api/v1/reports/yearly",
+    ] {
+        assert!(doc["paths"][path]["get"].is_object(), "{path}");
+    }
+    for schema in ["Rate", "Figures", "Report"] {
+        assert!(doc["components"]["schemas"][schema].is_object(), "{schema}");
+    }
+}
