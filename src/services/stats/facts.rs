@@ -32,41 +32,74 @@ fn local_day(ctx: &Ctx, at: NaiveDateTime) -> NaiveDate {
     ctx.local_date(Utc.from_utc_datetime(&at))
 }
 
+/// The columns a case fact is made of (nothing personal).
+type CaseColumns = (
+    cases::unit_id,
+    cases::enterprise_id,
+    cases::mediator_id,
+    cases::channel,
+    cases::category,
+    cases::status,
+    cases::workers_involved,
+    cases::amount_claimed,
+    cases::amount_agreed,
+    cases::amount_paid,
+    cases::received_at,
+    cases::closed_at,
+    cases::deadline,
+);
+
+const CASE_COLUMNS: CaseColumns = (
+    cases::unit_id,
+    cases::enterprise_id,
+    cases::mediator_id,
+    cases::channel,
+    cases::category,
+    cases::status,
+    cases::workers_involved,
+    cases::amount_claimed,
+    cases::amount_agreed,
+    cases::amount_paid,
+    cases::received_at,
+    cases::closed_at,
+    cases::deadline,
+);
+
 /// The cases that matter to `period`: received before its end and not closed before its start.
+///
+/// Asked as three disjoint queries, each bounded by an index, so that years of older, closed
+/// history are never read: received in the period (`cases_unit_received`, `cases_received`);
+/// received before it and still open (`cases_closed_at`, NULL); received before it and closed in
+/// or after it (`cases_closed_at`).
 pub(super) fn load_cases(
     conn: &mut DbConn,
     ctx: &Ctx,
     unit_ids: Option<&[i64]>,
     period: &Period,
 ) -> QueryResult<Vec<CaseFact>> {
-    let mut q = cases::table
+    let in_units = || {
+        let mut q = cases::table.select(CASE_COLUMNS).into_boxed();
+        if let Some(ids) = unit_ids {
+            q = q.filter(cases::unit_id.eq_any(ids.to_vec()));
+        }
+        q
+    };
+    let mut rows: Vec<CaseTuple> = in_units()
+        .filter(cases::received_at.ge(period.from))
         .filter(cases::received_at.lt(period.to))
-        .filter(
-            cases::closed_at
-                .is_null()
-                .or(cases::closed_at.ge(period.from)),
-        )
-        .into_boxed();
-    if let Some(ids) = unit_ids {
-        q = q.filter(cases::unit_id.eq_any(ids.to_vec()));
-    }
-    let rows: Vec<CaseTuple> = q
-        .select((
-            cases::unit_id,
-            cases::enterprise_id,
-            cases::mediator_id,
-            cases::channel,
-            cases::category,
-            cases::status,
-            cases::workers_involved,
-            cases::amount_claimed,
-            cases::amount_agreed,
-            cases::amount_paid,
-            cases::received_at,
-            cases::closed_at,
-            cases::deadline,
-        ))
         .load(conn)?;
+    rows.extend(
+        in_units()
+            .filter(cases::received_at.lt(period.from))
+            .filter(cases::closed_at.is_null())
+            .load::<CaseTuple>(conn)?,
+    );
+    rows.extend(
+        in_units()
+            .filter(cases::received_at.lt(period.from))
+            .filter(cases::closed_at.ge(period.from))
+            .load::<CaseTuple>(conn)?,
+    );
     Ok(rows
         .into_iter()
         .filter_map(|r| {

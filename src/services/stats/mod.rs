@@ -1,11 +1,11 @@
 //! Statistics and the monthly and yearly reports: who may read them, which units they cover, and
 //! the loading of facts for `domain::stats` to fold.
 //!
-//! One indexed range query loads the cases that matter to a period (received before its end and
-//! not closed before its start: every petition, closing and backlog case of the period), one more
-//! its consultations; the figures are folded in Rust. Months and days are local dates (chrono in
-//! the configured zone), so no time-zone SQL differs between SQLite and PostgreSQL, and a yearly
-//! report's twelve months come from the same load. Only non-personal columns are read: the
+//! The cases that matter to a period (received before its end and not closed before its start:
+//! every petition, closing and backlog case of the period) and its consultations are loaded with
+//! indexed queries (`facts`); the figures are folded in Rust. Months and days are local dates
+//! (chrono in the configured zone), so no time-zone SQL differs between SQLite and PostgreSQL, and
+//! a yearly report's twelve months come from the same load. Only non-personal columns are read: the
 //! statistics carry no names, phone or ID numbers, so reading or exporting them writes nothing to
 //! the access log.
 

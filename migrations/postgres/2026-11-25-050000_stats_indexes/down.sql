@@ -1,0 +1,2 @@
+DROP INDEX cases_closed_at;
+DROP INDEX cases_received;
