@@ -1,2 +1,3 @@
+DROP INDEX consultations_received;
 DROP INDEX cases_closed_at;
 DROP INDEX cases_received;

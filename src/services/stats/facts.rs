@@ -126,6 +126,8 @@ pub(super) fn load_cases(
         .collect())
 }
 
+/// The consultations received in `period` (`consultations_unit_received`, or
+/// `consultations_received` across all units).
 pub(super) fn load_consultations(
     conn: &mut DbConn,
     unit_ids: Option<&[i64]>,
