@@ -140,11 +140,13 @@ pub async fn report(
 /// The warning figures of a period.
 ///
 /// TODO(warnings): warnings do not exist on this branch yet, so every count is 0. Once the
-/// `warnings` table lands, count, for `warnings.unit_id` in `unit_ids` (every unit when `None`) and
-/// by `warnings.level` (yellow, orange, red): `reported` = rows with `reported_at` in
-/// [period.from, period.to); `escalated` = rows with status `escalated` and `escalated_at` in the
-/// period; `defused` = rows with status `defused` and `defused_at` in the period (or the matching
-/// `warning_events` rows, if that is where the transition times are kept).
+/// `warnings` table lands (as the warnings branch's migration has it: `unit_id`, `level`,
+/// `status`, `reported_at`, `closed_at`), count, with `warnings.unit_id` in `unit_ids` (no unit
+/// filter when `None`), grouped by `warnings.level` (yellow, orange, red; `total` their sum):
+/// `reported` = `reported_at` in [period.from, period.to); `escalated` = `status = 'escalated'`
+/// and `closed_at` in the period; `defused` = `status = 'defused'` and `closed_at` in the period.
+/// One `GROUP BY level` query each (diesel `group_by(warnings::level)` with `count_star()`), on the
+/// `warnings_unit_reported` index for `reported`.
 fn warning_figures(
     _conn: &mut DbConn,
     _unit_ids: Option<&[i64]>,
