@@ -26,7 +26,7 @@ mkdir -p "$DIR"
 SEED="$DIR/seed-$CASES.db"
 if [ ! -f "$SEED.ready" ]; then
   rm -f "$SEED" "$SEED-wal" "$SEED-shm"
-  TIAOJIE_DATABASE_URL="sqlite://$SEED" "$BIN" generate --cases "$CASES" | tail -n 1
+  TIAOJIE_DATABASE_URL="sqlite://$SEED" "$BIN" demo --cases "$CASES" --consultations $((CASES * 73 / 100)) >/dev/null
   TIAOJIE_DATABASE_URL="sqlite://$SEED" TIAOJIE_PASSWORD=bench-password-1 \
     "$BIN" user add --username benchmed --role mediator --email bench@example.org --unit 1 >/dev/null
   touch "$SEED.ready"

@@ -1,9 +1,12 @@
-//! The command line: `serve [--demo]`, `migrate`, `user add`, `reminders run`. Every command
-//! loads the configuration and runs pending migrations first. `serve` also runs the outbox worker
-//! and, every `reminder_interval` seconds (0: never), the reminder scan.
+//! The command line: `serve [--demo]`, `demo`, `migrate`, `user add`, `reminders run`, `report`.
+//! Every command loads the configuration and runs pending migrations first. `serve` also runs the
+//! outbox worker and, every `reminder_interval` seconds (0: never), the reminder scan.
 
 use crate::clock::Clock;
 use crate::config::{Config, Settings};
+use crate::error::AppError;
+use crate::reports;
+use crate::services::stats::{self, Root, Span};
 use crate::services::{demo, users, Ctx};
 use clap::{Parser, Subcommand};
 use std::path::PathBuf;
@@ -36,19 +39,38 @@ enum Command {
         #[arg(long, hide = true)]
         bench_baseline: bool,
     },
-    /// Fill an empty database with generated sample data of the given size (for benchmarks).
-    Generate {
-        #[arg(long, default_value_t = 100_000)]
-        cases: usize,
-        #[arg(long, default_value_t = 150)]
-        enterprises: usize,
-    },
     /// Run pending migrations and exit.
     Migrate,
     /// Manage users.
     User {
         #[command(subcommand)]
         command: UserCommand,
+    },
+    /// Fill an empty database with the deterministic demo data of this size (a year of cases up
+    /// to now; for trying the reports and for benchmarks) and print the demo logins.
+    Demo {
+        #[arg(long, default_value_t = 1000)]
+        cases: usize,
+        #[arg(long, default_value_t = 730)]
+        consultations: usize,
+        #[arg(long, default_value_t = 150)]
+        enterprises: usize,
+    },
+    /// The monthly (--month YYYY-MM) or yearly (--year YYYY) report, of one unit and all below
+    /// it (--unit ID) or of every unit.
+    Report {
+        #[arg(long, required_unless_present = "year", conflicts_with = "year")]
+        month: Option<String>,
+        #[arg(long)]
+        year: Option<String>,
+        #[arg(long)]
+        unit: Option<i64>,
+        /// text, csv or xlsx (xlsx needs --out).
+        #[arg(long, default_value = "text")]
+        format: String,
+        /// Write to this file instead of standard output.
+        #[arg(long)]
+        out: Option<PathBuf>,
     },
     /// Deadline and warning reminders.
     Reminders {
@@ -134,19 +156,6 @@ fn run(cli: Cli) -> Result<(), String> {
             }
             serve(ctx, bench_baseline)
         }
-        Command::Generate { cases, enterprises } => {
-            let ctx = context(load_settings(cli.config.as_deref(), false)?)?;
-            let started = std::time::Instant::now();
-            let size = demo::DemoSize {
-                enterprises: enterprises.max(1),
-                cases,
-                consultations: cases * 73 / 100,
-            };
-            let logins = demo::ensure(&ctx, size).map_err(|e| e.to_string())?;
-            println!("{logins}");
-            println!("generated in {:.1} s", started.elapsed().as_secs_f64());
-            Ok(())
-        }
         Command::Reminders {
             command: RemindersCommand::Run { at },
         } => {
@@ -199,21 +208,92 @@ fn run(cli: Cli) -> Result<(), String> {
             let user = ctx
                 .db
                 .write_blocking(|conn| users::create_in(conn, None, input, now))
-                .map_err(|e| match e {
-                    crate::error::AppError::Validation(fields) => fields
-                        .0
-                        .iter()
-                        .map(|(k, v)| format!("{k}: {v}"))
-                        .collect::<Vec<_>>()
-                        .join("; "),
-                    other => other.to_string(),
-                })?;
+                .map_err(message)?;
             println!(
                 "created user {} (id {}, role {})",
                 user.username, user.id, user.role
             );
             Ok(())
         }
+        Command::Demo {
+            cases,
+            consultations,
+            enterprises,
+        } => {
+            let ctx = context(load_settings(cli.config.as_deref(), false)?)?;
+            let size = demo::DemoSize {
+                enterprises,
+                cases,
+                consultations,
+            };
+            println!("{}", demo::ensure(&ctx, size).map_err(message)?);
+            Ok(())
+        }
+        Command::Report {
+            month,
+            year,
+            unit,
+            format,
+            out,
+        } => {
+            let span = match month {
+                Some(m) => Span::month(Some(&m)),
+                None => Span::year(year.as_deref()),
+            }
+            .map_err(message)?;
+            let ctx = context(load_settings(cli.config.as_deref(), false)?)?;
+            report(&ctx, span, unit, &format, out.as_deref())
+        }
+    }
+}
+
+/// An error as the command line prints it: a 422's fields one by one.
+fn message(e: AppError) -> String {
+    match e {
+        AppError::Validation(fields) => fields
+            .0
+            .iter()
+            .map(|(k, v)| format!("{k}: {v}"))
+            .collect::<Vec<_>>()
+            .join("; "),
+        other => other.to_string(),
+    }
+}
+
+/// `tiaojie report`: the same figures as the API's reports, for one unit or every unit (the
+/// command line is the operator's; it has no caller to scope).
+fn report(
+    ctx: &Ctx,
+    span: Span,
+    unit: Option<i64>,
+    format: &str,
+    out: Option<&std::path::Path>,
+) -> Result<(), String> {
+    if !["text", "csv", "xlsx"].contains(&format) {
+        return Err("--format must be text, csv or xlsx".into());
+    }
+    if format == "xlsx" && out.is_none() {
+        return Err("--format xlsx needs --out FILE".into());
+    }
+    let mut conn = ctx.db.get().map_err(|e| e.to_string())?;
+    let root = match unit {
+        Some(u) => Root::unit(&mut conn, u)
+            .map_err(|e| e.to_string())?
+            .ok_or_else(|| format!("no unit with id {u}"))?,
+        None => Root::All,
+    };
+    let report = stats::compute(&mut conn, ctx, &root, span).map_err(|e| e.to_string())?;
+    let bytes = match format {
+        "csv" => reports::csv::render(&report).into_bytes(),
+        "xlsx" => reports::xlsx::render(&report).map_err(|e| e.to_string())?,
+        _ => reports::text::render(&report).into_bytes(),
+    };
+    match out {
+        Some(path) => {
+            std::fs::write(path, bytes).map_err(|e| format!("cannot write {}: {e}", path.display()))
+        }
+        None => std::io::Write::write_all(&mut std::io::stdout(), &bytes)
+            .map_err(|e| format!("cannot write the report: {e}")),
     }
 }
 

@@ -12,6 +12,7 @@ pub mod domain;
 pub mod error;
 pub mod i18n;
 pub mod notify;
+pub mod reports;
 pub mod services;
 pub mod startup;
 pub mod telemetry;

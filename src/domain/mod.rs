@@ -1,5 +1,6 @@
-//! Pure domain: checked values parsed once (money, codes, IDs, phones, text), the holiday calendar
-//! and the case workflow. Nothing here touches the database, HTTP or the clock.
+//! Pure domain: checked values parsed once (money, codes, IDs, phones, text), the holiday calendar,
+//! the case workflow and the statistics of the reports. Nothing here touches the database, HTTP or
+//! the clock.
 
 pub mod calendar;
 pub mod case;
@@ -8,6 +9,7 @@ pub mod money;
 pub mod phone;
 pub mod resident_id;
 pub mod role;
+pub mod stats;
 pub mod text;
 pub mod vocab;
 pub mod warning;

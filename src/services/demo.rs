@@ -376,7 +376,7 @@ fn generate(conn: &mut DbConn, ctx: &Ctx, size: DemoSize, hash: &str) -> Result<
                 description: format!(
                     "{}名职工反映{}问题,请求协调处理。",
                     workers,
-                    category_zh(category)
+                    category.label_zh()
                 ),
                 warning_id: None,
                 status: status.as_str().into(),
@@ -455,7 +455,7 @@ fn generate(conn: &mut DbConn, ctx: &Ctx, size: DemoSize, hash: &str) -> Result<
                 topic: topic.as_str(),
                 workers: 1 + rng.below(3) as i64,
                 enterprise_id: rng.chance(50).then_some(enterprise),
-                summary: &format!("咨询{}相关法律规定,已当场解答。", category_zh(topic)),
+                summary: &format!("咨询{}相关法律规定,已当场解答。", topic.label_zh()),
                 answered_by: staff[street_ix][1],
                 created_at: now_n,
             })
@@ -472,15 +472,3 @@ type DemoEvent<'a> = (
     NaiveDateTime,
     Option<String>,
 );
-
-fn category_zh(c: Category) -> &'static str {
-    match c {
-        Category::WageArrears => "拖欠工资",
-        Category::Contract => "劳动合同",
-        Category::SocialInsurance => "社会保险",
-        Category::WorkInjury => "工伤",
-        Category::OvertimeLeave => "加班休假",
-        Category::Compensation => "经济补偿",
-        Category::Other => "其他劳动争议",
-    }
-}

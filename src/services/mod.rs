@@ -11,6 +11,7 @@ pub mod enterprises;
 pub mod notifications;
 pub mod reminders;
 pub mod sessions;
+pub mod stats;
 pub mod units;
 pub mod users;
 pub mod warnings;

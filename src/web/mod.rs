@@ -64,7 +64,10 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
                 "/warnings/{id}/escalate",
                 web::post().to(warnings::escalate),
             )
-            .route("/notifications", web::get().to(notifications::list)),
+            .route("/notifications", web::get().to(notifications::list))
+            .route("/stats", web::get().to(stats::stats))
+            .route("/reports/monthly", web::get().to(stats::monthly))
+            .route("/reports/yearly", web::get().to(stats::yearly)),
     )
     .configure(html::routes)
     .default_service(web::to(|| async {

@@ -181,6 +181,20 @@ impl TestApp {
         finish(self.request("GET", path, None).call())
     }
 
+    /// A GET whose answer is a file: (status, content type, bytes).
+    pub fn get_bytes(&self, token: &str, path: &str) -> (u16, String, Vec<u8>) {
+        let response = match self.request("GET", path, Some(token)).call() {
+            Ok(r) => r,
+            Err(ureq::Error::Status(_, r)) => r,
+            Err(e) => panic!("request failed: {e}"),
+        };
+        let status = response.status();
+        let content_type = response.header("content-type").unwrap_or("").to_string();
+        let mut bytes = Vec::new();
+        std::io::Read::read_to_end(&mut response.into_reader(), &mut bytes).unwrap();
+        (status, content_type, bytes)
+    }
+
     pub fn post(&self, token: &str, path: &str, body: Value) -> Response {
         finish(self.request("POST", path, Some(token)).send_json(body))
     }

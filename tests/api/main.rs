@@ -12,5 +12,6 @@ mod migrations;
 mod notifications;
 mod organization;
 mod scope;
+mod stats;
 mod warnings;
 mod web;

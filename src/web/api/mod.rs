@@ -6,6 +6,7 @@ pub mod consultations;
 pub mod enterprises;
 pub mod notifications;
 pub mod openapi;
+pub mod stats;
 pub mod units;
 pub mod users;
 pub mod warnings;

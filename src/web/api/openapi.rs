@@ -45,6 +45,9 @@ pub const OPERATIONS: &[(&str, &str, &str, Option<&str>, u16)] = &[
     ("post", "/api/v1/warnings/{id}/defuse", "reported or acknowledged → defused (note)", Some("WarningNote"), 200),
     ("post", "/api/v1/warnings/{id}/escalate", "reported or acknowledged → escalated; answers the new case", Some("EscalateInput"), 201),
     ("get", "/api/v1/notifications", "The outbox (?status=pending|sent|failed&page=&per_page=; admins and directors)", None, 200),
+    ("get", "/api/v1/stats", "Statistics of [from, to) for a unit and all below it (?from=&to=&unit_id=; director, admin, viewer)", None, 200),
+    ("get", "/api/v1/reports/monthly", "The monthly report (?month=YYYY-MM&unit_id=&format=json|csv|xlsx)", None, 200),
+    ("get", "/api/v1/reports/yearly", "The yearly report with by_month and summary_zh (?year=YYYY&unit_id=&format=json|csv|xlsx)", None, 200),
 ];
 
 fn string() -> Value {
@@ -116,6 +119,30 @@ fn schemas() -> Value {
             ("agreement_no", s()), ("payment_due", json!({"type": "string", "format": "date"})),
             ("referral", json!({"type": "string", "enum": ["arbitration", "litigation", "inspection", "legal_aid", "other"]})),
             ("note", s()), ("amount", money()), ("paid_at", json!({"type": "string", "format": "date"}))]),
+        "Rate": {"type": "object", "required": ["numerator", "denominator", "percent"], "properties": {
+            "numerator": i(), "denominator": i(),
+            "percent": {"type": "string", "nullable": true, "description": "one decimal, rounded half up; null when the denominator is 0"}}},
+        "Levels": {"type": "object", "properties": {"total": i(), "yellow": i(), "orange": i(), "red": i()}},
+        "Figures": {"type": "object", "properties": {
+            "petitions_received": i(), "consultations": i(), "workers_involved": i(), "amount_involved": money(),
+            "concluded": i(), "handling_rate": {"$ref": "#/components/schemas/Rate"}, "resolved": i(), "failed": i(),
+            "success_rate": {"$ref": "#/components/schemas/Rate"}, "amount_agreed": money(), "amount_paid": money(),
+            "closed_in_period": i(), "open_at_end": i(), "overdue_at_end": i(),
+            "avg_days_to_close": {"type": "string", "nullable": true},
+            "warnings_reported": {"$ref": "#/components/schemas/Levels"},
+            "warnings_escalated": {"$ref": "#/components/schemas/Levels"},
+            "warnings_defused": {"$ref": "#/components/schemas/Levels"}}},
+        "Report": {"description": "The Figures at the top level, plus from, to, unit_id, unit_name, month or year, the breakdowns (each line: key, name and the Figures), and for a year summary_zh and by_month (twelve lines: month and the Figures)",
+            "allOf": [{"$ref": "#/components/schemas/Figures"}, {"type": "object", "properties": {
+                "from": {"type": "string", "format": "date"}, "to": {"type": "string", "format": "date"},
+                "unit_id": {"type": "integer", "nullable": true}, "unit_name": {"type": "string", "nullable": true},
+                "by_category": {"type": "array", "items": {"$ref": "#/components/schemas/Figures"}},
+                "by_channel": {"type": "array", "items": {"$ref": "#/components/schemas/Figures"}},
+                "by_unit": {"type": "array", "items": {"$ref": "#/components/schemas/Figures"}},
+                "by_enterprise": {"type": "array", "items": {"$ref": "#/components/schemas/Figures"}},
+                "by_mediator": {"type": "array", "items": {"$ref": "#/components/schemas/Figures"}},
+                "summary_zh": s(),
+                "by_month": {"type": "array", "items": {"$ref": "#/components/schemas/Figures"}}}}]},
     })
 }
 

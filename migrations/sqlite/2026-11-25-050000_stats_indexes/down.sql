@@ -1,0 +1,2 @@
+DROP INDEX consultations_received;
+DROP INDEX cases_closed_at;

@@ -1,0 +1,286 @@
+//! Statistics and the monthly and yearly reports: who may read them, which units they cover, and
+//! the loading of facts for `domain::stats` to fold.
+//!
+//! The cases that matter to a period (received before its end and not closed before its start:
+//! every petition, closing and backlog case of the period) and its consultations are loaded with
+//! indexed queries (`facts`); the figures are folded in Rust. Months and days are local dates
+//! (chrono in the configured zone), so no time-zone SQL differs between SQLite and PostgreSQL, and
+//! a yearly report's twelve months come from the same load. Only non-personal columns are read: the
+//! statistics carry no names, phone or ID numbers, so reading or exporting them writes nothing to
+//! the access log.
+
+mod breakdowns;
+mod facts;
+mod span;
+
+pub use breakdowns::TOP_ENTERPRISES;
+pub use span::Span;
+
+use super::{Caller, Ctx, Scope};
+use crate::db::schema::units;
+use crate::db::DbConn;
+use crate::domain::role::Role;
+use crate::domain::stats::{figures, summary_zh, Figures, Period, WarningFigures};
+use crate::error::{AppError, AppResult};
+use chrono::{Datelike, NaiveDate};
+use diesel::prelude::*;
+use serde::Serialize;
+use serde_json::Value;
+
+/// One line of a breakdown: what it is about and its figures.
+#[derive(Debug, Clone, Serialize)]
+pub struct Row {
+    /// The category or channel code, or the unit, enterprise or mediator id.
+    pub key: Value,
+    pub name: String,
+    #[serde(flatten)]
+    pub figures: Figures,
+}
+
+/// One month of a yearly report.
+#[derive(Debug, Clone, Serialize)]
+pub struct MonthRow {
+    pub month: String,
+    #[serde(flatten)]
+    pub figures: Figures,
+}
+
+/// The statistics of a period, as `/stats` and the reports answer them.
+#[derive(Debug, Clone, Serialize)]
+pub struct Report {
+    /// First local date of the period.
+    pub from: NaiveDate,
+    /// The local date after its last (the period is [from, to)).
+    pub to: NaiveDate,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub month: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub year: Option<i32>,
+    /// The unit counted with all units below it; `null` for every unit.
+    pub unit_id: Option<i64>,
+    pub unit_name: Option<String>,
+    #[serde(flatten)]
+    pub figures: Figures,
+    pub by_category: Vec<Row>,
+    pub by_channel: Vec<Row>,
+    pub by_unit: Vec<Row>,
+    pub by_enterprise: Vec<Row>,
+    pub by_mediator: Vec<Row>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub summary_zh: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub by_month: Option<Vec<MonthRow>>,
+}
+
+/// Directors, admins and viewers read statistics; mediators and officers do not.
+pub fn require_reader(caller: &Caller) -> AppResult<()> {
+    caller.require(matches!(
+        caller.role,
+        Role::Director | Role::Admin | Role::Viewer
+    ))
+}
+
+/// The unit a report covers (with everything below it), or every unit.
+#[derive(Debug, Clone)]
+pub enum Root {
+    All,
+    Unit { id: i64, name: String, path: String },
+}
+
+impl Root {
+    /// The unit `id`, which must exist.
+    pub fn unit(conn: &mut DbConn, id: i64) -> QueryResult<Option<Root>> {
+        let row: Option<(String, String)> = units::table
+            .find(id)
+            .select((units::name, units::path))
+            .first(conn)
+            .optional()?;
+        Ok(row.map(|(name, path)| Root::Unit { id, name, path }))
+    }
+
+    /// The unit asked for (in the caller's scope, else 422 on `unit_id`), or the caller's own.
+    fn for_caller(conn: &mut DbConn, caller: &Caller, unit_id: Option<i64>) -> AppResult<Root> {
+        let not_in_scope = || AppError::field("unit_id", "no such unit in your scope");
+        match (unit_id, caller.scope()) {
+            (Some(u), _) => {
+                if !super::unit_in_scope(conn, caller, u)? {
+                    return Err(not_in_scope());
+                }
+                Root::unit(conn, u)?.ok_or_else(not_in_scope)
+            }
+            (None, Scope::All) => Ok(Root::All),
+            (None, Scope::Units(_)) => match caller.unit_id {
+                Some(u) => Root::unit(conn, u)?.ok_or_else(not_in_scope),
+                None => Err(not_in_scope()),
+            },
+            (None, _) => Err(AppError::forbidden()),
+        }
+    }
+}
+
+/// The statistics of a span for the caller: role (403), then values (422), then scope (422).
+pub async fn report(
+    ctx: &Ctx,
+    caller: &Caller,
+    span: AppResult<Span>,
+    unit_id: Option<i64>,
+) -> AppResult<Report> {
+    require_reader(caller)?;
+    let span = span?;
+    let caller = caller.clone();
+    let c = ctx.clone();
+    ctx.db
+        .read(move |conn| {
+            let root = Root::for_caller(conn, &caller, unit_id)?;
+            Ok(compute(conn, &c, &root, span)?)
+        })
+        .await
+}
+
+/// The warning figures of a period: reported (report time in the period), escalated and defused
+/// (closing time in the period, in that status), each by level, for warnings of the units given
+/// (every unit when `None`). A period's warnings are few, so they are loaded and counted here.
+fn warning_figures(
+    conn: &mut DbConn,
+    unit_ids: Option<&[i64]>,
+    period: &Period,
+) -> QueryResult<WarningFigures> {
+    use crate::db::schema::warnings;
+    let mut q = warnings::table
+        .filter(
+            warnings::reported_at
+                .ge(period.from)
+                .and(warnings::reported_at.lt(period.to))
+                .or(warnings::closed_at
+                    .ge(period.from)
+                    .and(warnings::closed_at.lt(period.to))),
+        )
+        .select((
+            warnings::level,
+            warnings::status,
+            warnings::reported_at,
+            warnings::closed_at,
+        ))
+        .into_boxed();
+    if let Some(ids) = unit_ids {
+        q = q.filter(warnings::unit_id.eq_any(ids.to_vec()));
+    }
+    let rows: Vec<(
+        String,
+        String,
+        chrono::NaiveDateTime,
+        Option<chrono::NaiveDateTime>,
+    )> = q.load(conn)?;
+    let within = |t: chrono::NaiveDateTime| t >= period.from && t < period.to;
+    let mut figures = WarningFigures::default();
+    for (level, status, reported_at, closed_at) in rows {
+        let bump = |counts: &mut crate::domain::stats::LevelCounts| {
+            counts.total += 1;
+            match level.as_str() {
+                "yellow" => counts.yellow += 1,
+                "orange" => counts.orange += 1,
+                "red" => counts.red += 1,
+                _ => {}
+            }
+        };
+        if within(reported_at) {
+            bump(&mut figures.reported);
+        }
+        if closed_at.is_some_and(within) {
+            match status.as_str() {
+                "escalated" => bump(&mut figures.escalated),
+                "defused" => bump(&mut figures.defused),
+                _ => {}
+            }
+        }
+    }
+    Ok(figures)
+}
+
+/// The period [from, to) of local dates. Overdue is judged on its last day, or today for a period
+/// not over yet (a case due tomorrow is not overdue in this month's report read today).
+fn period_of(ctx: &Ctx, from: NaiveDate, to: NaiveDate) -> Period {
+    let today = ctx.local_date(ctx.now());
+    Period {
+        from: ctx.local_midnight(from),
+        to: ctx.local_midnight(to),
+        last_day: to.pred_opt().unwrap_or(to).min(today),
+    }
+}
+
+/// Computes the report of `span` for `root` (no caller checks: the command line uses it too).
+pub fn compute(conn: &mut DbConn, ctx: &Ctx, root: &Root, span: Span) -> QueryResult<Report> {
+    let (from, to) = span.bounds();
+    let period = period_of(ctx, from, to);
+    // The units of the report (the subtree's prefix match, as `units_under`), with their names
+    // and paths for `by_unit`.
+    let all_units: Vec<(i64, String, String)> = {
+        let mut q = units::table
+            .select((units::id, units::name, units::path))
+            .into_boxed();
+        if let Root::Unit { path, .. } = root {
+            q = q.filter(units::path.like(format!("{path}%")));
+        }
+        q.order(units::id).load(conn)?
+    };
+    let unit_ids: Option<Vec<i64>> = match root {
+        Root::All => None,
+        Root::Unit { .. } => Some(all_units.iter().map(|u| u.0).collect()),
+    };
+    let ids = unit_ids.as_deref();
+    let cases = facts::load_cases(conn, ctx, ids, &period)?;
+    let consultations = facts::load_consultations(conn, ids, &period)?;
+    let total = figures(
+        &period,
+        &cases,
+        &consultations,
+        warning_figures(conn, ids, &period)?,
+    );
+    let facts = breakdowns::Facts {
+        period: &period,
+        cases: &cases,
+        consultations: &consultations,
+    };
+    let by_month = match span {
+        Span::Year(y) => {
+            let mut months = Vec::with_capacity(12);
+            for m in 1..=12 {
+                let first = span::ymd(y, m);
+                let p = period_of(ctx, first, span::next_month(first));
+                let w = warning_figures(conn, ids, &p)?;
+                months.push(MonthRow {
+                    month: format!("{y:04}-{m:02}"),
+                    figures: figures(&p, &cases, &consultations, w),
+                });
+            }
+            Some(months)
+        }
+        _ => None,
+    };
+    let (unit_id, unit_name) = match root {
+        Root::All => (None, None),
+        Root::Unit { id, name, .. } => (Some(*id), Some(name.clone())),
+    };
+    Ok(Report {
+        from,
+        to,
+        month: match span {
+            Span::Month(first) => Some(format!("{:04}-{:02}", first.year(), first.month())),
+            _ => None,
+        },
+        year: match span {
+            Span::Year(y) => Some(y),
+            _ => None,
+        },
+        unit_id,
+        unit_name,
+        summary_zh: by_month.as_ref().map(|_| summary_zh(&total)),
+        figures: total,
+        by_category: facts.by_category(),
+        by_channel: facts.by_channel(),
+        by_unit: facts.by_unit(root, &all_units),
+        by_enterprise: facts.by_enterprise(conn)?,
+        by_mediator: facts.by_mediator(conn)?,
+        by_month,
+    })
+}
