@@ -420,14 +420,14 @@ where
 /// Registers a petition. The receipt time starts the clocks.
 pub async fn create(ctx: &Ctx, caller: &Caller, input: CaseInput) -> AppResult<CaseView> {
     caller.require_staff()?;
-    let caller = caller.clone();
-    let c = ctx.clone();
-    ctx.db
-        .write(move |conn| {
-            let id = create_in(conn, &c, &caller, input)?;
-            load_view(conn, &c, &caller, id)
-        })
-        .await
+    let (who, c) = (caller.clone(), ctx.clone());
+    let id = ctx
+        .db
+        .write(move |conn| create_in(conn, &c, &who, input))
+        .await?;
+    // The answer is read after the commit: writers queue on one lock (SQLite), so it is held for
+    // the writes only. (A director's view of the whole ID number is logged by `get`.)
+    get(ctx, caller, id).await
 }
 
 /// Checks an intake and inserts the case, its intake event and its access-log row on `conn`,
