@@ -686,3 +686,80 @@ fn a_crashed_workers_claim_expires_and_the_mail_is_sent_by_another() {
     assert_eq!(sink.delivered().len(), 1);
     assert_eq!(outbox(&s.app)[0]["status"], "sent");
 }
+
+/// Polls `done` for up to `secs` seconds.
+fn wait_until(secs: u64, mut done: impl FnMut() -> bool) -> bool {
+    let started = std::time::Instant::now();
+    while started.elapsed() < Duration::from_secs(secs) {
+        if done() {
+            return true;
+        }
+        std::thread::sleep(Duration::from_millis(200));
+    }
+    done()
+}
+
+#[test]
+fn mails_pending_when_the_process_is_killed_are_all_delivered_after_a_restart() {
+    use std::process::{Command, Stdio};
+    let s = setup();
+    // The server process runs on the real clock: queue the mails now, not on the fixed date
+    // (or they would be past their give-up time at the first try).
+    s.app.set_now(chrono::Utc::now());
+    mediating_case(&s);
+    red_warning(&s);
+    let queued = outbox(&s.app).len();
+    assert!(queued >= 3, "{queued}");
+    let url = s.app.ctx.settings.config.database_url.clone();
+    let free_port = || {
+        TcpListener::bind("127.0.0.1:0")
+            .unwrap()
+            .local_addr()
+            .unwrap()
+            .port()
+    };
+    let serve = |smtp: &str| {
+        Command::new(env!("CARGO_BIN_EXE_tiaojie"))
+            .arg("serve")
+            .env("TIAOJIE_DATABASE_URL", &url)
+            .env("TIAOJIE_BIND", format!("127.0.0.1:{}", free_port()))
+            .env("TIAOJIE_MAIL_TRANSPORT", "smtp")
+            .env("TIAOJIE_SMTP_URL", smtp)
+            .env("TIAOJIE_REMINDER_INTERVAL", "0")
+            .env_remove("TIAOJIE_CONFIG")
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap()
+    };
+    let attempted = || {
+        outbox(&s.app)
+            .iter()
+            .all(|n| n["attempts"].as_i64().unwrap_or(0) >= 1)
+    };
+
+    // The first instance finds the mail server down (nothing listens on that port), then dies
+    // with SIGKILL, its rows still pending.
+    let mut first = serve(&format!("smtp://127.0.0.1:{}", free_port()));
+    assert!(
+        wait_until(30, attempted),
+        "the first instance never tried: {:?}",
+        outbox(&s.app)
+    );
+    first.kill().unwrap();
+    first.wait().unwrap();
+    assert!(outbox(&s.app).iter().all(|n| n["status"] == "pending"));
+
+    // Restarted with the mail server back: every row goes, each exactly once.
+    let sink = Sink::start();
+    let mut second = serve(&sink.url);
+    let all_sent = wait_until(60, || outbox(&s.app).iter().all(|n| n["status"] == "sent"));
+    second.kill().unwrap();
+    second.wait().unwrap();
+    assert!(all_sent, "{:?}", outbox(&s.app));
+    let delivered = sink.delivered();
+    assert_eq!(delivered.len(), queued);
+    let ids: std::collections::HashSet<String> =
+        delivered.iter().map(Delivered::message_id).collect();
+    assert_eq!(ids.len(), queued, "one message per row, none twice");
+}
