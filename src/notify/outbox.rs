@@ -67,29 +67,57 @@ pub fn enqueue(
         if recipient.is_empty() || !seen.insert(recipient.to_lowercase()) {
             continue;
         }
-        let id: i64 = diesel::insert_into(notifications::table)
-            .values(NewNotification {
+        insert(
+            conn,
+            &host,
+            NewNotification {
                 recipient,
                 subject: rendered.subject.clone(),
                 body_text: rendered.text.clone(),
                 body_html: rendered.html.clone(),
                 status: PENDING.into(),
                 next_attempt_at: now,
-                // Replaced below once the id is known; unique meanwhile.
-                message_id: format!("pending-{:016x}", rand::thread_rng().gen::<u64>()),
+                message_id: String::new(),
                 created_at: now,
                 kind: email.kind.into(),
                 case_id: email.case_id,
                 warning_id: email.warning_id,
-            })
-            .returning(notifications::id)
-            .get_result(conn)?;
-        let random: u64 = rand::thread_rng().gen();
-        diesel::update(notifications::table.find(id))
-            .set(notifications::message_id.eq(format!("<notification-{id}.{random:016x}@{host}>")))
-            .execute(conn)?;
+            },
+        )?;
     }
     Ok(seen.len())
+}
+
+/// Inserts a pending row and fixes its Message-ID, which names the row's id.
+fn insert(conn: &mut DbConn, host: &str, mut row: NewNotification) -> AppResult<i64> {
+    // Replaced below once the id is known; unique meanwhile.
+    row.message_id = format!("pending-{:016x}", rand::thread_rng().gen::<u64>());
+    let id: i64 = diesel::insert_into(notifications::table)
+        .values(row)
+        .returning(notifications::id)
+        .get_result(conn)?;
+    let random: u64 = rand::thread_rng().gen();
+    diesel::update(notifications::table.find(id))
+        .set(notifications::message_id.eq(format!("<notification-{id}.{random:016x}@{host}>")))
+        .execute(conn)?;
+    Ok(id)
+}
+
+/// Queues a failed mail again, in place: the same row and Message-ID, pending from now, its
+/// attempts and its give-up clock (which runs from `created_at`) started afresh. The last error
+/// stays until the next attempt replaces it.
+pub fn requeue(conn: &mut DbConn, ctx: &Ctx, id: i64) -> AppResult<()> {
+    let now: NaiveDateTime = ctx.now().naive_utc();
+    diesel::update(notifications::table.find(id))
+        .set((
+            notifications::status.eq(PENDING),
+            notifications::attempts.eq(0),
+            notifications::next_attempt_at.eq(now),
+            notifications::lease_until.eq(None::<NaiveDateTime>),
+            notifications::created_at.eq(now),
+        ))
+        .execute(conn)?;
+    Ok(())
 }
 
 /// Email addresses of active users by id (skipping unknown and inactive ones).

@@ -82,27 +82,55 @@ pub async fn list(
                 .limit(paging.per_page)
                 .load(conn)?;
             Ok(Page {
-                items: rows
-                    .into_iter()
-                    .map(|r| NotificationView {
-                        id: r.id,
-                        kind: r.kind,
-                        recipient: r.recipient,
-                        subject: r.subject,
-                        status: r.status,
-                        attempts: r.attempts,
-                        last_error: r.last_error,
-                        next_attempt_at: super::rfc3339(&c, r.next_attempt_at),
-                        created_at: super::rfc3339(&c, r.created_at),
-                        sent_at: r.sent_at.map(|t| super::rfc3339(&c, t)),
-                        case_id: r.case_id,
-                        warning_id: r.warning_id,
-                    })
-                    .collect(),
+                items: rows.into_iter().map(|r| view(&c, r)).collect(),
                 total,
                 page: paging.page,
                 per_page: paging.per_page,
             })
+        })
+        .await
+}
+
+fn view(c: &Ctx, r: NotificationRow) -> NotificationView {
+    NotificationView {
+        id: r.id,
+        kind: r.kind,
+        recipient: r.recipient,
+        subject: r.subject,
+        status: r.status,
+        attempts: r.attempts,
+        last_error: r.last_error,
+        next_attempt_at: super::rfc3339(c, r.next_attempt_at),
+        created_at: super::rfc3339(c, r.created_at),
+        sent_at: r.sent_at.map(|t| super::rfc3339(c, t)),
+        case_id: r.case_id,
+        warning_id: r.warning_id,
+    }
+}
+
+/// Queues a failed mail again (admins); anything but a failed row is 409.
+pub async fn resend(ctx: &Ctx, caller: &Caller, id: i64) -> AppResult<NotificationView> {
+    caller.require(caller.role == crate::domain::role::Role::Admin)?;
+    let c = ctx.clone();
+    ctx.db
+        .write(move |conn| {
+            let row: NotificationRow = notifications::table
+                .find(id)
+                .select(NotificationRow::as_select())
+                .first(conn)
+                .optional()?
+                .ok_or_else(|| AppError::not_found("notification"))?;
+            if row.status != crate::notify::outbox::FAILED {
+                return Err(AppError::InvalidTransition(
+                    "only a failed mail can be sent again".into(),
+                ));
+            }
+            crate::notify::outbox::requeue(conn, &c, id)?;
+            let row = notifications::table
+                .find(id)
+                .select(NotificationRow::as_select())
+                .first(conn)?;
+            Ok(view(&c, row))
         })
         .await
 }

@@ -65,6 +65,10 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
                 web::post().to(warnings::escalate),
             )
             .route("/notifications", web::get().to(notifications::list))
+            .route(
+                "/notifications/{id}/resend",
+                web::post().to(notifications::resend),
+            )
             .route("/stats", web::get().to(stats::stats))
             .route("/reports/monthly", web::get().to(stats::monthly))
             .route("/reports/yearly", web::get().to(stats::yearly)),

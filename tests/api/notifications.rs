@@ -763,3 +763,34 @@ fn mails_pending_when_the_process_is_killed_are_all_delivered_after_a_restart() 
         delivered.iter().map(Delivered::message_id).collect();
     assert_eq!(ids.len(), queued, "one message per row, none twice");
 }
+
+#[test]
+fn an_admin_can_send_a_failed_mail_again_and_it_goes_once() {
+    let s = setup();
+    let sink = Sink::start();
+    sink.set(REJECT);
+    red_warning(&s);
+    let w = worker(&sink);
+    drain(&s.app, &w);
+    let failed = s
+        .app
+        .get(&s.app.admin_token, "/api/v1/notifications?status=failed")
+        .body;
+    let id = failed["items"][0]["id"].as_i64().unwrap();
+    let path = format!("/api/v1/notifications/{id}/resend");
+    assert_eq!(s.app.post(&s.director, &path, json!({})).status, 403);
+
+    sink.set(NORMAL);
+    let r = s.app.post(&s.app.admin_token, &path, json!({}));
+    assert_eq!(r.status, 200, "{:?}", r.body);
+    assert_eq!(r.body["status"], "pending");
+    assert_eq!(r.body["attempts"], 0);
+    // A second click while it is pending changes nothing.
+    assert_eq!(s.app.post(&s.app.admin_token, &path, json!({})).status, 409);
+    assert_eq!(drain(&s.app, &w), 1);
+    assert_eq!(sink.recipients(), vec![s.director_email.clone()]);
+    // Sent: nothing to resend.
+    assert_eq!(s.app.post(&s.app.admin_token, &path, json!({})).status, 409);
+    assert_eq!(drain(&s.app, &w), 0);
+    assert_eq!(sink.delivered().len(), 1);
+}

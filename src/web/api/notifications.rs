@@ -24,3 +24,14 @@ pub async fn list(
         notifications::list(&ctx, &caller, q.status, paging).await?
     ))
 }
+
+/// `POST /notifications/{id}/resend`: a failed mail queued again (admins).
+pub async fn resend(
+    ctx: web::Data<Ctx>,
+    caller: Caller,
+    id: web::Path<i64>,
+) -> Result<HttpResponse, AppError> {
+    Ok(ok(
+        notifications::resend(&ctx, &caller, id.into_inner()).await?
+    ))
+}

@@ -44,6 +44,7 @@ pub const OPERATIONS: &[(&str, &str, &str, Option<&str>, u16)] = &[
     ("post", "/api/v1/warnings/{id}/acknowledge", "reported → acknowledged (staff)", Some("WarningNote"), 200),
     ("post", "/api/v1/warnings/{id}/defuse", "reported or acknowledged → defused (note)", Some("WarningNote"), 200),
     ("post", "/api/v1/warnings/{id}/escalate", "reported or acknowledged → escalated; answers the new case", Some("EscalateInput"), 201),
+    ("post", "/api/v1/notifications/{id}/resend", "Queue a failed mail again, same row and Message-ID (admins)", None, 200),
     ("get", "/api/v1/notifications", "The outbox (?status=pending|sent|failed&page=&per_page=; admins and directors)", None, 200),
     ("get", "/api/v1/stats", "Statistics of [from, to) for a unit and all below it (?from=&to=&unit_id=; director, admin, viewer)", None, 200),
     ("get", "/api/v1/reports/monthly", "The monthly report (?month=YYYY-MM&unit_id=&format=json|csv|xlsx)", None, 200),
