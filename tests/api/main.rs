@@ -13,3 +13,4 @@ mod organization;
 mod scope;
 mod warnings;
 mod web;
+mod web_pages;

@@ -1,11 +1,12 @@
 //! The desk, the case list, the intake form and the case page with its action forms.
 
-use super::{check_form, error_page, html, page_ctx, render, see_other, to_login, PageCtx};
+use super::{check_form, error_page, html, render, see_other, signed_in, to_login, PageCtx};
 use crate::domain::case::{needs_assignment, role_may, transition, ActionKind, CaseStatus};
 use crate::domain::role::Role;
 use crate::domain::vocab::{Category, Channel, Referral};
 use crate::error::AppError;
 use crate::services::cases::{self as svc, ActionInput, CaseFilter, CaseInput};
+use crate::services::warnings::WarningFilter;
 use crate::services::{users, Ctx, Paging};
 use actix_web::http::StatusCode;
 use actix_web::{web, HttpRequest, HttpResponse};
@@ -13,26 +14,17 @@ use chrono::TimeZone;
 use serde_json::{json, Value};
 use std::collections::HashMap;
 
-type Form = web::Form<HashMap<String, String>>;
-type Query = web::Query<HashMap<String, String>>;
+pub(super) type Form = web::Form<HashMap<String, String>>;
+pub(super) type Query = web::Query<HashMap<String, String>>;
 
-/// The page context of a signed-in user, or the response to send instead.
-async fn signed_in(ctx: &Ctx, req: &HttpRequest) -> Result<PageCtx, HttpResponse> {
-    match page_ctx(ctx, req).await {
-        Ok(p) if p.session.is_some() => Ok(p),
-        Ok(p) => Err(to_login(&p.path)),
-        Err(e) => Err(super::JsonFallback::page(e)),
-    }
-}
-
-fn options(group: &str, values: &[&str], selected: Option<&str>) -> Vec<Value> {
+pub(super) fn options(group: &str, values: &[&str], selected: Option<&str>) -> Vec<Value> {
     values
         .iter()
         .map(|v| json!({"group": group, "value": v, "selected": Some(*v) == selected}))
         .collect()
 }
 
-fn codes<T: Copy>(all: &[T], code: fn(T) -> &'static str) -> Vec<&'static str> {
+pub(super) fn codes<T: Copy>(all: &[T], code: fn(T) -> &'static str) -> Vec<&'static str> {
     all.iter().map(|v| code(*v)).collect()
 }
 
@@ -112,7 +104,27 @@ pub async fn desk(ctx: web::Data<Ctx>, req: HttpRequest) -> HttpResponse {
             Err(e) => return error_page(&page, &e),
         }
     }
-    let data = page.data("desk.title", json!({"sections": sections}));
+    // Warnings: an officer's enterprise's (the service scopes them), a director's unacknowledged.
+    let warning_filter = match caller.role {
+        Role::Officer => Some(("warnings.desk_mine", None)),
+        Role::Director => Some(("warnings.desk_unacknowledged", Some("reported".to_string()))),
+        _ => None,
+    };
+    let mut warnings = Value::Null;
+    if let Some((title, status)) = warning_filter {
+        let filter = WarningFilter {
+            status,
+            ..Default::default()
+        };
+        match crate::services::warnings::list(&ctx, &caller, filter, paging).await {
+            Ok(p) => warnings = json!({"title": title, "total": p.total, "items": p.items}),
+            Err(e) => return error_page(&page, &e),
+        }
+    }
+    let data = page.data(
+        "desk.title",
+        json!({"sections": sections, "warnings": warnings}),
+    );
     html(StatusCode::OK, render::render("pages/desk", &data))
 }
 
@@ -217,7 +229,7 @@ pub async fn new_form(ctx: web::Data<Ctx>, req: HttpRequest) -> HttpResponse {
 }
 
 /// A `datetime-local` value (no offset) read in the configured zone, as RFC 3339.
-fn local_to_rfc3339(ctx: &Ctx, value: &str) -> String {
+pub(super) fn local_to_rfc3339(ctx: &Ctx, value: &str) -> String {
     match chrono::NaiveDateTime::parse_from_str(value.trim(), "%Y-%m-%dT%H:%M") {
         Ok(naive) => ctx
             .settings
@@ -230,7 +242,7 @@ fn local_to_rfc3339(ctx: &Ctx, value: &str) -> String {
     }
 }
 
-fn opt(form: &HashMap<String, String>, k: &str) -> Option<String> {
+pub(super) fn opt(form: &HashMap<String, String>, k: &str) -> Option<String> {
     form.get(k)
         .map(|s| s.trim().to_string())
         .filter(|s| !s.is_empty())
@@ -366,6 +378,7 @@ async fn action_forms(ctx: &Ctx, page: &PageCtx, case: &svc::CaseView) -> Vec<Va
         vec![
             text("amount_agreed", "cases.amount_agreed"),
             text("agreement_no", "action.agreement_no"),
+            json!({"name": "payment_due", "label": "action.payment_due", "kind": "date"}),
         ],
     );
     let referrals = codes(Referral::ALL, Referral::as_str);
@@ -410,9 +423,15 @@ async fn render_case(
     status: StatusCode,
 ) -> HttpResponse {
     let actions = action_forms(ctx, page, &case).await;
+    // The printable documents of a concluded case: the agreement of a resolved one, the notice
+    // of the right to arbitration of a failed one.
+    let prints = json!({
+        "agreement": case.status == "resolved",
+        "arbitration_notice": case.status == "failed",
+    });
     let data = page.data(
         "cases.title",
-        json!({"case": case, "actions": actions, "error": error}),
+        json!({"case": case, "actions": actions, "error": error, "prints": prints}),
     );
     html(status, render::render("pages/cases/show", &data))
 }
@@ -431,7 +450,7 @@ pub async fn show(ctx: web::Data<Ctx>, req: HttpRequest, id: web::Path<i64>) -> 
     }
 }
 
-fn describe(err: &AppError) -> String {
+pub(super) fn describe(err: &AppError) -> String {
     match err {
         AppError::Validation(fields) => fields
             .0
@@ -470,6 +489,7 @@ pub async fn act(
         days: opt(&form, "days").and_then(|d| d.parse().ok()),
         amount_agreed: opt(&form, "amount_agreed"),
         agreement_no: opt(&form, "agreement_no"),
+        payment_due: opt(&form, "payment_due"),
         referral: opt(&form, "referral"),
         note: opt(&form, "note"),
         amount: opt(&form, "amount"),

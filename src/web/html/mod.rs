@@ -4,7 +4,9 @@
 //! `Origin`. Without a session every page answers 303 to `/login?next=...`.
 
 mod cases;
+mod print;
 pub mod render;
+mod warnings;
 
 use crate::error::AppError;
 use crate::i18n;
@@ -28,7 +30,20 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .route("/cases/new", web::get().to(cases::new_form))
         .route("/cases/new", web::post().to(cases::new_submit))
         .route("/cases/{id}", web::get().to(cases::show))
-        .route("/cases/{id}/act/{action}", web::post().to(cases::act));
+        .route(
+            "/cases/{id}/print/agreement",
+            web::get().to(print::agreement),
+        )
+        .route(
+            "/cases/{id}/print/arbitration-notice",
+            web::get().to(print::arbitration_notice),
+        )
+        .route("/cases/{id}/act/{action}", web::post().to(cases::act))
+        .route("/warnings", web::get().to(warnings::list))
+        .route("/warnings/new", web::get().to(warnings::new_form))
+        .route("/warnings/new", web::post().to(warnings::new_submit))
+        .route("/warnings/{id}", web::get().to(warnings::show))
+        .route("/warnings/{id}/act/{action}", web::post().to(warnings::act));
 }
 
 async fn css() -> HttpResponse {
@@ -69,6 +84,15 @@ pub struct PageCtx {
     pub path: String,
 }
 
+/// The page context of a signed-in user, or the response to send instead.
+pub async fn signed_in(ctx: &Ctx, req: &HttpRequest) -> Result<PageCtx, HttpResponse> {
+    match page_ctx(ctx, req).await {
+        Ok(p) if p.session.is_some() => Ok(p),
+        Ok(p) => Err(to_login(&p.path)),
+        Err(e) => Err(JsonFallback::page(e)),
+    }
+}
+
 pub async fn page_ctx(ctx: &Ctx, req: &HttpRequest) -> Result<PageCtx, AppError> {
     let cookie = req.cookie(cookie_name(ctx)).map(|c| c.value().to_string());
     let session = match &cookie {
@@ -106,6 +130,8 @@ impl PageCtx {
                 "display_name": s.caller.display_name,
                 "role": s.caller.role.as_str(),
                 "staff": s.caller.role.is_staff(),
+                "officer": s.caller.role == crate::domain::role::Role::Officer,
+                "admin": s.caller.role == crate::domain::role::Role::Admin,
             });
         }
         if let (Value::Object(base), Value::Object(more)) = (&mut data, extra) {
@@ -148,6 +174,7 @@ pub fn error_page(page: &PageCtx, err: &AppError) -> HttpResponse {
     let key = match err {
         AppError::NotFound(_) => "error.not_found",
         AppError::Forbidden(_) => "error.forbidden",
+        AppError::InvalidTransition(_) => "error.conflict",
         AppError::Internal(_) => {
             // Logged once, by the JSON error's own path.
             let _ = err.error_response();

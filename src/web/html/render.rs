@@ -39,6 +39,34 @@ const TEMPLATES: &[(&str, &str)] = &[
         include_str!("../../../templates/pages/cases/show.hbs"),
     ),
     (
+        "layouts/print",
+        include_str!("../../../templates/layouts/print.hbs"),
+    ),
+    (
+        "pages/cases/print_agreement",
+        include_str!("../../../templates/pages/cases/print_agreement.hbs"),
+    ),
+    (
+        "pages/cases/print_arbitration_notice",
+        include_str!("../../../templates/pages/cases/print_arbitration_notice.hbs"),
+    ),
+    (
+        "pages/warnings/list",
+        include_str!("../../../templates/pages/warnings/list.hbs"),
+    ),
+    (
+        "pages/warnings/new",
+        include_str!("../../../templates/pages/warnings/new.hbs"),
+    ),
+    (
+        "pages/warnings/show",
+        include_str!("../../../templates/pages/warnings/show.hbs"),
+    ),
+    (
+        "partials/warning_table",
+        include_str!("../../../templates/partials/warning_table.hbs"),
+    ),
+    (
         "partials/case_table",
         include_str!("../../../templates/partials/case_table.hbs"),
     ),
