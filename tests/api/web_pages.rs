@@ -282,3 +282,69 @@ fn a_director_acknowledges_defuses_and_escalates_warnings_from_their_pages() {
     assert_eq!(r.status, 403);
     assert_eq!(w(third)["status"], "reported");
 }
+
+#[test]
+fn a_mediator_records_consultations_on_one_screen_and_turns_one_into_a_case() {
+    let app = spawn_app();
+    let e = app.enterprise(app.street);
+    let mut mediator = person(&app, "mediator", Some(app.street), None);
+    let b = &mut mediator.browser;
+    let form = b.get("/consultations/new");
+    assert_eq!(form.status, 200);
+    let csrf = Browser::csrf(&form);
+    let e = e.to_string();
+    let mut fields = vec![
+        ("csrf", csrf.as_str()),
+        ("received_at", "2026-03-02T08:40"),
+        ("channel", "phone"),
+        ("topic", "overtime_leave"),
+        ("workers", "0"),
+        ("enterprise_id", e.as_str()),
+        ("summary", "<script>alert(1)</script>加班费怎么算"),
+    ];
+    let r = b.post("/consultations/new", &fields);
+    assert_eq!(r.status, 422);
+    assert!(r.body.contains("aria-describedby=\"e_workers\""));
+    assert!(r.body.contains("加班费怎么算"));
+    assert!(!r.body.contains("<script>alert"));
+    fields[4].1 = "2";
+    let r = b.post("/consultations/new", &fields);
+    assert_eq!(r.status, 303, "{}", r.body);
+    assert_eq!(r.location.as_deref(), Some("/consultations/new?saved=1"));
+    let saved = app.get(&mediator.token, "/api/v1/consultations").body;
+    let items = saved["items"].as_array().or(saved.as_array()).unwrap();
+    assert_eq!(items.len(), 1);
+    assert_eq!(items[0]["topic"], "overtime_leave");
+    assert_eq!(items[0]["workers"], 2);
+
+    let list = b.get("/consultations");
+    assert_eq!(list.status, 200);
+    assert!(list.body.contains("&lt;script&gt;"));
+    assert!(!list.body.contains("<script>alert"));
+    let start = list
+        .body
+        .find("href=\"/cases/new?")
+        .expect("a turn-into-a-case link")
+        + 6;
+    let link = list.body[start..]
+        .split('"')
+        .next()
+        .unwrap()
+        .replace("&amp;", "&")
+        .replace("&#x3D;", "=");
+    let intake = b.get(&link);
+    assert_eq!(intake.status, 200);
+    assert!(intake
+        .body
+        .contains("<option value=\"overtime_leave\" selected>"));
+    assert!(intake.body.contains("<option value=\"phone\" selected>"));
+    assert!(intake.body.contains("加班费怎么算"));
+    assert!(!intake.body.contains("<script>alert"));
+    assert!(intake.body.contains(&format!("value=\"{e}\"")));
+
+    // Officers and viewers record no consultations.
+    let officer_enterprise = app.enterprise(app.street);
+    let mut officer = person(&app, "officer", Some(app.street), Some(officer_enterprise));
+    assert_eq!(officer.browser.get("/consultations").status, 403);
+    assert_eq!(officer.browser.get("/consultations/new").status, 403);
+}

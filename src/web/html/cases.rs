@@ -207,7 +207,7 @@ fn intake_fields(values: &HashMap<String, String>, errors: &HashMap<String, Stri
     ]
 }
 
-pub async fn new_form(ctx: web::Data<Ctx>, req: HttpRequest) -> HttpResponse {
+pub async fn new_form(ctx: web::Data<Ctx>, req: HttpRequest, query: Query) -> HttpResponse {
     let page = match signed_in(&ctx, &req).await {
         Ok(p) => p,
         Err(r) => return r,
@@ -217,10 +217,24 @@ pub async fn new_form(ctx: web::Data<Ctx>, req: HttpRequest) -> HttpResponse {
         .with_timezone(&ctx.settings.tz)
         .format("%Y-%m-%dT%H:%M")
         .to_string();
-    let values = HashMap::from([
+    let mut values = HashMap::from([
         ("received_at".to_string(), now),
         ("workers_involved".into(), "1".into()),
     ]);
+    // Prefilled values (a consultation turned into a case links here with its own); the
+    // service checks them on submit like anything typed.
+    for key in [
+        "channel",
+        "category",
+        "enterprise_id",
+        "workers_involved",
+        "amount_claimed",
+        "description",
+    ] {
+        if let Some(v) = query.get(key).filter(|v| !v.is_empty()) {
+            values.insert(key.to_string(), v.clone());
+        }
+    }
     let data = page.data(
         "intake.title",
         json!({"fields": intake_fields(&values, &HashMap::new())}),

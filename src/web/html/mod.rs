@@ -4,6 +4,7 @@
 //! `Origin`. Without a session every page answers 303 to `/login?next=...`.
 
 mod cases;
+mod consultations;
 mod print;
 pub mod render;
 mod warnings;
@@ -39,6 +40,12 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
             web::get().to(print::arbitration_notice),
         )
         .route("/cases/{id}/act/{action}", web::post().to(cases::act))
+        .route("/consultations", web::get().to(consultations::list))
+        .route("/consultations/new", web::get().to(consultations::new_form))
+        .route(
+            "/consultations/new",
+            web::post().to(consultations::new_submit),
+        )
         .route("/warnings", web::get().to(warnings::list))
         .route("/warnings/new", web::get().to(warnings::new_form))
         .route("/warnings/new", web::post().to(warnings::new_submit))

@@ -67,6 +67,18 @@ const TEMPLATES: &[(&str, &str)] = &[
         include_str!("../../../templates/partials/warning_table.hbs"),
     ),
     (
+        "pages/consultations/list",
+        include_str!("../../../templates/pages/consultations/list.hbs"),
+    ),
+    (
+        "pages/consultations/new",
+        include_str!("../../../templates/pages/consultations/new.hbs"),
+    ),
+    (
+        "partials/consultation_table",
+        include_str!("../../../templates/partials/consultation_table.hbs"),
+    ),
+    (
         "partials/case_table",
         include_str!("../../../templates/partials/case_table.hbs"),
     ),
