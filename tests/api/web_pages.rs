@@ -348,3 +348,216 @@ fn a_mediator_records_consultations_on_one_screen_and_turns_one_into_a_case() {
     assert_eq!(officer.browser.get("/consultations").status, 403);
     assert_eq!(officer.browser.get("/consultations/new").status, 403);
 }
+
+fn admin_browser(app: &TestApp) -> Browser {
+    let mut b = Browser::new(app);
+    let r = b.post(
+        "/login",
+        &[("username", "admin"), ("password", PASSWORD), ("next", "/")],
+    );
+    assert_eq!(r.status, 303, "{}", r.body);
+    b
+}
+
+fn credit_code(seed: u64) -> String {
+    tiaojie::domain::credit_code::CreditCode::with_check_character(&format!("91330203{:09}", seed))
+        .unwrap()
+        .as_str()
+        .to_string()
+}
+
+#[test]
+fn the_admin_adds_units_and_enterprises_and_designates_the_officer() {
+    let app = spawn_app();
+    let mut director = person(&app, "director", Some(app.street), None);
+    for path in [
+        "/admin/units",
+        "/admin/enterprises",
+        "/admin/users",
+        "/admin/notifications",
+    ] {
+        assert_eq!(director.browser.get(path).status, 403, "{path}");
+    }
+    let mut b = admin_browser(&app);
+    let page = b.get("/admin/units");
+    assert_eq!(page.status, 200);
+    assert!(page.body.contains("东街街道"));
+    let csrf = Browser::csrf(&page);
+    let street = app.street.to_string();
+    let r = b.post(
+        "/admin/units",
+        &[
+            ("csrf", &csrf),
+            ("name", ""),
+            ("kind", "community"),
+            ("parent_id", &street),
+        ],
+    );
+    assert_eq!(r.status, 422);
+    assert!(r.body.contains("aria-describedby=\"e_name\""));
+    let r = b.post(
+        "/admin/units",
+        &[
+            ("csrf", &csrf),
+            ("name", "<script>alert(1)</script>西门社区"),
+            ("kind", "community"),
+            ("parent_id", &street),
+        ],
+    );
+    assert_eq!(r.status, 303, "{}", r.body);
+    let units = app.get(&app.admin_token, "/api/v1/units").body;
+    let units = units
+        .as_array()
+        .or(units["items"].as_array())
+        .unwrap()
+        .clone();
+    assert!(units
+        .iter()
+        .any(|u| u["name"] == "<script>alert(1)</script>西门社区" && u["parent_id"] == app.street));
+    let page = b.get("/admin/units");
+    assert!(page.body.contains("&lt;script&gt;"));
+    assert!(!page.body.contains("<script>alert"));
+
+    let code = credit_code(424242);
+    let form = |name: &str, code: &str| {
+        vec![
+            ("csrf".to_string(), csrf.clone()),
+            ("name".to_string(), name.to_string()),
+            ("credit_code".to_string(), code.to_string()),
+            ("unit_id".to_string(), street.clone()),
+            ("industry".to_string(), "制造业".to_string()),
+            ("employee_count".to_string(), "120".to_string()),
+            ("has_mediation_committee".to_string(), "true".to_string()),
+        ]
+    };
+    let post = |b: &mut Browser, f: Vec<(String, String)>| {
+        let pairs: Vec<(&str, &str)> = f.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+        b.post("/admin/enterprises", &pairs)
+    };
+    let r = post(&mut b, form("明达电子", "913302031234567890"));
+    assert_eq!(r.status, 422);
+    assert!(r.body.contains("aria-describedby=\"e_credit_code\""));
+    assert!(r.body.contains("明达电子"), "values are kept");
+    let r = post(&mut b, form("明达电子", &code));
+    assert_eq!(r.status, 303, "{}", r.body);
+    let r = post(&mut b, form("明达电子二厂", &code));
+    assert_eq!(r.status, 409, "a second enterprise with the same code");
+    assert!(r.body.contains("aria-describedby=\"e_credit_code\""));
+    let list = app.get(&app.admin_token, "/api/v1/enterprises").body;
+    let e = list["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|e| e["credit_code"] == code.as_str())
+        .unwrap()
+        .clone();
+    let e_id = e["id"].as_i64().unwrap();
+    assert_eq!(e["has_mediation_committee"], true);
+
+    let officer = person(&app, "officer", Some(app.street), Some(e_id));
+    let page = b.get("/admin/enterprises");
+    assert_eq!(page.status, 200);
+    assert!(page
+        .body
+        .contains(&format!("/admin/enterprises/{e_id}/officer")));
+    let r = b.post(
+        &format!("/admin/enterprises/{e_id}/officer"),
+        &[("csrf", &csrf), ("user_id", &officer.id.to_string())],
+    );
+    assert_eq!(r.status, 303, "{}", r.body);
+    let e = app
+        .get(&app.admin_token, &format!("/api/v1/enterprises/{e_id}"))
+        .body;
+    assert_eq!(e["officer_id"], officer.id);
+}
+
+#[test]
+fn the_admin_manages_users_and_reads_the_outbox() {
+    let app = spawn_app();
+    let e = app.enterprise(app.street);
+    let _director = person(&app, "director", Some(app.street), None);
+    let mut b = admin_browser(&app);
+    let page = b.get("/admin/users");
+    assert_eq!(page.status, 200);
+    let csrf = Browser::csrf(&page);
+    let street = app.street.to_string();
+    let e_s = e.to_string();
+    let mut fields = vec![
+        ("csrf", csrf.as_str()),
+        ("username", "wangwei"),
+        ("display_name", "<script>alert(1)</script>王伟"),
+        ("email", "wangwei@example.org"),
+        ("password", "short"),
+        ("role", "officer"),
+        ("unit_id", street.as_str()),
+        ("enterprise_id", e_s.as_str()),
+    ];
+    let r = b.post("/admin/users", &fields);
+    assert_eq!(r.status, 422);
+    assert!(r.body.contains("aria-describedby=\"e_password\""));
+    assert!(r.body.contains("wangwei@example.org"), "values are kept");
+    assert!(
+        !r.body.contains("value=\"short\""),
+        "passwords are not echoed"
+    );
+    fields[4].1 = "a long enough password";
+    let r = b.post("/admin/users", &fields);
+    assert_eq!(r.status, 303, "{}", r.body);
+    let token = app.login("wangwei", "a long enough password");
+    let me = app.get(&token, "/api/v1/me").body;
+    assert_eq!(me["role"], "officer");
+    assert_eq!(me["enterprise_id"], e);
+    let id = me["id"].as_i64().unwrap();
+    let page = b.get("/admin/users");
+    assert!(page.body.contains("&lt;script&gt;"));
+    assert!(!page.body.contains("<script>alert"));
+
+    let version = |app: &TestApp| {
+        app.get(&app.admin_token, &format!("/api/v1/users/{id}"))
+            .body["version"]
+            .as_i64()
+            .unwrap()
+            .to_string()
+    };
+    let r = b.post(
+        &format!("/admin/users/{id}/password"),
+        &[
+            ("csrf", &csrf),
+            ("version", &version(&app)),
+            ("password", "another long password"),
+        ],
+    );
+    assert_eq!(r.status, 303, "{}", r.body);
+    assert_eq!(
+        app.try_login("wangwei", "a long enough password").status,
+        401
+    );
+    let token = app.login("wangwei", "another long password");
+    let r = b.post(
+        &format!("/admin/users/{id}/deactivate"),
+        &[("csrf", &csrf), ("version", &version(&app))],
+    );
+    assert_eq!(r.status, 303, "{}", r.body);
+    let u = app
+        .get(&app.admin_token, &format!("/api/v1/users/{id}"))
+        .body;
+    assert_eq!(u["active"], false);
+    assert_eq!(app.get(&token, "/api/v1/me").status, 401);
+
+    // A red warning mails the street's director: the outbox shows it as pending.
+    let officer = person(&app, "officer", Some(app.street), Some(e));
+    let r = app.post(
+        &officer.token,
+        "/api/v1/warnings",
+        json!({"level": "red", "category": "closure_absconding", "workers_at_risk": 40, "description": "老板失联"}),
+    );
+    assert_eq!(r.status, 201, "{:?}", r.body);
+    let outbox = b.get("/admin/notifications?status=pending");
+    assert_eq!(outbox.status, 200);
+    assert!(outbox.body.contains("@example.org"));
+    assert!(outbox.body.contains(&format!("/warnings/{}", r.body["id"])));
+    assert!(!b
+        .get("/admin/notifications?status=failed")
+        .body
+        .contains("@example.org"));
+}

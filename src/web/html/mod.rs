@@ -3,6 +3,7 @@
 //! Every POST carries the session's CSRF token and, when the browser sends one, a same-origin
 //! `Origin`. Without a session every page answers 303 to `/login?next=...`.
 
+mod admin;
 mod cases;
 mod consultations;
 mod print;
@@ -46,6 +47,28 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
             "/consultations/new",
             web::post().to(consultations::new_submit),
         )
+        .route(
+            "/admin",
+            web::get().to(|| async { see_other("/admin/users") }),
+        )
+        .route("/admin/units", web::get().to(admin::units_page))
+        .route("/admin/units", web::post().to(admin::units_create))
+        .route("/admin/enterprises", web::get().to(admin::enterprises_page))
+        .route(
+            "/admin/enterprises",
+            web::post().to(admin::enterprises_create),
+        )
+        .route(
+            "/admin/enterprises/{id}/officer",
+            web::post().to(admin::enterprise_officer),
+        )
+        .route("/admin/users", web::get().to(admin::users))
+        .route("/admin/users", web::post().to(admin::users_create))
+        .route(
+            "/admin/users/{id}/{action}",
+            web::post().to(admin::user_action),
+        )
+        .route("/admin/notifications", web::get().to(admin::notifications))
         .route("/warnings", web::get().to(warnings::list))
         .route("/warnings/new", web::get().to(warnings::new_form))
         .route("/warnings/new", web::post().to(warnings::new_submit))

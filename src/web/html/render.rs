@@ -79,6 +79,30 @@ const TEMPLATES: &[(&str, &str)] = &[
         include_str!("../../../templates/partials/consultation_table.hbs"),
     ),
     (
+        "pages/admin/units",
+        include_str!("../../../templates/pages/admin/units.hbs"),
+    ),
+    (
+        "pages/admin/enterprises",
+        include_str!("../../../templates/pages/admin/enterprises.hbs"),
+    ),
+    (
+        "pages/admin/users",
+        include_str!("../../../templates/pages/admin/users.hbs"),
+    ),
+    (
+        "pages/admin/notifications",
+        include_str!("../../../templates/pages/admin/notifications.hbs"),
+    ),
+    (
+        "partials/form_fields",
+        include_str!("../../../templates/partials/form_fields.hbs"),
+    ),
+    (
+        "partials/admin_nav",
+        include_str!("../../../templates/partials/admin_nav.hbs"),
+    ),
+    (
         "partials/case_table",
         include_str!("../../../templates/partials/case_table.hbs"),
     ),
