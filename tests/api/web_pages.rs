@@ -561,3 +561,29 @@ fn the_admin_manages_users_and_reads_the_outbox() {
         .body
         .contains("@example.org"));
 }
+
+#[test]
+fn an_unknown_page_answers_the_html_404_and_an_unknown_api_route_the_json_one() {
+    let app = spawn_app();
+    let mut anonymous = Browser::new(&app);
+    let r = anonymous.get("/no/such/page");
+    assert_eq!(r.status, 404);
+    assert!(r.body.starts_with("<!doctype html>"));
+    assert!(r.body.contains("找不到这个页面或记录"));
+    let r = anonymous.get("/cases/not-a-number");
+    assert_eq!(r.status, 404);
+    assert!(r.body.contains("找不到这个页面或记录"));
+
+    let mut mediator = person(&app, "mediator", Some(app.street), None);
+    let r = mediator.browser.get("/<script>alert(1)</script>");
+    assert_eq!(r.status, 404);
+    assert!(r.body.contains("href=\"/cases\""), "the site's nav");
+    assert!(!r.body.contains("<script>alert"));
+
+    let r = app.get(&mediator.token, "/api/v1/no-such-route");
+    assert_eq!(r.status, 404);
+    assert_eq!(r.code(), "not_found");
+    let r = app.get(&mediator.token, "/api/v1/cases/not-a-number");
+    assert_eq!(r.status, 404);
+    assert_eq!(r.code(), "not_found");
+}

@@ -219,6 +219,25 @@ pub fn error_page(page: &PageCtx, err: &AppError) -> HttpResponse {
     html(status, render::render("pages/error", &data))
 }
 
+/// The HTML 404 page for an unknown path, with the nav when there is a session.
+pub async fn not_found(ctx: &Ctx, req: &HttpRequest) -> HttpResponse {
+    match page_ctx(ctx, req).await {
+        Ok(page) => error_page(&page, &AppError::not_found("page")),
+        Err(_) => not_found_page(),
+    }
+}
+
+/// The HTML 404 page without a session (where the session cannot be looked up).
+pub fn not_found_page() -> HttpResponse {
+    let page = PageCtx {
+        session: None,
+        cookie: None,
+        lang: i18n::DEFAULT_LANG.into(),
+        path: "/".into(),
+    };
+    error_page(&page, &AppError::not_found("page"))
+}
+
 /// Checks a form POST: the session's CSRF token (constant time) and a same-origin `Origin`.
 pub fn check_form(
     ctx: &Ctx,
