@@ -194,6 +194,10 @@ fn an_officer_reports_a_warning_from_the_phone_form_and_sees_only_their_enterpri
     );
     assert!(b.get("/warnings").body.contains(&path));
     assert!(b.get("/").body.contains(&path), "the desk lists it");
+    assert!(
+        b.get("/warnings/new").body.contains(&path),
+        "the form lists the latest reports"
+    );
 
     // Another enterprise's officer neither sees it nor lists it.
     assert_eq!(other.browser.get(&path).status, 404);
@@ -201,6 +205,7 @@ fn an_officer_reports_a_warning_from_the_phone_form_and_sees_only_their_enterpri
     // A viewer has no warnings at all.
     let mut viewer = person(&app, "viewer", Some(app.district), None);
     assert_eq!(viewer.browser.get("/warnings").status, 403);
+    assert_eq!(viewer.browser.get("/warnings/new").status, 403);
 }
 
 #[test]

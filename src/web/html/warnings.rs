@@ -107,9 +107,25 @@ pub async fn new_form(ctx: web::Data<Ctx>, req: HttpRequest) -> HttpResponse {
         Ok(p) => p,
         Err(r) => return r,
     };
+    let Some(caller) = page.session.as_ref().map(|s| s.caller.clone()) else {
+        return error_page(&page, &AppError::forbidden());
+    };
+    // The reporter's latest warnings under the form (an officer sees what became of them); a
+    // user who may not read warnings gets the service's 403 instead of a form.
+    let recent = match recent(&ctx, &caller).await {
+        Ok(r) => r,
+        Err(e) => return error_page(&page, &e),
+    };
     let values = HashMap::from([("workers_at_risk".to_string(), "1".to_string())]);
-    let data = page.data("warnings.new", report_form(&page, &values, &HashMap::new()));
+    let mut data = page.data("warnings.new", report_form(&page, &values, &HashMap::new()));
+    data["items"] = recent;
     html(StatusCode::OK, render::render("pages/warnings/new", &data))
+}
+
+async fn recent(ctx: &Ctx, caller: &crate::services::Caller) -> Result<Value, AppError> {
+    let paging = Paging::new(Some(1), Some(5))?;
+    let found = svc::list(ctx, caller, WarningFilter::default(), paging).await?;
+    Ok(json!(found.items))
 }
 
 pub async fn new_submit(ctx: web::Data<Ctx>, req: HttpRequest, form: Form) -> HttpResponse {
@@ -158,7 +174,8 @@ pub async fn new_submit(ctx: web::Data<Ctx>, req: HttpRequest, form: Form) -> Ht
         Ok(w) => see_other(&format!("/warnings/{}", w.id)),
         Err(AppError::Validation(fields)) => {
             errors.extend(fields.0);
-            let data = page.data("warnings.new", report_form(&page, &form, &errors));
+            let mut data = page.data("warnings.new", report_form(&page, &form, &errors));
+            data["items"] = recent(&ctx, &session.caller).await.unwrap_or_default();
             html(
                 StatusCode::UNPROCESSABLE_ENTITY,
                 render::render("pages/warnings/new", &data),

@@ -293,7 +293,8 @@ async fn enterprises_view(
     ];
     let link = |n: i64| format!("/admin/enterprises?page={n}");
     let extra = json!({
-        "items": items, "fields": fields, "invalid": !errors.is_empty(), "section": "enterprises",
+        "items": items, "fields": fields, "section": "enterprises",
+        "invalid": errors.keys().any(|k| k != "user_id"),
         "officer_error": errors.get("user_id"), "total": found.total,
         "prev": (paging.page > 1).then(|| link(paging.page - 1)),
         "next": (paging.offset() + paging.per_page < found.total).then(|| link(paging.page + 1)),

@@ -86,7 +86,8 @@ async fn users_view(
         ),
     ];
     let extra = json!({
-        "items": items, "fields": fields, "invalid": !errors.is_empty(), "section": "users",
+        "items": items, "fields": fields, "section": "users",
+        "invalid": errors.keys().any(|k| k != "row"),
         "row_error": errors.get("row").or(errors.get("active")).or(errors.get("version")),
     });
     render_admin(page, "pages/admin/users", "admin.users", extra, status)
