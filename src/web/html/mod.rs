@@ -1,11 +1,13 @@
 //! The server-rendered web pages over the same services as the JSON API: sign-in with database
-//! sessions, the desk, the case list, the intake form and the case page with its action forms.
-//! Every POST carries the session's CSRF token and, when the browser sends one, a same-origin
-//! `Origin`. Without a session every page answers 303 to `/login?next=...`.
+//! sessions, the desk, the case pages and their printed documents, warnings, consultations and
+//! the admin area. Every POST carries the session's CSRF token and, when the browser sends one, a
+//! same-origin `Origin`. Without a session every page answers 303 to `/login?next=...`; an
+//! unknown path outside /api/ answers the HTML 404 page (`not_found`).
 
 mod admin;
 mod cases;
 mod consultations;
+mod desk;
 mod print;
 pub mod render;
 mod warnings;
@@ -27,7 +29,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .route("/login", web::post().to(login_submit))
         .route("/logout", web::post().to(logout))
         .route("/lang", web::post().to(set_lang))
-        .route("/", web::get().to(cases::desk))
+        .route("/", web::get().to(desk::desk))
         .route("/cases", web::get().to(cases::list))
         .route("/cases/new", web::get().to(cases::new_form))
         .route("/cases/new", web::post().to(cases::new_submit))
