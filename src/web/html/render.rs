@@ -186,6 +186,68 @@ mod tests {
         }
     }
 
+    /// The literal keys templates pass to `t`, and every code of the vocabularies `tv` labels.
+    #[test]
+    fn every_message_a_template_names_is_in_the_catalogs() {
+        use crate::domain::case::CaseStatus;
+        use crate::domain::role::Role;
+        use crate::domain::vocab::{Category, Channel, Referral, UnitKind};
+        use crate::domain::warning::{Level, WarningCategory, WarningStatus};
+        let mut keys = Vec::new();
+        for (name, text) in TEMPLATES {
+            let marker = "{{t \"";
+            let mut rest = *text;
+            while let Some(at) = rest.find(marker) {
+                rest = &rest[at + marker.len()..];
+                let key = rest.split('"').next().unwrap_or("");
+                keys.push((name.to_string(), key.to_string()));
+            }
+        }
+        let mut codes = |group: &str, list: Vec<&str>| {
+            for c in list {
+                keys.push(("vocabulary".into(), format!("{group}.{c}")));
+            }
+        };
+        codes(
+            "status",
+            CaseStatus::ALL.iter().map(|v| v.as_str()).collect(),
+        );
+        codes(
+            "category",
+            Category::ALL.iter().map(|v| v.as_str()).collect(),
+        );
+        codes("channel", Channel::ALL.iter().map(|v| v.as_str()).collect());
+        codes(
+            "referral",
+            Referral::ALL.iter().map(|v| v.as_str()).collect(),
+        );
+        codes(
+            "unitkind",
+            UnitKind::ALL.iter().map(|v| v.as_str()).collect(),
+        );
+        codes("role", Role::ALL.iter().map(|v| v.as_str()).collect());
+        codes("level", Level::ALL.iter().map(|v| v.as_str()).collect());
+        codes(
+            "wcategory",
+            WarningCategory::ALL.iter().map(|v| v.as_str()).collect(),
+        );
+        codes(
+            "wstatus",
+            WarningStatus::ALL.iter().map(|v| v.as_str()).collect(),
+        );
+        codes("nstatus", vec!["pending", "sent", "failed"]);
+        assert!(keys.len() > 100);
+        for (template, key) in keys {
+            for lang in i18n::LANGS {
+                assert_ne!(
+                    i18n::t(lang, &key),
+                    key,
+                    "{template}: {key} missing in {lang}"
+                );
+            }
+        }
+    }
+
     #[test]
     fn values_are_escaped() {
         let html = render(
