@@ -257,7 +257,11 @@ fn a_director_acknowledges_defuses_and_escalates_warnings_from_their_pages() {
     let case_id: i64 = case_path.trim_start_matches("/cases/").parse().unwrap();
     assert_eq!(w(first)["status"], "escalated");
     assert_eq!(w(first)["case_id"], case_id);
-    assert!(b.get(&case_path).body.contains("预警转办"));
+    let case_page = b.get(&case_path);
+    assert!(case_page.body.contains("预警转办"));
+    assert!(case_page
+        .body
+        .contains(&format!("href=\"/warnings/{first}\"")));
 
     // Defusing needs a note: without one the page comes back with the error.
     let r = b.post(
@@ -322,7 +326,12 @@ fn a_mediator_records_consultations_on_one_screen_and_turns_one_into_a_case() {
     assert_eq!(items[0]["topic"], "overtime_leave");
     assert_eq!(items[0]["workers"], 2);
 
-    let list = b.get("/consultations");
+    assert!(!b
+        .get("/consultations?from=2026-03-03")
+        .body
+        .contains("加班费怎么算"));
+    assert_eq!(b.get("/consultations?from=March").status, 422);
+    let list = b.get("/consultations?from=2026-03-02&to=2026-03-02");
     assert_eq!(list.status, 200);
     assert!(list.body.contains("&lt;script&gt;"));
     assert!(!list.body.contains("<script>alert"));

@@ -39,17 +39,45 @@ pub async fn list(ctx: web::Data<Ctx>, req: HttpRequest, query: Query) -> HttpRe
         Ok(p) => p,
         Err(e) => return error_page(&page, &e),
     };
-    let found = match svc::list(&ctx, &caller, ConsultationFilter::default(), paging).await {
+    // The period is read here (a date the browser's date input sends); a bad one is the
+    // service's kind of answer, a 422.
+    let date = |k: &str| -> Result<Option<chrono::NaiveDate>, AppError> {
+        match query.get(k).map(|v| v.trim()).filter(|v| !v.is_empty()) {
+            Some(v) => v
+                .parse()
+                .map(Some)
+                .map_err(|_| AppError::field(k, "must be a date (YYYY-MM-DD)")),
+            None => Ok(None),
+        }
+    };
+    let filter = match (date("from"), date("to")) {
+        (Ok(from), Ok(to)) => ConsultationFilter {
+            from,
+            to,
+            unit_id: None,
+        },
+        (Err(e), _) | (_, Err(e)) => return error_page(&page, &e),
+    };
+    let found = match svc::list(&ctx, &caller, filter, paging).await {
         Ok(p) => p,
         Err(e) => return error_page(&page, &e),
     };
     let items: Vec<Value> = found.items.iter().map(row).collect();
-    let link = |n: i64| format!("/consultations?page={n}");
+    let link = |n: i64| {
+        let qs: String = url::form_urlencoded::Serializer::new(String::new())
+            .append_pair("from", query.get("from").map_or("", String::as_str))
+            .append_pair("to", query.get("to").map_or("", String::as_str))
+            .append_pair("page", &n.to_string())
+            .finish();
+        format!("/consultations?{qs}")
+    };
     let data = page.data(
         "consultations.title",
         json!({
             "items": items,
             "total": found.total,
+            "from": query.get("from"),
+            "to": query.get("to"),
             "prev": (paging.page > 1).then(|| link(paging.page - 1)),
             "next": (paging.offset() + paging.per_page < found.total).then(|| link(paging.page + 1)),
         }),
