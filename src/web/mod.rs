@@ -21,7 +21,15 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         web::QueryConfig::default()
             .error_handler(|err, _| AppError::field("query", err.to_string()).into()),
     )
-    .app_data(web::PathConfig::default().error_handler(|_, _| AppError::not_found("record").into()))
+    .app_data(web::PathConfig::default().error_handler(|err, req| {
+        if is_api(req.path()) {
+            AppError::not_found("record").into()
+        } else {
+            // A page's malformed id (`/cases/abc`): the HTML 404, without the session's nav
+            // (this hook cannot wait for the session lookup).
+            actix_web::error::InternalError::from_response(err, html::not_found_page()).into()
+        }
+    }))
     .route("/healthz", web::get().to(healthz))
     .service(
         web::scope("/api/v1")
@@ -74,9 +82,21 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
             .route("/reports/yearly", web::get().to(stats::yearly)),
     )
     .configure(html::routes)
-    .default_service(web::to(|| async {
-        Err::<HttpResponse, _>(AppError::NotFound("no such route".into()))
-    }));
+    .default_service(web::to(not_found));
+}
+
+/// Whether a path belongs to the JSON API (whose errors are JSON) rather than the pages.
+fn is_api(path: &str) -> bool {
+    path == "/api" || path.starts_with("/api/")
+}
+
+/// An unknown route: the JSON 404 under /api/, the HTML 404 page in the site's look elsewhere.
+async fn not_found(ctx: web::Data<Ctx>, req: actix_web::HttpRequest) -> HttpResponse {
+    if is_api(req.path()) {
+        use actix_web::ResponseError;
+        return AppError::NotFound("no such route".into()).error_response();
+    }
+    html::not_found(&ctx, &req).await
 }
 
 /// 200 once the database answers and is migrated.

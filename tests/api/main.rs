@@ -15,3 +15,4 @@ mod scope;
 mod stats;
 mod warnings;
 mod web;
+mod web_pages;

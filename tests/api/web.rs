@@ -3,20 +3,20 @@
 use crate::helpers::*;
 use serde_json::json;
 
-struct Browser {
-    agent: ureq::Agent,
+pub(crate) struct Browser {
+    pub(crate) agent: ureq::Agent,
     base: String,
-    cookie: Option<String>,
+    pub(crate) cookie: Option<String>,
 }
 
-struct Page {
-    status: u16,
-    location: Option<String>,
-    body: String,
+pub(crate) struct Page {
+    pub(crate) status: u16,
+    pub(crate) location: Option<String>,
+    pub(crate) body: String,
 }
 
 impl Browser {
-    fn new(app: &TestApp) -> Browser {
+    pub(crate) fn new(app: &TestApp) -> Browser {
         Browser {
             agent: ureq::AgentBuilder::new().redirects(0).build(),
             base: app.base.clone(),
@@ -44,7 +44,7 @@ impl Browser {
         }
     }
 
-    fn get(&mut self, path: &str) -> Page {
+    pub(crate) fn get(&mut self, path: &str) -> Page {
         let mut req = self.agent.get(&format!("{}{path}", self.base));
         if let Some(c) = &self.cookie {
             req = req.set("Cookie", c);
@@ -53,7 +53,7 @@ impl Browser {
         self.finish(result)
     }
 
-    fn post(&mut self, path: &str, form: &[(&str, &str)]) -> Page {
+    pub(crate) fn post(&mut self, path: &str, form: &[(&str, &str)]) -> Page {
         let mut req = self.agent.post(&format!("{}{path}", self.base));
         if let Some(c) = &self.cookie {
             req = req.set("Cookie", c);
@@ -62,14 +62,14 @@ impl Browser {
         self.finish(result)
     }
 
-    fn csrf(page: &Page) -> String {
+    pub(crate) fn csrf(page: &Page) -> String {
         let marker = "name=\"csrf\" value=\"";
         let start = page.body.find(marker).expect("a CSRF field") + marker.len();
         page.body[start..].split('"').next().unwrap().to_string()
     }
 }
 
-fn signed_in(app: &TestApp, username: &str) -> Browser {
+pub(crate) fn signed_in(app: &TestApp, username: &str) -> Browser {
     let mut b = Browser::new(app);
     let r = b.post(
         "/login",
@@ -85,7 +85,7 @@ fn signed_in(app: &TestApp, username: &str) -> Browser {
     b
 }
 
-fn named_user(app: &TestApp, role: &str, unit: i64) -> String {
+pub(crate) fn named_user(app: &TestApp, role: &str, unit: i64) -> String {
     let username = format!("{role}web");
     let r = app.post(&app.admin_token, "/api/v1/users", json!({
         "username": username, "display_name": "李调解", "email": "w@example.org", "password": PASSWORD, "role": role, "unit_id": unit

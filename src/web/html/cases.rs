@@ -1,8 +1,7 @@
-//! The desk, the case list, the intake form and the case page with its action forms.
+//! The case list, the intake form and the case page with its action forms.
 
-use super::{check_form, error_page, html, page_ctx, render, see_other, to_login, PageCtx};
+use super::{check_form, error_page, html, render, see_other, signed_in, to_login, PageCtx};
 use crate::domain::case::{needs_assignment, role_may, transition, ActionKind, CaseStatus};
-use crate::domain::role::Role;
 use crate::domain::vocab::{Category, Channel, Referral};
 use crate::error::AppError;
 use crate::services::cases::{self as svc, ActionInput, CaseFilter, CaseInput};
@@ -13,107 +12,18 @@ use chrono::TimeZone;
 use serde_json::{json, Value};
 use std::collections::HashMap;
 
-type Form = web::Form<HashMap<String, String>>;
-type Query = web::Query<HashMap<String, String>>;
+pub(super) type Form = web::Form<HashMap<String, String>>;
+pub(super) type Query = web::Query<HashMap<String, String>>;
 
-/// The page context of a signed-in user, or the response to send instead.
-async fn signed_in(ctx: &Ctx, req: &HttpRequest) -> Result<PageCtx, HttpResponse> {
-    match page_ctx(ctx, req).await {
-        Ok(p) if p.session.is_some() => Ok(p),
-        Ok(p) => Err(to_login(&p.path)),
-        Err(e) => Err(super::JsonFallback::page(e)),
-    }
-}
-
-fn options(group: &str, values: &[&str], selected: Option<&str>) -> Vec<Value> {
+pub(super) fn options(group: &str, values: &[&str], selected: Option<&str>) -> Vec<Value> {
     values
         .iter()
         .map(|v| json!({"group": group, "value": v, "selected": Some(*v) == selected}))
         .collect()
 }
 
-fn codes<T: Copy>(all: &[T], code: fn(T) -> &'static str) -> Vec<&'static str> {
+pub(super) fn codes<T: Copy>(all: &[T], code: fn(T) -> &'static str) -> Vec<&'static str> {
     all.iter().map(|v| code(*v)).collect()
-}
-
-pub async fn desk(ctx: web::Data<Ctx>, req: HttpRequest) -> HttpResponse {
-    let page = match signed_in(&ctx, &req).await {
-        Ok(p) => p,
-        Err(r) => return r,
-    };
-    let Some(caller) = page.session.as_ref().map(|s| s.caller.clone()) else {
-        return to_login(&page.path);
-    };
-    let Ok(paging) = Paging::new(Some(1), Some(50)) else {
-        return to_login("/");
-    };
-    let mut sections = Vec::new();
-    let wanted: Vec<(&str, CaseFilter)> = match caller.role {
-        Role::Viewer => vec![],
-        Role::Officer => vec![("nav.cases", CaseFilter::default())],
-        role => {
-            let mut v = vec![];
-            if role == Role::Mediator {
-                v.push((
-                    "desk.my_cases",
-                    CaseFilter {
-                        mediator_id: Some(caller.id),
-                        status: Some("mediating".into()),
-                        ..Default::default()
-                    },
-                ));
-            }
-            v.push((
-                "desk.overdue",
-                CaseFilter {
-                    overdue: Some(true),
-                    ..Default::default()
-                },
-            ));
-            v.push((
-                "desk.awaiting",
-                CaseFilter {
-                    status: Some("received".into()),
-                    ..Default::default()
-                },
-            ));
-            v
-        }
-    };
-    for (title, filter) in wanted {
-        match svc::list(&ctx, &caller, filter, paging).await {
-            Ok(p) => sections.push(json!({"title": title, "total": p.total, "items": p.items})),
-            Err(e) => return error_page(&page, &e),
-        }
-    }
-    if caller.role.is_staff() {
-        // Due within three days: open mediations not yet overdue, nearest first.
-        let filter = CaseFilter {
-            status: Some("mediating".into()),
-            overdue: Some(false),
-            ..Default::default()
-        };
-        let Ok(wide) = Paging::new(Some(1), Some(200)) else {
-            return to_login("/");
-        };
-        match svc::list(&ctx, &caller, filter, wide).await {
-            Ok(p) => {
-                let mut soon: Vec<_> = p
-                    .items
-                    .into_iter()
-                    .filter(|c| c.days_left.is_some_and(|d| d <= 3))
-                    .collect();
-                soon.sort_by_key(|c| c.days_left);
-                sections.insert(
-                    0,
-                    json!({"title": "desk.due_soon", "total": soon.len(), "items": soon}),
-                );
-            }
-            Err(e) => return error_page(&page, &e),
-        }
-    }
-    let data = page.data("desk.title", json!({"sections": sections}));
-    html(StatusCode::OK, render::render("pages/desk", &data))
 }
 
 pub async fn list(ctx: web::Data<Ctx>, req: HttpRequest, query: Query) -> HttpResponse {
@@ -195,7 +105,7 @@ fn intake_fields(values: &HashMap<String, String>, errors: &HashMap<String, Stri
     ]
 }
 
-pub async fn new_form(ctx: web::Data<Ctx>, req: HttpRequest) -> HttpResponse {
+pub async fn new_form(ctx: web::Data<Ctx>, req: HttpRequest, query: Query) -> HttpResponse {
     let page = match signed_in(&ctx, &req).await {
         Ok(p) => p,
         Err(r) => return r,
@@ -205,10 +115,24 @@ pub async fn new_form(ctx: web::Data<Ctx>, req: HttpRequest) -> HttpResponse {
         .with_timezone(&ctx.settings.tz)
         .format("%Y-%m-%dT%H:%M")
         .to_string();
-    let values = HashMap::from([
+    let mut values = HashMap::from([
         ("received_at".to_string(), now),
         ("workers_involved".into(), "1".into()),
     ]);
+    // Prefilled values (a consultation turned into a case links here with its own); the
+    // service checks them on submit like anything typed.
+    for key in [
+        "channel",
+        "category",
+        "enterprise_id",
+        "workers_involved",
+        "amount_claimed",
+        "description",
+    ] {
+        if let Some(v) = query.get(key).filter(|v| !v.is_empty()) {
+            values.insert(key.to_string(), v.clone());
+        }
+    }
     let data = page.data(
         "intake.title",
         json!({"fields": intake_fields(&values, &HashMap::new())}),
@@ -217,7 +141,7 @@ pub async fn new_form(ctx: web::Data<Ctx>, req: HttpRequest) -> HttpResponse {
 }
 
 /// A `datetime-local` value (no offset) read in the configured zone, as RFC 3339.
-fn local_to_rfc3339(ctx: &Ctx, value: &str) -> String {
+pub(super) fn local_to_rfc3339(ctx: &Ctx, value: &str) -> String {
     match chrono::NaiveDateTime::parse_from_str(value.trim(), "%Y-%m-%dT%H:%M") {
         Ok(naive) => ctx
             .settings
@@ -230,7 +154,7 @@ fn local_to_rfc3339(ctx: &Ctx, value: &str) -> String {
     }
 }
 
-fn opt(form: &HashMap<String, String>, k: &str) -> Option<String> {
+pub(super) fn opt(form: &HashMap<String, String>, k: &str) -> Option<String> {
     form.get(k)
         .map(|s| s.trim().to_string())
         .filter(|s| !s.is_empty())
@@ -371,6 +295,7 @@ async fn action_forms(ctx: &Ctx, page: &PageCtx, case: &svc::CaseView) -> Vec<Va
         vec![
             text("amount_agreed", "cases.amount_agreed"),
             text("agreement_no", "action.agreement_no"),
+            json!({"name": "payment_due", "label": "action.payment_due", "kind": "date"}),
         ],
     );
     let referrals = codes(Referral::ALL, Referral::as_str);
@@ -415,9 +340,15 @@ async fn render_case(
     status: StatusCode,
 ) -> HttpResponse {
     let actions = action_forms(ctx, page, &case).await;
+    // The printable documents of a concluded case: the agreement of a resolved one, the notice
+    // of the right to arbitration of a failed one.
+    let prints = json!({
+        "agreement": case.status == "resolved",
+        "arbitration_notice": case.status == "failed",
+    });
     let data = page.data(
         "cases.title",
-        json!({"case": case, "actions": actions, "error": error}),
+        json!({"case": case, "actions": actions, "error": error, "prints": prints}),
     );
     html(status, render::render("pages/cases/show", &data))
 }
@@ -436,7 +367,7 @@ pub async fn show(ctx: web::Data<Ctx>, req: HttpRequest, id: web::Path<i64>) -> 
     }
 }
 
-fn describe(err: &AppError) -> String {
+pub(super) fn describe(err: &AppError) -> String {
     match err {
         AppError::Validation(fields) => fields
             .0
@@ -475,6 +406,7 @@ pub async fn act(
         days: opt(&form, "days").and_then(|d| d.parse().ok()),
         amount_agreed: opt(&form, "amount_agreed"),
         agreement_no: opt(&form, "agreement_no"),
+        payment_due: opt(&form, "payment_due"),
         referral: opt(&form, "referral"),
         note: opt(&form, "note"),
         amount: opt(&form, "amount"),

@@ -1,10 +1,16 @@
 //! The server-rendered web pages over the same services as the JSON API: sign-in with database
-//! sessions, the desk, the case list, the intake form and the case page with its action forms.
-//! Every POST carries the session's CSRF token and, when the browser sends one, a same-origin
-//! `Origin`. Without a session every page answers 303 to `/login?next=...`.
+//! sessions, the desk, the case pages and their printed documents, warnings, consultations and
+//! the admin area. Every POST carries the session's CSRF token and, when the browser sends one, a
+//! same-origin `Origin`. Without a session every page answers 303 to `/login?next=...`; an
+//! unknown path outside /api/ answers the HTML 404 page (`not_found`).
 
+mod admin;
 mod cases;
+mod consultations;
+mod desk;
+mod print;
 pub mod render;
+mod warnings;
 
 use crate::error::AppError;
 use crate::i18n;
@@ -23,12 +29,53 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .route("/login", web::post().to(login_submit))
         .route("/logout", web::post().to(logout))
         .route("/lang", web::post().to(set_lang))
-        .route("/", web::get().to(cases::desk))
+        .route("/", web::get().to(desk::desk))
         .route("/cases", web::get().to(cases::list))
         .route("/cases/new", web::get().to(cases::new_form))
         .route("/cases/new", web::post().to(cases::new_submit))
         .route("/cases/{id}", web::get().to(cases::show))
-        .route("/cases/{id}/act/{action}", web::post().to(cases::act));
+        .route(
+            "/cases/{id}/print/agreement",
+            web::get().to(print::agreement),
+        )
+        .route(
+            "/cases/{id}/print/arbitration-notice",
+            web::get().to(print::arbitration_notice),
+        )
+        .route("/cases/{id}/act/{action}", web::post().to(cases::act))
+        .route("/consultations", web::get().to(consultations::list))
+        .route("/consultations/new", web::get().to(consultations::new_form))
+        .route(
+            "/consultations/new",
+            web::post().to(consultations::new_submit),
+        )
+        .route(
+            "/admin",
+            web::get().to(|| async { see_other("/admin/users") }),
+        )
+        .route("/admin/units", web::get().to(admin::units_page))
+        .route("/admin/units", web::post().to(admin::units_create))
+        .route("/admin/enterprises", web::get().to(admin::enterprises_page))
+        .route(
+            "/admin/enterprises",
+            web::post().to(admin::enterprises_create),
+        )
+        .route(
+            "/admin/enterprises/{id}/officer",
+            web::post().to(admin::enterprise_officer),
+        )
+        .route("/admin/users", web::get().to(admin::users))
+        .route("/admin/users", web::post().to(admin::users_create))
+        .route(
+            "/admin/users/{id}/{action}",
+            web::post().to(admin::user_action),
+        )
+        .route("/admin/notifications", web::get().to(admin::notifications))
+        .route("/warnings", web::get().to(warnings::list))
+        .route("/warnings/new", web::get().to(warnings::new_form))
+        .route("/warnings/new", web::post().to(warnings::new_submit))
+        .route("/warnings/{id}", web::get().to(warnings::show))
+        .route("/warnings/{id}/act/{action}", web::post().to(warnings::act));
 }
 
 async fn css() -> HttpResponse {
@@ -69,6 +116,15 @@ pub struct PageCtx {
     pub path: String,
 }
 
+/// The page context of a signed-in user, or the response to send instead.
+pub async fn signed_in(ctx: &Ctx, req: &HttpRequest) -> Result<PageCtx, HttpResponse> {
+    match page_ctx(ctx, req).await {
+        Ok(p) if p.session.is_some() => Ok(p),
+        Ok(p) => Err(to_login(&p.path)),
+        Err(e) => Err(JsonFallback::page(e)),
+    }
+}
+
 pub async fn page_ctx(ctx: &Ctx, req: &HttpRequest) -> Result<PageCtx, AppError> {
     let cookie = req.cookie(cookie_name(ctx)).map(|c| c.value().to_string());
     let session = match &cookie {
@@ -106,6 +162,8 @@ impl PageCtx {
                 "display_name": s.caller.display_name,
                 "role": s.caller.role.as_str(),
                 "staff": s.caller.role.is_staff(),
+                "officer": s.caller.role == crate::domain::role::Role::Officer,
+                "admin": s.caller.role == crate::domain::role::Role::Admin,
             });
         }
         if let (Value::Object(base), Value::Object(more)) = (&mut data, extra) {
@@ -148,6 +206,7 @@ pub fn error_page(page: &PageCtx, err: &AppError) -> HttpResponse {
     let key = match err {
         AppError::NotFound(_) => "error.not_found",
         AppError::Forbidden(_) => "error.forbidden",
+        AppError::InvalidTransition(_) => "error.conflict",
         AppError::Internal(_) => {
             // Logged once, by the JSON error's own path.
             let _ = err.error_response();
@@ -160,6 +219,25 @@ pub fn error_page(page: &PageCtx, err: &AppError) -> HttpResponse {
         json!({"status": status.as_u16(), "message_key": key, "message": err.to_string()}),
     );
     html(status, render::render("pages/error", &data))
+}
+
+/// The HTML 404 page for an unknown path, with the nav when there is a session.
+pub async fn not_found(ctx: &Ctx, req: &HttpRequest) -> HttpResponse {
+    match page_ctx(ctx, req).await {
+        Ok(page) => error_page(&page, &AppError::not_found("page")),
+        Err(_) => not_found_page(),
+    }
+}
+
+/// The HTML 404 page without a session (where the session cannot be looked up).
+pub fn not_found_page() -> HttpResponse {
+    let page = PageCtx {
+        session: None,
+        cookie: None,
+        lang: i18n::DEFAULT_LANG.into(),
+        path: "/".into(),
+    };
+    error_page(&page, &AppError::not_found("page"))
 }
 
 /// Checks a form POST: the session's CSRF token (constant time) and a same-origin `Origin`.

@@ -39,6 +39,70 @@ const TEMPLATES: &[(&str, &str)] = &[
         include_str!("../../../templates/pages/cases/show.hbs"),
     ),
     (
+        "layouts/print",
+        include_str!("../../../templates/layouts/print.hbs"),
+    ),
+    (
+        "pages/cases/print_agreement",
+        include_str!("../../../templates/pages/cases/print_agreement.hbs"),
+    ),
+    (
+        "pages/cases/print_arbitration_notice",
+        include_str!("../../../templates/pages/cases/print_arbitration_notice.hbs"),
+    ),
+    (
+        "pages/warnings/list",
+        include_str!("../../../templates/pages/warnings/list.hbs"),
+    ),
+    (
+        "pages/warnings/new",
+        include_str!("../../../templates/pages/warnings/new.hbs"),
+    ),
+    (
+        "pages/warnings/show",
+        include_str!("../../../templates/pages/warnings/show.hbs"),
+    ),
+    (
+        "partials/warning_table",
+        include_str!("../../../templates/partials/warning_table.hbs"),
+    ),
+    (
+        "pages/consultations/list",
+        include_str!("../../../templates/pages/consultations/list.hbs"),
+    ),
+    (
+        "pages/consultations/new",
+        include_str!("../../../templates/pages/consultations/new.hbs"),
+    ),
+    (
+        "partials/consultation_table",
+        include_str!("../../../templates/partials/consultation_table.hbs"),
+    ),
+    (
+        "pages/admin/units",
+        include_str!("../../../templates/pages/admin/units.hbs"),
+    ),
+    (
+        "pages/admin/enterprises",
+        include_str!("../../../templates/pages/admin/enterprises.hbs"),
+    ),
+    (
+        "pages/admin/users",
+        include_str!("../../../templates/pages/admin/users.hbs"),
+    ),
+    (
+        "pages/admin/notifications",
+        include_str!("../../../templates/pages/admin/notifications.hbs"),
+    ),
+    (
+        "partials/form_fields",
+        include_str!("../../../templates/partials/form_fields.hbs"),
+    ),
+    (
+        "partials/admin_nav",
+        include_str!("../../../templates/partials/admin_nav.hbs"),
+    ),
+    (
         "partials/case_table",
         include_str!("../../../templates/partials/case_table.hbs"),
     ),
@@ -140,6 +204,68 @@ mod tests {
         for (name, text) in TEMPLATES {
             hb.register_template_string(name, *text)
                 .unwrap_or_else(|e| panic!("{name}: {e}"));
+        }
+    }
+
+    /// The literal keys templates pass to `t`, and every code of the vocabularies `tv` labels.
+    #[test]
+    fn every_message_a_template_names_is_in_the_catalogs() {
+        use crate::domain::case::CaseStatus;
+        use crate::domain::role::Role;
+        use crate::domain::vocab::{Category, Channel, Referral, UnitKind};
+        use crate::domain::warning::{Level, WarningCategory, WarningStatus};
+        let mut keys = Vec::new();
+        for (name, text) in TEMPLATES {
+            let marker = "{{t \"";
+            let mut rest = *text;
+            while let Some(at) = rest.find(marker) {
+                rest = &rest[at + marker.len()..];
+                let key = rest.split('"').next().unwrap_or("");
+                keys.push((name.to_string(), key.to_string()));
+            }
+        }
+        let mut codes = |group: &str, list: Vec<&str>| {
+            for c in list {
+                keys.push(("vocabulary".into(), format!("{group}.{c}")));
+            }
+        };
+        codes(
+            "status",
+            CaseStatus::ALL.iter().map(|v| v.as_str()).collect(),
+        );
+        codes(
+            "category",
+            Category::ALL.iter().map(|v| v.as_str()).collect(),
+        );
+        codes("channel", Channel::ALL.iter().map(|v| v.as_str()).collect());
+        codes(
+            "referral",
+            Referral::ALL.iter().map(|v| v.as_str()).collect(),
+        );
+        codes(
+            "unitkind",
+            UnitKind::ALL.iter().map(|v| v.as_str()).collect(),
+        );
+        codes("role", Role::ALL.iter().map(|v| v.as_str()).collect());
+        codes("level", Level::ALL.iter().map(|v| v.as_str()).collect());
+        codes(
+            "wcategory",
+            WarningCategory::ALL.iter().map(|v| v.as_str()).collect(),
+        );
+        codes(
+            "wstatus",
+            WarningStatus::ALL.iter().map(|v| v.as_str()).collect(),
+        );
+        codes("nstatus", vec!["pending", "sent", "failed"]);
+        assert!(keys.len() > 100);
+        for (template, key) in keys {
+            for lang in i18n::LANGS {
+                assert_ne!(
+                    i18n::t(lang, &key),
+                    key,
+                    "{template}: {key} missing in {lang}"
+                );
+            }
         }
     }
 

@@ -1,0 +1,375 @@
+//! The admin pages (role admin only; everyone else gets the 403 page): units, enterprises with
+//! their designated early-warning officer, users, and the notification outbox. Each page lists
+//! its records and carries the forms that create or change them; every change goes through the
+//! record's service, whose 422 (and duplicate) answers come back beside the form's fields.
+
+mod people;
+
+pub use people::{notifications, user_action, users, users_create};
+
+use super::cases::{codes, opt, Form, Query};
+use super::{check_form, error_page, html, render, see_other, signed_in, PageCtx};
+use crate::domain::role::Role;
+use crate::domain::vocab::UnitKind;
+use crate::error::AppError;
+use crate::services::enterprises::{self, EnterpriseInput};
+use crate::services::units::{self, UnitInput, UnitView};
+use crate::services::{users as users_svc, Ctx, Paging};
+use actix_web::http::StatusCode;
+use actix_web::{web, HttpRequest, HttpResponse};
+use serde_json::{json, Value};
+use std::collections::HashMap;
+
+type Values = HashMap<String, String>;
+type Errors = HashMap<String, String>;
+
+/// The page context of a signed-in admin, or the response to send instead (the sign-in
+/// redirect, or the 403 page: the admin area is the admin's alone).
+async fn admin(ctx: &Ctx, req: &HttpRequest) -> Result<PageCtx, HttpResponse> {
+    let page = signed_in(ctx, req).await?;
+    match &page.session {
+        Some(s) if s.caller.role == Role::Admin => Ok(page),
+        _ => Err(error_page(&page, &AppError::forbidden())),
+    }
+}
+
+/// An admin form POST: admin, CSRF and origin checked.
+async fn admin_post(
+    ctx: &Ctx,
+    req: &HttpRequest,
+    form: &Values,
+) -> Result<(PageCtx, crate::services::Caller), HttpResponse> {
+    let page = admin(ctx, req).await?;
+    let Some(session) = page.session.clone() else {
+        return Err(error_page(&page, &AppError::forbidden()));
+    };
+    if let Err(e) = check_form(ctx, req, &session, form) {
+        return Err(error_page(&page, &e));
+    }
+    Ok((page, session.caller))
+}
+
+/// The field errors of a refused form (422, or a duplicate 409), with the status to answer;
+/// any other error is for the error page.
+fn form_errors(err: AppError) -> Result<(Errors, StatusCode), AppError> {
+    use actix_web::ResponseError;
+    let status = err.status_code();
+    match err {
+        AppError::Validation(fields) => Ok((fields.0.into_iter().collect(), status)),
+        AppError::Duplicate { field, message } => Ok((HashMap::from([(field, message)]), status)),
+        AppError::VersionConflict => Ok((
+            HashMap::from([("version".to_string(), err.to_string())]),
+            status,
+        )),
+        other => Err(other),
+    }
+}
+
+/// A text input with its value kept and its error beside it.
+fn input(name: &str, label: &str, kind: &str, values: &Values, errors: &Errors) -> Value {
+    json!({"name": name, "label": label, "kind": kind,
+           "value": values.get(name), "error": errors.get(name)})
+}
+
+/// A select; `choices` are (value, label) pairs, `group` translates labels through `tv`.
+fn select(
+    name: &str,
+    label: &str,
+    choices: Vec<(String, String)>,
+    group: Option<&str>,
+    values: &Values,
+    errors: &Errors,
+) -> Value {
+    let chosen = values.get(name);
+    let options: Vec<Value> = choices
+        .into_iter()
+        .map(|(value, text)| {
+            json!({"selected": chosen == Some(&value), "group": group, "label": text, "value": value})
+        })
+        .collect();
+    json!({"name": name, "label": label, "options": options, "error": errors.get(name)})
+}
+
+/// A number typed into a form: absent is `None`, unreadable is an error beside the field.
+fn number(form: &Values, name: &str, errors: &mut Errors) -> Option<i64> {
+    match opt(form, name).map(|v| v.parse::<i64>()) {
+        Some(Ok(n)) => Some(n),
+        Some(Err(_)) => {
+            errors.insert(name.to_string(), "?".to_string());
+            None
+        }
+        None => None,
+    }
+}
+
+fn render_admin(
+    page: &PageCtx,
+    template: &str,
+    title: &str,
+    extra: Value,
+    status: StatusCode,
+) -> HttpResponse {
+    html(status, render::render(template, &page.data(title, extra)))
+}
+
+fn unit_choices(list: &[UnitView], none: bool) -> Vec<(String, String)> {
+    let mut out: Vec<(String, String)> = if none {
+        vec![(String::new(), "—".to_string())]
+    } else {
+        vec![]
+    };
+    out.extend(list.iter().map(|u| (u.id.to_string(), u.name.clone())));
+    out
+}
+
+// ---- units ----
+
+pub async fn units_page(ctx: web::Data<Ctx>, req: HttpRequest) -> HttpResponse {
+    let page = match admin(&ctx, &req).await {
+        Ok(p) => p,
+        Err(r) => return r,
+    };
+    units_view(
+        &ctx,
+        &page,
+        &HashMap::new(),
+        &HashMap::new(),
+        StatusCode::OK,
+    )
+    .await
+}
+
+async fn units_view(
+    ctx: &Ctx,
+    page: &PageCtx,
+    values: &Values,
+    errors: &Errors,
+    status: StatusCode,
+) -> HttpResponse {
+    let Some(caller) = page.session.as_ref().map(|s| &s.caller) else {
+        return error_page(page, &AppError::forbidden());
+    };
+    let list = match units::list(ctx, caller).await {
+        Ok(l) => l,
+        Err(e) => return error_page(page, &e),
+    };
+    let names: HashMap<i64, String> = list.iter().map(|u| (u.id, u.name.clone())).collect();
+    let items: Vec<Value> = list
+        .iter()
+        .map(|u| json!({"unit": u, "parent": u.parent_id.and_then(|p| names.get(&p))}))
+        .collect();
+    let kinds = codes(UnitKind::ALL, UnitKind::as_str)
+        .into_iter()
+        .map(|k| (k.to_string(), k.to_string()))
+        .collect();
+    let fields = vec![
+        input("name", "admin.unit_name", "text", values, errors),
+        select(
+            "kind",
+            "admin.unit_kind",
+            kinds,
+            Some("unitkind"),
+            values,
+            errors,
+        ),
+        select(
+            "parent_id",
+            "admin.parent",
+            unit_choices(&list, true),
+            None,
+            values,
+            errors,
+        ),
+    ];
+    let extra = json!({"items": items, "fields": fields, "invalid": !errors.is_empty(), "section": "units"});
+    render_admin(page, "pages/admin/units", "admin.units", extra, status)
+}
+
+pub async fn units_create(ctx: web::Data<Ctx>, req: HttpRequest, form: Form) -> HttpResponse {
+    let (page, caller) = match admin_post(&ctx, &req, &form).await {
+        Ok(p) => p,
+        Err(r) => return r,
+    };
+    let mut errors = HashMap::new();
+    let parent_id = number(&form, "parent_id", &mut errors);
+    let input = UnitInput {
+        name: form.get("name").cloned().unwrap_or_default(),
+        kind: opt(&form, "kind").unwrap_or_default(),
+        parent_id,
+    };
+    let result = match errors.is_empty() {
+        true => units::create(&ctx, &caller, input).await,
+        false => Err(AppError::Validation(Default::default())),
+    };
+    match result.map_err(form_errors) {
+        Ok(_) => see_other("/admin/units"),
+        Err(Ok((more, status))) => {
+            errors.extend(more);
+            units_view(&ctx, &page, &form, &errors, status).await
+        }
+        Err(Err(e)) => error_page(&page, &e),
+    }
+}
+
+// ---- enterprises ----
+
+pub async fn enterprises_page(ctx: web::Data<Ctx>, req: HttpRequest, query: Query) -> HttpResponse {
+    let page = match admin(&ctx, &req).await {
+        Ok(p) => p,
+        Err(r) => return r,
+    };
+    let page_no = query.get("page").and_then(|p| p.parse().ok()).unwrap_or(1);
+    let empty = HashMap::new();
+    enterprises_view(&ctx, &page, page_no, &empty, &empty, StatusCode::OK).await
+}
+
+async fn enterprises_view(
+    ctx: &Ctx,
+    page: &PageCtx,
+    page_no: i64,
+    values: &Values,
+    errors: &Errors,
+    status: StatusCode,
+) -> HttpResponse {
+    let Some(caller) = page.session.as_ref().map(|s| &s.caller) else {
+        return error_page(page, &AppError::forbidden());
+    };
+    let paging = match Paging::new(Some(page_no), Some(100)) {
+        Ok(p) => p,
+        Err(e) => return error_page(page, &e),
+    };
+    let found = match enterprises::list(ctx, caller, None, None, paging).await {
+        Ok(f) => f,
+        Err(e) => return error_page(page, &e),
+    };
+    let unit_list = match units::list(ctx, caller).await {
+        Ok(l) => l,
+        Err(e) => return error_page(page, &e),
+    };
+    let officers = match users_svc::list(ctx, caller, Some("officer".into())).await {
+        Ok(l) => l,
+        Err(e) => return error_page(page, &e),
+    };
+    let unit_names: HashMap<i64, &str> =
+        unit_list.iter().map(|u| (u.id, u.name.as_str())).collect();
+    let items: Vec<Value> = found
+        .items
+        .iter()
+        .map(|e| {
+            let candidates: Vec<Value> = officers
+                .iter()
+                .filter(|o| o.enterprise_id == Some(e.id) && o.active)
+                .map(|o| json!({"value": o.id, "label": o.display_name, "selected": Some(o.id) == e.officer_id}))
+                .collect();
+            let officer = officers.iter().find(|o| Some(o.id) == e.officer_id).map(|o| &o.display_name);
+            json!({"enterprise": e, "unit": unit_names.get(&e.unit_id), "officer": officer, "candidates": candidates})
+        })
+        .collect();
+    let yes_no = vec![
+        ("false".to_string(), "admin.no".to_string()),
+        ("true".to_string(), "admin.yes".to_string()),
+    ];
+    let fields = vec![
+        input("name", "admin.enterprise_name", "text", values, errors),
+        input("credit_code", "admin.credit_code", "text", values, errors),
+        select(
+            "unit_id",
+            "admin.unit",
+            unit_choices(&unit_list, false),
+            None,
+            values,
+            errors,
+        ),
+        input("industry", "admin.industry", "text", values, errors),
+        input(
+            "employee_count",
+            "admin.employee_count",
+            "number",
+            values,
+            errors,
+        ),
+        json!({"name": "has_mediation_committee", "label": "admin.has_committee", "error": errors.get("has_mediation_committee"),
+               "options": yes_no.into_iter().map(|(v, l)| json!({"value": v, "label_key": l, "selected": values.get("has_mediation_committee") == Some(&v)})).collect::<Vec<_>>()}),
+    ];
+    let link = |n: i64| format!("/admin/enterprises?page={n}");
+    let extra = json!({
+        "items": items, "fields": fields, "section": "enterprises",
+        "invalid": errors.keys().any(|k| k != "user_id"),
+        "officer_error": errors.get("user_id"), "total": found.total,
+        "prev": (paging.page > 1).then(|| link(paging.page - 1)),
+        "next": (paging.offset() + paging.per_page < found.total).then(|| link(paging.page + 1)),
+    });
+    render_admin(
+        page,
+        "pages/admin/enterprises",
+        "admin.enterprises",
+        extra,
+        status,
+    )
+}
+
+pub async fn enterprises_create(ctx: web::Data<Ctx>, req: HttpRequest, form: Form) -> HttpResponse {
+    let (page, caller) = match admin_post(&ctx, &req, &form).await {
+        Ok(p) => p,
+        Err(r) => return r,
+    };
+    let mut errors = HashMap::new();
+    let unit_id = number(&form, "unit_id", &mut errors);
+    let employee_count = number(&form, "employee_count", &mut errors);
+    if unit_id.is_none() {
+        errors
+            .entry("unit_id".to_string())
+            .or_insert_with(|| "?".to_string());
+    }
+    let input = EnterpriseInput {
+        name: form.get("name").cloned().unwrap_or_default(),
+        credit_code: form
+            .get("credit_code")
+            .map(|c| c.trim().to_string())
+            .unwrap_or_default(),
+        unit_id: unit_id.unwrap_or(0),
+        industry: opt(&form, "industry"),
+        employee_count,
+        has_mediation_committee: Some(
+            form.get("has_mediation_committee")
+                .is_some_and(|v| v == "true"),
+        ),
+    };
+    let result = match errors.is_empty() {
+        true => enterprises::create(&ctx, &caller, input).await,
+        false => Err(AppError::Validation(Default::default())),
+    };
+    match result.map_err(form_errors) {
+        Ok(_) => see_other("/admin/enterprises"),
+        Err(Ok((more, status))) => {
+            errors.extend(more);
+            enterprises_view(&ctx, &page, 1, &form, &errors, status).await
+        }
+        Err(Err(e)) => error_page(&page, &e),
+    }
+}
+
+pub async fn enterprise_officer(
+    ctx: web::Data<Ctx>,
+    req: HttpRequest,
+    id: web::Path<i64>,
+    form: Form,
+) -> HttpResponse {
+    let (page, caller) = match admin_post(&ctx, &req, &form).await {
+        Ok(p) => p,
+        Err(r) => return r,
+    };
+    let mut errors = HashMap::new();
+    let user_id = number(&form, "user_id", &mut errors).unwrap_or(0);
+    match enterprises::set_officer(&ctx, &caller, id.into_inner(), user_id)
+        .await
+        .map_err(form_errors)
+    {
+        Ok(_) => see_other("/admin/enterprises"),
+        Err(Ok((more, status))) => {
+            errors.extend(more);
+            enterprises_view(&ctx, &page, 1, &HashMap::new(), &errors, status).await
+        }
+        Err(Err(e)) => error_page(&page, &e),
+    }
+}

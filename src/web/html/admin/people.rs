@@ -1,0 +1,214 @@
+//! The admin's user accounts (list, create, deactivate or reactivate, reset a password; all
+//! through `services::users`) and the notification outbox (`services::notifications`).
+
+use super::{
+    admin, admin_post, form_errors, input, number, render_admin, select, unit_choices, Errors,
+    Values,
+};
+use crate::domain::role::Role;
+use crate::error::AppError;
+use crate::services::users::{self as svc, UserInput, UserPatch};
+use crate::services::{notifications as outbox, units, Ctx, Paging};
+use crate::web::html::cases::{opt, Form, Query};
+use crate::web::html::{error_page, see_other, PageCtx};
+use actix_web::http::StatusCode;
+use actix_web::{web, HttpRequest, HttpResponse};
+use serde_json::{json, Value};
+use std::collections::HashMap;
+
+pub async fn users(ctx: web::Data<Ctx>, req: HttpRequest) -> HttpResponse {
+    let page = match admin(&ctx, &req).await {
+        Ok(p) => p,
+        Err(r) => return r,
+    };
+    let empty = HashMap::new();
+    users_view(&ctx, &page, &empty, &empty, StatusCode::OK).await
+}
+
+async fn users_view(
+    ctx: &Ctx,
+    page: &PageCtx,
+    values: &Values,
+    errors: &Errors,
+    status: StatusCode,
+) -> HttpResponse {
+    let Some(caller) = page.session.as_ref().map(|s| &s.caller) else {
+        return error_page(page, &AppError::forbidden());
+    };
+    let list = match svc::list(ctx, caller, None).await {
+        Ok(l) => l,
+        Err(e) => return error_page(page, &e),
+    };
+    let unit_list = match units::list(ctx, caller).await {
+        Ok(l) => l,
+        Err(e) => return error_page(page, &e),
+    };
+    let unit_names: HashMap<i64, &str> =
+        unit_list.iter().map(|u| (u.id, u.name.as_str())).collect();
+    let items: Vec<Value> = list
+        .iter()
+        .map(|u| {
+            json!({"user": u, "unit": u.unit_id.and_then(|id| unit_names.get(&id)),
+                   "me": u.id == caller.id})
+        })
+        .collect();
+    let roles = Role::ALL
+        .iter()
+        .map(|r| (r.as_str().to_string(), r.as_str().to_string()))
+        .collect();
+    let no_password = HashMap::new();
+    let fields = vec![
+        input("username", "admin.username", "text", values, errors),
+        input("display_name", "admin.display_name", "text", values, errors),
+        input("email", "admin.email", "email", values, errors),
+        input(
+            "password",
+            "admin.password",
+            "password",
+            &no_password,
+            errors,
+        ),
+        select("role", "admin.role", roles, Some("role"), values, errors),
+        select(
+            "unit_id",
+            "admin.unit",
+            unit_choices(&unit_list, true),
+            None,
+            values,
+            errors,
+        ),
+        input(
+            "enterprise_id",
+            "admin.enterprise_id",
+            "text",
+            values,
+            errors,
+        ),
+    ];
+    let extra = json!({
+        "items": items, "fields": fields, "section": "users",
+        "invalid": errors.keys().any(|k| k != "row"),
+        "row_error": errors.get("row").or(errors.get("active")).or(errors.get("version")),
+    });
+    render_admin(page, "pages/admin/users", "admin.users", extra, status)
+}
+
+pub async fn users_create(ctx: web::Data<Ctx>, req: HttpRequest, form: Form) -> HttpResponse {
+    let (page, caller) = match admin_post(&ctx, &req, &form).await {
+        Ok(p) => p,
+        Err(r) => return r,
+    };
+    let mut errors = HashMap::new();
+    let unit_id = number(&form, "unit_id", &mut errors);
+    let enterprise_id = number(&form, "enterprise_id", &mut errors);
+    let input = UserInput {
+        username: form.get("username").cloned().unwrap_or_default(),
+        display_name: opt(&form, "display_name"),
+        email: form.get("email").cloned().unwrap_or_default(),
+        password: form.get("password").cloned().unwrap_or_default(),
+        role: opt(&form, "role").unwrap_or_default(),
+        unit_id,
+        enterprise_id,
+    };
+    let result = match errors.is_empty() {
+        true => svc::create(&ctx, &caller, input).await,
+        false => Err(AppError::Validation(Default::default())),
+    };
+    match result.map_err(form_errors) {
+        Ok(_) => see_other("/admin/users"),
+        Err(Ok((more, status))) => {
+            errors.extend(more);
+            users_view(&ctx, &page, &form, &errors, status).await
+        }
+        Err(Err(e)) => error_page(&page, &e),
+    }
+}
+
+/// `deactivate`, `activate` or `password` on one user, with the version the list showed.
+pub async fn user_action(
+    ctx: web::Data<Ctx>,
+    req: HttpRequest,
+    path: web::Path<(i64, String)>,
+    form: Form,
+) -> HttpResponse {
+    let (page, caller) = match admin_post(&ctx, &req, &form).await {
+        Ok(p) => p,
+        Err(r) => return r,
+    };
+    let (id, action) = path.into_inner();
+    let mut errors = HashMap::new();
+    let version = number(&form, "version", &mut errors).unwrap_or(0);
+    let mut patch = UserPatch {
+        version,
+        display_name: None,
+        email: None,
+        password: None,
+        active: None,
+    };
+    match action.as_str() {
+        "deactivate" => patch.active = Some(false),
+        "activate" => patch.active = Some(true),
+        "password" => patch.password = Some(form.get("password").cloned().unwrap_or_default()),
+        _ => return error_page(&page, &AppError::not_found("action")),
+    }
+    match svc::update(&ctx, &caller, id, patch)
+        .await
+        .map_err(form_errors)
+    {
+        Ok(_) => see_other("/admin/users"),
+        Err(Ok((more, status))) => {
+            // A row's error is shown above the list, naming the field it is about.
+            let text = more
+                .iter()
+                .map(|(k, v)| format!("{k}: {v}"))
+                .collect::<Vec<_>>()
+                .join("; ");
+            errors.insert("row".to_string(), text);
+            users_view(&ctx, &page, &HashMap::new(), &errors, status).await
+        }
+        Err(Err(e)) => error_page(&page, &e),
+    }
+}
+
+pub async fn notifications(ctx: web::Data<Ctx>, req: HttpRequest, query: Query) -> HttpResponse {
+    let page = match admin(&ctx, &req).await {
+        Ok(p) => p,
+        Err(r) => return r,
+    };
+    let Some(caller) = page.session.as_ref().map(|s| s.caller.clone()) else {
+        return error_page(&page, &AppError::forbidden());
+    };
+    let status = query.get("status").filter(|s| !s.is_empty()).cloned();
+    let page_no = query.get("page").and_then(|p| p.parse().ok()).unwrap_or(1);
+    let paging = match Paging::new(Some(page_no), Some(100)) {
+        Ok(p) => p,
+        Err(e) => return error_page(&page, &e),
+    };
+    let found = match outbox::list(&ctx, &caller, status.clone(), paging).await {
+        Ok(f) => f,
+        Err(e) => return error_page(&page, &e),
+    };
+    let tabs: Vec<Value> = ["", "pending", "sent", "failed"]
+        .iter()
+        .map(|s| json!({"value": s, "current": status.as_deref().unwrap_or("") == *s}))
+        .collect();
+    let link = |n: i64| {
+        let qs: String = url::form_urlencoded::Serializer::new(String::new())
+            .append_pair("status", status.as_deref().unwrap_or(""))
+            .append_pair("page", &n.to_string())
+            .finish();
+        format!("/admin/notifications?{qs}")
+    };
+    let extra = json!({
+        "items": found.items, "total": found.total, "tabs": tabs, "section": "notifications",
+        "prev": (paging.page > 1).then(|| link(paging.page - 1)),
+        "next": (paging.offset() + paging.per_page < found.total).then(|| link(paging.page + 1)),
+    });
+    render_admin(
+        &page,
+        "pages/admin/notifications",
+        "admin.notifications",
+        extra,
+        StatusCode::OK,
+    )
+}

@@ -1,0 +1,227 @@
+//! The consultation pages: the list, and a one-screen quick entry form. "Turn into a case" is
+//! only a link to the intake form with the consultation's values as query parameters: the
+//! intake form reads them, and the case is registered through the case service as any other.
+
+use super::cases::{codes, local_to_rfc3339, opt, options, Form, Query};
+use super::{check_form, error_page, html, render, see_other, signed_in, PageCtx};
+use crate::domain::vocab::{Category, Channel};
+use crate::error::AppError;
+use crate::services::consultations::{self as svc, ConsultationFilter, ConsultationInput};
+use crate::services::{Ctx, Paging};
+use actix_web::http::StatusCode;
+use actix_web::{web, HttpRequest, HttpResponse};
+use serde_json::{json, Value};
+use std::collections::HashMap;
+
+/// The intake form's address prefilled from a consultation.
+fn intake_link(c: &svc::ConsultationView) -> String {
+    let mut qs = url::form_urlencoded::Serializer::new(String::new());
+    qs.append_pair("channel", &c.channel)
+        .append_pair("category", &c.topic)
+        .append_pair("workers_involved", &c.workers.to_string())
+        .append_pair("description", &c.summary);
+    if let Some(e) = c.enterprise_id {
+        qs.append_pair("enterprise_id", &e.to_string());
+    }
+    format!("/cases/new?{}", qs.finish())
+}
+
+pub async fn list(ctx: web::Data<Ctx>, req: HttpRequest, query: Query) -> HttpResponse {
+    let page = match signed_in(&ctx, &req).await {
+        Ok(p) => p,
+        Err(r) => return r,
+    };
+    let Some(caller) = page.session.as_ref().map(|s| s.caller.clone()) else {
+        return error_page(&page, &AppError::forbidden());
+    };
+    let page_no = query.get("page").and_then(|p| p.parse().ok()).unwrap_or(1);
+    let paging = match Paging::new(Some(page_no), Some(50)) {
+        Ok(p) => p,
+        Err(e) => return error_page(&page, &e),
+    };
+    // The period is read here (a date the browser's date input sends); a bad one is the
+    // service's kind of answer, a 422.
+    let date = |k: &str| -> Result<Option<chrono::NaiveDate>, AppError> {
+        match query.get(k).map(|v| v.trim()).filter(|v| !v.is_empty()) {
+            Some(v) => v
+                .parse()
+                .map(Some)
+                .map_err(|_| AppError::field(k, "must be a date (YYYY-MM-DD)")),
+            None => Ok(None),
+        }
+    };
+    let filter = match (date("from"), date("to")) {
+        (Ok(from), Ok(to)) => ConsultationFilter {
+            from,
+            to,
+            unit_id: None,
+        },
+        (Err(e), _) | (_, Err(e)) => return error_page(&page, &e),
+    };
+    let found = match svc::list(&ctx, &caller, filter, paging).await {
+        Ok(p) => p,
+        Err(e) => return error_page(&page, &e),
+    };
+    let items: Vec<Value> = found.items.iter().map(row).collect();
+    let link = |n: i64| {
+        let qs: String = url::form_urlencoded::Serializer::new(String::new())
+            .append_pair("from", query.get("from").map_or("", String::as_str))
+            .append_pair("to", query.get("to").map_or("", String::as_str))
+            .append_pair("page", &n.to_string())
+            .finish();
+        format!("/consultations?{qs}")
+    };
+    let data = page.data(
+        "consultations.title",
+        json!({
+            "items": items,
+            "total": found.total,
+            "from": query.get("from"),
+            "to": query.get("to"),
+            "prev": (paging.page > 1).then(|| link(paging.page - 1)),
+            "next": (paging.offset() + paging.per_page < found.total).then(|| link(paging.page + 1)),
+        }),
+    );
+    html(
+        StatusCode::OK,
+        render::render("pages/consultations/list", &data),
+    )
+}
+
+fn entry_form(
+    page: &PageCtx,
+    values: &HashMap<String, String>,
+    errors: &HashMap<String, String>,
+    recent: Vec<Value>,
+    status: StatusCode,
+) -> HttpResponse {
+    let v = |k: &str| values.get(k).cloned().unwrap_or_default();
+    let err = |k: &str| errors.get(k).cloned();
+    let channels = codes(Channel::ALL, Channel::as_str);
+    let topics = codes(Category::ALL, Category::as_str);
+    let data = page.data(
+        "consultations.new",
+        json!({
+            "received_at": v("received_at"),
+            "channels": options("channel", &channels, values.get("channel").map(String::as_str)),
+            "topics": options("category", &topics, values.get("topic").map(String::as_str)),
+            "workers": v("workers"),
+            "enterprise_id": v("enterprise_id"),
+            "summary": v("summary"),
+            "errors": {
+                "received_at": err("received_at"),
+                "channel": err("channel"),
+                "topic": err("topic"),
+                "workers": err("workers"),
+                "enterprise_id": err("enterprise_id"),
+                "summary": err("summary"),
+            },
+            "invalid": !errors.is_empty(),
+            "items": recent,
+            "saved": v("saved") == "1",
+        }),
+    );
+    html(status, render::render("pages/consultations/new", &data))
+}
+
+pub async fn new_form(ctx: web::Data<Ctx>, req: HttpRequest, query: Query) -> HttpResponse {
+    let page = match signed_in(&ctx, &req).await {
+        Ok(p) => p,
+        Err(r) => return r,
+    };
+    let Some(caller) = page.session.as_ref().map(|s| s.caller.clone()) else {
+        return error_page(&page, &AppError::forbidden());
+    };
+    // The last entries under the form, so a run of calls can be typed in one screen; a user
+    // who may not record consultations gets the service's answer (403) instead of a form.
+    let recent = match recent(&ctx, &caller).await {
+        Ok(r) => r,
+        Err(e) => return error_page(&page, &e),
+    };
+    let now = ctx
+        .now()
+        .with_timezone(&ctx.settings.tz)
+        .format("%Y-%m-%dT%H:%M")
+        .to_string();
+    let values = HashMap::from([
+        ("received_at".to_string(), now),
+        ("channel".into(), "phone".into()),
+        ("workers".into(), "1".into()),
+        (
+            "saved".into(),
+            query.get("saved").cloned().unwrap_or_default(),
+        ),
+    ]);
+    entry_form(&page, &values, &HashMap::new(), recent, StatusCode::OK)
+}
+
+async fn recent(ctx: &Ctx, caller: &crate::services::Caller) -> Result<Vec<Value>, AppError> {
+    let paging = Paging::new(Some(1), Some(10))?;
+    let found = svc::list(ctx, caller, ConsultationFilter::default(), paging).await?;
+    Ok(found.items.iter().map(row).collect())
+}
+
+/// A consultation as the pages show it, with its "turn into a case" link.
+fn row(c: &svc::ConsultationView) -> Value {
+    let mut v = json!(c);
+    v["intake_link"] = json!(intake_link(c));
+    v
+}
+
+pub async fn new_submit(ctx: web::Data<Ctx>, req: HttpRequest, form: Form) -> HttpResponse {
+    let page = match signed_in(&ctx, &req).await {
+        Ok(p) => p,
+        Err(r) => return r,
+    };
+    let Some(session) = page.session.clone() else {
+        return error_page(&page, &AppError::forbidden());
+    };
+    if let Err(e) = check_form(&ctx, &req, &session, &form) {
+        return error_page(&page, &e);
+    }
+    let mut errors = HashMap::new();
+    let enterprise_id = match opt(&form, "enterprise_id").map(|v| v.parse::<i64>()) {
+        Some(Ok(n)) => Some(n),
+        Some(Err(_)) => {
+            errors.insert("enterprise_id".to_string(), "?".to_string());
+            None
+        }
+        None => None,
+    };
+    let workers = match opt(&form, "workers").map(|v| v.parse::<i64>()) {
+        Some(Ok(n)) => n,
+        _ => {
+            errors.insert("workers".to_string(), "?".to_string());
+            0
+        }
+    };
+    let input = ConsultationInput {
+        received_at: local_to_rfc3339(&ctx, form.get("received_at").map_or("", String::as_str)),
+        channel: opt(&form, "channel").unwrap_or_default(),
+        topic: opt(&form, "topic").unwrap_or_default(),
+        workers,
+        enterprise_id,
+        summary: form.get("summary").cloned().unwrap_or_default(),
+        unit_id: None,
+    };
+    let result = if errors.is_empty() {
+        svc::create(&ctx, &session.caller, input).await
+    } else {
+        Err(AppError::Validation(crate::error::FieldErrors::default()))
+    };
+    match result {
+        Ok(_) => see_other("/consultations/new?saved=1"),
+        Err(AppError::Validation(fields)) => {
+            errors.extend(fields.0);
+            let recent = recent(&ctx, &session.caller).await.unwrap_or_default();
+            entry_form(
+                &page,
+                &form,
+                &errors,
+                recent,
+                StatusCode::UNPROCESSABLE_ENTITY,
+            )
+        }
+        Err(e) => error_page(&page, &e),
+    }
+}

@@ -1,0 +1,277 @@
+//! The early-warning pages: the list (an officer's shows their enterprise only: the service
+//! scopes it), the report form (built for a phone: one column, large targets), and the warning's
+//! page with the staff's acknowledge, defuse and escalate forms. Each handler calls one service.
+
+use super::cases::{codes, describe, opt, options, Form, Query};
+use super::{check_form, error_page, html, render, see_other, signed_in, PageCtx};
+use crate::domain::role::Role;
+use crate::domain::warning::{transition, Level, WarningAction, WarningCategory, WarningStatus};
+use crate::error::AppError;
+use crate::services::warnings::{self as svc, EscalateInput, WarningFilter, WarningInput};
+use crate::services::{Ctx, Paging};
+use actix_web::http::StatusCode;
+use actix_web::{web, HttpRequest, HttpResponse};
+use serde_json::{json, Value};
+use std::collections::HashMap;
+
+pub async fn list(ctx: web::Data<Ctx>, req: HttpRequest, query: Query) -> HttpResponse {
+    let page = match signed_in(&ctx, &req).await {
+        Ok(p) => p,
+        Err(r) => return r,
+    };
+    let Some(caller) = page.session.as_ref().map(|s| s.caller.clone()) else {
+        return error_page(&page, &AppError::forbidden());
+    };
+    let get = |k: &str| query.get(k).filter(|v| !v.is_empty()).cloned();
+    let page_no = get("page").and_then(|p| p.parse().ok()).unwrap_or(1);
+    let paging = match Paging::new(Some(page_no), Some(50)) {
+        Ok(p) => p,
+        Err(e) => return error_page(&page, &e),
+    };
+    let filter = WarningFilter {
+        status: get("status"),
+        level: get("level"),
+        ..Default::default()
+    };
+    let found = match svc::list(&ctx, &caller, filter, paging).await {
+        Ok(p) => p,
+        Err(e) => return error_page(&page, &e),
+    };
+    let link = |n: i64| {
+        let qs: String = url::form_urlencoded::Serializer::new(String::new())
+            .extend_pairs(
+                [("status", get("status")), ("level", get("level"))]
+                    .into_iter()
+                    .filter_map(|(k, v)| v.map(|v| (k, v))),
+            )
+            .append_pair("page", &n.to_string())
+            .finish();
+        format!("/warnings?{qs}")
+    };
+    let statuses = codes(WarningStatus::ALL, WarningStatus::as_str);
+    let levels = codes(Level::ALL, Level::as_str);
+    let data = page.data(
+        "warnings.title",
+        json!({
+            "items": found.items,
+            "total": found.total,
+            "statuses": options("wstatus", &statuses, get("status").as_deref()),
+            "levels": options("level", &levels, get("level").as_deref()),
+            "prev": (paging.page > 1).then(|| link(paging.page - 1)),
+            "next": (paging.offset() + paging.per_page < found.total).then(|| link(paging.page + 1)),
+        }),
+    );
+    html(StatusCode::OK, render::render("pages/warnings/list", &data))
+}
+
+/// The report form's data: values kept, errors beside their fields. Officers report for their
+/// own enterprise (the service implies it), so only staff see the enterprise field.
+fn report_form(
+    page: &PageCtx,
+    values: &HashMap<String, String>,
+    errors: &HashMap<String, String>,
+) -> Value {
+    let v = |k: &str| values.get(k).cloned().unwrap_or_default();
+    let officer = page
+        .session
+        .as_ref()
+        .is_some_and(|s| s.caller.role == Role::Officer);
+    let levels: Vec<Value> = codes(Level::ALL, Level::as_str)
+        .into_iter()
+        .map(|l| json!({"value": l, "checked": values.get("level").map(String::as_str) == Some(l)}))
+        .collect();
+    let categories = codes(WarningCategory::ALL, WarningCategory::as_str);
+    let err = |k: &str| errors.get(k).cloned();
+    json!({
+        "officer": officer,
+        "enterprise_id": v("enterprise_id"),
+        "levels": levels,
+        "categories": options("wcategory", &categories, values.get("category").map(String::as_str)),
+        "workers_at_risk": v("workers_at_risk"),
+        "amount_at_risk": v("amount_at_risk"),
+        "description": v("description"),
+        "errors": {
+            "enterprise_id": err("enterprise_id"),
+            "level": err("level"),
+            "category": err("category"),
+            "workers_at_risk": err("workers_at_risk"),
+            "amount_at_risk": err("amount_at_risk"),
+            "description": err("description"),
+        },
+        "invalid": !errors.is_empty(),
+    })
+}
+
+pub async fn new_form(ctx: web::Data<Ctx>, req: HttpRequest) -> HttpResponse {
+    let page = match signed_in(&ctx, &req).await {
+        Ok(p) => p,
+        Err(r) => return r,
+    };
+    let Some(caller) = page.session.as_ref().map(|s| s.caller.clone()) else {
+        return error_page(&page, &AppError::forbidden());
+    };
+    // The reporter's latest warnings under the form (an officer sees what became of them); a
+    // user who may not read warnings gets the service's 403 instead of a form.
+    let recent = match recent(&ctx, &caller).await {
+        Ok(r) => r,
+        Err(e) => return error_page(&page, &e),
+    };
+    let values = HashMap::from([("workers_at_risk".to_string(), "1".to_string())]);
+    let mut data = page.data("warnings.new", report_form(&page, &values, &HashMap::new()));
+    data["items"] = recent;
+    html(StatusCode::OK, render::render("pages/warnings/new", &data))
+}
+
+async fn recent(ctx: &Ctx, caller: &crate::services::Caller) -> Result<Value, AppError> {
+    let paging = Paging::new(Some(1), Some(5))?;
+    let found = svc::list(ctx, caller, WarningFilter::default(), paging).await?;
+    Ok(json!(found.items))
+}
+
+pub async fn new_submit(ctx: web::Data<Ctx>, req: HttpRequest, form: Form) -> HttpResponse {
+    let page = match signed_in(&ctx, &req).await {
+        Ok(p) => p,
+        Err(r) => return r,
+    };
+    let Some(session) = page.session.clone() else {
+        return error_page(&page, &AppError::forbidden());
+    };
+    if let Err(e) = check_form(&ctx, &req, &session, &form) {
+        return error_page(&page, &e);
+    }
+    // Numbers the form could not even read are reported beside their fields, as the service
+    // would report a bad value.
+    let mut errors = HashMap::new();
+    let enterprise_id = match opt(&form, "enterprise_id").map(|v| v.parse::<i64>()) {
+        Some(Ok(n)) => Some(n),
+        Some(Err(_)) => {
+            errors.insert("enterprise_id".to_string(), "?".to_string());
+            None
+        }
+        None => None,
+    };
+    let workers = match opt(&form, "workers_at_risk").map(|v| v.parse::<i64>()) {
+        Some(Ok(n)) => n,
+        _ => {
+            errors.insert("workers_at_risk".to_string(), "?".to_string());
+            0
+        }
+    };
+    let input = WarningInput {
+        enterprise_id,
+        level: opt(&form, "level").unwrap_or_default(),
+        category: opt(&form, "category").unwrap_or_default(),
+        workers_at_risk: workers,
+        amount_at_risk: opt(&form, "amount_at_risk"),
+        description: form.get("description").cloned().unwrap_or_default(),
+    };
+    let result = if errors.is_empty() {
+        svc::create(&ctx, &session.caller, input).await
+    } else {
+        Err(AppError::Validation(crate::error::FieldErrors::default()))
+    };
+    match result {
+        Ok(w) => see_other(&format!("/warnings/{}", w.id)),
+        Err(AppError::Validation(fields)) => {
+            errors.extend(fields.0);
+            let mut data = page.data("warnings.new", report_form(&page, &form, &errors));
+            data["items"] = recent(&ctx, &session.caller).await.unwrap_or_default();
+            html(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                render::render("pages/warnings/new", &data),
+            )
+        }
+        Err(e) => error_page(&page, &e),
+    }
+}
+
+/// The actions the warning's status allows, for staff (the service decides again on submit).
+fn actions(page: &PageCtx, status: &str) -> Value {
+    let staff = page
+        .session
+        .as_ref()
+        .is_some_and(|s| s.caller.role.is_staff());
+    let may = |action: WarningAction| {
+        staff
+            && status
+                .parse::<WarningStatus>()
+                .is_ok_and(|s| transition(s, action).is_ok())
+    };
+    json!({
+        "acknowledge": may(WarningAction::Acknowledge),
+        "defuse": may(WarningAction::Defuse),
+        "escalate": may(WarningAction::Escalate),
+    })
+}
+
+async fn render_warning(
+    ctx: &Ctx,
+    page: &PageCtx,
+    id: i64,
+    error: Option<String>,
+    status: StatusCode,
+) -> HttpResponse {
+    let Some(caller) = page.session.as_ref().map(|s| &s.caller) else {
+        return error_page(page, &AppError::forbidden());
+    };
+    match svc::get(ctx, caller, id).await {
+        Ok(w) => {
+            let data = page.data(
+                "warnings.title",
+                json!({"actions": actions(page, &w.status), "warning": w, "error": error}),
+            );
+            html(status, render::render("pages/warnings/show", &data))
+        }
+        Err(e) => error_page(page, &e),
+    }
+}
+
+pub async fn show(ctx: web::Data<Ctx>, req: HttpRequest, id: web::Path<i64>) -> HttpResponse {
+    let page = match signed_in(&ctx, &req).await {
+        Ok(p) => p,
+        Err(r) => return r,
+    };
+    render_warning(&ctx, &page, id.into_inner(), None, StatusCode::OK).await
+}
+
+pub async fn act(
+    ctx: web::Data<Ctx>,
+    req: HttpRequest,
+    path: web::Path<(i64, String)>,
+    form: Form,
+) -> HttpResponse {
+    let page = match signed_in(&ctx, &req).await {
+        Ok(p) => p,
+        Err(r) => return r,
+    };
+    let Some(session) = page.session.clone() else {
+        return error_page(&page, &AppError::forbidden());
+    };
+    if let Err(e) = check_form(&ctx, &req, &session, &form) {
+        return error_page(&page, &e);
+    }
+    let (id, name) = path.into_inner();
+    let caller = &session.caller;
+    let result = match name.as_str() {
+        "acknowledge" => svc::act(&ctx, caller, id, WarningAction::Acknowledge, None)
+            .await
+            .map(|w| format!("/warnings/{}", w.id)),
+        "defuse" => svc::act(&ctx, caller, id, WarningAction::Defuse, opt(&form, "note"))
+            .await
+            .map(|w| format!("/warnings/{}", w.id)),
+        "escalate" => svc::escalate(&ctx, caller, id, EscalateInput::default())
+            .await
+            .map(|c| format!("/cases/{}", c.id)),
+        _ => Err(AppError::not_found("action")),
+    };
+    match result {
+        Ok(to) => see_other(&to),
+        Err(e @ (AppError::NotFound(_) | AppError::Forbidden(_) | AppError::Internal(_))) => {
+            error_page(&page, &e)
+        }
+        Err(e) => {
+            use actix_web::ResponseError;
+            render_warning(&ctx, &page, id, Some(describe(&e)), e.status_code()).await
+        }
+    }
+}
