@@ -317,6 +317,17 @@ fn a_mediator_registers_a_case_in_the_browser_and_a_director_takes_it_to_an_agre
     browser.wait_text("h1", "调解成功");
     browser.screenshot("case-resolved");
 
+    // The mediation agreement prints from the case page.
+    browser.click("a[href$='/print/agreement']");
+    let agreement = browser.wait_text("h1", "调解协议书");
+    assert!(agreement.contains("调解协议书"));
+    let doc = browser.source();
+    assert!(
+        doc.contains("40000.00") && doc.contains("王芳"),
+        "the agreement names the parties and the amount"
+    );
+    browser.screenshot("print-agreement");
+
     let id: i64 = case_url.rsplit('/').next().unwrap().parse().unwrap();
     let (_, token) = app.user("director", app.street, None);
     let case = app.get(&token, &format!("/api/v1/cases/{id}")).body;
@@ -346,4 +357,57 @@ fn the_desk_reads_well_on_a_phone_sized_window() {
     );
     assert!(width.as_i64().unwrap() <= 375, "page is {width}px wide");
     browser.screenshot("desk-phone");
+}
+
+#[test]
+fn an_officer_on_a_phone_reports_a_red_warning_and_a_director_escalates_it_to_a_case() {
+    let Some(phone) = Driver::start(375, 812) else {
+        return;
+    };
+    let app = spawn_app();
+    let enterprise = app.enterprise(app.street);
+    named_user(&app, "yujingyuan", "officer", app.street, Some(enterprise));
+    named_user(&app, "zhaozhuren", "director", app.street, None);
+
+    phone.sign_in(&app, "yujingyuan");
+    phone.goto(&format!("{}/warnings/new", app.base));
+    phone.click("input[name=level][value=red]");
+    phone.click("select[name=category] option[value=wage_arrears]");
+    phone.clear_and_type("#f_workers_at_risk", "45");
+    phone.clear_and_type("#f_amount_at_risk", "380000");
+    phone.clear_and_type("#f_description", "三个月未发工资，职工聚集在厂门口");
+    phone.screenshot("warning-form-phone");
+    let width = call(
+        "POST",
+        &phone.url("/execute/sync"),
+        Some(json!({"script": "return document.documentElement.scrollWidth", "args": []})),
+    );
+    assert!(
+        width.as_i64().unwrap() <= 375,
+        "the form is {width}px wide on a 375px phone"
+    );
+    phone.click("form[action='/warnings/new'] button[type=submit]");
+    phone.wait_text("main", "三个月未发工资");
+    let warning_url = phone.current_url();
+    assert!(warning_url.contains("/warnings/"), "{warning_url}");
+
+    let Some(desk) = Driver::start(1440, 900) else {
+        return;
+    };
+    desk.sign_in(&app, "zhaozhuren");
+    desk.goto(&warning_url);
+    desk.click("form[action$='/act/escalate'] ~ summary, details.action:last-of-type summary");
+    desk.click("form[action$='/act/escalate'] button");
+    let heading = desk.wait_text("h1", "TJ-2026-00001");
+    assert!(heading.contains("待受理"), "{heading}");
+    desk.screenshot("escalated-case");
+
+    let (_, token) = app.user("director", app.street, None);
+    let cases = app.get(&token, "/api/v1/cases").body;
+    assert_eq!(cases["total"], 1);
+    assert_eq!(cases["items"][0]["channel"], "warning");
+    assert_eq!(cases["items"][0]["workers_involved"], 45);
+    let warnings = app.get(&token, "/api/v1/warnings").body;
+    assert_eq!(warnings["items"][0]["status"], "escalated");
+    assert_eq!(warnings["items"][0]["level"], "red");
 }
