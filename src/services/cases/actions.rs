@@ -1,0 +1,427 @@
+//! The workflow actions on a case, and officers' notes.
+use super::*;
+
+/// The body of any action; each action reads the fields it needs.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ActionInput {
+    pub at: Option<String>,
+    pub reason: Option<String>,
+    pub mediator_id: Option<i64>,
+    pub coordinator_id: Option<i64>,
+    pub held_at: Option<String>,
+    pub location: Option<String>,
+    pub attendees: Option<String>,
+    pub notes: Option<String>,
+    pub days: Option<i64>,
+    pub outcome: Option<String>,
+    pub amount_agreed: Option<String>,
+    pub agreement_no: Option<String>,
+    pub payment_due: Option<String>,
+    pub referral: Option<String>,
+    pub note: Option<String>,
+    pub amount: Option<String>,
+    pub paid_at: Option<String>,
+}
+
+/// The values of an action, checked; what the case row and the side rows get.
+struct Parsed {
+    command: Command,
+    note: Option<String>,
+    mediator_id: Option<i64>,
+    coordinator_id: Option<i64>,
+    session: Option<(NaiveDateTime, String, String, String)>,
+    agreement_no: Option<String>,
+    payment_due: Option<NaiveDate>,
+    paid_at: Option<NaiveDate>,
+}
+
+fn check_assignee(
+    conn: &mut DbConn,
+    errors: &mut FieldErrors,
+    row: &CaseRow,
+    mediator_id: Option<i64>,
+    coordinator_id: Option<i64>,
+) -> AppResult<(Option<i64>, Option<i64>)> {
+    let mediator = match mediator_id {
+        None => {
+            errors.add("mediator_id", "is required");
+            None
+        }
+        Some(m) => {
+            let user: Option<(String, bool, Option<String>)> = users::table
+                .left_join(units::table.on(users::unit_id.eq(units::id.nullable())))
+                .filter(users::id.eq(m))
+                .select((users::role, users::active, units::path.nullable()))
+                .first(conn)
+                .optional()?;
+            let case_path: String = units::table
+                .find(row.unit_id)
+                .select(units::path)
+                .first(conn)?;
+            let ok = match user {
+                Some((role, true, Some(path))) => {
+                    role.parse::<Role>().is_ok_and(Role::can_mediate)
+                        && case_path.starts_with(&path)
+                }
+                _ => false,
+            };
+            if !ok {
+                errors.add(
+                    "mediator_id",
+                    "must be an active mediator or director of the case's unit",
+                );
+            }
+            Some(m)
+        }
+    };
+    let coordinator = match coordinator_id {
+        Some(c) => {
+            let user: Option<(String, bool, Option<i64>)> = users::table
+                .find(c)
+                .select((users::role, users::active, users::enterprise_id))
+                .first(conn)
+                .optional()?;
+            let ok = matches!(user, Some((role, true, Some(e))) if role == Role::Officer.as_str() && e == row.enterprise_id);
+            if !ok {
+                errors.add(
+                    "coordinator_id",
+                    "must be an active officer of the case's enterprise",
+                );
+            }
+            Some(c)
+        }
+        // By default the enterprise's designated early-warning officer.
+        None => enterprises::table
+            .find(row.enterprise_id)
+            .select(enterprises::officer_id)
+            .first::<Option<i64>>(conn)?,
+    };
+    Ok((mediator, coordinator))
+}
+
+fn parse_action(
+    conn: &mut DbConn,
+    ctx: &Ctx,
+    row: &CaseRow,
+    kind: ActionKind,
+    input: &ActionInput,
+    now: DateTime<Utc>,
+    errors: &mut FieldErrors,
+) -> AppResult<Option<Parsed>> {
+    let mut parsed = Parsed {
+        command: Command::Note,
+        note: None,
+        mediator_id: None,
+        coordinator_id: None,
+        session: None,
+        agreement_no: None,
+        payment_due: None,
+        paid_at: None,
+    };
+    let past_date = |errors: &mut FieldErrors, field: &str, v: Option<&str>| -> Option<NaiveDate> {
+        let d: NaiveDate = required(errors, field, v)?;
+        if d > ctx.local_date(now) {
+            errors.add(field, "must not be in the future");
+            return None;
+        }
+        Some(d)
+    };
+    let command = match kind {
+        ActionKind::Accept => Some(Command::Accept),
+        ActionKind::Reject => {
+            parsed.note = required_text(errors, "reason", input.reason.as_deref(), LONG_TEXT_MAX);
+            Some(Command::Reject)
+        }
+        ActionKind::Assign => {
+            let (m, c) =
+                check_assignee(conn, errors, row, input.mediator_id, input.coordinator_id)?;
+            parsed.mediator_id = m;
+            parsed.coordinator_id = c;
+            Some(Command::Assign)
+        }
+        ActionKind::Session => {
+            let held = match input.held_at.as_deref() {
+                Some(h) => errors.take("held_at", parse_past_time(h, now)),
+                None => {
+                    errors.add("held_at", "is required");
+                    None
+                }
+            };
+            let location = required_text(errors, "location", input.location.as_deref(), NAME_MAX);
+            let attendees = required_text(
+                errors,
+                "attendees",
+                input.attendees.as_deref(),
+                LONG_TEXT_MAX,
+            );
+            let notes = optional_text(errors, "notes", input.notes.as_deref(), LONG_TEXT_MAX);
+            if let (Some(h), Some(l), Some(a), Some(n)) = (held, location, attendees, notes) {
+                parsed.session = Some((h.naive_utc(), l, a, n.unwrap_or_default()));
+            }
+            Some(Command::Session)
+        }
+        ActionKind::Extend => {
+            parsed.note = required_text(errors, "reason", input.reason.as_deref(), LONG_TEXT_MAX);
+            match input.days {
+                Some(d) => Some(Command::Extend {
+                    days: u32::try_from(d).unwrap_or(0),
+                }),
+                None => {
+                    errors.add("days", "is required");
+                    None
+                }
+            }
+        }
+        ActionKind::Close => match input.outcome.as_deref() {
+            Some("agreement") => {
+                let amount: Option<Fen> =
+                    required(errors, "amount_agreed", input.amount_agreed.as_deref());
+                parsed.agreement_no = optional_text(
+                    errors,
+                    "agreement_no",
+                    input.agreement_no.as_deref(),
+                    NAME_MAX,
+                )
+                .flatten();
+                parsed.payment_due =
+                    parse_opt::<NaiveDate>(errors, "payment_due", input.payment_due.as_deref())
+                        .flatten();
+                parsed.note =
+                    optional_text(errors, "note", input.note.as_deref(), LONG_TEXT_MAX).flatten();
+                amount.map(|amount_agreed| Command::CloseAgreement { amount_agreed })
+            }
+            Some("failed") => {
+                let referral: Option<Referral> =
+                    required(errors, "referral", input.referral.as_deref());
+                parsed.note = required_text(errors, "note", input.note.as_deref(), LONG_TEXT_MAX);
+                referral.map(|referral| Command::CloseFailed { referral })
+            }
+            _ => {
+                errors.add("outcome", "must be agreement or failed");
+                None
+            }
+        },
+        ActionKind::Withdraw => {
+            parsed.note = required_text(errors, "note", input.note.as_deref(), LONG_TEXT_MAX);
+            Some(Command::Withdraw)
+        }
+        ActionKind::Payment => {
+            let amount: Option<Fen> = required(errors, "amount", input.amount.as_deref());
+            if amount == Some(Fen::ZERO) {
+                errors.add("amount", "must be more than 0");
+            }
+            parsed.paid_at = past_date(errors, "paid_at", input.paid_at.as_deref());
+            amount.map(|amount| Command::Payment { amount })
+        }
+        ActionKind::Note | ActionKind::Edit => None,
+    };
+    match command {
+        Some(c) if errors.is_empty() => {
+            parsed.command = c;
+            Ok(Some(parsed))
+        }
+        _ => Ok(None),
+    }
+}
+
+fn workflow_error(e: WorkflowError) -> AppError {
+    match e.field() {
+        Some(field) => AppError::field(field, e.to_string()),
+        None => AppError::InvalidTransition(e.to_string()),
+    }
+}
+
+/// Takes a workflow action on a case.
+pub async fn act(
+    ctx: &Ctx,
+    caller: &Caller,
+    id: i64,
+    kind: ActionKind,
+    input: ActionInput,
+) -> AppResult<CaseView> {
+    require_case_reader(caller)?;
+    let caller = caller.clone();
+    let c = ctx.clone();
+    ctx.db
+        .write(move |conn| {
+            let row = find_in_scope(conn, &caller, id)?;
+            caller.require(role_may(caller.role, kind))?;
+            let status: CaseStatus = row.status.parse().map_err(|_| {
+                AppError::InvalidTransition("the case has an unknown status".into())
+            })?;
+            transition(status, kind, row.extended).map_err(workflow_error)?;
+            // A case with a mediator is theirs to act on; an unassigned accepted case (before
+            // assignment, e.g. withdrawn at once) is any mediator's in scope.
+            let assigned_elsewhere = row.mediator_id.is_some_and(|m| m != caller.id);
+            caller.require(!(needs_assignment(caller.role, kind) && assigned_elsewhere))?;
+
+            let now = c.now();
+            let mut errors = FieldErrors::default();
+            let at = match input.at.as_deref() {
+                Some(a) => errors.take(
+                    "at",
+                    chrono::DateTime::parse_from_rfc3339(a.trim())
+                        .map(|t| chrono::SubsecRound::trunc_subsecs(t.with_timezone(&Utc), 6))
+                        .map_err(|_| "must be an RFC 3339 time with offset"),
+                ),
+                None => Some(now),
+            };
+            let parsed = parse_action(conn, &c, &row, kind, &input, now, &mut errors)?;
+            let (Some(at), Some(parsed)) = (at, parsed) else {
+                return Err(AppError::Validation(errors));
+            };
+            let facts = CaseFacts {
+                status,
+                extended: row.extended,
+                deadline: row.deadline,
+                amount_agreed: row.amount_agreed.map(Fen::from_fen),
+                amount_paid: Fen::from_fen(row.amount_paid),
+                last_event_at: utc(row.last_event_at),
+            };
+            let settings = &c.settings;
+            let decision = decide(
+                &facts,
+                &parsed.command,
+                at,
+                c.local_date(at),
+                now,
+                &settings.rules,
+                &settings.calendar,
+            )
+            .map_err(workflow_error)?;
+
+            let at_n = at.naive_utc();
+            let now_n = now.naive_utc();
+            let mut mediator_id = row.mediator_id;
+            let mut coordinator_id = row.coordinator_id;
+            let mut outcome = row.outcome.clone();
+            let mut referral = row.referral.clone();
+            let mut amount_agreed = row.amount_agreed;
+            let mut event_action = kind.as_str();
+            let mut note = parsed.note.clone();
+            match &parsed.command {
+                Command::Assign => {
+                    if status == CaseStatus::Mediating {
+                        event_action = "reassign";
+                    }
+                    mediator_id = parsed.mediator_id;
+                    coordinator_id = parsed.coordinator_id;
+                }
+                Command::Extend { days } => {
+                    note = Some(format!(
+                        "+{days}: {}",
+                        parsed.note.clone().unwrap_or_default()
+                    ));
+                }
+                Command::CloseAgreement { amount_agreed: a } => {
+                    outcome = Some("agreement".into());
+                    amount_agreed = Some(a.fen());
+                }
+                Command::CloseFailed { referral: r } => {
+                    outcome = Some("failed".into());
+                    referral = Some(r.as_str().into());
+                }
+                Command::Payment { amount } => {
+                    note = Some(amount.to_string());
+                    diesel::insert_into(payments::table)
+                        .values(NewPayment {
+                            case_id: id,
+                            amount: amount.fen(),
+                            paid_at: parsed.paid_at.unwrap_or_else(|| c.local_date(at)),
+                            recorded_by: caller.id,
+                            created_at: now_n,
+                        })
+                        .execute(conn)?;
+                }
+                Command::Session => {
+                    if let Some((held_at, location, attendees, notes)) = &parsed.session {
+                        diesel::insert_into(mediation_sessions::table)
+                            .values(NewSession {
+                                case_id: id,
+                                held_at: *held_at,
+                                location,
+                                attendees,
+                                notes,
+                                created_by: caller.id,
+                                created_at: now_n,
+                            })
+                            .execute(conn)?;
+                    }
+                }
+                _ => {}
+            }
+            let changed =
+                diesel::update(cases::table.find(id).filter(cases::version.eq(row.version)))
+                    .set((
+                        cases::status.eq(decision.to.as_str()),
+                        cases::deadline.eq(decision.deadline.unwrap_or(row.deadline)),
+                        cases::extended.eq(row.extended || kind == ActionKind::Extend),
+                        cases::mediator_id.eq(mediator_id),
+                        cases::coordinator_id.eq(coordinator_id),
+                        cases::outcome.eq(outcome),
+                        cases::referral.eq(referral),
+                        cases::amount_agreed.eq(amount_agreed),
+                        cases::agreement_no
+                            .eq(parsed.agreement_no.clone().or(row.agreement_no.clone())),
+                        cases::payment_due.eq(parsed.payment_due.or(row.payment_due)),
+                        cases::amount_paid
+                            .eq(decision.amount_paid.map_or(row.amount_paid, Fen::fen)),
+                        cases::closed_at.eq(if decision.closes {
+                            Some(at_n)
+                        } else {
+                            row.closed_at
+                        }),
+                        cases::last_event_at.eq(at_n),
+                        cases::version.eq(row.version + 1),
+                        cases::updated_at.eq(now_n),
+                    ))
+                    .execute(conn)?;
+            if changed == 0 {
+                return Err(AppError::VersionConflict);
+            }
+            if kind == ActionKind::Assign {
+                crate::notify::outbox::case_assigned(conn, &c, id)?;
+            }
+            insert_event(
+                conn,
+                NewCaseEvent {
+                    case_id: id,
+                    actor_id: Some(caller.id),
+                    at: at_n,
+                    action: event_action,
+                    from_status: Some(status.as_str()),
+                    to_status: Some(decision.to.as_str()),
+                    note: note.as_deref(),
+                    created_at: now_n,
+                },
+            )?;
+            load_view(conn, &c, &caller, id)
+        })
+        .await
+}
+
+/// Adds a note (staff, or the officer of the case's enterprise); it changes nothing else.
+pub async fn add_note(ctx: &Ctx, caller: &Caller, id: i64, text: String) -> AppResult<CaseView> {
+    require_case_reader(caller)?;
+    let caller = caller.clone();
+    let c = ctx.clone();
+    ctx.db
+        .write(move |conn| {
+            let row = find_in_scope(conn, &caller, id)?;
+            caller.require(role_may(caller.role, ActionKind::Note))?;
+            let text = check_required_text(&text, LONG_TEXT_MAX)
+                .map_err(|e| AppError::field("text", e.to_string()))?;
+            let now_n = c.now().naive_utc();
+            diesel::insert_into(case_notes::table)
+                .values(NewNote {
+                    case_id: row.id,
+                    author_id: caller.id,
+                    text: &text,
+                    created_at: now_n,
+                })
+                .execute(conn)?;
+            load_view(conn, &c, &caller, id)
+        })
+        .await
+}

@@ -1,0 +1,129 @@
+//! Editing a case's facts under optimistic locking.
+use super::*;
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CasePatch {
+    pub version: i64,
+    pub description: Option<String>,
+    pub applicant_name: Option<String>,
+    pub applicant_phone: Option<String>,
+    pub applicant_id_number: Option<String>,
+    pub workers_involved: Option<i64>,
+    pub amount_claimed: Option<String>,
+    pub category: Option<String>,
+}
+
+/// Edits the case's facts (not its status); stale versions are refused.
+pub async fn update(ctx: &Ctx, caller: &Caller, id: i64, patch: CasePatch) -> AppResult<CaseView> {
+    require_case_reader(caller)?;
+    let caller = caller.clone();
+    let c = ctx.clone();
+    ctx.db
+        .write(move |conn| {
+            let row = find_in_scope(conn, &caller, id)?;
+            caller.require(role_may(caller.role, ActionKind::Edit))?;
+            let mut errors = FieldErrors::default();
+            let description = patch
+                .description
+                .as_deref()
+                .map(|d| errors.take("description", check_required_text(d, LONG_TEXT_MAX)));
+            let name = patch
+                .applicant_name
+                .as_deref()
+                .map(|n| optional_text(&mut errors, "applicant_name", Some(n), NAME_MAX));
+            let phone = patch
+                .applicant_phone
+                .as_deref()
+                .map(|p| parse_opt::<Phone>(&mut errors, "applicant_phone", Some(p)));
+            let id_number = patch
+                .applicant_id_number
+                .as_deref()
+                .map(|p| parse_opt::<ResidentId>(&mut errors, "applicant_id_number", Some(p)));
+            let workers = patch
+                .workers_involved
+                .map(|w| errors.take("workers_involved", check_workers(w)));
+            let amount = patch
+                .amount_claimed
+                .as_deref()
+                .map(|a| errors.take("amount_claimed", a.parse::<Fen>()));
+            let category = patch
+                .category
+                .as_deref()
+                .map(|s| errors.take("category", s.parse::<Category>()));
+            if name == Some(Some(None)) && row.channel != Channel::Warning.as_str() {
+                errors.add("applicant_name", "is required");
+            }
+            errors.finish()?;
+            if patch.version != row.version {
+                return Err(AppError::VersionConflict);
+            }
+            let mut changed_fields = Vec::new();
+            let mut mark = |present: bool, field: &'static str| {
+                if present {
+                    changed_fields.push(field);
+                }
+            };
+            mark(description.is_some(), "description");
+            mark(name.is_some(), "applicant_name");
+            mark(phone.is_some(), "applicant_phone");
+            mark(id_number.is_some(), "applicant_id_number");
+            mark(workers.is_some(), "workers_involved");
+            mark(amount.is_some(), "amount_claimed");
+            mark(category.is_some(), "category");
+            let personal = name.is_some() || phone.is_some() || id_number.is_some();
+            let now_n = c.now().naive_utc();
+            let updated =
+                diesel::update(cases::table.find(id).filter(cases::version.eq(row.version)))
+                    .set((
+                        cases::description.eq(description.flatten().unwrap_or(row.description)),
+                        cases::applicant_name.eq(name.flatten().unwrap_or(row.applicant_name)),
+                        cases::applicant_phone.eq(phone
+                            .flatten()
+                            .map_or(row.applicant_phone, |p| p.map(String::from))),
+                        cases::applicant_id_number.eq(id_number
+                            .flatten()
+                            .map_or(row.applicant_id_number, |n| n.map(String::from))),
+                        cases::workers_involved
+                            .eq(workers.flatten().unwrap_or(row.workers_involved)),
+                        cases::amount_claimed
+                            .eq(amount.flatten().map_or(row.amount_claimed, Fen::fen)),
+                        cases::category.eq(category
+                            .flatten()
+                            .map_or(row.category, |c| c.as_str().to_string())),
+                        cases::version.eq(row.version + 1),
+                        cases::updated_at.eq(now_n),
+                    ))
+                    .execute(conn)?;
+            if updated == 0 {
+                return Err(AppError::VersionConflict);
+            }
+            // The timeline keeps the edit's time; `at` of a later action is checked against
+            // the last workflow event, not against edits, so it is left alone here.
+            insert_event(
+                conn,
+                NewCaseEvent {
+                    case_id: id,
+                    actor_id: Some(caller.id),
+                    at: now_n.max(row.last_event_at),
+                    action: "edit",
+                    from_status: None,
+                    to_status: None,
+                    note: Some(&changed_fields.join(", ")),
+                    created_at: now_n,
+                },
+            )?;
+            if personal {
+                access::record(
+                    conn,
+                    caller.id,
+                    access::EDIT_PERSONAL_DATA,
+                    "case",
+                    Some(id),
+                    now_n,
+                )?;
+            }
+            load_view(conn, &c, &caller, id)
+        })
+        .await
+}

@@ -1,0 +1,216 @@
+//! Intake: a petition registered, its number taken, its clocks started.
+use super::*;
+
+/// Takes the next number for `year`: the counter row is updated under the write lock (SQLite) or
+/// its row lock (PostgreSQL), so concurrent intakes never share a number.
+fn next_case_no(conn: &mut DbConn, prefix: &str, year: i32) -> QueryResult<String> {
+    use crate::db::schema::case_counters;
+    let year = i64::from(year);
+    let take = |conn: &mut DbConn| {
+        diesel::update(case_counters::table.find(year))
+            .set(case_counters::last.eq(case_counters::last + 1))
+            .returning(case_counters::last)
+            .get_result::<i64>(conn)
+            .optional()
+    };
+    let n = match take(conn)? {
+        Some(n) => n,
+        None => {
+            // The year's first case. Both backends accept ON CONFLICT DO NOTHING; the year is our
+            // own integer, not client text.
+            diesel::sql_query(format!(
+                "INSERT INTO case_counters (year, last) VALUES ({year}, 0) \
+                 ON CONFLICT (year) DO NOTHING"
+            ))
+            .execute(conn)?;
+            take(conn)?.ok_or(diesel::result::Error::NotFound)?
+        }
+    };
+    Ok(format!("{prefix}-{year}-{n:05}"))
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CaseInput {
+    pub received_at: String,
+    pub channel: String,
+    pub category: String,
+    pub enterprise_id: i64,
+    pub applicant_name: Option<String>,
+    pub applicant_phone: Option<String>,
+    pub applicant_id_number: Option<String>,
+    pub workers_involved: i64,
+    pub amount_claimed: String,
+    pub description: String,
+    pub warning_id: Option<i64>,
+    pub unit_id: Option<i64>,
+}
+
+/// Registers a petition. The receipt time starts the clocks.
+pub async fn create(ctx: &Ctx, caller: &Caller, input: CaseInput) -> AppResult<CaseView> {
+    caller.require_staff()?;
+    let (who, c) = (caller.clone(), ctx.clone());
+    let id = ctx
+        .db
+        .write(move |conn| create_in(conn, &c, &who, input))
+        .await?;
+    // The answer is read after the commit: writers queue on one lock (SQLite), so it is held for
+    // the writes only. (A director's view of the whole ID number is logged by `get`.)
+    get(ctx, caller, id).await
+}
+
+/// Checks an intake and inserts the case, its intake event and its access-log row on `conn`,
+/// inside the caller's transaction (intake at the desk, or a warning's escalation). A `warning_id`
+/// must name an open warning in the caller's scope; the warning is then linked to the new case
+/// and marked escalated in the same transaction. Answers the new case's id.
+pub(crate) fn create_in(
+    conn: &mut DbConn,
+    ctx: &Ctx,
+    caller: &Caller,
+    input: CaseInput,
+) -> AppResult<i64> {
+    let now = ctx.now();
+    let mut errors = FieldErrors::default();
+    let received = errors.take("received_at", parse_past_time(&input.received_at, now));
+    let channel = errors.take("channel", input.channel.parse::<Channel>());
+    let category = errors.take("category", input.category.parse::<Category>());
+    let name = optional_text(
+        &mut errors,
+        "applicant_name",
+        input.applicant_name.as_deref(),
+        NAME_MAX,
+    );
+    if channel != Some(Channel::Warning) && name == Some(None) {
+        errors.add("applicant_name", "is required");
+    }
+    let phone = parse_opt::<Phone>(
+        &mut errors,
+        "applicant_phone",
+        input.applicant_phone.as_deref(),
+    );
+    let id_number = parse_opt::<ResidentId>(
+        &mut errors,
+        "applicant_id_number",
+        input.applicant_id_number.as_deref(),
+    );
+    let workers = errors.take("workers_involved", check_workers(input.workers_involved));
+    let amount = errors.take("amount_claimed", input.amount_claimed.parse::<Fen>());
+    let description = errors.take(
+        "description",
+        check_required_text(&input.description, LONG_TEXT_MAX),
+    );
+    let warning = match input.warning_id {
+        Some(w) => {
+            let found = crate::services::warnings::open_warning_for_case(conn, caller, w)?;
+            if found.is_none() {
+                errors.add(
+                    "warning_id",
+                    "no such open warning in your scope (a warning becomes one case)",
+                );
+            }
+            found
+        }
+        None => None,
+    };
+    let unit_id = match input.unit_id.or(caller.unit_id) {
+        Some(u) if crate::services::unit_in_scope(conn, caller, u)? => Some(u),
+        _ => {
+            errors.add("unit_id", "no such unit in your scope");
+            None
+        }
+    };
+    let enterprise_exists: i64 = enterprises::table
+        .find(input.enterprise_id)
+        .count()
+        .get_result(conn)?;
+    if enterprise_exists == 0 {
+        errors.add("enterprise_id", "no such enterprise");
+    }
+    let (
+        Some(received),
+        Some(channel),
+        Some(category),
+        Some(name),
+        Some(phone),
+        Some(id_number),
+        Some(workers),
+        Some(amount),
+        Some(description),
+        Some(unit_id),
+        true,
+    ) = (
+        received,
+        channel,
+        category,
+        name,
+        phone,
+        id_number,
+        workers,
+        amount,
+        description,
+        unit_id,
+        errors.is_empty(),
+    )
+    else {
+        return Err(AppError::Validation(errors));
+    };
+    let settings = &ctx.settings;
+    let received_day = ctx.local_date(received);
+    let year = chrono::Datelike::year(&received_day);
+    let case_no = next_case_no(conn, &settings.config.case_no_prefix, year)?;
+    let has_personal = phone.is_some() || id_number.is_some() || name.is_some();
+    let now_n = now.naive_utc();
+    let received_n = received.naive_utc();
+    let id: i64 = diesel::insert_into(cases::table)
+        .values(NewCase {
+            case_no,
+            unit_id,
+            channel: channel.as_str().into(),
+            category: category.as_str().into(),
+            enterprise_id: input.enterprise_id,
+            applicant_name: name,
+            applicant_phone: phone.map(String::from),
+            applicant_id_number: id_number.map(String::from),
+            workers_involved: workers,
+            amount_claimed: amount.fen(),
+            description,
+            warning_id: warning.as_ref().map(|w| w.id),
+            status: CaseStatus::Received.as_str().into(),
+            received_at: received_n,
+            accept_by: settings.rules.accept_by(received_day, &settings.calendar),
+            deadline: settings.rules.deadline(received_day, &settings.calendar),
+            last_event_at: received_n,
+            created_by: caller.id,
+            created_at: now_n,
+            updated_at: now_n,
+        })
+        .returning(cases::id)
+        .get_result(conn)?;
+    insert_event(
+        conn,
+        NewCaseEvent {
+            case_id: id,
+            actor_id: Some(caller.id),
+            at: received_n,
+            action: "intake",
+            from_status: None,
+            to_status: Some(CaseStatus::Received.as_str()),
+            note: None,
+            created_at: now_n,
+        },
+    )?;
+    if has_personal {
+        access::record(
+            conn,
+            caller.id,
+            access::EDIT_PERSONAL_DATA,
+            "case",
+            Some(id),
+            now_n,
+        )?;
+    }
+    if let Some(w) = warning {
+        crate::services::warnings::link_escalated(conn, ctx, caller, &w, id)?;
+    }
+    Ok(id)
+}

@@ -1,0 +1,175 @@
+//! The case list: filters, search, paging, newest first; personal data masked.
+use super::*;
+
+#[derive(Debug, Default)]
+pub struct CaseFilter {
+    pub status: Option<String>,
+    pub category: Option<String>,
+    pub channel: Option<String>,
+    pub enterprise_id: Option<i64>,
+    pub mediator_id: Option<i64>,
+    pub unit_id: Option<i64>,
+    pub overdue: Option<bool>,
+    pub from: Option<NaiveDate>,
+    pub to: Option<NaiveDate>,
+    pub q: Option<String>,
+}
+
+pub async fn list(
+    ctx: &Ctx,
+    caller: &Caller,
+    filter: CaseFilter,
+    paging: Paging,
+) -> AppResult<Page<CaseSummary>> {
+    require_case_reader(caller)?;
+    let mut errors = FieldErrors::default();
+    let status = parse_opt::<CaseStatus>(&mut errors, "status", filter.status.as_deref()).flatten();
+    let category =
+        parse_opt::<Category>(&mut errors, "category", filter.category.as_deref()).flatten();
+    let channel = parse_opt::<Channel>(&mut errors, "channel", filter.channel.as_deref()).flatten();
+    if let Some(q) = &filter.q {
+        errors.take("q", check_text(q, NAME_MAX));
+    }
+    errors.finish()?;
+    let today = ctx.local_date(ctx.now());
+    let from = filter.from.map(|d| ctx.local_midnight(d));
+    let to = filter
+        .to
+        .map(|d| ctx.local_midnight(d + chrono::Duration::days(1)));
+    let pattern = filter
+        .q
+        .as_deref()
+        .map(str::trim)
+        .filter(|t| !t.is_empty())
+        .map(|t| format!("%{}%", t.replace(['%', '_'], "")));
+    let scope = caller.scope();
+    let caller = caller.clone();
+    let c = ctx.clone();
+    ctx.db
+        .read(move |conn| {
+            let unit_prefix = match filter.unit_id {
+                Some(u) => {
+                    if !crate::services::unit_in_scope(conn, &caller, u)? {
+                        return Err(AppError::field("unit_id", "no such unit in your scope"));
+                    }
+                    Some(
+                        units::table
+                            .find(u)
+                            .select(units::path)
+                            .first::<String>(conn)?,
+                    )
+                }
+                None => None,
+            };
+            let scope_units = match &scope {
+                Scope::Units(p) => Some(crate::services::units_under(conn, p)?),
+                _ => None,
+            };
+            let filter_units = match &unit_prefix {
+                Some(p) => Some(crate::services::units_under(conn, p)?),
+                None => None,
+            };
+            let open: Vec<&str> = CaseStatus::ALL
+                .iter()
+                .filter(|s| s.is_open())
+                .map(|s| s.as_str())
+                .collect();
+            let name_matches: Option<Vec<i64>> = match &pattern {
+                Some(p) => Some(
+                    enterprises::table
+                        .filter(enterprises::name.like(p.clone()))
+                        .select(enterprises::id)
+                        .load(conn)?,
+                ),
+                None => None,
+            };
+            let query = || {
+                let mut q = cases::table.into_boxed();
+                match &scope {
+                    Scope::All => {}
+                    Scope::Units(_) => {
+                        q = q.filter(cases::unit_id.eq_any(scope_units.clone().unwrap_or_default()))
+                    }
+                    Scope::Enterprise(e) => q = q.filter(cases::enterprise_id.eq(*e)),
+                    Scope::Nothing => q = q.filter(cases::id.eq(-1)),
+                }
+                if let Some(ids) = &filter_units {
+                    q = q.filter(cases::unit_id.eq_any(ids.clone()));
+                }
+                if let Some(s) = status {
+                    q = q.filter(cases::status.eq(s.as_str()));
+                }
+                if let Some(s) = category {
+                    q = q.filter(cases::category.eq(s.as_str()));
+                }
+                if let Some(s) = channel {
+                    q = q.filter(cases::channel.eq(s.as_str()));
+                }
+                if let Some(e) = filter.enterprise_id {
+                    q = q.filter(cases::enterprise_id.eq(e));
+                }
+                if let Some(m) = filter.mediator_id {
+                    q = q.filter(cases::mediator_id.eq(m));
+                }
+                match filter.overdue {
+                    Some(true) => {
+                        q = q
+                            .filter(cases::status.eq_any(open.clone()))
+                            .filter(cases::deadline.lt(today))
+                    }
+                    Some(false) => {
+                        q = q.filter(
+                            cases::status
+                                .ne_all(open.clone())
+                                .or(cases::deadline.ge(today)),
+                        )
+                    }
+                    None => {}
+                }
+                if let Some(f) = from {
+                    q = q.filter(cases::received_at.ge(f));
+                }
+                if let Some(t) = to {
+                    q = q.filter(cases::received_at.lt(t));
+                }
+                if let (Some(p), Some(ids)) = (&pattern, &name_matches) {
+                    q = q.filter(
+                        cases::case_no
+                            .like(p.clone())
+                            .or(cases::applicant_name.like(p.clone()))
+                            .or(cases::enterprise_id.eq_any(ids.clone())),
+                    );
+                }
+                q
+            };
+            let total: i64 = query().count().get_result(conn)?;
+            let rows: Vec<CaseRow> = query()
+                .select(CaseRow::as_select())
+                .order((cases::received_at.desc(), cases::id.desc()))
+                .offset(paging.offset())
+                .limit(paging.per_page)
+                .load(conn)?;
+            let mut firm_ids: Vec<i64> = rows.iter().map(|r| r.enterprise_id).collect();
+            firm_ids.sort_unstable();
+            firm_ids.dedup();
+            let names: std::collections::HashMap<i64, String> = enterprises::table
+                .filter(enterprises::id.eq_any(firm_ids))
+                .select((enterprises::id, enterprises::name))
+                .load::<(i64, String)>(conn)?
+                .into_iter()
+                .collect();
+            Ok(Page {
+                items: rows
+                    .into_iter()
+                    .map(|r| {
+                        let name = names.get(&r.enterprise_id).cloned().unwrap_or_default();
+                        summary(&c, today, r, name)
+                    })
+                    .collect(),
+                total,
+                page: paging.page,
+                per_page: paging.per_page,
+            })
+        })
+        .await
+}

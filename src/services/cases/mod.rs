@@ -1,0 +1,434 @@
+//! Cases: intake, the list, the case page, edits and every action of the workflow. Each action is
+//! one transaction: the case row (with its version bump), its event, and any session or payment
+//! row commit together. The order of checks is the contract's: scope (404), role (403), status
+//! (409), assignment (403), values (422).
+
+mod actions;
+mod edit;
+mod intake;
+mod list;
+
+pub use actions::{act, add_note, ActionInput};
+pub use edit::{update, CasePatch};
+pub(crate) use intake::create_in;
+pub use intake::{create, CaseInput};
+pub use list::{list, CaseFilter};
+
+use super::access;
+use super::{Caller, Ctx, Page, Paging, Scope};
+use crate::db::models::*;
+use crate::db::schema::{
+    case_events, case_notes, cases, enterprises, mediation_sessions, payments, units, users,
+};
+use crate::db::DbConn;
+use crate::domain::case::{
+    decide, needs_assignment, role_may, transition, ActionKind, CaseFacts, CaseStatus, Command,
+    WorkflowError,
+};
+use crate::domain::money::Fen;
+use crate::domain::phone::Phone;
+use crate::domain::resident_id::ResidentId;
+use crate::domain::role::Role;
+use crate::domain::text::{check_required_text, check_text, LONG_TEXT_MAX, NAME_MAX};
+use crate::domain::vocab::{Category, Channel, Referral, COLLECTIVE_THRESHOLD};
+use crate::error::{AppError, AppResult, FieldErrors};
+use chrono::{DateTime, NaiveDate, NaiveDateTime, TimeZone, Utc};
+use diesel::prelude::*;
+use serde::{Deserialize, Serialize};
+
+use super::consultations::{check_workers, parse_past_time};
+
+/// A case as the list shows it: personal data masked for everyone.
+#[derive(Debug, Serialize)]
+pub struct CaseSummary {
+    pub id: i64,
+    pub case_no: String,
+    pub unit_id: i64,
+    pub status: String,
+    pub channel: String,
+    pub category: String,
+    pub enterprise_id: i64,
+    pub enterprise_name: String,
+    pub applicant_name: Option<String>,
+    pub applicant_phone: Option<String>,
+    pub workers_involved: i64,
+    pub collective: bool,
+    pub amount_claimed: Fen,
+    pub mediator_id: Option<i64>,
+    pub received_at: String,
+    pub accept_by: NaiveDate,
+    pub deadline: NaiveDate,
+    pub overdue: bool,
+    pub days_left: Option<i64>,
+    pub version: i64,
+}
+
+#[derive(Debug, Serialize)]
+pub struct EventView {
+    pub id: i64,
+    pub at: String,
+    pub actor_id: Option<i64>,
+    pub action: String,
+    pub from_status: Option<String>,
+    pub to_status: Option<String>,
+    pub note: Option<String>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct SessionView {
+    pub id: i64,
+    pub held_at: String,
+    pub location: String,
+    pub attendees: String,
+    pub notes: String,
+}
+
+#[derive(Debug, Serialize)]
+pub struct PaymentView {
+    pub id: i64,
+    pub amount: Fen,
+    pub paid_at: NaiveDate,
+}
+
+#[derive(Debug, Serialize)]
+pub struct NoteView {
+    pub id: i64,
+    pub author_id: i64,
+    pub text: String,
+    pub created_at: String,
+}
+
+/// The case page: every field, the timeline, sessions, payments and notes.
+#[derive(Debug, Serialize)]
+pub struct CaseView {
+    pub id: i64,
+    pub case_no: String,
+    pub unit_id: i64,
+    pub status: String,
+    pub channel: String,
+    pub category: String,
+    pub enterprise_id: i64,
+    pub enterprise_name: String,
+    pub applicant_name: Option<String>,
+    pub applicant_phone: Option<String>,
+    pub applicant_id_number: Option<String>,
+    pub workers_involved: i64,
+    pub collective: bool,
+    pub amount_claimed: Fen,
+    pub description: String,
+    pub warning_id: Option<i64>,
+    pub mediator_id: Option<i64>,
+    pub coordinator_id: Option<i64>,
+    pub received_at: String,
+    pub accept_by: NaiveDate,
+    pub accept_late: bool,
+    pub deadline: NaiveDate,
+    pub extended: bool,
+    pub overdue: bool,
+    pub days_left: Option<i64>,
+    pub outcome: Option<String>,
+    pub referral: Option<String>,
+    pub agreement_no: Option<String>,
+    pub payment_due: Option<NaiveDate>,
+    pub amount_agreed: Option<Fen>,
+    pub amount_paid: Fen,
+    pub closed_at: Option<String>,
+    pub version: i64,
+    pub events: Vec<EventView>,
+    pub sessions: Vec<SessionView>,
+    pub payments: Vec<PaymentView>,
+    pub notes: Vec<NoteView>,
+}
+
+/// Deadline state as of `today` (local): overdue and days left, for open cases only.
+fn clock_state(status: &str, deadline: NaiveDate, today: NaiveDate) -> (bool, Option<i64>) {
+    let open = status
+        .parse::<CaseStatus>()
+        .map(CaseStatus::is_open)
+        .unwrap_or(false);
+    if open {
+        let left = (deadline - today).num_days();
+        (left < 0, Some(left))
+    } else {
+        (false, None)
+    }
+}
+
+fn summary(ctx: &Ctx, today: NaiveDate, row: CaseRow, enterprise_name: String) -> CaseSummary {
+    let (overdue, days_left) = clock_state(&row.status, row.deadline, today);
+    CaseSummary {
+        id: row.id,
+        case_no: row.case_no,
+        unit_id: row.unit_id,
+        status: row.status,
+        channel: row.channel,
+        category: row.category,
+        enterprise_id: row.enterprise_id,
+        enterprise_name,
+        applicant_name: row.applicant_name,
+        applicant_phone: row.applicant_phone.as_deref().map(Phone::mask_str),
+        workers_involved: row.workers_involved,
+        collective: row.workers_involved >= COLLECTIVE_THRESHOLD,
+        amount_claimed: Fen::from_fen(row.amount_claimed),
+        mediator_id: row.mediator_id,
+        received_at: super::rfc3339(ctx, row.received_at),
+        accept_by: row.accept_by,
+        deadline: row.deadline,
+        overdue,
+        days_left,
+        version: row.version,
+    }
+}
+
+/// Loads the case page for `caller`, masking by role; a whole ID number shown is logged.
+pub(crate) fn load_view(
+    conn: &mut DbConn,
+    ctx: &Ctx,
+    caller: &Caller,
+    id: i64,
+) -> AppResult<CaseView> {
+    let row = cases::table
+        .find(id)
+        .select(CaseRow::as_select())
+        .first(conn)?;
+    view_of_row(conn, ctx, caller, row)
+}
+
+/// The case page of a row already loaded.
+fn view_of_row(conn: &mut DbConn, ctx: &Ctx, caller: &Caller, row: CaseRow) -> AppResult<CaseView> {
+    let id = row.id;
+    let enterprise_name: String = enterprises::table
+        .find(row.enterprise_id)
+        .select(enterprises::name)
+        .first(conn)?;
+    let now = ctx.now();
+    let today = ctx.local_date(now);
+    let (overdue, days_left) = clock_state(&row.status, row.deadline, today);
+    let accept_late = row.status == CaseStatus::Received.as_str() && today > row.accept_by;
+    let full_id = caller.role.is_manager();
+    if full_id && row.applicant_id_number.is_some() {
+        access::record(
+            conn,
+            caller.id,
+            access::VIEW_ID_NUMBER,
+            "case",
+            Some(row.id),
+            now.naive_utc(),
+        )?;
+    }
+    let officer = caller.role == Role::Officer;
+    let events = case_events::table
+        .filter(case_events::case_id.eq(id))
+        .order((case_events::at, case_events::id))
+        .select(CaseEventRow::as_select())
+        .load(conn)?
+        .into_iter()
+        .map(|e| EventView {
+            id: e.id,
+            at: super::rfc3339(ctx, e.at),
+            actor_id: e.actor_id,
+            action: e.action,
+            from_status: e.from_status,
+            to_status: e.to_status,
+            note: e.note,
+        })
+        .collect();
+    let sessions = mediation_sessions::table
+        .filter(mediation_sessions::case_id.eq(id))
+        .order((mediation_sessions::held_at, mediation_sessions::id))
+        .select(SessionRow::as_select())
+        .load(conn)?
+        .into_iter()
+        .map(|s| SessionView {
+            id: s.id,
+            held_at: super::rfc3339(ctx, s.held_at),
+            location: s.location,
+            attendees: s.attendees,
+            notes: s.notes,
+        })
+        .collect();
+    let payments = payments::table
+        .filter(payments::case_id.eq(id))
+        .order((payments::paid_at, payments::id))
+        .select(PaymentRow::as_select())
+        .load(conn)?
+        .into_iter()
+        .map(|p| PaymentView {
+            id: p.id,
+            amount: Fen::from_fen(p.amount),
+            paid_at: p.paid_at,
+        })
+        .collect();
+    let notes = case_notes::table
+        .filter(case_notes::case_id.eq(id))
+        .order((case_notes::created_at, case_notes::id))
+        .select(NoteRow::as_select())
+        .load(conn)?
+        .into_iter()
+        .map(|n| NoteView {
+            id: n.id,
+            author_id: n.author_id,
+            text: n.text,
+            created_at: super::rfc3339(ctx, n.created_at),
+        })
+        .collect();
+    Ok(CaseView {
+        id: row.id,
+        case_no: row.case_no,
+        unit_id: row.unit_id,
+        status: row.status,
+        channel: row.channel,
+        category: row.category,
+        enterprise_id: row.enterprise_id,
+        enterprise_name,
+        applicant_name: row.applicant_name,
+        applicant_phone: match row.applicant_phone {
+            Some(p) if officer => Some(Phone::mask_str(&p)),
+            other => other,
+        },
+        applicant_id_number: match row.applicant_id_number {
+            Some(n) if !full_id => Some(ResidentId::mask_str(&n)),
+            other => other,
+        },
+        workers_involved: row.workers_involved,
+        collective: row.workers_involved >= COLLECTIVE_THRESHOLD,
+        amount_claimed: Fen::from_fen(row.amount_claimed),
+        description: row.description,
+        warning_id: row.warning_id,
+        mediator_id: row.mediator_id,
+        coordinator_id: row.coordinator_id,
+        received_at: super::rfc3339(ctx, row.received_at),
+        accept_by: row.accept_by,
+        accept_late,
+        deadline: row.deadline,
+        extended: row.extended,
+        overdue,
+        days_left,
+        outcome: row.outcome,
+        referral: row.referral,
+        agreement_no: row.agreement_no,
+        payment_due: row.payment_due,
+        amount_agreed: row.amount_agreed.map(Fen::from_fen),
+        amount_paid: Fen::from_fen(row.amount_paid),
+        closed_at: row.closed_at.map(|t| super::rfc3339(ctx, t)),
+        version: row.version,
+        events,
+        sessions,
+        payments,
+        notes,
+    })
+}
+
+/// Loads a case the caller may see, or 404 (also for other enterprises' cases: no existence leak).
+fn find_in_scope(conn: &mut DbConn, caller: &Caller, id: i64) -> AppResult<CaseRow> {
+    let row: Option<CaseRow> = cases::table
+        .find(id)
+        .select(CaseRow::as_select())
+        .first(conn)
+        .optional()?;
+    let visible = match (&row, caller.scope()) {
+        (None, _) => false,
+        (Some(_), Scope::All) => true,
+        (Some(r), Scope::Enterprise(e)) => r.enterprise_id == e,
+        (Some(r), Scope::Units(_)) => super::unit_in_scope(conn, caller, r.unit_id)?,
+        (Some(_), Scope::Nothing) => false,
+    };
+    match row {
+        Some(r) if visible => Ok(r),
+        _ => Err(AppError::not_found("case")),
+    }
+}
+
+/// Viewers see no personal data: every case route answers them 403.
+fn require_case_reader(caller: &Caller) -> AppResult<()> {
+    caller.require(caller.role != Role::Viewer)
+}
+
+fn utc(t: NaiveDateTime) -> DateTime<Utc> {
+    Utc.from_utc_datetime(&t)
+}
+
+fn insert_event(conn: &mut DbConn, event: NewCaseEvent) -> QueryResult<()> {
+    diesel::insert_into(case_events::table)
+        .values(event)
+        .execute(conn)
+        .map(|_| ())
+}
+
+fn optional_text(
+    errors: &mut FieldErrors,
+    field: &str,
+    value: Option<&str>,
+    max: usize,
+) -> Option<Option<String>> {
+    match value.map(str::trim) {
+        None | Some("") => Some(None),
+        Some(v) => errors
+            .take(field, check_text(v, max).map(|_| v.to_string()))
+            .map(Some),
+    }
+}
+
+fn parse_opt<T: std::str::FromStr>(
+    errors: &mut FieldErrors,
+    field: &str,
+    value: Option<&str>,
+) -> Option<Option<T>>
+where
+    T::Err: std::fmt::Display,
+{
+    match value.map(str::trim) {
+        None | Some("") => Some(None),
+        Some(v) => errors.take(field, v.parse::<T>()).map(Some),
+    }
+}
+
+fn required_text(
+    errors: &mut FieldErrors,
+    field: &str,
+    value: Option<&str>,
+    max: usize,
+) -> Option<String> {
+    match value {
+        Some(v) => errors.take(field, check_required_text(v, max)),
+        None => {
+            errors.add(field, "is required");
+            None
+        }
+    }
+}
+
+fn required<T: std::str::FromStr>(
+    errors: &mut FieldErrors,
+    field: &str,
+    value: Option<&str>,
+) -> Option<T>
+where
+    T::Err: std::fmt::Display,
+{
+    match value {
+        Some(v) => errors.take(field, v.trim().parse::<T>()),
+        None => {
+            errors.add(field, "is required");
+            None
+        }
+    }
+}
+
+pub async fn get(ctx: &Ctx, caller: &Caller, id: i64) -> AppResult<CaseView> {
+    require_case_reader(caller)?;
+    let manager = caller.role.is_manager();
+    let caller = caller.clone();
+    let c = ctx.clone();
+    let load = move |conn: &mut DbConn| {
+        let row = find_in_scope(conn, &caller, id)?;
+        view_of_row(conn, &c, &caller, row)
+    };
+    // Directors and admins see the whole ID number, and that view is written to the access log
+    // in the same transaction; everyone else only reads.
+    if manager {
+        ctx.db.write(load).await
+    } else {
+        ctx.db.read(load).await
+    }
+}
