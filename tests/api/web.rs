@@ -316,3 +316,51 @@ fn a_deactivated_users_session_ends_at_once() {
     );
     assert_eq!(b.get("/").status, 303);
 }
+
+#[test]
+fn the_case_list_filters_by_channel_and_sorts_by_nearest_deadline() {
+    let app = spawn_app();
+    let e = app.enterprise(app.street);
+    let user = named_user(&app, "mediator", app.street);
+    let (_, token) = app.user("mediator", app.street, None);
+    let mut early = app.case_body(e);
+    early["received_at"] = json!("2026-02-20T09:00:00+08:00");
+    early["channel"] = json!("phone");
+    assert_eq!(app.post(&token, "/api/v1/cases", early).status, 201);
+    app.create_case(&token, e);
+    let mut b = signed_in(&app, &user);
+
+    let phone = b.get("/cases?channel=phone");
+    assert!(phone.body.contains("TJ-2026-00001") && !phone.body.contains("TJ-2026-00002"));
+    let newest = b.get("/cases").body;
+    assert!(
+        newest.find("TJ-2026-00002") < newest.find("TJ-2026-00001"),
+        "newest first"
+    );
+    let by_deadline = b.get("/cases?sort=deadline").body;
+    assert!(
+        by_deadline.find("TJ-2026-00001") < by_deadline.find("TJ-2026-00002"),
+        "nearest deadline first"
+    );
+    let r = app.get(&token, "/api/v1/cases?sort=deadline");
+    assert_eq!(r.body["items"][0]["case_no"], "TJ-2026-00001");
+    assert_eq!(app.get(&token, "/api/v1/cases?sort=random").status, 422);
+}
+
+#[test]
+fn a_director_sees_this_months_key_figures_on_the_desk() {
+    let app = spawn_app();
+    let e = app.enterprise(app.street);
+    let director = named_user(&app, "director", app.street);
+    let (_, token) = app.user("mediator", app.street, None);
+    app.create_case(&token, e);
+    app.create_case(&token, e);
+    let mut b = signed_in(&app, &director);
+    let desk = b.get("/").body;
+    assert!(desk.contains("本月主要数据 2026-03"), "{desk}");
+    assert!(desk.contains("<dt>接待信访（件）</dt><dd>2</dd>"));
+    assert!(
+        desk.contains("<dt>调处率</dt><dd>0.0% (0/2)</dd>"),
+        "rates show their numerator and denominator"
+    );
+}

@@ -13,6 +13,8 @@ pub struct CaseFilter {
     pub from: Option<NaiveDate>,
     pub to: Option<NaiveDate>,
     pub q: Option<String>,
+    /// `deadline`: nearest deadline first; otherwise newest received first.
+    pub sort: Option<String>,
 }
 
 pub async fn list(
@@ -30,6 +32,14 @@ pub async fn list(
     if let Some(q) = &filter.q {
         errors.take("q", check_text(q, NAME_MAX));
     }
+    let by_deadline = match filter.sort.as_deref().map(str::trim) {
+        None | Some("") | Some("received") => false,
+        Some("deadline") => true,
+        Some(_) => {
+            errors.add("sort", "must be received or deadline");
+            false
+        }
+    };
     errors.finish()?;
     let today = ctx.local_date(ctx.now());
     let from = filter.from.map(|d| ctx.local_midnight(d));
@@ -143,9 +153,12 @@ pub async fn list(
                 q
             };
             let total: i64 = query().count().get_result(conn)?;
-            let rows: Vec<CaseRow> = query()
+            let ordered = match by_deadline {
+                true => query().order((cases::deadline.asc(), cases::id.asc())),
+                false => query().order((cases::received_at.desc(), cases::id.desc())),
+            };
+            let rows: Vec<CaseRow> = ordered
                 .select(CaseRow::as_select())
-                .order((cases::received_at.desc(), cases::id.desc()))
                 .offset(paging.offset())
                 .limit(paging.per_page)
                 .load(conn)?;

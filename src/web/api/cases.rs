@@ -21,6 +21,7 @@ pub struct ListQuery {
     from: Option<NaiveDate>,
     to: Option<NaiveDate>,
     q: Option<String>,
+    sort: Option<String>,
     page: Option<i64>,
     per_page: Option<i64>,
 }
@@ -43,6 +44,7 @@ pub async fn list(
         from: q.from,
         to: q.to,
         q: q.q,
+        sort: q.sort,
     };
     Ok(ok(cases::list(&ctx, &caller, filter, paging).await?))
 }

@@ -40,13 +40,53 @@ pub async fn list(ctx: web::Data<Ctx>, req: HttpRequest, query: Query) -> HttpRe
         Ok(p) => p,
         Err(e) => return error_page(&page, &e),
     };
+    let number = |k: &str| -> Result<Option<i64>, AppError> {
+        get(k)
+            .map(|v| v.trim().parse::<i64>())
+            .transpose()
+            .map_err(|_| AppError::field(k, "must be a number"))
+    };
+    let date = |k: &str| -> Result<Option<chrono::NaiveDate>, AppError> {
+        get(k)
+            .map(|v| v.trim().parse::<chrono::NaiveDate>())
+            .transpose()
+            .map_err(|_| AppError::field(k, "must be a date YYYY-MM-DD"))
+    };
+    let (enterprise_id, mediator_id, from, to) = match (
+        number("enterprise_id"),
+        number("mediator_id"),
+        date("from"),
+        date("to"),
+    ) {
+        (Ok(e), Ok(m), Ok(f), Ok(t)) => (e, m, f, t),
+        (Err(e), ..) | (_, Err(e), ..) | (_, _, Err(e), _) | (.., Err(e)) => {
+            return error_page(&page, &e)
+        }
+    };
     let filter = CaseFilter {
         status: get("status"),
         category: get("category"),
+        channel: get("channel"),
+        enterprise_id,
+        mediator_id,
         overdue: get("overdue").map(|o| o == "true"),
+        from,
+        to,
         q: get("q"),
+        sort: get("sort"),
         ..Default::default()
     };
+    // Mediators to filter by: the staff's colleagues in scope (officers see none).
+    let mut mediators = Vec::new();
+    if caller.role.is_staff() {
+        for role in ["mediator", "director"] {
+            if let Ok(list) = users::list(&ctx, &caller, Some(role.into())).await {
+                mediators.extend(list.into_iter().map(|u| {
+                    json!({"value": u.id, "label": u.display_name, "selected": Some(u.id) == mediator_id})
+                }));
+            }
+        }
+    }
     let result = svc::list(&ctx, &caller, filter, paging).await;
     let found = match result {
         Ok(p) => p,
@@ -76,6 +116,12 @@ pub async fn list(ctx: web::Data<Ctx>, req: HttpRequest, query: Query) -> HttpRe
             "overdue": get("overdue").is_some_and(|o| o == "true"),
             "statuses": options("status", &statuses, get("status").as_deref()),
             "categories": options("category", &categories, get("category").as_deref()),
+            "channels": options("channel", &codes(Channel::ALL, Channel::as_str), get("channel").as_deref()),
+            "mediators": mediators,
+            "enterprise_id": get("enterprise_id"),
+            "from": get("from"),
+            "to": get("to"),
+            "by_deadline": get("sort").is_some_and(|s| s == "deadline"),
             "prev": (paging.page > 1).then(|| link(paging.page - 1)),
             "next": (paging.offset() + paging.per_page < found.total).then(|| link(paging.page + 1)),
         }),

@@ -9,6 +9,7 @@ use crate::services::warnings::WarningFilter;
 use crate::services::{Ctx, Paging};
 use actix_web::http::StatusCode;
 use actix_web::{web, HttpRequest, HttpResponse};
+use chrono::Datelike;
 use serde_json::{json, Value};
 
 pub async fn desk(ctx: web::Data<Ctx>, req: HttpRequest) -> HttpResponse {
@@ -104,9 +105,36 @@ pub async fn desk(ctx: web::Data<Ctx>, req: HttpRequest) -> HttpResponse {
             Err(e) => return error_page(&page, &e),
         }
     }
+    // This month's key figures, for those who read the reports (directors, admins, viewers).
+    let mut month = Value::Null;
+    if matches!(caller.role, Role::Director | Role::Admin | Role::Viewer) {
+        let today = ctx.local_date(ctx.now());
+        let first = today.with_day(1).unwrap_or(today);
+        let span = Ok(crate::services::stats::Span::Month(first));
+        match crate::services::stats::report(&ctx, &caller, span, None).await {
+            Ok(r) => {
+                let f = &r.figures;
+                let rate = |rate: &crate::domain::stats::Rate| match rate.percent() {
+                    Some(p) => format!("{p}% ({}/{})", rate.numerator, rate.denominator),
+                    None => "—".to_string(),
+                };
+                month = json!({
+                    "month": first.format("%Y-%m").to_string(),
+                    "petitions": f.petitions_received,
+                    "consultations": f.consultations,
+                    "workers": f.workers_involved,
+                    "amount": f.amount_involved,
+                    "handling": rate(&f.handling_rate),
+                    "success": rate(&f.success_rate),
+                    "overdue": f.overdue_at_end,
+                });
+            }
+            Err(e) => return error_page(&page, &e),
+        }
+    }
     let data = page.data(
         "desk.title",
-        json!({"sections": sections, "warnings": warnings}),
+        json!({"sections": sections, "warnings": warnings, "month": month}),
     );
     html(StatusCode::OK, render::render("pages/desk", &data))
 }
