@@ -364,3 +364,94 @@ fn a_director_sees_this_months_key_figures_on_the_desk() {
         "rates show their numerator and denominator"
     );
 }
+
+#[test]
+fn script_typed_into_every_text_field_is_shown_as_text_on_every_page() {
+    const EVIL: &str = "<script>alert('x')</script>";
+    let app = spawn_app();
+    let admin = {
+        let r = app.post(&app.admin_token, "/api/v1/users", json!({
+            "username": "webadmin", "display_name": EVIL, "email": "a@example.org", "password": PASSWORD,
+            "role": "admin", "unit_id": app.district
+        }));
+        assert_eq!(r.status, 201);
+        "webadmin"
+    };
+    let code = tiaojie::domain::credit_code::CreditCode::with_check_character("91330203MA2H0XQQ9")
+        .unwrap();
+    let e = app.post(
+        &app.admin_token,
+        "/api/v1/enterprises",
+        json!({
+            "name": EVIL, "credit_code": code.as_str(), "unit_id": app.street, "industry": EVIL
+        }),
+    );
+    assert_eq!(e.status, 201, "{:?}", e.body);
+    let e = e.body["id"].as_i64().unwrap();
+    let (officer_id, officer) = app.user("officer", app.street, Some(e));
+    app.put(
+        &app.admin_token,
+        &format!("/api/v1/enterprises/{e}/officer"),
+        json!({"user_id": officer_id}),
+    );
+    let (mediator_id, mediator) = app.user("mediator", app.street, None);
+    let (_, director) = app.user("director", app.street, None);
+
+    let mut body = app.case_body(e);
+    body["applicant_name"] = json!(EVIL);
+    body["description"] = json!(EVIL);
+    let id = app.post(&mediator, "/api/v1/cases", body).body["id"]
+        .as_i64()
+        .unwrap();
+    let act = |token: &str, action: &str, body: serde_json::Value| {
+        let r = app.post(token, &format!("/api/v1/cases/{id}/{action}"), body);
+        assert!(r.status < 300, "{action}: {:?}", r.body);
+    };
+    act(&mediator, "accept", json!({}));
+    act(&director, "assign", json!({"mediator_id": mediator_id}));
+    act(
+        &mediator,
+        "sessions",
+        json!({"held_at": "2026-03-02T08:30:00+08:00", "location": EVIL, "attendees": EVIL, "notes": EVIL}),
+    );
+    act(&officer, "notes", json!({"text": EVIL}));
+    act(
+        &mediator,
+        "close",
+        json!({"outcome": "agreement", "amount_agreed": "100", "agreement_no": EVIL}),
+    );
+    let r = app.post(&mediator, "/api/v1/consultations", json!({
+        "received_at": "2026-03-02T08:00:00+08:00", "channel": "visit", "topic": "other", "workers": 1, "summary": EVIL
+    }));
+    assert_eq!(r.status, 201);
+    let w = app.post(
+        &officer,
+        "/api/v1/warnings",
+        json!({
+            "level": "yellow", "category": "other", "workers_at_risk": 3, "description": EVIL
+        }),
+    );
+    assert_eq!(w.status, 201, "{:?}", w.body);
+    let w = w.body["id"].as_i64().unwrap();
+
+    let mut b = signed_in(&app, admin);
+    for path in [
+        "/".to_string(),
+        "/cases".to_string(),
+        format!("/cases/{id}"),
+        format!("/cases/{id}/print/agreement"),
+        "/consultations".to_string(),
+        "/warnings".to_string(),
+        format!("/warnings/{w}"),
+        "/admin/enterprises".to_string(),
+        "/admin/users".to_string(),
+    ] {
+        let page = b.get(&path);
+        assert_eq!(page.status, 200, "{path}");
+        assert!(!page.body.contains(EVIL), "{path} shows raw script");
+        assert!(
+            page.body.contains("&lt;script&gt;"),
+            "{path} should show the text escaped"
+        );
+    }
+}
