@@ -1,4 +1,5 @@
-//! The command line: `serve [--demo]`, `demo`, `migrate`, `user add`, `reminders run`, `report`.
+//! The command line: `serve [--demo]`, `demo`, `migrate`, `user add`, `reminders run`, `report`,
+//! `ledger export`.
 //! Every command loads the configuration and runs pending migrations first. `serve` also runs the
 //! outbox worker and, every `reminder_interval` seconds (0: never), the reminder scan.
 
@@ -72,10 +73,36 @@ enum Command {
         #[arg(long)]
         out: Option<PathBuf>,
     },
+    /// The ledger (台账) of the cases received in [--from, --to), of one unit and all below it
+    /// (--unit ID) or of every unit, as CSV or xlsx.
+    Ledger {
+        #[command(subcommand)]
+        command: LedgerCommand,
+    },
     /// Deadline and warning reminders.
     Reminders {
         #[command(subcommand)]
         command: RemindersCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum LedgerCommand {
+    /// Write the ledger of [--from, --to) to --out.
+    Export {
+        /// First date, YYYY-MM-DD.
+        #[arg(long)]
+        from: String,
+        /// The date after the last, YYYY-MM-DD.
+        #[arg(long)]
+        to: String,
+        #[arg(long)]
+        unit: Option<i64>,
+        /// csv or xlsx.
+        #[arg(long, default_value = "csv")]
+        format: String,
+        #[arg(long)]
+        out: PathBuf,
     },
 }
 
@@ -243,6 +270,41 @@ fn run(cli: Cli) -> Result<(), String> {
             .map_err(message)?;
             let ctx = context(load_settings(cli.config.as_deref(), false)?)?;
             report(&ctx, span, unit, &format, out.as_deref())
+        }
+        Command::Ledger {
+            command:
+                LedgerCommand::Export {
+                    from,
+                    to,
+                    unit,
+                    format,
+                    out,
+                },
+        } => {
+            if !["csv", "xlsx"].contains(&format.as_str()) {
+                return Err("--format must be csv or xlsx".into());
+            }
+            let (from, to) = Span::dates(Some(&from), Some(&to))
+                .map_err(message)?
+                .bounds();
+            let ctx = context(load_settings(cli.config.as_deref(), false)?)?;
+            let mut conn = ctx.db.get().map_err(|e| e.to_string())?;
+            let root = match unit {
+                Some(u) => Root::unit(&mut conn, u)
+                    .map_err(|e| e.to_string())?
+                    .ok_or_else(|| format!("no unit with id {u}"))?,
+                None => Root::All,
+            };
+            let ledger = crate::services::ledger::compute(&mut conn, &ctx, &root, from, to)
+                .map_err(|e| e.to_string())?;
+            let bytes = match format.as_str() {
+                "xlsx" => reports::ledger::xlsx(&ledger).map_err(|e| e.to_string())?,
+                _ => reports::ledger::csv(&ledger).into_bytes(),
+            };
+            std::fs::write(&out, bytes)
+                .map_err(|e| format!("cannot write {}: {e}", out.display()))?;
+            eprintln!("{} cases written to {}", ledger.lines.len(), out.display());
+            Ok(())
         }
     }
 }

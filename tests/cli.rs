@@ -103,3 +103,46 @@ fn a_bad_database_url_is_a_clear_error_not_a_panic() {
     assert!(err.contains("database_url"), "{err}");
     assert!(!err.contains("panicked"), "{err}");
 }
+
+#[test]
+fn ledger_export_writes_the_header_row_of_an_empty_period_and_refuses_other_formats() {
+    let db = fresh_db("ledger");
+    let out_file = db.with_extension("csv");
+    let out = tiaojie(&db)
+        .args([
+            "ledger",
+            "export",
+            "--from",
+            "2025-03-01",
+            "--to",
+            "2025-04-01",
+        ])
+        .args(["--format", "csv", "--out"])
+        .arg(&out_file)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(
+        std::fs::read_to_string(&out_file).unwrap(),
+        "\u{FEFF}序号,案号,受理日期,申请人,被申请单位,争议类型,涉及人数,涉案金额,调解员,处理结果,协议金额,履行金额,结案日期\r\n"
+    );
+    let out = tiaojie(&db)
+        .args([
+            "ledger",
+            "export",
+            "--from",
+            "2025-03-01",
+            "--to",
+            "2025-04-01",
+        ])
+        .args(["--format", "pdf", "--out"])
+        .arg(&out_file)
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("--format"));
+}

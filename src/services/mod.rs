@@ -8,6 +8,7 @@ pub mod cases;
 pub mod consultations;
 pub mod demo;
 pub mod enterprises;
+pub mod ledger;
 pub mod notifications;
 pub mod reminders;
 pub mod sessions;

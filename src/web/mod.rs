@@ -67,7 +67,8 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
             .route("/notifications", web::get().to(notifications::list))
             .route("/stats", web::get().to(stats::stats))
             .route("/reports/monthly", web::get().to(stats::monthly))
-            .route("/reports/yearly", web::get().to(stats::yearly)),
+            .route("/reports/yearly", web::get().to(stats::yearly))
+            .route("/ledger", web::get().to(stats::ledger)),
     )
     .configure(html::routes)
     .default_service(web::to(|| async {
