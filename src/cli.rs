@@ -1,5 +1,5 @@
 //! The command line: `serve [--demo]`, `demo`, `migrate`, `user add`, `reminders run`, `report`,
-//! `ledger export`.
+//! `ledger export`, `import ledger`.
 //! Every command loads the configuration and runs pending migrations first. `serve` also runs the
 //! outbox worker and, every `reminder_interval` seconds (0: never), the reminder scan.
 
@@ -79,6 +79,11 @@ enum Command {
         #[command(subcommand)]
         command: LedgerCommand,
     },
+    /// Import records kept elsewhere.
+    Import {
+        #[command(subcommand)]
+        command: ImportCommand,
+    },
     /// Deadline and warning reminders.
     Reminders {
         #[command(subcommand)]
@@ -103,6 +108,20 @@ enum LedgerCommand {
         format: String,
         #[arg(long)]
         out: PathBuf,
+    },
+}
+
+#[derive(Subcommand)]
+enum ImportCommand {
+    /// A center's ledger (台账) CSV with the export's Chinese headers, into --unit; bad rows and
+    /// duplicates (case numbers already there) are reported by line and skipped.
+    Ledger {
+        file: PathBuf,
+        #[arg(long)]
+        unit: i64,
+        /// Validate and report without writing.
+        #[arg(long)]
+        dry_run: bool,
     },
 }
 
@@ -270,6 +289,50 @@ fn run(cli: Cli) -> Result<(), String> {
             .map_err(message)?;
             let ctx = context(load_settings(cli.config.as_deref(), false)?)?;
             report(&ctx, span, unit, &format, out.as_deref())
+        }
+        Command::Import {
+            command:
+                ImportCommand::Ledger {
+                    file,
+                    unit,
+                    dry_run,
+                },
+        } => {
+            let bytes =
+                std::fs::read(&file).map_err(|e| format!("cannot read {}: {e}", file.display()))?;
+            let text = String::from_utf8(bytes).map_err(|_| {
+                format!(
+                    "{} is not UTF-8 text (save it as CSV UTF-8)",
+                    file.display()
+                )
+            })?;
+            let ctx = context(load_settings(cli.config.as_deref(), false)?)?;
+            let report = crate::services::ledger_import::import_csv(
+                &ctx,
+                unit,
+                &text,
+                dry_run,
+                &mut |done, total| eprintln!("imported {done} of {total}"),
+            )?;
+            for (line, reason) in &report.bad {
+                println!("line {line}: bad row: {reason}");
+            }
+            for (line, case_no) in &report.duplicates {
+                println!("line {line}: duplicate: {case_no} is already imported");
+            }
+            println!(
+                "{} rows: {} {}, {} duplicates, {} bad",
+                report.rows,
+                report.imported,
+                if dry_run {
+                    "would be imported (dry run)"
+                } else {
+                    "imported"
+                },
+                report.duplicates.len(),
+                report.bad.len()
+            );
+            Ok(())
         }
         Command::Ledger {
             command:

@@ -146,3 +146,22 @@ fn ledger_export_writes_the_header_row_of_an_empty_period_and_refuses_other_form
     assert!(!out.status.success());
     assert!(String::from_utf8_lossy(&out.stderr).contains("--format"));
 }
+
+#[test]
+fn import_ledger_refuses_a_file_without_the_ledger_columns_and_names_them() {
+    let db = fresh_db("import");
+    let file = db.with_extension("import.csv");
+    std::fs::write(&file, "\u{FEFF}案号,受理日期\r\nL-1,2025-03-01\r\n").unwrap();
+    let out = tiaojie(&db)
+        .args(["import", "ledger"])
+        .arg(&file)
+        .args(["--unit", "1", "--dry-run"])
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("申请人") && stderr.contains("处理结果"),
+        "{stderr}"
+    );
+}

@@ -9,6 +9,7 @@ pub mod consultations;
 pub mod demo;
 pub mod enterprises;
 pub mod ledger;
+pub mod ledger_import;
 pub mod notifications;
 pub mod reminders;
 pub mod sessions;

@@ -210,3 +210,185 @@ fn only_directors_and_admins_export_the_ledger() {
         assert!(r.field_error(field).is_some(), "{path}: {:?}", r.body);
     }
 }
+
+/// Imports `text` into the center's street; answers the report and the progress lines.
+fn import(c: &Center, text: &str, dry_run: bool) -> (ImportReport, Vec<(usize, usize)>) {
+    let mut progress = Vec::new();
+    let report = import_csv(&c.app.ctx, c.app.street, text, dry_run, &mut |d, t| {
+        progress.push((d, t))
+    })
+    .unwrap();
+    (report, progress)
+}
+
+/// A case's status and its events in timeline order.
+/// (action, from status, to status).
+type Event = (String, Option<String>, Option<String>);
+
+fn history(c: &Center, case_no: &str) -> (String, Vec<Event>) {
+    let case_no = case_no.to_string();
+    c.app
+        .ctx
+        .db
+        .write_blocking(move |conn| {
+            use diesel::prelude::*;
+            use tiaojie::db::schema::{case_events, cases};
+            let (id, status): (i64, String) = cases::table
+                .filter(cases::case_no.eq(&case_no))
+                .select((cases::id, cases::status))
+                .first(conn)?;
+            let events = case_events::table
+                .filter(case_events::case_id.eq(id))
+                .order((case_events::at, case_events::id))
+                .select((
+                    case_events::action,
+                    case_events::from_status,
+                    case_events::to_status,
+                ))
+                .load(conn)?;
+            Ok::<_, tiaojie::error::AppError>((status, events))
+        })
+        .unwrap()
+}
+
+fn case_count(c: &Center) -> i64 {
+    c.app
+        .ctx
+        .db
+        .write_blocking(|conn| {
+            use diesel::prelude::*;
+            tiaojie::db::schema::cases::table
+                .count()
+                .get_result::<i64>(conn)
+                .map_err(tiaojie::error::AppError::from)
+        })
+        .unwrap()
+}
+
+use tiaojie::services::ledger_import::{import_csv, ImportReport};
+
+fn s(v: &str) -> Option<String> {
+    Some(v.to_string())
+}
+
+#[test]
+fn a_ledger_csv_imports_its_good_rows_with_their_history_and_reports_the_bad_ones_by_line() {
+    let c = center();
+    let e = c.enterprise_name();
+    let text = format!(
+        "\u{FEFF}案号,受理日期,申请人,被申请单位,争议类型,涉及人数,涉案金额,处理结果,协议金额,履行金额,结案日期\r\n\
+         L-001,2025-05-06,李雷(110105********002X),{e},拖欠工资,4,\"12,000.00\",调解成功,10000,6000,2025-05-20\r\n\
+         L-002,2025/6/1,韩梅梅,{e},工伤,1,5000,调解中,,,\r\n\
+         L-003,2025-06-02,张三,未登记企业,拖欠工资,2,100,撤回,,,2025-06-03\r\n\
+         L-004,2025-06-31,张三,{e},拖欠工资,2,100,撤回,,,2025-07-01\r\n\
+         L-005,2025-06-02,张三,{e},欠薪,2,100,撤回,,,2025-06-03\r\n\
+         L-006,2025-06-02,张三,{e},拖欠工资,2,abc,撤回,,,2025-06-03\r\n\
+         L-007,2025-06-02,张三,{e},拖欠工资,2,100,结了,,,2025-06-03\r\n\
+         L-001,2025-05-06,李雷,{e},拖欠工资,4,12000,调解成功,10000,6000,2025-05-20\r\n\
+         L-008,2025-06-02,张三,{e},其他劳动争议,2,100,不予受理,,,2025-06-03\r\n"
+    );
+    let before = case_count(&c);
+
+    // A dry run reports the same, and writes nothing.
+    let (dry, _) = import(&c, &text, true);
+    assert_eq!(dry.imported, 3);
+    assert_eq!(case_count(&c), before);
+
+    let (report, progress) = import(&c, &text, false);
+    assert_eq!(report.rows, 9);
+    assert_eq!(report.imported, 3);
+    assert_eq!(report.duplicates, vec![(9, "L-001".to_string())]);
+    let bad_lines: Vec<usize> = report.bad.iter().map(|(l, _)| *l).collect();
+    assert_eq!(bad_lines, vec![4, 5, 6, 7, 8], "{:?}", report.bad);
+    assert!(report.bad[0].1.contains("未登记企业"), "{:?}", report.bad);
+    assert!(report.bad[1].1.contains("受理日期"), "{:?}", report.bad);
+    assert!(report.bad[2].1.contains("争议类型"), "{:?}", report.bad);
+    assert!(report.bad[3].1.contains("涉案金额"), "{:?}", report.bad);
+    assert!(report.bad[4].1.contains("处理结果"), "{:?}", report.bad);
+    assert_eq!(progress, vec![(3, 3)]);
+    assert_eq!(case_count(&c), before + 3);
+    assert_eq!(dry, report);
+
+    let ev = |a: &str, f: Option<&str>, t: &str| (a.to_string(), f.map(String::from), s(t));
+    assert_eq!(
+        history(&c, "L-001"),
+        (
+            "resolved".to_string(),
+            vec![
+                ev("intake", None, "received"),
+                ev("accept", Some("received"), "accepted"),
+                ev("assign", Some("accepted"), "mediating"),
+                ev("close", Some("mediating"), "resolved"),
+                ev("payment", Some("resolved"), "resolved"),
+            ]
+        )
+    );
+    assert_eq!(
+        history(&c, "L-002"),
+        (
+            "mediating".to_string(),
+            vec![
+                ev("intake", None, "received"),
+                ev("accept", Some("received"), "accepted"),
+                ev("assign", Some("accepted"), "mediating"),
+            ]
+        )
+    );
+    assert_eq!(
+        history(&c, "L-008"),
+        (
+            "rejected".to_string(),
+            vec![
+                ev("intake", None, "received"),
+                ev("reject", Some("received"), "rejected"),
+            ]
+        )
+    );
+
+    // The imported case reads back through the ledger export with its amounts and dates.
+    let (_, _, bytes) = c
+        .app
+        .get_bytes(&c.director, "/api/v1/ledger?from=2025-05-01&to=2025-06-01");
+    let csv = String::from_utf8(bytes).unwrap();
+    assert!(
+        csv.ends_with(&format!(
+            "1,L-001,2025-05-06,李雷,{e},拖欠工资,4,12000.00,,调解成功,10000.00,6000.00,2025-05-20\r\n"
+        )),
+        "{csv}"
+    );
+
+    // A second import of the same file imports nothing new.
+    let (again, _) = import(&c, &text, false);
+    assert_eq!(again.imported, 0);
+    assert_eq!(
+        again.duplicates,
+        vec![
+            (2, "L-001".to_string()),
+            (3, "L-002".to_string()),
+            (9, "L-001".to_string()),
+            (10, "L-008".to_string()),
+        ]
+    );
+    assert_eq!(case_count(&c), before + 3);
+}
+
+#[test]
+fn an_exported_ledger_imported_again_is_all_duplicates_and_a_file_without_the_columns_is_refused() {
+    let c = center();
+    c.enter_march();
+    let (_, _, bytes) = c.app.get_bytes(&c.director, MARCH);
+    let (report, _) = import(&c, &String::from_utf8(bytes).unwrap(), false);
+    assert_eq!((report.rows, report.imported), (2, 0));
+    assert_eq!(report.duplicates.len(), 2, "{report:?}");
+    assert!(report.bad.is_empty(), "{report:?}");
+
+    let err = import_csv(
+        &c.app.ctx,
+        c.app.street,
+        "案号,受理日期\r\n",
+        false,
+        &mut |_, _| {},
+    )
+    .unwrap_err();
+    assert!(err.contains("申请人"), "{err}");
+}
