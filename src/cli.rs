@@ -113,7 +113,7 @@ enum LedgerCommand {
 
 #[derive(Subcommand)]
 enum ImportCommand {
-    /// A center's ledger (台账) CSV with the export's Chinese headers, into --unit; bad rows and
+    /// A center's ledger (台账), CSV or .xlsx, with the export's Chinese headers, into --unit; bad rows and
     /// duplicates (case numbers already there) are reported by line and skipped.
     Ledger {
         file: PathBuf,
@@ -298,22 +298,25 @@ fn run(cli: Cli) -> Result<(), String> {
                     dry_run,
                 },
         } => {
+            use crate::services::ledger_import::{import_csv, import_xlsx};
             let bytes =
                 std::fs::read(&file).map_err(|e| format!("cannot read {}: {e}", file.display()))?;
-            let text = String::from_utf8(bytes).map_err(|_| {
-                format!(
-                    "{} is not UTF-8 text (save it as CSV UTF-8)",
-                    file.display()
-                )
-            })?;
+            let xlsx = file
+                .extension()
+                .is_some_and(|e| e.eq_ignore_ascii_case("xlsx"));
             let ctx = context(load_settings(cli.config.as_deref(), false)?)?;
-            let report = crate::services::ledger_import::import_csv(
-                &ctx,
-                unit,
-                &text,
-                dry_run,
-                &mut |done, total| eprintln!("imported {done} of {total}"),
-            )?;
+            let mut progress = |done: usize, total: usize| eprintln!("imported {done} of {total}");
+            let report = if xlsx {
+                import_xlsx(&ctx, unit, bytes, dry_run, &mut progress)?
+            } else {
+                let text = String::from_utf8(bytes).map_err(|_| {
+                    format!(
+                        "{} is not UTF-8 text (save it as CSV UTF-8)",
+                        file.display()
+                    )
+                })?;
+                import_csv(&ctx, unit, &text, dry_run, &mut progress)?
+            };
             for (line, reason) in &report.bad {
                 println!("line {line}: bad row: {reason}");
             }

@@ -1,4 +1,4 @@
-//! Importing a center's existing ledger (台账) from CSV: the export's columns, found by their
+//! Importing a center's existing ledger (台账) from CSV or xlsx (the first worksheet): the export's columns, found by their
 //! Chinese header names in any order. Every row is validated first; the good rows are written in
 //! transactions of `BATCH` rows, each imported case with its history as events (intake at 受理日期;
 //! accept and assign as the outcome needs them; the closing event at 结案日期), all marked
@@ -6,7 +6,7 @@
 //! duplicate and skipped, so importing the same file twice imports nothing the second time.
 //! Enterprises are never created: an unknown 被申请单位 is a bad row.
 
-use super::Ctx;
+use super::{access, Ctx};
 use crate::db::models::{NewCase, NewCaseEvent, NewPayment};
 use crate::db::schema::{case_events, cases, enterprises, payments, units, users};
 use crate::db::DbConn;
@@ -350,6 +350,15 @@ fn write_case(
             cases::closed_at.eq(closed_at),
         ))
         .execute(conn)?;
+    // The applicant's name is personal data entered into the system: logged as intake logs it.
+    access::record(
+        conn,
+        creator,
+        access::EDIT_PERSONAL_DATA,
+        "case",
+        Some(id),
+        now,
+    )?;
     // The timeline: (at, action, from, to).
     let mut events: Vec<(NaiveDateTime, &str, Option<&str>, &str)> =
         vec![(received_at, "intake", None, "received")];
@@ -420,7 +429,78 @@ pub fn import_csv(
     dry_run: bool,
     progress: &mut dyn FnMut(usize, usize),
 ) -> Result<ImportReport, String> {
-    let mut records = records(text).into_iter();
+    import_records(ctx, unit_id, records(text), dry_run, progress)
+}
+
+/// The same for an .xlsx workbook: its first worksheet, line numbers being the sheet's row numbers.
+pub fn import_xlsx(
+    ctx: &Ctx,
+    unit_id: i64,
+    bytes: Vec<u8>,
+    dry_run: bool,
+    progress: &mut dyn FnMut(usize, usize),
+) -> Result<ImportReport, String> {
+    import_records(ctx, unit_id, xlsx_records(bytes)?, dry_run, progress)
+}
+
+/// A cell as the CSV would hold it: whole numbers without decimals, other numbers with two,
+/// Excel dates as YYYY-MM-DD.
+fn cell_text(cell: &calamine::Data) -> String {
+    use calamine::Data;
+    let number = |f: f64| {
+        if f.fract() == 0.0 && f.abs() < 1e15 {
+            format!("{}", f as i64)
+        } else {
+            format!("{f:.2}")
+        }
+    };
+    match cell {
+        Data::Int(i) => i.to_string(),
+        Data::Float(f) => number(*f),
+        Data::String(s) | Data::DateTimeIso(s) | Data::DurationIso(s) => s.clone(),
+        Data::Bool(b) => b.to_string(),
+        Data::DateTime(d) => {
+            // Days since 1899-12-30 (the 1900 date system).
+            let days = d.as_f64().floor() as i64;
+            NaiveDate::from_ymd_opt(1899, 12, 30)
+                .and_then(|base| base.checked_add_signed(chrono::Duration::days(days)))
+                .map(|d| d.to_string())
+                .unwrap_or_default()
+        }
+        Data::Error(_) | Data::Empty => String::new(),
+    }
+}
+
+/// The first worksheet's rows, each with its row number; empty rows skipped.
+pub fn xlsx_records(bytes: Vec<u8>) -> Result<Vec<(usize, Vec<String>)>, String> {
+    use calamine::{open_workbook_from_rs, Reader, Xlsx};
+    let mut workbook: Xlsx<_> = open_workbook_from_rs(std::io::Cursor::new(bytes))
+        .map_err(|e| format!("not an xlsx workbook: {e}"))?;
+    let range = workbook
+        .worksheet_range_at(0)
+        .ok_or("the workbook has no worksheet")?
+        .map_err(|e| format!("cannot read the first worksheet: {e}"))?;
+    let first_row = range.start().map(|(r, _)| r as usize).unwrap_or(0);
+    let first_col = range.start().map(|(_, c)| c as usize).unwrap_or(0);
+    Ok(range
+        .rows()
+        .enumerate()
+        .filter_map(|(i, row)| {
+            let mut cells: Vec<String> = vec![String::new(); first_col];
+            cells.extend(row.iter().map(cell_text));
+            (!cells.iter().all(|c| c.trim().is_empty())).then_some((first_row + i + 1, cells))
+        })
+        .collect())
+}
+
+fn import_records(
+    ctx: &Ctx,
+    unit_id: i64,
+    records: Vec<(usize, Vec<String>)>,
+    dry_run: bool,
+    progress: &mut dyn FnMut(usize, usize),
+) -> Result<ImportReport, String> {
+    let mut records = records.into_iter();
     let (_, header) = records.next().ok_or("the file is empty")?;
     let columns: BTreeMap<String, usize> = header
         .iter()

@@ -392,3 +392,81 @@ fn an_exported_ledger_imported_again_is_all_duplicates_and_a_file_without_the_co
     .unwrap_err();
     assert!(err.contains("申请人"), "{err}");
 }
+
+#[test]
+fn an_xlsx_ledger_imports_like_the_csv_and_an_exported_workbook_reads_back_as_duplicates() {
+    use rust_xlsxwriter::Workbook;
+    use tiaojie::services::ledger_import::import_xlsx;
+    let c = center();
+    c.enter_march();
+    let e = c.enterprise_name();
+    let mut workbook = Workbook::new();
+    let ws = workbook.add_worksheet();
+    // Columns in another order than the export's, numbers as numbers.
+    let header = [
+        "处理结果",
+        "案号",
+        "受理日期",
+        "申请人",
+        "被申请单位",
+        "争议类型",
+        "涉及人数",
+        "涉案金额",
+        "协议金额",
+        "结案日期",
+    ];
+    for (i, h) in header.iter().enumerate() {
+        ws.write_string(0, i as u16, *h).unwrap();
+    }
+    // (处理结果, 案号, 受理日期, 被申请单位, 争议类型, 结案日期), then 涉及人数 and 涉案金额.
+    let rows = [
+        (
+            [
+                "调解不成",
+                "X-1",
+                "2025-05-06",
+                e.as_str(),
+                "劳动合同",
+                "2025-05-10",
+            ],
+            [2.0, 8000.5],
+        ),
+        (
+            [
+                "撤回",
+                "X-2",
+                "2025-05-07",
+                "无此企业",
+                "拖欠工资",
+                "2025-05-08",
+            ],
+            [1.0, 100.0],
+        ),
+    ];
+    for (r, (texts, numbers)) in rows.iter().enumerate() {
+        let r = r as u32 + 1;
+        for (col, text) in [0u16, 1, 2, 4, 5, 9].into_iter().zip(texts) {
+            ws.write_string(r, col, *text).unwrap();
+        }
+        ws.write_string(r, 3, "赵六").unwrap();
+        ws.write_number(r, 6, numbers[0]).unwrap();
+        ws.write_number(r, 7, numbers[1]).unwrap();
+    }
+    let bytes = workbook.save_to_buffer().unwrap();
+    let report = import_xlsx(&c.app.ctx, c.app.street, bytes, false, &mut |_, _| {}).unwrap();
+    assert_eq!((report.rows, report.imported), (2, 1), "{report:?}");
+    assert_eq!(report.bad.len(), 1);
+    assert_eq!(report.bad[0].0, 3, "{report:?}");
+    let (status, events) = history(&c, "X-1");
+    assert_eq!(status, "failed");
+    assert_eq!(events.last().unwrap().0, "close");
+
+    // The export's workbook reads back: its two March cases are duplicates, nothing is bad.
+    let (_, _, bytes) = c
+        .app
+        .get_bytes(&c.director, &format!("{MARCH}&format=xlsx"));
+    let report = import_xlsx(&c.app.ctx, c.app.street, bytes, true, &mut |_, _| {}).unwrap();
+    assert_eq!((report.rows, report.imported), (2, 0), "{report:?}");
+    assert_eq!(report.duplicates.len(), 2, "{report:?}");
+    assert!(report.bad.is_empty(), "{report:?}");
+}
