@@ -470,3 +470,66 @@ fn an_xlsx_ledger_imports_like_the_csv_and_an_exported_workbook_reads_back_as_du
     assert_eq!(report.duplicates.len(), 2, "{report:?}");
     assert!(report.bad.is_empty(), "{report:?}");
 }
+
+#[test]
+fn the_import_command_reports_progress_bad_rows_and_duplicates_and_imports_once() {
+    let c = center();
+    let e = c.enterprise_name();
+    let file = std::env::temp_dir().join(format!("tiaojie-ledger-{}.csv", c.app.street));
+    std::fs::write(
+        &file,
+        format!(
+            "\u{FEFF}案号,受理日期,申请人,被申请单位,争议类型,涉及人数,涉案金额,处理结果,结案日期\r\n\
+             C-1,2025-05-06,李雷,{e},拖欠工资,4,1200,撤回,2025-05-08\r\n\
+             C-2,2025-05-06,李雷,{e},拖欠工资,0,1200,撤回,2025-05-08\r\n"
+        ),
+    )
+    .unwrap();
+    let run = |dry_run: bool| {
+        let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_tiaojie"));
+        cmd.env(
+            "TIAOJIE_DATABASE_URL",
+            &c.app.ctx.settings.config.database_url,
+        )
+        .env_remove("TIAOJIE_CONFIG")
+        .args(["import", "ledger"])
+        .arg(&file)
+        .args(["--unit", &c.app.street.to_string()]);
+        if dry_run {
+            cmd.arg("--dry-run");
+        }
+        let out = cmd.output().unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        (
+            String::from_utf8(out.stdout).unwrap(),
+            String::from_utf8(out.stderr).unwrap(),
+        )
+    };
+    let (stdout, _) = run(true);
+    assert!(stdout.contains("1 would be imported (dry run)"), "{stdout}");
+    assert_eq!(c.app.get(&c.director, "/api/v1/cases").body["total"], 0);
+
+    let (stdout, stderr) = run(false);
+    assert!(stderr.contains("imported 1 of 1"), "{stderr}");
+    assert!(stdout.contains("line 3: bad row: 涉及人数"), "{stdout}");
+    assert!(
+        stdout.contains("2 rows: 1 imported, 0 duplicates, 1 bad"),
+        "{stdout}"
+    );
+    assert_eq!(history(&c, "C-1").0, "withdrawn");
+
+    let (stdout, _) = run(false);
+    assert!(
+        stdout.contains("line 2: duplicate: C-1 is already imported"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("2 rows: 0 imported, 1 duplicates, 1 bad"),
+        "{stdout}"
+    );
+    let _ = std::fs::remove_file(&file);
+}
