@@ -1,4 +1,5 @@
-//! The command line: `serve [--demo]`, `demo`, `migrate`, `user add`, `reminders run`, `report`.
+//! The command line: `serve [--demo]`, `demo`, `migrate`, `user add`, `reminders run`, `report`,
+//! `ledger export`, `import ledger`.
 //! Every command loads the configuration and runs pending migrations first. `serve` also runs the
 //! outbox worker and, every `reminder_interval` seconds (0: never), the reminder scan.
 
@@ -72,10 +73,55 @@ enum Command {
         #[arg(long)]
         out: Option<PathBuf>,
     },
+    /// The ledger (台账) of the cases received in [--from, --to), of one unit and all below it
+    /// (--unit ID) or of every unit, as CSV or xlsx.
+    Ledger {
+        #[command(subcommand)]
+        command: LedgerCommand,
+    },
+    /// Import records kept elsewhere.
+    Import {
+        #[command(subcommand)]
+        command: ImportCommand,
+    },
     /// Deadline and warning reminders.
     Reminders {
         #[command(subcommand)]
         command: RemindersCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum LedgerCommand {
+    /// Write the ledger of [--from, --to) to --out.
+    Export {
+        /// First date, YYYY-MM-DD.
+        #[arg(long)]
+        from: String,
+        /// The date after the last, YYYY-MM-DD.
+        #[arg(long)]
+        to: String,
+        #[arg(long)]
+        unit: Option<i64>,
+        /// csv or xlsx.
+        #[arg(long, default_value = "csv")]
+        format: String,
+        #[arg(long)]
+        out: PathBuf,
+    },
+}
+
+#[derive(Subcommand)]
+enum ImportCommand {
+    /// A center's ledger (台账), CSV or .xlsx, with the export's Chinese headers, into --unit; bad rows and
+    /// duplicates (case numbers already there) are reported by line and skipped.
+    Ledger {
+        file: PathBuf,
+        #[arg(long)]
+        unit: i64,
+        /// Validate and report without writing.
+        #[arg(long)]
+        dry_run: bool,
     },
 }
 
@@ -243,6 +289,88 @@ fn run(cli: Cli) -> Result<(), String> {
             .map_err(message)?;
             let ctx = context(load_settings(cli.config.as_deref(), false)?)?;
             report(&ctx, span, unit, &format, out.as_deref())
+        }
+        Command::Import {
+            command:
+                ImportCommand::Ledger {
+                    file,
+                    unit,
+                    dry_run,
+                },
+        } => {
+            use crate::services::ledger_import::{import_csv, import_xlsx};
+            let bytes =
+                std::fs::read(&file).map_err(|e| format!("cannot read {}: {e}", file.display()))?;
+            let xlsx = file
+                .extension()
+                .is_some_and(|e| e.eq_ignore_ascii_case("xlsx"));
+            let ctx = context(load_settings(cli.config.as_deref(), false)?)?;
+            let mut progress = |done: usize, total: usize| eprintln!("imported {done} of {total}");
+            let report = if xlsx {
+                import_xlsx(&ctx, unit, bytes, dry_run, &mut progress)?
+            } else {
+                let text = String::from_utf8(bytes).map_err(|_| {
+                    format!(
+                        "{} is not UTF-8 text (save it as CSV UTF-8)",
+                        file.display()
+                    )
+                })?;
+                import_csv(&ctx, unit, &text, dry_run, &mut progress)?
+            };
+            for (line, reason) in &report.bad {
+                println!("line {line}: bad row: {reason}");
+            }
+            for (line, case_no) in &report.duplicates {
+                println!("line {line}: duplicate: {case_no} is already imported");
+            }
+            println!(
+                "{} rows: {} {}, {} duplicates, {} bad",
+                report.rows,
+                report.imported,
+                if dry_run {
+                    "would be imported (dry run)"
+                } else {
+                    "imported"
+                },
+                report.duplicates.len(),
+                report.bad.len()
+            );
+            Ok(())
+        }
+        Command::Ledger {
+            command:
+                LedgerCommand::Export {
+                    from,
+                    to,
+                    unit,
+                    format,
+                    out,
+                },
+        } => {
+            if !["csv", "xlsx"].contains(&format.as_str()) {
+                return Err("--format must be csv or xlsx".into());
+            }
+            let (from, to) = Span::dates(Some(&from), Some(&to))
+                .map_err(message)?
+                .bounds();
+            let ctx = context(load_settings(cli.config.as_deref(), false)?)?;
+            let mut conn = ctx.db.get().map_err(|e| e.to_string())?;
+            let root = match unit {
+                Some(u) => Root::unit(&mut conn, u)
+                    .map_err(|e| e.to_string())?
+                    .ok_or_else(|| format!("no unit with id {u}"))?,
+                None => Root::All,
+            };
+            let ledger = crate::services::ledger::compute(&mut conn, &ctx, &root, from, to)
+                .map_err(|e| e.to_string())?;
+            let bytes = match format.as_str() {
+                "xlsx" => reports::ledger::xlsx(&ledger).map_err(|e| e.to_string())?,
+                _ => reports::ledger::csv(&ledger).into_bytes(),
+            };
+            std::fs::write(&out, bytes)
+                .map_err(|e| format!("cannot write {}: {e}", out.display()))?;
+            eprintln!("{} cases written to {}", ledger.lines.len(), out.display());
+            Ok(())
         }
     }
 }

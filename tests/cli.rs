@@ -103,3 +103,65 @@ fn a_bad_database_url_is_a_clear_error_not_a_panic() {
     assert!(err.contains("database_url"), "{err}");
     assert!(!err.contains("panicked"), "{err}");
 }
+
+#[test]
+fn ledger_export_writes_the_header_row_of_an_empty_period_and_refuses_other_formats() {
+    let db = fresh_db("ledger");
+    let out_file = db.with_extension("csv");
+    let out = tiaojie(&db)
+        .args([
+            "ledger",
+            "export",
+            "--from",
+            "2025-03-01",
+            "--to",
+            "2025-04-01",
+        ])
+        .args(["--format", "csv", "--out"])
+        .arg(&out_file)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(
+        std::fs::read_to_string(&out_file).unwrap(),
+        "\u{FEFF}序号,案号,受理日期,申请人,被申请单位,争议类型,涉及人数,涉案金额,调解员,处理结果,协议金额,履行金额,结案日期\r\n"
+    );
+    let out = tiaojie(&db)
+        .args([
+            "ledger",
+            "export",
+            "--from",
+            "2025-03-01",
+            "--to",
+            "2025-04-01",
+        ])
+        .args(["--format", "pdf", "--out"])
+        .arg(&out_file)
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("--format"));
+}
+
+#[test]
+fn import_ledger_refuses_a_file_without_the_ledger_columns_and_names_them() {
+    let db = fresh_db("import");
+    let file = db.with_extension("import.csv");
+    std::fs::write(&file, "\u{FEFF}案号,受理日期\r\nL-1,2025-03-01\r\n").unwrap();
+    let out = tiaojie(&db)
+        .args(["import", "ledger"])
+        .arg(&file)
+        .args(["--unit", "1", "--dry-run"])
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("申请人") && stderr.contains("处理结果"),
+        "{stderr}"
+    );
+}

@@ -15,7 +15,7 @@ fn field(s: &str) -> String {
     }
 }
 
-fn line(out: &mut String, cells: impl IntoIterator<Item = String>) {
+pub(crate) fn line(out: &mut String, cells: impl IntoIterator<Item = String>) {
     let cells: Vec<String> = cells.into_iter().map(|c| field(&c)).collect();
     out.push_str(&cells.join(","));
     out.push_str("\r\n");

@@ -3,6 +3,7 @@
 //! same sheets, so the formats cannot drift apart.
 
 pub mod csv;
+pub mod ledger;
 pub mod text;
 pub mod xlsx;
 

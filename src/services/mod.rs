@@ -8,6 +8,8 @@ pub mod cases;
 pub mod consultations;
 pub mod demo;
 pub mod enterprises;
+pub mod ledger;
+pub mod ledger_import;
 pub mod notifications;
 pub mod reminders;
 pub mod sessions;

@@ -79,7 +79,8 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
             )
             .route("/stats", web::get().to(stats::stats))
             .route("/reports/monthly", web::get().to(stats::monthly))
-            .route("/reports/yearly", web::get().to(stats::yearly)),
+            .route("/reports/yearly", web::get().to(stats::yearly))
+            .route("/ledger", web::get().to(stats::ledger)),
     )
     .configure(html::routes)
     .default_service(web::to(not_found));

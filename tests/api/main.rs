@@ -8,6 +8,7 @@ mod cases;
 mod deadlines;
 mod demo;
 mod intake;
+mod ledger;
 mod migrations;
 mod notifications;
 mod organization;

@@ -99,7 +99,11 @@ impl Root {
     }
 
     /// The unit asked for (in the caller's scope, else 422 on `unit_id`), or the caller's own.
-    fn for_caller(conn: &mut DbConn, caller: &Caller, unit_id: Option<i64>) -> AppResult<Root> {
+    pub(crate) fn for_caller(
+        conn: &mut DbConn,
+        caller: &Caller,
+        unit_id: Option<i64>,
+    ) -> AppResult<Root> {
         let not_in_scope = || AppError::field("unit_id", "no such unit in your scope");
         match (unit_id, caller.scope()) {
             (Some(u), _) => {

@@ -63,7 +63,7 @@ impl Span {
     }
 
     /// [first date, date after the last).
-    pub(super) fn bounds(self) -> (NaiveDate, NaiveDate) {
+    pub fn bounds(self) -> (NaiveDate, NaiveDate) {
         match self {
             Span::Dates(f, t) => (f, t),
             Span::Month(first) => (first, next_month(first)),

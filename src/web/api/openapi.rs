@@ -49,6 +49,7 @@ pub const OPERATIONS: &[(&str, &str, &str, Option<&str>, u16)] = &[
     ("get", "/api/v1/stats", "Statistics of [from, to) for a unit and all below it (?from=&to=&unit_id=; director, admin, viewer)", None, 200),
     ("get", "/api/v1/reports/monthly", "The monthly report (?month=YYYY-MM&unit_id=&format=json|csv|xlsx)", None, 200),
     ("get", "/api/v1/reports/yearly", "The yearly report with by_month and summary_zh (?year=YYYY&unit_id=&format=json|csv|xlsx)", None, 200),
+    ("get", "/api/v1/ledger", "The ledger (台账) of cases received in [from, to), one row per case, ID numbers masked; every export is access-logged (?from=&to=&unit_id=&format=csv|xlsx; directors and admins)", None, 200),
 ];
 
 fn string() -> Value {

@@ -1,8 +1,10 @@
-//! `GET /stats`, `GET /reports/monthly`, `GET /reports/yearly`: the statistics as JSON, CSV or xlsx.
+//! `GET /stats`, `GET /reports/monthly`, `GET /reports/yearly`: the statistics as JSON, CSV or xlsx;
+//! `GET /ledger`: the ledger of cases as CSV or xlsx.
 
 use super::ok;
 use crate::error::AppError;
 use crate::reports;
+use crate::services::ledger;
 use crate::services::stats::{self, Report, Span};
 use crate::services::{Caller, Ctx};
 use actix_web::http::header;
@@ -107,4 +109,49 @@ pub async fn yearly(
 ) -> Result<HttpResponse, AppError> {
     let span = Span::year(query.year.as_deref());
     report(&ctx, &caller, span, &query).await
+}
+
+#[derive(Deserialize)]
+pub struct LedgerQuery {
+    from: Option<String>,
+    to: Option<String>,
+    unit_id: Option<i64>,
+    format: Option<String>,
+}
+
+/// `GET /ledger`: the ledger of [from, to) as CSV (the default) or xlsx; directors and admins.
+pub async fn ledger(
+    ctx: web::Data<Ctx>,
+    caller: Caller,
+    query: web::Query<LedgerQuery>,
+) -> Result<HttpResponse, AppError> {
+    let q = query.into_inner();
+    ledger::require_exporter(&caller)?;
+    let format = match q.format.as_deref().map(str::trim) {
+        None | Some("") | Some("csv") => Format::Csv,
+        Some("xlsx") => Format::Xlsx,
+        Some(_) => return Err(AppError::field("format", "must be csv or xlsx")),
+    };
+    let span = Span::dates(q.from.as_deref(), q.to.as_deref());
+    let ledger = ledger::export(&ctx, &caller, span, q.unit_id).await?;
+    let attachment = |ext: &str| {
+        (
+            header::CONTENT_DISPOSITION,
+            format!("attachment; filename=\"{}.{ext}\"", ledger.file_stem()),
+        )
+    };
+    Ok(match format {
+        Format::Xlsx => {
+            let bytes = reports::ledger::xlsx(&ledger)
+                .map_err(|e| AppError::Internal(crate::db::DbError::Other(format!("xlsx: {e}"))))?;
+            HttpResponse::Ok()
+                .content_type(reports::xlsx::CONTENT_TYPE)
+                .insert_header(attachment("xlsx"))
+                .body(bytes)
+        }
+        _ => HttpResponse::Ok()
+            .content_type(reports::csv::CONTENT_TYPE)
+            .insert_header(attachment("csv"))
+            .body(reports::ledger::csv(&ledger)),
+    })
 }

@@ -1,0 +1,621 @@
+//! Importing a center's existing ledger (台账) from CSV or xlsx (the first worksheet): the export's columns, found by their
+//! Chinese header names in any order. Every row is validated first; the good rows are written in
+//! transactions of `BATCH` rows, each imported case with its history as events (intake at 受理日期;
+//! accept and assign as the outcome needs them; the closing event at 结案日期), all marked
+//! "导入台账" and without an actor. A 案号 already in the database (or earlier in the file) is a
+//! duplicate and skipped, so importing the same file twice imports nothing the second time.
+//! Enterprises are never created: an unknown 被申请单位 is a bad row.
+
+use super::{access, Ctx};
+use crate::db::models::{NewCase, NewCaseEvent, NewPayment};
+use crate::db::schema::{case_events, cases, enterprises, payments, units, users};
+use crate::db::DbConn;
+use crate::domain::money::Fen;
+use crate::domain::text::NAME_MAX;
+use crate::domain::vocab::Category;
+use crate::error::AppError;
+use chrono::{NaiveDate, NaiveDateTime};
+use diesel::prelude::*;
+use std::collections::{BTreeMap, HashSet};
+
+/// Rows written per transaction.
+pub const BATCH: usize = 500;
+
+/// The note on every event of an imported case.
+pub const NOTE: &str = "导入台账";
+
+/// The columns an import needs; 序号 and the rest of the export's columns are optional.
+const REQUIRED: [&str; 8] = [
+    "案号",
+    "受理日期",
+    "申请人",
+    "被申请单位",
+    "争议类型",
+    "涉及人数",
+    "涉案金额",
+    "处理结果",
+];
+
+/// What an import did (or, with `dry_run`, would do).
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct ImportReport {
+    /// Data rows in the file.
+    pub rows: usize,
+    pub imported: usize,
+    /// (line, 案号) of rows skipped because the case number exists.
+    pub duplicates: Vec<(usize, String)>,
+    /// (line, reason) of rows that cannot be imported.
+    pub bad: Vec<(usize, String)>,
+}
+
+/// One good row, ready to write.
+#[derive(Debug, Clone)]
+struct Parsed {
+    line: usize,
+    case_no: String,
+    received: NaiveDate,
+    applicant: String,
+    enterprise_id: i64,
+    category: Category,
+    workers: i64,
+    amount_claimed: Fen,
+    mediator_id: Option<i64>,
+    status: &'static str,
+    amount_agreed: Option<Fen>,
+    amount_paid: Fen,
+    closed: Option<NaiveDate>,
+}
+
+/// Splits CSV text (RFC 4180: quoted fields may hold commas, quotes and line breaks) into records,
+/// each with the line number it starts on. A leading BOM is dropped; empty lines are skipped.
+pub fn records(text: &str) -> Vec<(usize, Vec<String>)> {
+    let text = text.strip_prefix('\u{FEFF}').unwrap_or(text);
+    let mut out = Vec::new();
+    let mut fields = Vec::new();
+    let mut field = String::new();
+    let mut quoted = false;
+    let mut line = 1;
+    let mut start = 1;
+    let mut chars = text.chars().peekable();
+    let mut finish = |fields: &mut Vec<String>, field: &mut String, start: usize| {
+        fields.push(std::mem::take(field));
+        let record = std::mem::take(fields);
+        if !(record.len() == 1 && record[0].trim().is_empty()) {
+            out.push((start, record));
+        }
+    };
+    while let Some(c) = chars.next() {
+        match (quoted, c) {
+            (true, '"') if chars.peek() == Some(&'"') => {
+                chars.next();
+                field.push('"');
+            }
+            (true, '"') => quoted = false,
+            (true, c) => {
+                if c == '\n' {
+                    line += 1;
+                }
+                field.push(c);
+            }
+            (false, '"') if field.is_empty() => quoted = true,
+            (false, ',') => fields.push(std::mem::take(&mut field)),
+            (false, '\r') => {}
+            (false, '\n') => {
+                finish(&mut fields, &mut field, start);
+                line += 1;
+                start = line;
+            }
+            (false, c) => field.push(c),
+        }
+    }
+    if !field.is_empty() || !fields.is_empty() {
+        finish(&mut fields, &mut field, start);
+    }
+    out
+}
+
+/// A date as ledgers write it: 2025-03-05, 2025/3/5 or 2025.3.5.
+fn date(s: &str) -> Option<NaiveDate> {
+    let s = s.trim().replace(['/', '.'], "-");
+    NaiveDate::parse_from_str(&s, "%Y-%m-%d").ok()
+}
+
+/// The name without a masked ID number in parentheses after it (as the export writes it).
+fn applicant_name(s: &str) -> String {
+    let s = s.trim();
+    let cut = s.find(['(', '（']).unwrap_or(s.len());
+    s[..cut].trim().to_string()
+}
+
+/// The status of a 处理结果.
+fn status_of(label: &str) -> Option<&'static str> {
+    Some(match label.trim() {
+        "待受理" => "received",
+        "已受理" => "accepted",
+        "调解中" => "mediating",
+        "调解成功" => "resolved",
+        "调解不成" => "failed",
+        "撤回" => "withdrawn",
+        "不予受理" => "rejected",
+        _ => return None,
+    })
+}
+
+/// The lookups a row is checked against.
+struct Lookups {
+    /// Enterprise ids by name (several when the name is not unique).
+    enterprises: BTreeMap<String, Vec<i64>>,
+    /// Mediator and director ids of the unit's subtree by display name.
+    mediators: BTreeMap<String, Vec<i64>>,
+    today: NaiveDate,
+}
+
+fn money(s: &str) -> Result<Fen, String> {
+    s.trim()
+        .replace(',', "")
+        .parse::<Fen>()
+        .map_err(|_| format!("{s:?} is not an amount in yuan"))
+}
+
+/// Checks one row; `Err` is the reason it is bad.
+fn parse(line: usize, get: &dyn Fn(&str) -> String, l: &Lookups) -> Result<Parsed, String> {
+    let case_no = get("案号").trim().to_string();
+    if case_no.is_empty() || case_no.chars().count() > 64 {
+        return Err("案号 is empty or longer than 64 characters".into());
+    }
+    let received = date(&get("受理日期"))
+        .ok_or_else(|| format!("受理日期 {:?} is not a date", get("受理日期")))?;
+    if received > l.today {
+        return Err(format!("受理日期 {received} is in the future"));
+    }
+    let applicant = applicant_name(&get("申请人"));
+    if applicant.is_empty() || applicant.chars().count() > NAME_MAX {
+        return Err("申请人 is empty or too long".into());
+    }
+    let enterprise = get("被申请单位").trim().to_string();
+    let enterprise_id = match l.enterprises.get(&enterprise).map(Vec::as_slice) {
+        Some([id]) => *id,
+        Some([_, _, ..]) => {
+            return Err(format!(
+                "被申请单位 {enterprise:?} names several enterprises"
+            ))
+        }
+        _ => {
+            return Err(format!(
+                "被申请单位 {enterprise:?} is not a registered enterprise (register it first)"
+            ))
+        }
+    };
+    let category_label = get("争议类型").trim().to_string();
+    let category = Category::ALL
+        .iter()
+        .copied()
+        .find(|c| c.label_zh() == category_label)
+        .ok_or_else(|| format!("争议类型 {category_label:?} is not a dispute category"))?;
+    let workers = get("涉及人数")
+        .trim()
+        .parse::<i64>()
+        .ok()
+        .filter(|n| (1..=1_000_000).contains(n))
+        .ok_or_else(|| format!("涉及人数 {:?} is not a number of workers", get("涉及人数")))?;
+    let amount_claimed = money(&get("涉案金额")).map_err(|e| format!("涉案金额 {e}"))?;
+    let mediator_name = get("调解员").trim().to_string();
+    let mediator_id = match (
+        mediator_name.is_empty(),
+        l.mediators.get(&mediator_name).map(Vec::as_slice),
+    ) {
+        (true, _) => None,
+        (false, Some([id])) => Some(*id),
+        (false, Some([_, _, ..])) => {
+            return Err(format!("调解员 {mediator_name:?} names several users"))
+        }
+        (false, _) => {
+            return Err(format!(
+                "调解员 {mediator_name:?} is not a mediator of this unit"
+            ))
+        }
+    };
+    let status = status_of(&get("处理结果"))
+        .ok_or_else(|| format!("处理结果 {:?} is not an outcome", get("处理结果")))?;
+    let agreed_text = get("协议金额");
+    let amount_agreed = match agreed_text.trim() {
+        "" => None,
+        a => Some(money(a).map_err(|e| format!("协议金额 {e}"))?),
+    };
+    if status == "resolved" && amount_agreed.is_none() {
+        return Err("调解成功 needs 协议金额".into());
+    }
+    let paid_text = get("履行金额");
+    let amount_paid = match paid_text.trim() {
+        "" => Fen::from_fen(0),
+        a => money(a).map_err(|e| format!("履行金额 {e}"))?,
+    };
+    let closed_text = get("结案日期");
+    let closed_open = matches!(status, "received" | "accepted" | "mediating");
+    let closed = match (closed_text.trim(), closed_open) {
+        ("", true) => None,
+        (_, true) => return Err("结案日期 is given but the case is open".into()),
+        ("", false) => return Err("结案日期 is required for a closed case".into()),
+        (d, false) => {
+            let d = date(d).ok_or_else(|| format!("结案日期 {d:?} is not a date"))?;
+            if d < received {
+                return Err(format!("结案日期 {d} is before 受理日期 {received}"));
+            }
+            if d > l.today {
+                return Err(format!("结案日期 {d} is in the future"));
+            }
+            Some(d)
+        }
+    };
+    Ok(Parsed {
+        line,
+        case_no,
+        received,
+        applicant,
+        enterprise_id,
+        category,
+        workers,
+        amount_claimed,
+        mediator_id,
+        status,
+        amount_agreed,
+        amount_paid,
+        closed,
+    })
+}
+
+fn lookups(conn: &mut DbConn, ctx: &Ctx, unit_id: i64) -> Result<Lookups, String> {
+    let path: String = units::table
+        .find(unit_id)
+        .select(units::path)
+        .first(conn)
+        .optional()
+        .map_err(|e| e.to_string())?
+        .ok_or_else(|| format!("no unit with id {unit_id}"))?;
+    let unit_ids = super::units_under(conn, &path).map_err(|e| e.to_string())?;
+    let mut enterprise_names: BTreeMap<String, Vec<i64>> = BTreeMap::new();
+    for (id, name) in enterprises::table
+        .select((enterprises::id, enterprises::name))
+        .load::<(i64, String)>(conn)
+        .map_err(|e| e.to_string())?
+    {
+        enterprise_names.entry(name).or_default().push(id);
+    }
+    let mut mediators: BTreeMap<String, Vec<i64>> = BTreeMap::new();
+    for (id, name) in users::table
+        .filter(users::unit_id.eq_any(unit_ids))
+        .filter(users::role.eq_any(["mediator", "director"]))
+        .select((users::id, users::display_name))
+        .load::<(i64, String)>(conn)
+        .map_err(|e| e.to_string())?
+    {
+        mediators.entry(name).or_default().push(id);
+    }
+    Ok(Lookups {
+        enterprises: enterprise_names,
+        mediators,
+        today: ctx.local_date(ctx.now()),
+    })
+}
+
+/// Writes one good row: the case, its events and its payment.
+fn write_case(
+    conn: &mut DbConn,
+    ctx: &Ctx,
+    unit_id: i64,
+    creator: i64,
+    p: &Parsed,
+) -> QueryResult<()> {
+    let settings = &ctx.settings;
+    let now = ctx.now().naive_utc();
+    let received_at = ctx.local_midnight(p.received);
+    let closed_at: Option<NaiveDateTime> = p.closed.map(|d| ctx.local_midnight(d));
+    let last_event_at = closed_at.unwrap_or(received_at);
+    let id: i64 = diesel::insert_into(cases::table)
+        .values(NewCase {
+            case_no: p.case_no.clone(),
+            unit_id,
+            channel: "other".into(),
+            category: p.category.as_str().into(),
+            enterprise_id: p.enterprise_id,
+            applicant_name: Some(p.applicant.clone()),
+            applicant_phone: None,
+            applicant_id_number: None,
+            workers_involved: p.workers,
+            amount_claimed: p.amount_claimed.fen(),
+            description: NOTE.into(),
+            warning_id: None,
+            status: p.status.into(),
+            received_at,
+            accept_by: settings.rules.accept_by(p.received, &settings.calendar),
+            deadline: settings.rules.deadline(p.received, &settings.calendar),
+            last_event_at,
+            created_by: creator,
+            created_at: now,
+            updated_at: now,
+        })
+        .returning(cases::id)
+        .get_result(conn)?;
+    let outcome = match p.status {
+        "resolved" => Some("agreement"),
+        "failed" => Some("failed"),
+        _ => None,
+    };
+    diesel::update(cases::table.find(id))
+        .set((
+            cases::mediator_id.eq(p.mediator_id),
+            cases::outcome.eq(outcome),
+            cases::amount_agreed.eq(p.amount_agreed.map(Fen::fen)),
+            cases::amount_paid.eq(p.amount_paid.fen()),
+            cases::closed_at.eq(closed_at),
+        ))
+        .execute(conn)?;
+    // The applicant's name is personal data entered into the system: logged as intake logs it.
+    access::record(
+        conn,
+        creator,
+        access::EDIT_PERSONAL_DATA,
+        "case",
+        Some(id),
+        now,
+    )?;
+    // The timeline: (at, action, from, to).
+    let mut events: Vec<(NaiveDateTime, &str, Option<&str>, &str)> =
+        vec![(received_at, "intake", None, "received")];
+    let mediated = matches!(p.status, "mediating" | "resolved" | "failed");
+    if mediated || p.status == "accepted" {
+        events.push((received_at, "accept", Some("received"), "accepted"));
+    }
+    if mediated {
+        events.push((received_at, "assign", Some("accepted"), "mediating"));
+    }
+    if let Some(at) = closed_at {
+        let (action, from) = match p.status {
+            "rejected" => ("reject", "received"),
+            "withdrawn" => ("withdraw", "received"),
+            _ => ("close", "mediating"),
+        };
+        events.push((at, action, Some(from), p.status));
+    }
+    for (at, action, from, to) in events {
+        diesel::insert_into(case_events::table)
+            .values(NewCaseEvent {
+                case_id: id,
+                actor_id: None,
+                at,
+                action,
+                from_status: from,
+                to_status: Some(to),
+                note: Some(NOTE),
+                created_at: now,
+            })
+            .execute(conn)?;
+    }
+    if p.amount_paid.fen() > 0 {
+        let paid_at = p.closed.unwrap_or(p.received);
+        diesel::insert_into(payments::table)
+            .values(NewPayment {
+                case_id: id,
+                amount: p.amount_paid.fen(),
+                paid_at,
+                recorded_by: creator,
+                created_at: now,
+            })
+            .execute(conn)?;
+        let amount = p.amount_paid.to_string();
+        diesel::insert_into(case_events::table)
+            .values(NewCaseEvent {
+                case_id: id,
+                actor_id: None,
+                at: ctx.local_midnight(paid_at),
+                action: "payment",
+                from_status: Some(p.status),
+                to_status: Some(p.status),
+                note: Some(&amount),
+                created_at: now,
+            })
+            .execute(conn)?;
+    }
+    Ok(())
+}
+
+/// Imports the ledger CSV `text` into `unit_id`; the cases are created by the first admin. With
+/// `dry_run`, validates and reports without writing. `progress(done, total)` is called after
+/// every batch. An `Err` is a problem with the whole file (no header, unknown unit, database).
+pub fn import_csv(
+    ctx: &Ctx,
+    unit_id: i64,
+    text: &str,
+    dry_run: bool,
+    progress: &mut dyn FnMut(usize, usize),
+) -> Result<ImportReport, String> {
+    import_records(ctx, unit_id, records(text), dry_run, progress)
+}
+
+/// The same for an .xlsx workbook: its first worksheet, line numbers being the sheet's row numbers.
+pub fn import_xlsx(
+    ctx: &Ctx,
+    unit_id: i64,
+    bytes: Vec<u8>,
+    dry_run: bool,
+    progress: &mut dyn FnMut(usize, usize),
+) -> Result<ImportReport, String> {
+    import_records(ctx, unit_id, xlsx_records(bytes)?, dry_run, progress)
+}
+
+/// A cell as the CSV would hold it: whole numbers without decimals, other numbers with two,
+/// Excel dates as YYYY-MM-DD.
+fn cell_text(cell: &calamine::Data) -> String {
+    use calamine::Data;
+    let number = |f: f64| {
+        if f.fract() == 0.0 && f.abs() < 1e15 {
+            format!("{}", f as i64)
+        } else {
+            format!("{f:.2}")
+        }
+    };
+    match cell {
+        Data::Int(i) => i.to_string(),
+        Data::Float(f) => number(*f),
+        Data::String(s) | Data::DateTimeIso(s) | Data::DurationIso(s) => s.clone(),
+        Data::Bool(b) => b.to_string(),
+        Data::DateTime(d) => {
+            // Days since 1899-12-30 (the 1900 date system).
+            let days = d.as_f64().floor() as i64;
+            NaiveDate::from_ymd_opt(1899, 12, 30)
+                .and_then(|base| base.checked_add_signed(chrono::Duration::days(days)))
+                .map(|d| d.to_string())
+                .unwrap_or_default()
+        }
+        Data::Error(_) | Data::Empty => String::new(),
+    }
+}
+
+/// The first worksheet's rows, each with its row number; empty rows skipped.
+pub fn xlsx_records(bytes: Vec<u8>) -> Result<Vec<(usize, Vec<String>)>, String> {
+    use calamine::{open_workbook_from_rs, Reader, Xlsx};
+    let mut workbook: Xlsx<_> = open_workbook_from_rs(std::io::Cursor::new(bytes))
+        .map_err(|e| format!("not an xlsx workbook: {e}"))?;
+    let range = workbook
+        .worksheet_range_at(0)
+        .ok_or("the workbook has no worksheet")?
+        .map_err(|e| format!("cannot read the first worksheet: {e}"))?;
+    let first_row = range.start().map(|(r, _)| r as usize).unwrap_or(0);
+    let first_col = range.start().map(|(_, c)| c as usize).unwrap_or(0);
+    Ok(range
+        .rows()
+        .enumerate()
+        .filter_map(|(i, row)| {
+            let mut cells: Vec<String> = vec![String::new(); first_col];
+            cells.extend(row.iter().map(cell_text));
+            (!cells.iter().all(|c| c.trim().is_empty())).then_some((first_row + i + 1, cells))
+        })
+        .collect())
+}
+
+fn import_records(
+    ctx: &Ctx,
+    unit_id: i64,
+    records: Vec<(usize, Vec<String>)>,
+    dry_run: bool,
+    progress: &mut dyn FnMut(usize, usize),
+) -> Result<ImportReport, String> {
+    let mut records = records.into_iter();
+    let (_, header) = records.next().ok_or("the file is empty")?;
+    let columns: BTreeMap<String, usize> = header
+        .iter()
+        .enumerate()
+        .map(|(i, h)| (h.trim().to_string(), i))
+        .collect();
+    let missing: Vec<&str> = REQUIRED
+        .iter()
+        .copied()
+        .filter(|h| !columns.contains_key(*h))
+        .collect();
+    if !missing.is_empty() {
+        return Err(format!(
+            "the header lacks the columns {}",
+            missing.join(", ")
+        ));
+    }
+    let mut conn = ctx.db.get().map_err(|e| e.to_string())?;
+    let l = lookups(&mut conn, ctx, unit_id)?;
+    let creator: i64 = users::table
+        .filter(users::role.eq("admin"))
+        .filter(users::active.eq(true))
+        .order(users::id)
+        .select(users::id)
+        .first(&mut conn)
+        .optional()
+        .map_err(|e| e.to_string())?
+        .ok_or("no active admin user to record as the creator of the imported cases")?;
+
+    let records: Vec<(usize, Vec<String>)> = records.collect();
+    let case_no_column = columns["案号"];
+    let case_no = |record: &[String]| {
+        record
+            .get(case_no_column)
+            .map(|s| s.trim().to_string())
+            .unwrap_or_default()
+    };
+    // Case numbers already in the database: those rows are duplicates, whatever else they hold.
+    let mut seen: HashSet<String> = HashSet::new();
+    let numbers: Vec<String> = records.iter().map(|(_, r)| case_no(r)).collect();
+    for chunk in numbers.chunks(BATCH) {
+        seen.extend(
+            cases::table
+                .filter(cases::case_no.eq_any(chunk))
+                .select(cases::case_no)
+                .load::<String>(&mut conn)
+                .map_err(|e| e.to_string())?,
+        );
+    }
+    drop(conn);
+
+    let mut report = ImportReport::default();
+    let mut good = Vec::new();
+    for (line, record) in &records {
+        report.rows += 1;
+        let number = case_no(record);
+        if !number.is_empty() && seen.contains(&number) {
+            report.duplicates.push((*line, number));
+            continue;
+        }
+        let get = |h: &str| {
+            columns
+                .get(h)
+                .and_then(|&i| record.get(i))
+                .cloned()
+                .unwrap_or_default()
+        };
+        match parse(*line, &get, &l) {
+            Ok(p) => {
+                seen.insert(p.case_no.clone());
+                good.push(p);
+            }
+            Err(reason) => report.bad.push((*line, reason)),
+        }
+    }
+    let total = good.len();
+    let mut done = 0;
+    for batch in good.chunks(BATCH) {
+        let numbers: Vec<String> = batch.iter().map(|p| p.case_no.clone()).collect();
+        let write = |conn: &mut DbConn| -> Result<(usize, Vec<(usize, String)>), AppError> {
+            let existing: HashSet<String> = cases::table
+                .filter(cases::case_no.eq_any(numbers))
+                .select(cases::case_no)
+                .load::<String>(conn)?
+                .into_iter()
+                .collect();
+            let mut imported = 0;
+            let mut duplicates = Vec::new();
+            for p in batch {
+                if existing.contains(&p.case_no) {
+                    duplicates.push((p.line, p.case_no.clone()));
+                } else {
+                    if !dry_run {
+                        write_case(conn, ctx, unit_id, creator, p)?;
+                    }
+                    imported += 1;
+                }
+            }
+            Ok((imported, duplicates))
+        };
+        let (imported, duplicates) = if dry_run {
+            let mut conn = ctx.db.get().map_err(|e| e.to_string())?;
+            write(&mut conn)
+        } else {
+            ctx.db.write_blocking(write)
+        }
+        .map_err(|e| e.to_string())?;
+        report.imported += imported;
+        report.duplicates.extend(duplicates);
+        done += batch.len();
+        progress(done, total);
+    }
+    if total == 0 {
+        progress(0, 0);
+    }
+    report.duplicates.sort();
+    Ok(report)
+}
