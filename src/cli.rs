@@ -108,6 +108,10 @@ enum LedgerCommand {
         format: String,
         #[arg(long)]
         out: PathBuf,
+        /// The director or admin making the export: it is written to the access log under
+        /// their name, and limited to their units.
+        #[arg(long)]
+        user: String,
     },
 }
 
@@ -345,6 +349,7 @@ fn run(cli: Cli) -> Result<(), String> {
                     unit,
                     format,
                     out,
+                    user,
                 },
         } => {
             if !["csv", "xlsx"].contains(&format.as_str()) {
@@ -354,15 +359,16 @@ fn run(cli: Cli) -> Result<(), String> {
                 .map_err(message)?
                 .bounds();
             let ctx = context(load_settings(cli.config.as_deref(), false)?)?;
-            let mut conn = ctx.db.get().map_err(|e| e.to_string())?;
-            let root = match unit {
-                Some(u) => Root::unit(&mut conn, u)
-                    .map_err(|e| e.to_string())?
-                    .ok_or_else(|| format!("no unit with id {u}"))?,
-                None => Root::All,
-            };
-            let ledger = crate::services::ledger::compute(&mut conn, &ctx, &root, from, to)
-                .map_err(|e| e.to_string())?;
+            let ledger = ctx
+                .db
+                .write_blocking(|conn| {
+                    let caller = crate::services::auth::caller_by_username(conn, &user)?
+                        .ok_or_else(|| {
+                            crate::error::AppError::field("user", "no active user by that name")
+                        })?;
+                    crate::services::ledger::export_in(conn, &ctx, &caller, from, to, unit)
+                })
+                .map_err(message)?;
             let bytes = match format.as_str() {
                 "xlsx" => reports::ledger::xlsx(&ledger).map_err(|e| e.to_string())?,
                 _ => reports::ledger::csv(&ledger).into_bytes(),

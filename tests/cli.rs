@@ -108,6 +108,44 @@ fn a_bad_database_url_is_a_clear_error_not_a_panic() {
 fn ledger_export_writes_the_header_row_of_an_empty_period_and_refuses_other_formats() {
     let db = fresh_db("ledger");
     let out_file = db.with_extension("csv");
+    let add = tiaojie(&db)
+        .args([
+            "user",
+            "add",
+            "--username",
+            "zhuren",
+            "--role",
+            "admin",
+            "--email",
+            "z@example.org",
+        ])
+        .env("TIAOJIE_PASSWORD", "a long enough password")
+        .output()
+        .unwrap();
+    assert!(
+        add.status.success(),
+        "{}",
+        String::from_utf8_lossy(&add.stderr)
+    );
+    let nobody = tiaojie(&db)
+        .args([
+            "ledger",
+            "export",
+            "--from",
+            "2025-03-01",
+            "--to",
+            "2025-04-01",
+            "--user",
+            "nobody",
+            "--out",
+        ])
+        .arg(&out_file)
+        .output()
+        .unwrap();
+    assert!(
+        !nobody.status.success(),
+        "an export is made by a named user"
+    );
     let out = tiaojie(&db)
         .args([
             "ledger",
@@ -116,6 +154,8 @@ fn ledger_export_writes_the_header_row_of_an_empty_period_and_refuses_other_form
             "2025-03-01",
             "--to",
             "2025-04-01",
+            "--user",
+            "zhuren",
         ])
         .args(["--format", "csv", "--out"])
         .arg(&out_file)
@@ -130,6 +170,15 @@ fn ledger_export_writes_the_header_row_of_an_empty_period_and_refuses_other_form
         std::fs::read_to_string(&out_file).unwrap(),
         "\u{FEFF}序号,案号,受理日期,申请人,被申请单位,争议类型,涉及人数,涉案金额,调解员,处理结果,协议金额,履行金额,结案日期\r\n"
     );
+    // The export is in the access log, under the user who made it.
+    use diesel::prelude::*;
+    let mut conn = diesel::sqlite::SqliteConnection::establish(db.to_str().unwrap()).unwrap();
+    let logged: i64 =
+        diesel::sql_query("SELECT COUNT(*) AS n FROM access_log WHERE action = 'export'")
+            .get_result::<Count>(&mut conn)
+            .unwrap()
+            .n;
+    assert_eq!(logged, 1);
     let out = tiaojie(&db)
         .args([
             "ledger",
@@ -138,6 +187,8 @@ fn ledger_export_writes_the_header_row_of_an_empty_period_and_refuses_other_form
             "2025-03-01",
             "--to",
             "2025-04-01",
+            "--user",
+            "zhuren",
         ])
         .args(["--format", "pdf", "--out"])
         .arg(&out_file)
@@ -164,4 +215,10 @@ fn import_ledger_refuses_a_file_without_the_ledger_columns_and_names_them() {
         stderr.contains("申请人") && stderr.contains("处理结果"),
         "{stderr}"
     );
+}
+
+#[derive(diesel::QueryableByName)]
+struct Count {
+    #[diesel(sql_type = diesel::sql_types::BigInt)]
+    n: i64,
 }

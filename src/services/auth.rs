@@ -122,6 +122,18 @@ pub fn caller_of(user: UserRow, unit_path: Option<String>) -> AppResult<Caller> 
     })
 }
 
+/// The active user with this username as a caller (the command line acts as a named user).
+pub fn caller_by_username(conn: &mut DbConn, username: &str) -> AppResult<Option<Caller>> {
+    let found: Option<(UserRow, Option<String>)> = users::table
+        .left_join(units::table.on(users::unit_id.eq(units::id.nullable())))
+        .filter(users::username.eq(username))
+        .filter(users::active.eq(true))
+        .select((UserRow::as_select(), units::path.nullable()))
+        .first(conn)
+        .optional()?;
+    found.map(|(u, path)| caller_of(u, path)).transpose()
+}
+
 /// The caller behind a bearer token, in one query; None when the token is unknown, revoked, or its
 /// user is deactivated.
 pub async fn caller_for_token(ctx: &Ctx, token: String) -> AppResult<Option<Caller>> {

@@ -219,22 +219,34 @@ pub async fn export(
     let caller = caller.clone();
     let c = ctx.clone();
     ctx.db
-        .write(move |conn| {
-            let root = Root::for_caller(conn, &caller, unit_id)?;
-            let ledger = compute(conn, &c, &root, from, to)?;
-            let record_id = match root {
-                Root::All => None,
-                Root::Unit { id, .. } => Some(id),
-            };
-            access::record(
-                conn,
-                caller.id,
-                access::EXPORT,
-                "ledger",
-                record_id,
-                c.now().naive_utc(),
-            )?;
-            Ok(ledger)
-        })
+        .write(move |conn| export_in(conn, &c, &caller, from, to, unit_id))
         .await
+}
+
+/// The export inside a writing transaction: the caller's unit (or `unit_id` in their scope), the
+/// ledger, and its access-log row. The command line calls it too, for a named user.
+pub fn export_in(
+    conn: &mut DbConn,
+    ctx: &Ctx,
+    caller: &Caller,
+    from: chrono::NaiveDate,
+    to: chrono::NaiveDate,
+    unit_id: Option<i64>,
+) -> AppResult<Ledger> {
+    require_exporter(caller)?;
+    let root = Root::for_caller(conn, caller, unit_id)?;
+    let ledger = compute(conn, ctx, &root, from, to)?;
+    let record_id = match root {
+        Root::All => None,
+        Root::Unit { id, .. } => Some(id),
+    };
+    access::record(
+        conn,
+        caller.id,
+        access::EXPORT,
+        "ledger",
+        record_id,
+        ctx.now().naive_utc(),
+    )?;
+    Ok(ledger)
 }
