@@ -316,3 +316,76 @@ fn a_deactivated_users_session_ends_at_once() {
     );
     assert_eq!(b.get("/").status, 303);
 }
+
+/// A month with two known petitions in an enterprise whose name is markup.
+fn report_center(app: &TestApp) -> String {
+    let code = tiaojie::domain::credit_code::CreditCode::with_check_character("91330203987654321")
+        .unwrap();
+    let r = app.post(
+        &app.admin_token,
+        "/api/v1/enterprises",
+        json!({"name": "<script>alert(1)</script>厂", "credit_code": code.as_str(), "unit_id": app.street}),
+    );
+    assert_eq!(r.status, 201, "{:?}", r.body);
+    let enterprise = r.body["id"].as_i64().unwrap();
+    let (_, mediator) = app.user("mediator", app.street, None);
+    for workers in [12, 5] {
+        let mut body = app.case_body(enterprise);
+        body["workers_involved"] = json!(workers);
+        let r = app.post(&mediator, "/api/v1/cases", body);
+        assert_eq!(r.status, 201, "{:?}", r.body);
+    }
+    named_user(app, "director", app.street)
+}
+
+#[test]
+fn the_monthly_report_page_shows_the_known_figures_a_chart_and_escapes_names() {
+    let app = spawn_app();
+    let director = report_center(&app);
+    let mut b = signed_in(&app, &director);
+    let r = b.get("/reports/monthly?month=2026-03");
+    assert_eq!(r.status, 200, "{}", r.body);
+    // Petitions received: 2 this month, 0 in February, 2 this year.
+    assert!(r
+        .body
+        .contains("<td class=\"num\">2</td><td class=\"num\">0</td><td class=\"num\">2</td>"));
+    // Workers involved 17; nothing concluded, so the rates are a dash.
+    assert!(r.body.contains("<td class=\"num\">17</td>"));
+    assert!(r.body.contains("<td class=\"num\">—</td>"));
+    assert!(r.body.contains("role=\"img\""));
+    assert!(!r.body.contains("<script>alert(1)"));
+    assert!(r.body.contains("&lt;script&gt;alert(1)&lt;/script&gt;厂"));
+    assert!(r
+        .body
+        .contains("/api/v1/reports/monthly?month&#x3D;2026-03&amp;format&#x3D;csv"));
+    assert!(r.body.contains("href=\"/reports/monthly\""));
+}
+
+#[test]
+fn the_yearly_report_page_has_a_bar_for_each_month_and_the_summary() {
+    let app = spawn_app();
+    let director = report_center(&app);
+    let mut b = signed_in(&app, &director);
+    let r = b.get("/reports/yearly?year=2026");
+    assert_eq!(r.status, 200, "{}", r.body);
+    let first_svg = r.body.split("</svg>").next().unwrap();
+    assert!(first_svg.contains("role=\"img\""));
+    assert_eq!(first_svg.matches("class=\"bar\"").count(), 12);
+    // The outcomes chart: resolved, failed, withdrawn or rejected, open.
+    let second_svg = r.body.split("</svg>").nth(1).unwrap();
+    assert_eq!(second_svg.matches("class=\"bar\"").count(), 4);
+    assert!(r.body.contains("全年共接待职工信访2件"));
+}
+
+#[test]
+fn mediators_get_the_forbidden_page_for_reports_and_no_report_link() {
+    let app = spawn_app();
+    let mediator = named_user(&app, "mediator", app.street);
+    let mut b = signed_in(&app, &mediator);
+    for path in ["/reports/monthly", "/reports/yearly?year=2026"] {
+        let r = b.get(path);
+        assert_eq!(r.status, 403, "{path}");
+    }
+    let desk = b.get("/");
+    assert!(!desk.body.contains("href=\"/reports/monthly\""));
+}

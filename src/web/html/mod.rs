@@ -5,6 +5,7 @@
 
 mod cases;
 pub mod render;
+mod reports;
 
 use crate::error::AppError;
 use crate::i18n;
@@ -28,7 +29,9 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .route("/cases/new", web::get().to(cases::new_form))
         .route("/cases/new", web::post().to(cases::new_submit))
         .route("/cases/{id}", web::get().to(cases::show))
-        .route("/cases/{id}/act/{action}", web::post().to(cases::act));
+        .route("/cases/{id}/act/{action}", web::post().to(cases::act))
+        .route("/reports/monthly", web::get().to(reports::monthly))
+        .route("/reports/yearly", web::get().to(reports::yearly));
 }
 
 async fn css() -> HttpResponse {
@@ -106,6 +109,7 @@ impl PageCtx {
                 "display_name": s.caller.display_name,
                 "role": s.caller.role.as_str(),
                 "staff": s.caller.role.is_staff(),
+                "reader": crate::services::stats::require_reader(&s.caller).is_ok(),
             });
         }
         if let (Value::Object(base), Value::Object(more)) = (&mut data, extra) {
