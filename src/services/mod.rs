@@ -10,6 +10,7 @@ pub mod demo;
 pub mod enterprises;
 pub mod notifications;
 pub mod reminders;
+pub mod report_subscriptions;
 pub mod sessions;
 pub mod stats;
 pub mod units;

@@ -389,3 +389,97 @@ fn mediators_get_the_forbidden_page_for_reports_and_no_report_link() {
     let desk = b.get("/");
     assert!(!desk.body.contains("href=\"/reports/monthly\""));
 }
+
+fn monthly_mails(app: &TestApp) -> Vec<serde_json::Value> {
+    let r = app.get(&app.admin_token, "/api/v1/notifications?per_page=200");
+    assert_eq!(r.status, 200, "{:?}", r.body);
+    r.body["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|n| n["kind"] == "monthly_report")
+        .cloned()
+        .collect()
+}
+
+fn scan_at(app: &TestApp, date: &str) {
+    use chrono::TimeZone;
+    let d: chrono::NaiveDate = date.parse().unwrap();
+    let at = chrono_tz::Asia::Shanghai
+        .from_local_datetime(&d.and_hms_opt(9, 0, 0).unwrap())
+        .unwrap()
+        .with_timezone(&chrono::Utc);
+    app.set_now(at);
+    tiaojie::services::reminders::scan_blocking(&app.ctx, at).unwrap();
+}
+
+#[test]
+fn subscribers_get_the_monthly_report_once_on_the_first_of_the_month() {
+    let app = spawn_app();
+    let director = report_center(&app);
+    let mut b = signed_in(&app, &director);
+    let page = b.get("/reports/monthly?month=2026-03");
+    assert!(page.body.contains("name=\"subscribe\""));
+    let csrf = Browser::csrf(&page);
+    // Without the CSRF token nothing changes.
+    let r = b.post(
+        "/reports/subscription",
+        &[("subscribe", "on"), ("month", "2026-03")],
+    );
+    assert_eq!(r.status, 403);
+    let r = b.post(
+        "/reports/subscription",
+        &[("csrf", &csrf), ("subscribe", "on"), ("month", "2026-03")],
+    );
+    assert_eq!(r.status, 303, "{}", r.body);
+    assert_eq!(
+        r.location.as_deref(),
+        Some("/reports/monthly?month=2026-03")
+    );
+    assert!(b
+        .get("/reports/monthly?month=2026-03")
+        .body
+        .contains(" checked"));
+
+    // A viewer subscribes too; a mediator may not.
+    let viewer = named_user(&app, "viewer", app.street);
+    let mut v = signed_in(&app, &viewer);
+    let csrf_v = Browser::csrf(&v.get("/reports/monthly"));
+    let r = v.post(
+        "/reports/subscription",
+        &[("csrf", &csrf_v), ("subscribe", "on")],
+    );
+    assert_eq!(r.status, 303, "{}", r.body);
+    let mediator = named_user(&app, "mediator", app.street);
+    let mut m = signed_in(&app, &mediator);
+    let csrf_m = Browser::csrf(&m.get("/"));
+    let r = m.post(
+        "/reports/subscription",
+        &[("csrf", &csrf_m), ("subscribe", "on")],
+    );
+    assert_eq!(r.status, 403);
+
+    scan_at(&app, "2026-04-02");
+    assert_eq!(monthly_mails(&app).len(), 0, "only on the first");
+    scan_at(&app, "2026-04-01");
+    let mails = monthly_mails(&app);
+    assert_eq!(mails.len(), 2, "one per subscriber");
+    assert!(mails.iter().all(|m| m["recipient"] == "w@example.org"));
+    assert!(mails[0]["subject"]
+        .as_str()
+        .unwrap()
+        .starts_with("2026-03 月报"));
+    scan_at(&app, "2026-04-01");
+    assert_eq!(monthly_mails(&app).len(), 2, "once per month");
+
+    // Opted out (signed in again: the first session is weeks old now): nothing in May.
+    let mut b = signed_in(&app, &director);
+    let csrf = Browser::csrf(&b.get("/reports/monthly"));
+    let r = b.post(
+        "/reports/subscription",
+        &[("csrf", &csrf), ("month", "2026-03")],
+    );
+    assert_eq!(r.status, 303);
+    scan_at(&app, "2026-05-01");
+    assert_eq!(monthly_mails(&app).len(), 3, "the viewer's May mail only");
+}

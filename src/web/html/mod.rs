@@ -31,7 +31,11 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .route("/cases/{id}", web::get().to(cases::show))
         .route("/cases/{id}/act/{action}", web::post().to(cases::act))
         .route("/reports/monthly", web::get().to(reports::monthly))
-        .route("/reports/yearly", web::get().to(reports::yearly));
+        .route("/reports/yearly", web::get().to(reports::yearly))
+        .route(
+            "/reports/subscription",
+            web::post().to(reports::subscription),
+        );
 }
 
 async fn css() -> HttpResponse {

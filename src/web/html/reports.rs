@@ -6,6 +6,7 @@ use super::{error_page, html, page_ctx, render, to_login, PageCtx};
 use crate::domain::stats::{Figures, Rate};
 use crate::error::AppError;
 use crate::i18n;
+use crate::services::report_subscriptions as subs;
 use crate::services::stats::{self, Report, Row, Span};
 use crate::services::Ctx;
 use actix_web::http::StatusCode;
@@ -40,10 +41,7 @@ const FIGURES: &[&str] = &[
 
 /// A rate as the report prints it: "90.2% (37/41)", or "—" with nothing to count.
 pub fn rate_text(r: &Rate) -> String {
-    match r.percent() {
-        Some(p) => format!("{p}% ({}/{})", r.numerator, r.denominator),
-        None => "—".to_string(),
-    }
+    r.with_counts()
 }
 
 fn figure_text(f: &Figures, key: &str) -> String {
@@ -301,6 +299,14 @@ pub async fn monthly(ctx: web::Data<Ctx>, req: HttpRequest, query: Query) -> Htt
             Ok(r) => r,
             Err(e) => return error_page(&page, &e),
         };
+    let subscription = if subs::may_subscribe(&caller) {
+        match subs::is_subscribed(&ctx, &caller).await {
+            Ok(on) => json!({"on": on}),
+            Err(e) => return error_page(&page, &e),
+        }
+    } else {
+        Value::Null
+    };
     let lang = page.lang.clone();
     let figures: Vec<Value> = FIGURES
         .iter()
@@ -335,6 +341,7 @@ pub async fn monthly(ctx: web::Data<Ctx>, req: HttpRequest, query: Query) -> Htt
             "tables": tables(&lang, &report),
             "charts": charts,
             "exports": export_links("monthly", &format!("month={month}"), unit),
+            "subscription": subscription,
         }),
     );
     html(StatusCode::OK, render::render("pages/report", &data))
@@ -404,6 +411,35 @@ pub async fn yearly(ctx: web::Data<Ctx>, req: HttpRequest, query: Query) -> Http
         }),
     );
     html(StatusCode::OK, render::render("pages/report", &data))
+}
+
+/// `POST /reports/subscription`: the signed-in director or viewer opts in (`subscribe=on`) or out
+/// of the monthly report by email.
+pub async fn subscription(
+    ctx: web::Data<Ctx>,
+    req: HttpRequest,
+    form: web::Form<HashMap<String, String>>,
+) -> HttpResponse {
+    let page = match signed_in(&ctx, &req).await {
+        Ok(p) => p,
+        Err(r) => return r,
+    };
+    let Some(session) = page.session.as_ref() else {
+        return to_login(&page.path);
+    };
+    if let Err(e) = super::check_form(&ctx, &req, session, &form) {
+        return error_page(&page, &e);
+    }
+    let on = form.get("subscribe").is_some_and(|v| v == "on");
+    if let Err(e) = subs::set(&ctx, &session.caller, on).await {
+        return error_page(&page, &e);
+    }
+    let back = form
+        .get("month")
+        .filter(|m| m.len() == 7 && m.bytes().all(|b| b.is_ascii_digit() || b == b'-'))
+        .map(|m| format!("/reports/monthly?month={m}"))
+        .unwrap_or_else(|| "/reports/monthly".into());
+    super::see_other(&back)
 }
 
 #[cfg(test)]
