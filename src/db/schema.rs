@@ -275,6 +275,14 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    report_subscriptions (user_id) {
+        user_id -> BigInt,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::joinable!(report_subscriptions -> users (user_id));
 diesel::joinable!(warnings -> enterprises (enterprise_id));
 diesel::joinable!(cases -> enterprises (enterprise_id));
 diesel::joinable!(enterprises -> units (unit_id));
@@ -301,4 +309,5 @@ diesel::allow_tables_to_appear_in_same_query!(
     warnings,
     notifications,
     reminders_sent,
+    report_subscriptions,
 );

@@ -49,6 +49,15 @@ impl Rate {
         )
     }
 
+    /// The rate as the report pages and emails print it: "90.2% (37/41)", or "—" when the
+    /// denominator is 0.
+    pub fn with_counts(&self) -> String {
+        match self.percent() {
+            Some(p) => format!("{p}% ({}/{})", self.numerator, self.denominator),
+            None => "—".to_string(),
+        }
+    }
+
     /// The percent as a work report writes it: without a trailing ".0" ("100", "90.2"), and "—"
     /// when the denominator is 0.
     pub fn percent_short(&self) -> String {

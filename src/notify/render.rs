@@ -25,6 +25,7 @@ const TEMPLATES: &[(&str, &str, &str, &str)] = &[
     triple!("warning_red"),
     triple!("warning_overdue"),
     triple!("warning_closed"),
+    triple!("monthly_report"),
 ];
 
 struct Registries {

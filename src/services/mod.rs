@@ -12,6 +12,7 @@ pub mod ledger;
 pub mod ledger_import;
 pub mod notifications;
 pub mod reminders;
+pub mod report_subscriptions;
 pub mod sessions;
 pub mod stats;
 pub mod units;

@@ -11,7 +11,7 @@ use crate::db::schema::{cases, reminders_sent, warnings};
 use crate::domain::case::CaseStatus;
 use crate::domain::warning::WarningStatus;
 use crate::error::AppError;
-use chrono::{DateTime, NaiveDate, Utc};
+use chrono::{DateTime, Datelike, NaiveDate, Utc};
 use diesel::prelude::*;
 use serde::Serialize;
 
@@ -30,6 +30,8 @@ pub fn threshold(days_left: i64) -> Option<&'static str> {
 pub struct ScanReport {
     pub case_reminders: usize,
     pub warning_reminders: usize,
+    /// Monthly reports queued (on the first local day of a month only).
+    pub monthly_reports: usize,
     pub emails: usize,
 }
 
@@ -126,7 +128,48 @@ pub fn scan_blocking(ctx: &Ctx, at: DateTime<Utc>) -> Result<ScanReport, AppErro
             report.emails += n;
         }
     }
+    if today.day() == 1 {
+        monthly_reports(ctx, today, at_n, &mut report)?;
+    }
     Ok(report)
+}
+
+/// The previous month's report to every subscriber, once per (user, month): one short transaction
+/// each, the `reminders_sent` row deciding.
+fn monthly_reports(
+    ctx: &Ctx,
+    today: NaiveDate,
+    at_n: chrono::NaiveDateTime,
+    report: &mut ScanReport,
+) -> Result<(), AppError> {
+    use super::report_subscriptions as subs;
+    let first = subs::previous_month(today);
+    let month = first.format("%Y-%m").to_string();
+    let (subscribers, done) = {
+        let mut conn = ctx.db.get()?;
+        let subscribers = subs::subscribers(&mut conn)?;
+        let done: std::collections::HashSet<i64> = reminders_sent::table
+            .filter(reminders_sent::kind.eq(subs::KIND))
+            .filter(reminders_sent::threshold.eq(&month))
+            .select(reminders_sent::record_id)
+            .load::<i64>(&mut *conn)?
+            .into_iter()
+            .collect();
+        (subscribers, done)
+    };
+    for (user_id, unit_id) in subscribers {
+        if done.contains(&user_id) {
+            continue;
+        }
+        let n = ctx
+            .db
+            .write_blocking(|conn| subs::queue(conn, ctx, user_id, unit_id, first, at_n))?;
+        if n > 0 {
+            report.monthly_reports += 1;
+            report.emails += n;
+        }
+    }
+    Ok(())
 }
 
 /// The scan from async code.

@@ -455,3 +455,170 @@ fn script_typed_into_every_text_field_is_shown_as_text_on_every_page() {
         );
     }
 }
+
+/// A month with two known petitions in an enterprise whose name is markup.
+fn report_center(app: &TestApp) -> String {
+    let code = tiaojie::domain::credit_code::CreditCode::with_check_character("91330203987654321")
+        .unwrap();
+    let r = app.post(
+        &app.admin_token,
+        "/api/v1/enterprises",
+        json!({"name": "<script>alert(1)</script>厂", "credit_code": code.as_str(), "unit_id": app.street}),
+    );
+    assert_eq!(r.status, 201, "{:?}", r.body);
+    let enterprise = r.body["id"].as_i64().unwrap();
+    let (_, mediator) = app.user("mediator", app.street, None);
+    for workers in [12, 5] {
+        let mut body = app.case_body(enterprise);
+        body["workers_involved"] = json!(workers);
+        let r = app.post(&mediator, "/api/v1/cases", body);
+        assert_eq!(r.status, 201, "{:?}", r.body);
+    }
+    named_user(app, "director", app.street)
+}
+
+#[test]
+fn the_monthly_report_page_shows_the_known_figures_a_chart_and_escapes_names() {
+    let app = spawn_app();
+    let director = report_center(&app);
+    let mut b = signed_in(&app, &director);
+    let r = b.get("/reports/monthly?month=2026-03");
+    assert_eq!(r.status, 200, "{}", r.body);
+    // Petitions received: 2 this month, 0 in February, 2 this year.
+    assert!(r
+        .body
+        .contains("<td class=\"num\">2</td><td class=\"num\">0</td><td class=\"num\">2</td>"));
+    // Workers involved 17; nothing concluded, so the rates are a dash.
+    assert!(r.body.contains("<td class=\"num\">17</td>"));
+    assert!(r.body.contains("<td class=\"num\">—</td>"));
+    assert!(r.body.contains("role=\"img\""));
+    assert!(!r.body.contains("<script>alert(1)"));
+    assert!(r.body.contains("&lt;script&gt;alert(1)&lt;/script&gt;厂"));
+    assert!(r
+        .body
+        .contains("/api/v1/reports/monthly?month&#x3D;2026-03&amp;format&#x3D;csv"));
+    assert!(r.body.contains("href=\"/reports/monthly\""));
+}
+
+#[test]
+fn the_yearly_report_page_has_a_bar_for_each_month_and_the_summary() {
+    let app = spawn_app();
+    let director = report_center(&app);
+    let mut b = signed_in(&app, &director);
+    let r = b.get("/reports/yearly?year=2026");
+    assert_eq!(r.status, 200, "{}", r.body);
+    let first_svg = r.body.split("</svg>").next().unwrap();
+    assert!(first_svg.contains("role=\"img\""));
+    assert_eq!(first_svg.matches("class=\"bar\"").count(), 12);
+    // The outcomes chart: resolved, failed, withdrawn or rejected, open.
+    let second_svg = r.body.split("</svg>").nth(1).unwrap();
+    assert_eq!(second_svg.matches("class=\"bar\"").count(), 4);
+    assert!(r.body.contains("全年共接待职工信访2件"));
+}
+
+#[test]
+fn mediators_get_the_forbidden_page_for_reports_and_no_report_link() {
+    let app = spawn_app();
+    let mediator = named_user(&app, "mediator", app.street);
+    let mut b = signed_in(&app, &mediator);
+    for path in ["/reports/monthly", "/reports/yearly?year=2026"] {
+        let r = b.get(path);
+        assert_eq!(r.status, 403, "{path}");
+    }
+    let desk = b.get("/");
+    assert!(!desk.body.contains("href=\"/reports/monthly\""));
+}
+
+fn monthly_mails(app: &TestApp) -> Vec<serde_json::Value> {
+    let r = app.get(&app.admin_token, "/api/v1/notifications?per_page=200");
+    assert_eq!(r.status, 200, "{:?}", r.body);
+    r.body["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|n| n["kind"] == "monthly_report")
+        .cloned()
+        .collect()
+}
+
+fn scan_at(app: &TestApp, date: &str) {
+    use chrono::TimeZone;
+    let d: chrono::NaiveDate = date.parse().unwrap();
+    let at = chrono_tz::Asia::Shanghai
+        .from_local_datetime(&d.and_hms_opt(9, 0, 0).unwrap())
+        .unwrap()
+        .with_timezone(&chrono::Utc);
+    app.set_now(at);
+    tiaojie::services::reminders::scan_blocking(&app.ctx, at).unwrap();
+}
+
+#[test]
+fn subscribers_get_the_monthly_report_once_on_the_first_of_the_month() {
+    let app = spawn_app();
+    let director = report_center(&app);
+    let mut b = signed_in(&app, &director);
+    let page = b.get("/reports/monthly?month=2026-03");
+    assert!(page.body.contains("name=\"subscribe\""));
+    let csrf = Browser::csrf(&page);
+    // Without the CSRF token nothing changes.
+    let r = b.post(
+        "/reports/subscription",
+        &[("subscribe", "on"), ("month", "2026-03")],
+    );
+    assert_eq!(r.status, 403);
+    let r = b.post(
+        "/reports/subscription",
+        &[("csrf", &csrf), ("subscribe", "on"), ("month", "2026-03")],
+    );
+    assert_eq!(r.status, 303, "{}", r.body);
+    assert_eq!(
+        r.location.as_deref(),
+        Some("/reports/monthly?month=2026-03")
+    );
+    assert!(b
+        .get("/reports/monthly?month=2026-03")
+        .body
+        .contains(" checked"));
+
+    // A viewer subscribes too; a mediator may not.
+    let viewer = named_user(&app, "viewer", app.street);
+    let mut v = signed_in(&app, &viewer);
+    let csrf_v = Browser::csrf(&v.get("/reports/monthly"));
+    let r = v.post(
+        "/reports/subscription",
+        &[("csrf", &csrf_v), ("subscribe", "on")],
+    );
+    assert_eq!(r.status, 303, "{}", r.body);
+    let mediator = named_user(&app, "mediator", app.street);
+    let mut m = signed_in(&app, &mediator);
+    let csrf_m = Browser::csrf(&m.get("/"));
+    let r = m.post(
+        "/reports/subscription",
+        &[("csrf", &csrf_m), ("subscribe", "on")],
+    );
+    assert_eq!(r.status, 403);
+
+    scan_at(&app, "2026-04-02");
+    assert_eq!(monthly_mails(&app).len(), 0, "only on the first");
+    scan_at(&app, "2026-04-01");
+    let mails = monthly_mails(&app);
+    assert_eq!(mails.len(), 2, "one per subscriber");
+    assert!(mails.iter().all(|m| m["recipient"] == "w@example.org"));
+    assert!(mails[0]["subject"]
+        .as_str()
+        .unwrap()
+        .starts_with("2026-03 月报"));
+    scan_at(&app, "2026-04-01");
+    assert_eq!(monthly_mails(&app).len(), 2, "once per month");
+
+    // Opted out (signed in again: the first session is weeks old now): nothing in May.
+    let mut b = signed_in(&app, &director);
+    let csrf = Browser::csrf(&b.get("/reports/monthly"));
+    let r = b.post(
+        "/reports/subscription",
+        &[("csrf", &csrf), ("month", "2026-03")],
+    );
+    assert_eq!(r.status, 303);
+    scan_at(&app, "2026-05-01");
+    assert_eq!(monthly_mails(&app).len(), 3, "the viewer's May mail only");
+}

@@ -10,6 +10,7 @@ mod consultations;
 mod desk;
 mod print;
 pub mod render;
+mod reports;
 mod warnings;
 
 use crate::error::AppError;
@@ -75,7 +76,13 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .route("/warnings/new", web::get().to(warnings::new_form))
         .route("/warnings/new", web::post().to(warnings::new_submit))
         .route("/warnings/{id}", web::get().to(warnings::show))
-        .route("/warnings/{id}/act/{action}", web::post().to(warnings::act));
+        .route("/warnings/{id}/act/{action}", web::post().to(warnings::act))
+        .route("/reports/monthly", web::get().to(reports::monthly))
+        .route("/reports/yearly", web::get().to(reports::yearly))
+        .route(
+            "/reports/subscription",
+            web::post().to(reports::subscription),
+        );
 }
 
 async fn css() -> HttpResponse {
@@ -164,6 +171,7 @@ impl PageCtx {
                 "staff": s.caller.role.is_staff(),
                 "officer": s.caller.role == crate::domain::role::Role::Officer,
                 "admin": s.caller.role == crate::domain::role::Role::Admin,
+                "reader": crate::services::stats::require_reader(&s.caller).is_ok(),
             });
         }
         if let (Value::Object(base), Value::Object(more)) = (&mut data, extra) {

@@ -103,6 +103,10 @@ const TEMPLATES: &[(&str, &str)] = &[
         include_str!("../../../templates/partials/admin_nav.hbs"),
     ),
     (
+        "pages/report",
+        include_str!("../../../templates/pages/report.hbs"),
+    ),
+    (
         "partials/case_table",
         include_str!("../../../templates/partials/case_table.hbs"),
     ),
