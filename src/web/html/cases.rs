@@ -1,6 +1,6 @@
 //! The case list, the intake form and the case page with its action forms.
 
-use super::{check_form, error_page, html, render, see_other, signed_in, to_login, PageCtx};
+use super::{error_page, html, render, see_other, signed_in, to_login, PageCtx};
 use crate::domain::case::{needs_assignment, role_may, transition, ActionKind, CaseStatus};
 use crate::domain::vocab::{Category, Channel, Referral};
 use crate::error::AppError;
@@ -207,16 +207,10 @@ pub(super) fn opt(form: &HashMap<String, String>, k: &str) -> Option<String> {
 }
 
 pub async fn new_submit(ctx: web::Data<Ctx>, req: HttpRequest, form: Form) -> HttpResponse {
-    let page = match signed_in(&ctx, &req).await {
-        Ok(p) => p,
+    let (page, session) = match super::signed_in_form(&ctx, &req, &form).await {
+        Ok(ok) => ok,
         Err(r) => return r,
     };
-    let Some(session) = page.session.clone() else {
-        return to_login(&page.path);
-    };
-    if let Err(e) = check_form(&ctx, &req, &session, &form) {
-        return error_page(&page, &e);
-    }
     let mut errors = HashMap::new();
     let mut number = |k: &str| match opt(&form, k).map(|v| v.parse::<i64>()) {
         Some(Ok(n)) => n,
@@ -431,16 +425,10 @@ pub async fn act(
     path: web::Path<(i64, String)>,
     form: Form,
 ) -> HttpResponse {
-    let page = match signed_in(&ctx, &req).await {
-        Ok(p) => p,
+    let (page, session) = match super::signed_in_form(&ctx, &req, &form).await {
+        Ok(ok) => ok,
         Err(r) => return r,
     };
-    let Some(session) = page.session.clone() else {
-        return to_login(&page.path);
-    };
-    if let Err(e) = check_form(&ctx, &req, &session, &form) {
-        return error_page(&page, &e);
-    }
     let (id, name) = path.into_inner();
     let mut input = ActionInput {
         reason: opt(&form, "reason"),

@@ -3,7 +3,7 @@
 //! intake form reads them, and the case is registered through the case service as any other.
 
 use super::cases::{codes, local_to_rfc3339, opt, options, Form, Query};
-use super::{check_form, error_page, html, render, see_other, signed_in, PageCtx};
+use super::{error_page, html, render, see_other, signed_in, PageCtx};
 use crate::domain::vocab::{Category, Channel};
 use crate::error::AppError;
 use crate::services::consultations::{self as svc, ConsultationFilter, ConsultationInput};
@@ -169,16 +169,10 @@ fn row(c: &svc::ConsultationView) -> Value {
 }
 
 pub async fn new_submit(ctx: web::Data<Ctx>, req: HttpRequest, form: Form) -> HttpResponse {
-    let page = match signed_in(&ctx, &req).await {
-        Ok(p) => p,
+    let (page, session) = match super::signed_in_form(&ctx, &req, &form).await {
+        Ok(ok) => ok,
         Err(r) => return r,
     };
-    let Some(session) = page.session.clone() else {
-        return error_page(&page, &AppError::forbidden());
-    };
-    if let Err(e) = check_form(&ctx, &req, &session, &form) {
-        return error_page(&page, &e);
-    }
     let mut errors = HashMap::new();
     let enterprise_id = match opt(&form, "enterprise_id").map(|v| v.parse::<i64>()) {
         Some(Ok(n)) => Some(n),

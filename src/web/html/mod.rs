@@ -248,6 +248,23 @@ pub fn not_found_page() -> HttpResponse {
     error_page(&page, &AppError::not_found("page"))
 }
 
+/// A signed-in form POST: the page and its session once the CSRF token and the origin check out,
+/// or the response to send instead (the sign-in page, or the 403 page).
+pub async fn signed_in_form(
+    ctx: &Ctx,
+    req: &HttpRequest,
+    form: &HashMap<String, String>,
+) -> Result<(PageCtx, WebSession), HttpResponse> {
+    let page = signed_in(ctx, req).await?;
+    let Some(session) = page.session.clone() else {
+        return Err(to_login(&page.path));
+    };
+    if let Err(e) = check_form(ctx, req, &session, form) {
+        return Err(error_page(&page, &e));
+    }
+    Ok((page, session))
+}
+
 /// Checks a form POST: the session's CSRF token (constant time) and a same-origin `Origin`.
 pub fn check_form(
     ctx: &Ctx,

@@ -420,16 +420,11 @@ pub async fn subscription(
     req: HttpRequest,
     form: web::Form<HashMap<String, String>>,
 ) -> HttpResponse {
-    let page = match signed_in(&ctx, &req).await {
-        Ok(p) => p,
+    let (page, session) = match super::signed_in_form(&ctx, &req, &form).await {
+        Ok(ok) => ok,
         Err(r) => return r,
     };
-    let Some(session) = page.session.as_ref() else {
-        return to_login(&page.path);
-    };
-    if let Err(e) = super::check_form(&ctx, &req, session, &form) {
-        return error_page(&page, &e);
-    }
+    let session = &session;
     let on = form.get("subscribe").is_some_and(|v| v == "on");
     if let Err(e) = subs::set(&ctx, &session.caller, on).await {
         return error_page(&page, &e);

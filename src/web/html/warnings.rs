@@ -3,7 +3,7 @@
 //! page with the staff's acknowledge, defuse and escalate forms. Each handler calls one service.
 
 use super::cases::{codes, describe, opt, options, Form, Query};
-use super::{check_form, error_page, html, render, see_other, signed_in, PageCtx};
+use super::{error_page, html, render, see_other, signed_in, PageCtx};
 use crate::domain::role::Role;
 use crate::domain::warning::{transition, Level, WarningAction, WarningCategory, WarningStatus};
 use crate::error::AppError;
@@ -129,16 +129,10 @@ async fn recent(ctx: &Ctx, caller: &crate::services::Caller) -> Result<Value, Ap
 }
 
 pub async fn new_submit(ctx: web::Data<Ctx>, req: HttpRequest, form: Form) -> HttpResponse {
-    let page = match signed_in(&ctx, &req).await {
-        Ok(p) => p,
+    let (page, session) = match super::signed_in_form(&ctx, &req, &form).await {
+        Ok(ok) => ok,
         Err(r) => return r,
     };
-    let Some(session) = page.session.clone() else {
-        return error_page(&page, &AppError::forbidden());
-    };
-    if let Err(e) = check_form(&ctx, &req, &session, &form) {
-        return error_page(&page, &e);
-    }
     // Numbers the form could not even read are reported beside their fields, as the service
     // would report a bad value.
     let mut errors = HashMap::new();
@@ -240,16 +234,10 @@ pub async fn act(
     path: web::Path<(i64, String)>,
     form: Form,
 ) -> HttpResponse {
-    let page = match signed_in(&ctx, &req).await {
-        Ok(p) => p,
+    let (page, session) = match super::signed_in_form(&ctx, &req, &form).await {
+        Ok(ok) => ok,
         Err(r) => return r,
     };
-    let Some(session) = page.session.clone() else {
-        return error_page(&page, &AppError::forbidden());
-    };
-    if let Err(e) = check_form(&ctx, &req, &session, &form) {
-        return error_page(&page, &e);
-    }
     let (id, name) = path.into_inner();
     let caller = &session.caller;
     let result = match name.as_str() {
