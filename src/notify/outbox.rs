@@ -259,25 +259,6 @@ pub fn deadline(conn: &mut DbConn, ctx: &Ctx, case_id: i64, days_left: i64) -> A
     )
 }
 
-fn level_zh(level: &str) -> &'static str {
-    match level {
-        "red" => "红色",
-        "orange" => "橙色",
-        _ => "黄色",
-    }
-}
-
-fn category_zh(category: &str) -> &'static str {
-    match category {
-        "wage_arrears" => "拖欠工资",
-        "layoff_relocation" => "裁员或搬迁",
-        "social_insurance" => "欠缴社保",
-        "collective_grievance" => "集体诉求",
-        "closure_absconding" => "停业或业主失联",
-        _ => "其他",
-    }
-}
-
 type WarningFacts = (
     i64,
     String,
@@ -323,8 +304,9 @@ fn to_directors(
     let recipients = directors_of(conn, unit_id)?;
     let vars = json!({
         "enterprise_name": enterprise_name,
-        "level": level_zh(&level),
-        "category": category_zh(&category),
+        // Emails go out in Simplified Chinese; the labels come from the message catalog.
+        "level": crate::i18n::t("zh-CN", &format!("level.{level}")),
+        "category": crate::i18n::t("zh-CN", &format!("wcategory.{category}")),
         "workers": workers,
         "respond_by": local(ctx, respond_by),
         "url": warning_url(ctx, warning_id),

@@ -794,3 +794,31 @@ fn an_admin_can_send_a_failed_mail_again_and_it_goes_once() {
     assert_eq!(drain(&s.app, &w), 0);
     assert_eq!(sink.delivered().len(), 1);
 }
+
+#[test]
+fn a_warning_mail_names_its_level_and_category_in_chinese_from_the_catalog() {
+    let s = setup();
+    red_warning(&s);
+    let bodies: Vec<String> = s
+        .app
+        .ctx
+        .db
+        .write_blocking(|conn| {
+            use diesel::prelude::*;
+            use tiaojie::db::schema::notifications;
+            notifications::table
+                .select(notifications::body_text)
+                .load(conn)
+                .map_err(tiaojie::error::AppError::from)
+        })
+        .unwrap();
+    assert!(!bodies.is_empty());
+    for body in bodies {
+        assert!(body.contains("红色"), "{body}");
+        assert!(body.contains("停产关闭或业主失联"), "{body}");
+        assert!(
+            !body.contains("level.") && !body.contains("wcategory."),
+            "{body}"
+        );
+    }
+}
