@@ -190,11 +190,8 @@ pub async fn list(
 ) -> AppResult<Page<ConsultationView>> {
     caller.require_staff()?;
     let scope = caller.scope();
-    let from = filter.from.map(|d| ctx.local_midnight(d));
     // `to` is inclusive: the whole of that local day.
-    let to = filter
-        .to
-        .map(|d| ctx.local_midnight(d + chrono::Duration::days(1)));
+    let (from, to) = ctx.local_days(filter.from, filter.to);
     let c = ctx.clone();
     let caller = caller.clone();
     ctx.db

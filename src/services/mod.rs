@@ -48,6 +48,19 @@ impl Ctx {
         at.with_timezone(&self.settings.tz).date_naive()
     }
 
+    /// A list filter's `from` and `to` local dates, both inclusive, as the UTC bounds
+    /// `[from's midnight, the midnight after to)`.
+    pub fn local_days(
+        &self,
+        from: Option<NaiveDate>,
+        to: Option<NaiveDate>,
+    ) -> (Option<NaiveDateTime>, Option<NaiveDateTime>) {
+        (
+            from.map(|d| self.local_midnight(d)),
+            to.map(|d| self.local_midnight(d + chrono::Duration::days(1))),
+        )
+    }
+
     /// The first instant of a local date, as UTC.
     pub fn local_midnight(&self, date: NaiveDate) -> NaiveDateTime {
         let naive = date.and_hms_opt(0, 0, 0).unwrap_or_default();

@@ -305,10 +305,8 @@ pub async fn list(
         Some(s) => errors.take("level", s.parse::<Level>()),
     };
     errors.finish()?;
-    let from = filter.from.map(|d| ctx.local_midnight(d));
-    let to = filter
-        .to
-        .map(|d| ctx.local_midnight(d + chrono::Duration::days(1)));
+    // `to` is inclusive: the whole of that local day.
+    let (from, to) = ctx.local_days(filter.from, filter.to);
     let scope = caller.scope();
     let c = ctx.clone();
     ctx.db

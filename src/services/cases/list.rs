@@ -42,10 +42,8 @@ pub async fn list(
     };
     errors.finish()?;
     let today = ctx.local_date(ctx.now());
-    let from = filter.from.map(|d| ctx.local_midnight(d));
-    let to = filter
-        .to
-        .map(|d| ctx.local_midnight(d + chrono::Duration::days(1)));
+    // `to` is inclusive: the whole of that local day.
+    let (from, to) = ctx.local_days(filter.from, filter.to);
     let pattern = filter
         .q
         .as_deref()

@@ -206,21 +206,43 @@ pub(super) fn opt(form: &HashMap<String, String>, k: &str) -> Option<String> {
         .filter(|s| !s.is_empty())
 }
 
+/// A number typed into a form: absent is `None`; unreadable is `None` with an error beside the
+/// field (the service then never sees a value the form could not read).
+pub(super) fn number(
+    form: &HashMap<String, String>,
+    name: &str,
+    errors: &mut HashMap<String, String>,
+) -> Option<i64> {
+    match opt(form, name).map(|v| v.parse::<i64>()) {
+        Some(Ok(n)) => Some(n),
+        Some(Err(_)) => {
+            errors.insert(name.to_string(), "?".to_string());
+            None
+        }
+        None => None,
+    }
+}
+
+/// A number the form must carry: absent or unreadable is an error beside the field.
+pub(super) fn required_number(
+    form: &HashMap<String, String>,
+    name: &str,
+    errors: &mut HashMap<String, String>,
+) -> i64 {
+    number(form, name, errors).unwrap_or_else(|| {
+        errors.insert(name.to_string(), "?".to_string());
+        0
+    })
+}
+
 pub async fn new_submit(ctx: web::Data<Ctx>, req: HttpRequest, form: Form) -> HttpResponse {
     let (page, session) = match super::signed_in_form(&ctx, &req, &form).await {
         Ok(ok) => ok,
         Err(r) => return r,
     };
     let mut errors = HashMap::new();
-    let mut number = |k: &str| match opt(&form, k).map(|v| v.parse::<i64>()) {
-        Some(Ok(n)) => n,
-        _ => {
-            errors.insert(k.to_string(), "?".to_string());
-            0
-        }
-    };
-    let enterprise_id = number("enterprise_id");
-    let workers = number("workers_involved");
+    let enterprise_id = required_number(&form, "enterprise_id", &mut errors);
+    let workers = required_number(&form, "workers_involved", &mut errors);
     let input = CaseInput {
         received_at: local_to_rfc3339(&ctx, form.get("received_at").map_or("", String::as_str)),
         channel: opt(&form, "channel").unwrap_or_default(),

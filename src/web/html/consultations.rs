@@ -2,7 +2,7 @@
 //! only a link to the intake form with the consultation's values as query parameters: the
 //! intake form reads them, and the case is registered through the case service as any other.
 
-use super::cases::{codes, local_to_rfc3339, opt, options, Form, Query};
+use super::cases::{codes, local_to_rfc3339, number, opt, options, required_number, Form, Query};
 use super::{error_page, html, render, see_other, signed_in, PageCtx};
 use crate::domain::vocab::{Category, Channel};
 use crate::error::AppError;
@@ -174,21 +174,8 @@ pub async fn new_submit(ctx: web::Data<Ctx>, req: HttpRequest, form: Form) -> Ht
         Err(r) => return r,
     };
     let mut errors = HashMap::new();
-    let enterprise_id = match opt(&form, "enterprise_id").map(|v| v.parse::<i64>()) {
-        Some(Ok(n)) => Some(n),
-        Some(Err(_)) => {
-            errors.insert("enterprise_id".to_string(), "?".to_string());
-            None
-        }
-        None => None,
-    };
-    let workers = match opt(&form, "workers").map(|v| v.parse::<i64>()) {
-        Some(Ok(n)) => n,
-        _ => {
-            errors.insert("workers".to_string(), "?".to_string());
-            0
-        }
-    };
+    let enterprise_id = number(&form, "enterprise_id", &mut errors);
+    let workers = required_number(&form, "workers", &mut errors);
     let input = ConsultationInput {
         received_at: local_to_rfc3339(&ctx, form.get("received_at").map_or("", String::as_str)),
         channel: opt(&form, "channel").unwrap_or_default(),

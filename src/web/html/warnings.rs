@@ -2,7 +2,7 @@
 //! scopes it), the report form (built for a phone: one column, large targets), and the warning's
 //! page with the staff's acknowledge, defuse and escalate forms. Each handler calls one service.
 
-use super::cases::{codes, describe, opt, options, Form, Query};
+use super::cases::{codes, describe, number, opt, options, required_number, Form, Query};
 use super::{error_page, html, render, see_other, signed_in, PageCtx};
 use crate::domain::role::Role;
 use crate::domain::warning::{transition, Level, WarningAction, WarningCategory, WarningStatus};
@@ -136,21 +136,8 @@ pub async fn new_submit(ctx: web::Data<Ctx>, req: HttpRequest, form: Form) -> Ht
     // Numbers the form could not even read are reported beside their fields, as the service
     // would report a bad value.
     let mut errors = HashMap::new();
-    let enterprise_id = match opt(&form, "enterprise_id").map(|v| v.parse::<i64>()) {
-        Some(Ok(n)) => Some(n),
-        Some(Err(_)) => {
-            errors.insert("enterprise_id".to_string(), "?".to_string());
-            None
-        }
-        None => None,
-    };
-    let workers = match opt(&form, "workers_at_risk").map(|v| v.parse::<i64>()) {
-        Some(Ok(n)) => n,
-        _ => {
-            errors.insert("workers_at_risk".to_string(), "?".to_string());
-            0
-        }
-    };
+    let enterprise_id = number(&form, "enterprise_id", &mut errors);
+    let workers = required_number(&form, "workers_at_risk", &mut errors);
     let input = WarningInput {
         enterprise_id,
         level: opt(&form, "level").unwrap_or_default(),

@@ -7,7 +7,7 @@ mod people;
 
 pub use people::{notifications, user_action, users, users_create};
 
-use super::cases::{codes, opt, Form, Query};
+use super::cases::{codes, number, opt, Form, Query};
 use super::{check_form, error_page, html, render, see_other, signed_in, PageCtx};
 use crate::domain::role::Role;
 use crate::domain::vocab::UnitKind;
@@ -88,18 +88,6 @@ fn select(
         })
         .collect();
     json!({"name": name, "label": label, "options": options, "error": errors.get(name)})
-}
-
-/// A number typed into a form: absent is `None`, unreadable is an error beside the field.
-fn number(form: &Values, name: &str, errors: &mut Errors) -> Option<i64> {
-    match opt(form, name).map(|v| v.parse::<i64>()) {
-        Some(Ok(n)) => Some(n),
-        Some(Err(_)) => {
-            errors.insert(name.to_string(), "?".to_string());
-            None
-        }
-        None => None,
-    }
 }
 
 fn render_admin(
