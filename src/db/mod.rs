@@ -165,6 +165,12 @@ impl Db {
         Ok(self.pool.get()?)
     }
 
+    /// A connection for work that can run beside the caller's own, if the pool has one idle or
+    /// can open one within 100 ms; `None` when it is busy (the caller then does the work alone).
+    pub fn spare(&self) -> Option<PooledConn> {
+        self.pool.get_timeout(Duration::from_millis(100)).ok()
+    }
+
     /// Runs pending migrations (under an advisory lock on PostgreSQL, so instances starting
     /// together do not race).
     pub fn migrate(&self) -> Result<(), DbError> {

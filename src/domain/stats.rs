@@ -7,10 +7,11 @@
 
 use super::case::CaseStatus;
 use super::money::Fen;
+use super::vocab::{Category, Channel};
 use chrono::{NaiveDate, NaiveDateTime};
 use serde::ser::SerializeStruct;
 use serde::{Serialize, Serializer};
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::HashMap;
 
 /// `num / den` rounded half up to one decimal, by integer arithmetic; `None` when `den` is 0.
 pub fn one_decimal(num: i128, den: i128) -> Option<String> {
@@ -141,17 +142,18 @@ pub struct CaseFact {
     pub unit_id: i64,
     pub enterprise_id: i64,
     pub mediator_id: Option<i64>,
-    pub channel: String,
-    pub category: String,
+    /// `None` for a code outside the vocabulary: counted in the totals, on no line.
+    pub channel: Option<Channel>,
+    pub category: Option<Category>,
     pub status: CaseStatus,
     pub workers: i64,
     pub amount_claimed: Fen,
     pub amount_agreed: Fen,
     pub amount_paid: Fen,
     pub received_at: NaiveDateTime,
-    pub received_day: NaiveDate,
     pub closed_at: Option<NaiveDateTime>,
-    pub closed_day: Option<NaiveDate>,
+    /// Local days from the day of receipt to the day of closing; 0 while open.
+    pub days_to_close: i64,
     pub deadline: NaiveDate,
 }
 
@@ -161,8 +163,8 @@ pub struct ConsultationFact {
     pub unit_id: i64,
     pub enterprise_id: Option<i64>,
     pub answered_by: i64,
-    pub channel: String,
-    pub topic: String,
+    pub channel: Option<Channel>,
+    pub topic: Option<Category>,
     pub workers: i64,
     pub received_at: NaiveDateTime,
 }
@@ -171,100 +173,266 @@ fn add(a: Fen, b: Fen) -> Fen {
     a.checked_add(b).unwrap_or(Fen::from_fen(i64::MAX))
 }
 
-/// Folds the facts into the figures of `period`. Facts outside the period are skipped, so one
-/// load serves every month of a year. Warnings come in already counted.
-pub fn figures<'a>(
-    period: &Period,
-    cases: impl IntoIterator<Item = &'a CaseFact>,
-    consultations: impl IntoIterator<Item = &'a ConsultationFact>,
-    warnings: WarningFigures,
-) -> Figures {
-    let mut f = Figures::default();
-    let mut days_sum: i128 = 0;
-    for c in cases {
+/// The counts and sums behind [`Figures`]. Tallies add up: the tally of a set of records in a
+/// period is the sum of each record's, which is what lets one pass fill every line of a report.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Tally {
+    petitions_received: i64,
+    consultations: i64,
+    workers_involved: i64,
+    amount_involved: Fen,
+    concluded: i64,
+    resolved: i64,
+    failed: i64,
+    amount_agreed: Fen,
+    amount_paid: Fen,
+    closed_in_period: i64,
+    days_to_close: i64,
+    open_at_end: i64,
+    overdue_at_end: i64,
+}
+
+impl Tally {
+    /// What one case counts in `period`: this is where SPEC's definitions live.
+    ///
+    /// - Received in the period: a petition, its workers and amount; concluded if no longer open
+    ///   (whenever it closed), and resolved (with its agreed and paid amounts) or failed.
+    /// - Closed in the period: a closing, with its days from receipt.
+    /// - Received before the end and not closed by it: open at the end, and overdue if its
+    ///   deadline is before the period's last day.
+    pub fn of_case(period: &Period, c: &CaseFact) -> Tally {
+        let mut t = Tally::default();
         if period.contains(c.received_at) {
-            f.petitions_received += 1;
-            f.workers_involved += c.workers;
-            f.amount_involved = add(f.amount_involved, c.amount_claimed);
-            if !c.status.is_open() {
-                f.concluded += 1;
-            }
+            t.petitions_received = 1;
+            t.workers_involved = c.workers;
+            t.amount_involved = c.amount_claimed;
+            t.concluded = i64::from(!c.status.is_open());
             match c.status {
                 CaseStatus::Resolved => {
-                    f.resolved += 1;
-                    f.amount_agreed = add(f.amount_agreed, c.amount_agreed);
-                    f.amount_paid = add(f.amount_paid, c.amount_paid);
+                    t.resolved = 1;
+                    t.amount_agreed = c.amount_agreed;
+                    t.amount_paid = c.amount_paid;
                 }
-                CaseStatus::Failed => f.failed += 1,
+                CaseStatus::Failed => t.failed = 1,
                 _ => {}
             }
         }
-        if let (Some(closed), Some(day)) = (c.closed_at, c.closed_day) {
-            if period.contains(closed) {
-                f.closed_in_period += 1;
-                days_sum += i128::from((day - c.received_day).num_days());
-            }
+        if c.closed_at.is_some_and(|at| period.contains(at)) {
+            t.closed_in_period = 1;
+            t.days_to_close = c.days_to_close;
         }
-        let open_at_end = c.received_at < period.to && c.closed_at.is_none_or(|t| t >= period.to);
-        if open_at_end {
-            f.open_at_end += 1;
-            if c.deadline < period.last_day {
-                f.overdue_at_end += 1;
-            }
+        if c.received_at < period.to && c.closed_at.is_none_or(|at| at >= period.to) {
+            t.open_at_end = 1;
+            t.overdue_at_end = i64::from(c.deadline < period.last_day);
         }
+        t
     }
-    for c in consultations {
+
+    /// What one consultation counts in `period`: itself and its workers, if received in it.
+    pub fn of_consultation(period: &Period, c: &ConsultationFact) -> Tally {
+        let mut t = Tally::default();
         if period.contains(c.received_at) {
-            f.consultations += 1;
-            f.workers_involved += c.workers;
+            t.consultations = 1;
+            t.workers_involved = c.workers;
+        }
+        t
+    }
+
+    pub fn add(&mut self, o: &Tally) {
+        self.petitions_received += o.petitions_received;
+        self.consultations += o.consultations;
+        self.workers_involved += o.workers_involved;
+        self.amount_involved = add(self.amount_involved, o.amount_involved);
+        self.concluded += o.concluded;
+        self.resolved += o.resolved;
+        self.failed += o.failed;
+        self.amount_agreed = add(self.amount_agreed, o.amount_agreed);
+        self.amount_paid = add(self.amount_paid, o.amount_paid);
+        self.closed_in_period += o.closed_in_period;
+        self.days_to_close += o.days_to_close;
+        self.open_at_end += o.open_at_end;
+        self.overdue_at_end += o.overdue_at_end;
+    }
+
+    /// The figures of the tally, with the rates and the average; warnings come in already
+    /// counted.
+    pub fn figures(&self, warnings: WarningFigures) -> Figures {
+        Figures {
+            petitions_received: self.petitions_received,
+            consultations: self.consultations,
+            workers_involved: self.workers_involved,
+            amount_involved: self.amount_involved,
+            concluded: self.concluded,
+            handling_rate: Rate::new(self.concluded, self.petitions_received),
+            resolved: self.resolved,
+            failed: self.failed,
+            success_rate: Rate::new(self.resolved, self.resolved + self.failed),
+            amount_agreed: self.amount_agreed,
+            amount_paid: self.amount_paid,
+            closed_in_period: self.closed_in_period,
+            open_at_end: self.open_at_end,
+            overdue_at_end: self.overdue_at_end,
+            avg_days_to_close: one_decimal(
+                i128::from(self.days_to_close),
+                i128::from(self.closed_in_period),
+            ),
+            warnings_reported: warnings.reported,
+            warnings_escalated: warnings.escalated,
+            warnings_defused: warnings.defused,
         }
     }
-    f.handling_rate = Rate::new(f.concluded, f.petitions_received);
-    f.success_rate = Rate::new(f.resolved, f.resolved + f.failed);
-    f.avg_days_to_close = one_decimal(days_sum, i128::from(f.closed_in_period));
-    f.warnings_reported = warnings.reported;
-    f.warnings_escalated = warnings.escalated;
-    f.warnings_defused = warnings.defused;
-    f
 }
 
-/// The figures of `period` for each group of facts, keyed by `case_key` and `consultation_key`
-/// (`None` leaves a fact out). Warnings are not broken down: they come in by level only.
-pub fn grouped<K: Ord + Clone>(
-    period: &Period,
-    cases: &[CaseFact],
-    consultations: &[ConsultationFact],
-    case_key: impl Fn(&CaseFact) -> Option<K>,
-    consultation_key: impl Fn(&ConsultationFact) -> Option<K>,
-) -> BTreeMap<K, Figures> {
-    let mut case_groups: BTreeMap<K, Vec<&CaseFact>> = BTreeMap::new();
-    for c in cases {
-        if let Some(k) = case_key(c) {
-            case_groups.entry(k).or_default().push(c);
+/// The lines of a breakdown a record is on (`None`: on no line of that breakdown).
+struct Lines {
+    category: Option<Category>,
+    channel: Option<Channel>,
+    unit_id: i64,
+    enterprise_id: Option<i64>,
+    mediator_id: Option<i64>,
+}
+
+/// A report folded in one pass over its facts: the whole period, each of its months (for a
+/// year), and one line per category, channel, unit, enterprise and mediator. Folds of disjoint
+/// sets of facts merge, so a load can be split between threads.
+#[derive(Debug, Clone)]
+pub struct Fold {
+    period: Period,
+    months: Vec<Period>,
+    /// The line of `by_unit` each unit counts on; units not in it count on none.
+    unit_lines: HashMap<i64, i64>,
+    pub total: Tally,
+    /// One per month of `months`.
+    pub by_month: Vec<Tally>,
+    /// In the order of `Category::ALL`; consultations count under their topic.
+    pub by_category: Vec<Tally>,
+    /// In the order of `Channel::ALL`.
+    pub by_channel: Vec<Tally>,
+    pub by_unit: HashMap<i64, Tally>,
+    pub by_enterprise: HashMap<i64, Tally>,
+    /// Cases by their mediator (unassigned ones on no line), consultations by who answered.
+    pub by_mediator: HashMap<i64, Tally>,
+}
+
+impl Fold {
+    /// An empty fold of `period`, broken down by the `months` within it (contiguous, in order;
+    /// none for a month's report).
+    pub fn new(period: Period, months: Vec<Period>, unit_lines: HashMap<i64, i64>) -> Fold {
+        Fold {
+            period,
+            by_month: vec![Tally::default(); months.len()],
+            months,
+            unit_lines,
+            total: Tally::default(),
+            by_category: vec![Tally::default(); Category::ALL.len()],
+            by_channel: vec![Tally::default(); Channel::ALL.len()],
+            by_unit: HashMap::new(),
+            by_enterprise: HashMap::new(),
+            by_mediator: HashMap::new(),
         }
     }
-    let mut consultation_groups: BTreeMap<K, Vec<&ConsultationFact>> = BTreeMap::new();
-    for c in consultations {
-        if let Some(k) = consultation_key(c) {
-            consultation_groups.entry(k).or_default().push(c);
+
+    /// An empty fold with the same period, months and unit lines, to fill in another thread.
+    pub fn empty_like(&self) -> Fold {
+        Fold::new(self.period, self.months.clone(), self.unit_lines.clone())
+    }
+
+    pub fn case(&mut self, c: &CaseFact) {
+        let t = Tally::of_case(&self.period, c);
+        if t == Tally::default() {
+            // Closed before the period or received after it: nothing in any month either.
+            return;
+        }
+        self.add_to_lines(
+            &t,
+            Lines {
+                category: c.category,
+                channel: c.channel,
+                unit_id: c.unit_id,
+                enterprise_id: Some(c.enterprise_id),
+                mediator_id: c.mediator_id,
+            },
+        );
+        // A case counts only in the months from the one it was received in (or the first) to
+        // the one it closed in (or the last).
+        let first = self.months.partition_point(|m| m.to <= c.received_at);
+        let end = c.closed_at.map_or(self.months.len(), |at| {
+            (self.months.partition_point(|m| m.to <= at) + 1).min(self.months.len())
+        });
+        for (month, tally) in self.months[first.min(end)..end]
+            .iter()
+            .zip(&mut self.by_month[first.min(end)..end])
+        {
+            tally.add(&Tally::of_case(month, c));
         }
     }
-    let keys: BTreeSet<K> = case_groups
-        .keys()
-        .chain(consultation_groups.keys())
-        .cloned()
-        .collect();
-    keys.into_iter()
-        .map(|k| {
-            let f = figures(
-                period,
-                case_groups.get(&k).into_iter().flatten().copied(),
-                consultation_groups.get(&k).into_iter().flatten().copied(),
-                WarningFigures::default(),
-            );
-            (k, f)
-        })
-        .collect()
+
+    pub fn consultation(&mut self, c: &ConsultationFact) {
+        let t = Tally::of_consultation(&self.period, c);
+        if t == Tally::default() {
+            return;
+        }
+        self.add_to_lines(
+            &t,
+            Lines {
+                category: c.topic,
+                channel: c.channel,
+                unit_id: c.unit_id,
+                enterprise_id: c.enterprise_id,
+                mediator_id: Some(c.answered_by),
+            },
+        );
+        let month = self.months.partition_point(|m| m.to <= c.received_at);
+        if let (Some(period), Some(tally)) = (self.months.get(month), self.by_month.get_mut(month))
+        {
+            tally.add(&Tally::of_consultation(period, c));
+        }
+    }
+
+    /// Adds a record's tally to the total and to each line it is on.
+    fn add_to_lines(&mut self, t: &Tally, lines: Lines) {
+        self.total.add(t);
+        if let Some(k) = lines.category {
+            self.by_category[k as usize].add(t);
+        }
+        if let Some(k) = lines.channel {
+            self.by_channel[k as usize].add(t);
+        }
+        if let Some(line) = self.unit_lines.get(&lines.unit_id) {
+            self.by_unit.entry(*line).or_default().add(t);
+        }
+        if let Some(e) = lines.enterprise_id {
+            self.by_enterprise.entry(e).or_default().add(t);
+        }
+        if let Some(m) = lines.mediator_id {
+            self.by_mediator.entry(m).or_default().add(t);
+        }
+    }
+
+    /// Adds a fold of other facts of the same report.
+    pub fn merge(&mut self, other: Fold) {
+        self.total.add(&other.total);
+        let pairs = [
+            (&mut self.by_month, other.by_month),
+            (&mut self.by_category, other.by_category),
+            (&mut self.by_channel, other.by_channel),
+        ];
+        for (mine, theirs) in pairs {
+            for (a, b) in mine.iter_mut().zip(&theirs) {
+                a.add(b);
+            }
+        }
+        let maps = [
+            (&mut self.by_unit, other.by_unit),
+            (&mut self.by_enterprise, other.by_enterprise),
+            (&mut self.by_mediator, other.by_mediator),
+        ];
+        for (mine, theirs) in maps {
+            for (k, t) in theirs {
+                mine.entry(k).or_default().add(&t);
+            }
+        }
+    }
 }
 
 /// The sentence a yearly work report ends with, e.g.
@@ -402,19 +570,30 @@ mod tests {
             unit_id: 1,
             enterprise_id: 1,
             mediator_id: None,
-            channel: "visit".into(),
-            category: "wage_arrears".into(),
+            channel: Some(Channel::Visit),
+            category: Some(Category::WageArrears),
             status,
             workers: 3,
             amount_claimed: Fen::from_fen(10_000),
             amount_agreed: Fen::from_fen(8_000),
             amount_paid: Fen::from_fen(5_000),
             received_at: received,
-            received_day: received.date(),
             closed_at: closed,
-            closed_day: closed.map(|c| c.date()),
+            days_to_close: closed.map_or(0, |c| (c.date() - received.date()).num_days()),
             deadline: received.date() + chrono::Duration::days(15),
         }
+    }
+
+    /// The figures of `period` by the definition alone: every record's tally, added up.
+    fn figures(period: &Period, cases: &[CaseFact], consultations: &[ConsultationFact]) -> Figures {
+        let mut t = Tally::default();
+        for c in cases {
+            t.add(&Tally::of_case(period, c));
+        }
+        for c in consultations {
+            t.add(&Tally::of_consultation(period, c));
+        }
+        t.figures(WarningFigures::default())
     }
 
     #[test]
@@ -435,12 +614,12 @@ mod tests {
             unit_id: 1,
             enterprise_id: None,
             answered_by: 1,
-            channel: "phone".into(),
-            topic: "other".into(),
+            channel: Some(Channel::Phone),
+            topic: Some(Category::Other),
             workers: 2,
             received_at: at(3, 31, 23),
         }];
-        let f = figures(&march(), &cases, &consultations, WarningFigures::default());
+        let f = figures(&march(), &cases, &consultations);
         assert_eq!(f.petitions_received, 3);
         assert_eq!(f.consultations, 1);
         assert_eq!(f.workers_involved, 11);
@@ -457,5 +636,199 @@ mod tests {
         // The April failure and the open case, both past their deadlines on 31 March.
         assert_eq!(f.open_at_end, 2);
         assert_eq!(f.overdue_at_end, 2);
+    }
+
+    mod one_pass {
+        use super::*;
+        use proptest::prelude::*;
+
+        fn month(m: u32) -> Period {
+            let first = NaiveDate::from_ymd_opt(2026, m, 1).unwrap_or_default();
+            let next = if m == 12 {
+                NaiveDate::from_ymd_opt(2027, 1, 1)
+            } else {
+                NaiveDate::from_ymd_opt(2026, m + 1, 1)
+            }
+            .unwrap_or_default();
+            Period {
+                from: first.and_hms_opt(0, 0, 0).unwrap_or_default(),
+                to: next.and_hms_opt(0, 0, 0).unwrap_or_default(),
+                last_day: next.pred_opt().unwrap_or_default(),
+            }
+        }
+
+        fn year() -> Period {
+            Period {
+                from: month(1).from,
+                to: month(12).to,
+                last_day: month(12).last_day,
+            }
+        }
+
+        fn unit_lines() -> HashMap<i64, i64> {
+            // Units 1 and 2 on line 1, unit 3 on its own, unit 4 outside the report's tree.
+            HashMap::from([(1, 1), (2, 1), (3, 3)])
+        }
+
+        const STATUSES: [CaseStatus; 7] = [
+            CaseStatus::Received,
+            CaseStatus::Accepted,
+            CaseStatus::Mediating,
+            CaseStatus::Resolved,
+            CaseStatus::Failed,
+            CaseStatus::Withdrawn,
+            CaseStatus::Rejected,
+        ];
+
+        fn instant(day: i64, minute: i64) -> NaiveDateTime {
+            let start = NaiveDate::from_ymd_opt(2025, 9, 1).unwrap_or_default();
+            (start + chrono::Duration::days(day))
+                .and_hms_opt(0, 0, 0)
+                .unwrap_or_default()
+                + chrono::Duration::minutes(minute)
+        }
+
+        prop_compose! {
+            fn a_case()(
+                unit in 1i64..=4, enterprise in 1i64..=5, mediator in proptest::option::of(1i64..=3),
+                category in proptest::option::of(0usize..Category::ALL.len()),
+                channel in proptest::option::of(0usize..Channel::ALL.len()),
+                status in 0usize..STATUSES.len(), workers in 1i64..40,
+                claimed in 0i64..10_000_000, paid_share in 0i64..=100,
+                day in 0i64..520, minute in 0i64..1440, days_open in 0i64..200,
+                deadline_days in 0i64..60,
+            ) -> CaseFact {
+                let status = STATUSES[status];
+                let received_at = instant(day, minute);
+                let closed_at = (!status.is_open())
+                    .then(|| received_at + chrono::Duration::days(days_open));
+                CaseFact {
+                    unit_id: unit,
+                    enterprise_id: enterprise,
+                    mediator_id: mediator,
+                    channel: channel.map(|i| Channel::ALL[i]),
+                    category: category.map(|i| Category::ALL[i]),
+                    status,
+                    workers,
+                    amount_claimed: Fen::from_fen(claimed),
+                    amount_agreed: Fen::from_fen(claimed / 2),
+                    amount_paid: Fen::from_fen(claimed / 2 * paid_share / 100),
+                    received_at,
+                    closed_at,
+                    days_to_close: closed_at.map_or(0, |_| days_open),
+                    deadline: received_at.date() + chrono::Duration::days(deadline_days),
+                }
+            }
+        }
+
+        prop_compose! {
+            fn a_consultation()(
+                unit in 1i64..=4, enterprise in proptest::option::of(1i64..=5),
+                answered_by in 1i64..=3,
+                topic in proptest::option::of(0usize..Category::ALL.len()),
+                channel in proptest::option::of(0usize..Channel::ALL.len()),
+                workers in 1i64..10, day in 0i64..520, minute in 0i64..1440,
+            ) -> ConsultationFact {
+                ConsultationFact {
+                    unit_id: unit,
+                    enterprise_id: enterprise,
+                    answered_by,
+                    channel: channel.map(|i| Channel::ALL[i]),
+                    topic: topic.map(|i| Category::ALL[i]),
+                    workers,
+                    received_at: instant(day, minute),
+                }
+            }
+        }
+
+        fn fold(cases: &[CaseFact], consultations: &[ConsultationFact]) -> Fold {
+            let mut f = Fold::new(year(), (1..=12).map(month).collect(), unit_lines());
+            cases.iter().for_each(|c| f.case(c));
+            consultations.iter().for_each(|c| f.consultation(c));
+            f
+        }
+
+        fn line<K: std::hash::Hash + Eq>(map: &HashMap<K, Tally>, key: K) -> Figures {
+            map.get(&key)
+                .copied()
+                .unwrap_or_default()
+                .figures(WarningFigures::default())
+        }
+
+        proptest! {
+            #![proptest_config(ProptestConfig::with_cases(64))]
+
+            #[test]
+            fn one_pass_gives_every_line_the_figures_of_its_own_records(
+                cases in proptest::collection::vec(a_case(), 0..120),
+                consultations in proptest::collection::vec(a_consultation(), 0..40),
+            ) {
+                let f = fold(&cases, &consultations);
+                let none = WarningFigures::default();
+                prop_assert_eq!(f.total.figures(none), figures(&year(), &cases, &consultations));
+                for m in 1..=12u32 {
+                    prop_assert_eq!(
+                        f.by_month[m as usize - 1].figures(none),
+                        figures(&month(m), &cases, &consultations)
+                    );
+                }
+                let only = |keep: &dyn Fn(&CaseFact) -> bool,
+                            keep_c: &dyn Fn(&ConsultationFact) -> bool| {
+                    let cs: Vec<CaseFact> = cases.iter().filter(|c| keep(c)).cloned().collect();
+                    let qs: Vec<ConsultationFact> =
+                        consultations.iter().filter(|c| keep_c(c)).cloned().collect();
+                    figures(&year(), &cs, &qs)
+                };
+                for (i, k) in Category::ALL.iter().enumerate() {
+                    prop_assert_eq!(
+                        f.by_category[i].figures(none),
+                        only(&|c| c.category == Some(*k), &|c| c.topic == Some(*k))
+                    );
+                }
+                for (i, k) in Channel::ALL.iter().enumerate() {
+                    prop_assert_eq!(
+                        f.by_channel[i].figures(none),
+                        only(&|c| c.channel == Some(*k), &|c| c.channel == Some(*k))
+                    );
+                }
+                let lines = unit_lines();
+                for l in [1, 3] {
+                    let on = |u: i64| lines.get(&u) == Some(&l);
+                    prop_assert_eq!(line(&f.by_unit, l), only(&|c| on(c.unit_id), &|c| on(c.unit_id)));
+                }
+                prop_assert_eq!(f.by_unit.len() <= 2, true);
+                for e in 1..=5 {
+                    prop_assert_eq!(
+                        line(&f.by_enterprise, e),
+                        only(&|c| c.enterprise_id == e, &|c| c.enterprise_id == Some(e))
+                    );
+                }
+                for m in 1..=3 {
+                    prop_assert_eq!(
+                        line(&f.by_mediator, m),
+                        only(&|c| c.mediator_id == Some(m), &|c| c.answered_by == m)
+                    );
+                }
+            }
+
+            #[test]
+            fn folds_of_two_halves_merge_into_the_fold_of_the_whole(
+                cases in proptest::collection::vec(a_case(), 0..80),
+                consultations in proptest::collection::vec(a_consultation(), 0..30),
+                split in 0usize..80,
+            ) {
+                let at = split.min(cases.len());
+                let whole = fold(&cases, &consultations);
+                let mut first = fold(&cases[..at], &consultations);
+                first.merge(fold(&cases[at..], &[]));
+                prop_assert_eq!(first.total, whole.total);
+                prop_assert_eq!(first.by_month, whole.by_month);
+                prop_assert_eq!(first.by_category, whole.by_category);
+                prop_assert_eq!(first.by_channel, whole.by_channel);
+                prop_assert_eq!(first.by_unit, whole.by_unit);
+                prop_assert_eq!(first.by_enterprise, whole.by_enterprise);
+                prop_assert_eq!(first.by_mediator, whole.by_mediator);
+            }
+        }
     }
 }

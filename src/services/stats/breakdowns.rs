@@ -1,36 +1,31 @@
 //! The breakdowns of a report: by dispute category, channel, unit, enterprise (top 20) and
-//! mediator, each line the same figures over its share of the facts.
+//! mediator, each line the figures of its share of the facts, as the fold counted them.
 
 use super::{Root, Row};
 use crate::db::schema::{enterprises, users};
 use crate::db::DbConn;
-use crate::domain::stats::{grouped, CaseFact, ConsultationFact, Figures, Period};
+use crate::domain::stats::{Figures, Fold, Tally, WarningFigures};
 use crate::domain::vocab::{Category, Channel};
 use diesel::prelude::*;
 use serde_json::Value;
 use std::cmp::Reverse;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 /// How many enterprises `by_enterprise` lists.
 pub const TOP_ENTERPRISES: usize = 20;
 
-/// The facts of one report, to be broken down.
-pub(super) struct Facts<'a> {
-    pub period: &'a Period,
-    pub cases: &'a [CaseFact],
-    pub consultations: &'a [ConsultationFact],
+fn figures(t: &Tally) -> Figures {
+    t.figures(WarningFigures::default())
 }
 
 /// One line per code of a vocabulary, in its order, zeros included.
-fn coded(
-    groups: BTreeMap<String, Figures>,
-    codes: impl Iterator<Item = (&'static str, &'static str)>,
-) -> Vec<Row> {
+fn coded(tallies: &[Tally], codes: impl Iterator<Item = (&'static str, &'static str)>) -> Vec<Row> {
     codes
-        .map(|(code, label)| Row {
+        .zip(tallies)
+        .map(|((code, label), t)| Row {
             key: Value::from(code),
             name: label.to_string(),
-            figures: groups.get(code).cloned().unwrap_or_default(),
+            figures: figures(t),
         })
         .collect()
 }
@@ -48,7 +43,7 @@ fn rows_with_names(lines: Vec<(i64, Figures)>, names: &BTreeMap<i64, String>) ->
 
 /// Maps every unit of the report to its line in `by_unit`: the report's unit itself (records
 /// kept on it directly) or the child of it the unit lies under; for every unit, the top level.
-fn unit_lines(root: &Root, all: &[(i64, String, String)]) -> BTreeMap<i64, i64> {
+pub(super) fn unit_lines(root: &Root, all: &[(i64, String, String)]) -> HashMap<i64, i64> {
     let prefix = match root {
         Root::All => "/",
         Root::Unit { path, .. } => path.as_str(),
@@ -65,97 +60,88 @@ fn unit_lines(root: &Root, all: &[(i64, String, String)]) -> BTreeMap<i64, i64> 
         .collect()
 }
 
-impl Facts<'_> {
-    fn grouped<K: Ord + Clone>(
-        &self,
-        case_key: impl Fn(&CaseFact) -> Option<K>,
-        consultation_key: impl Fn(&ConsultationFact) -> Option<K>,
-    ) -> BTreeMap<K, Figures> {
-        grouped(
-            self.period,
-            self.cases,
-            self.consultations,
-            case_key,
-            consultation_key,
-        )
-    }
+/// Consultations count under their topic.
+pub(super) fn by_category(fold: &Fold) -> Vec<Row> {
+    coded(
+        &fold.by_category,
+        Category::ALL.iter().map(|c| (c.as_str(), c.label_zh())),
+    )
+}
 
-    /// Consultations count under their topic.
-    pub fn by_category(&self) -> Vec<Row> {
-        let groups = self.grouped(|c| Some(c.category.clone()), |c| Some(c.topic.clone()));
-        coded(
-            groups,
-            Category::ALL.iter().map(|c| (c.as_str(), c.label_zh())),
-        )
-    }
+pub(super) fn by_channel(fold: &Fold) -> Vec<Row> {
+    coded(
+        &fold.by_channel,
+        Channel::ALL.iter().map(|c| (c.as_str(), c.label_zh())),
+    )
+}
 
-    pub fn by_channel(&self) -> Vec<Row> {
-        let groups = self.grouped(|c| Some(c.channel.clone()), |c| Some(c.channel.clone()));
-        coded(
-            groups,
-            Channel::ALL.iter().map(|c| (c.as_str(), c.label_zh())),
-        )
-    }
-
-    /// `all_units`: (id, name, path) of every unit of the report, by id.
-    pub fn by_unit(&self, root: &Root, all_units: &[(i64, String, String)]) -> Vec<Row> {
-        let lines = unit_lines(root, all_units);
-        let groups = self.grouped(
-            |c| lines.get(&c.unit_id).copied(),
-            |c| lines.get(&c.unit_id).copied(),
-        );
-        let names: BTreeMap<i64, String> = all_units
-            .iter()
-            .map(|(id, name, _)| (*id, name.clone()))
-            .collect();
-        let mut line_ids: Vec<i64> = lines.values().copied().collect();
-        line_ids.sort_unstable();
-        line_ids.dedup();
-        let lines = line_ids
-            .into_iter()
-            .map(|id| (id, groups.get(&id).cloned().unwrap_or_default()))
-            .collect();
-        rows_with_names(lines, &names)
-    }
-
-    /// The enterprises with most petitions (ties by id), those with none left out.
-    pub fn by_enterprise(&self, conn: &mut DbConn) -> QueryResult<Vec<Row>> {
-        let groups = self.grouped(|c| Some(c.enterprise_id), |c| c.enterprise_id);
-        let mut top: Vec<(i64, Figures)> = groups
-            .into_iter()
-            .filter(|(_, f)| f.petitions_received > 0)
-            .collect();
-        top.sort_by_key(|(id, f)| (Reverse(f.petitions_received), *id));
-        top.truncate(TOP_ENTERPRISES);
-        let ids: Vec<i64> = top.iter().map(|(id, _)| *id).collect();
-        let names: BTreeMap<i64, String> = enterprises::table
-            .filter(enterprises::id.eq_any(ids))
-            .select((enterprises::id, enterprises::name))
-            .load::<(i64, String)>(conn)?
-            .into_iter()
-            .collect();
-        Ok(rows_with_names(top, &names))
-    }
-
-    /// Mediators of the cases (unassigned cases are in no line) and the users who answered
-    /// consultations; most petitions, then most closings, first.
-    pub fn by_mediator(&self, conn: &mut DbConn) -> QueryResult<Vec<Row>> {
-        let groups = self.grouped(|c| c.mediator_id, |c| Some(c.answered_by));
-        let mut lines: Vec<(i64, Figures)> = groups.into_iter().collect();
-        lines.sort_by_key(|(id, f)| {
+/// One line per line unit of the report (see `unit_lines`), by id, zeros included.
+/// `all_units`: (id, name, path) of every unit of the report.
+pub(super) fn by_unit(
+    fold: &Fold,
+    lines: &HashMap<i64, i64>,
+    all_units: &[(i64, String, String)],
+) -> Vec<Row> {
+    let names: BTreeMap<i64, String> = all_units
+        .iter()
+        .map(|(id, name, _)| (*id, name.clone()))
+        .collect();
+    let mut line_ids: Vec<i64> = lines.values().copied().collect();
+    line_ids.sort_unstable();
+    line_ids.dedup();
+    let lines = line_ids
+        .into_iter()
+        .map(|id| {
             (
-                Reverse(f.petitions_received),
-                Reverse(f.closed_in_period),
-                *id,
+                id,
+                figures(&fold.by_unit.get(&id).copied().unwrap_or_default()),
             )
-        });
-        let ids: Vec<i64> = lines.iter().map(|(id, _)| *id).collect();
-        let names: BTreeMap<i64, String> = users::table
-            .filter(users::id.eq_any(ids))
-            .select((users::id, users::display_name))
-            .load::<(i64, String)>(conn)?
-            .into_iter()
-            .collect();
-        Ok(rows_with_names(lines, &names))
-    }
+        })
+        .collect();
+    rows_with_names(lines, &names)
+}
+
+/// The enterprises with most petitions (ties by id), those with none left out.
+pub(super) fn by_enterprise(conn: &mut DbConn, fold: &Fold) -> QueryResult<Vec<Row>> {
+    let mut top: Vec<(i64, Figures)> = fold
+        .by_enterprise
+        .iter()
+        .map(|(id, t)| (*id, figures(t)))
+        .filter(|(_, f)| f.petitions_received > 0)
+        .collect();
+    top.sort_by_key(|(id, f)| (Reverse(f.petitions_received), *id));
+    top.truncate(TOP_ENTERPRISES);
+    let ids: Vec<i64> = top.iter().map(|(id, _)| *id).collect();
+    let names: BTreeMap<i64, String> = enterprises::table
+        .filter(enterprises::id.eq_any(ids))
+        .select((enterprises::id, enterprises::name))
+        .load::<(i64, String)>(conn)?
+        .into_iter()
+        .collect();
+    Ok(rows_with_names(top, &names))
+}
+
+/// Mediators of the cases (unassigned cases are on no line) and the users who answered
+/// consultations; most petitions, then most closings, first.
+pub(super) fn by_mediator(conn: &mut DbConn, fold: &Fold) -> QueryResult<Vec<Row>> {
+    let mut lines: Vec<(i64, Figures)> = fold
+        .by_mediator
+        .iter()
+        .map(|(id, t)| (*id, figures(t)))
+        .collect();
+    lines.sort_by_key(|(id, f)| {
+        (
+            Reverse(f.petitions_received),
+            Reverse(f.closed_in_period),
+            *id,
+        )
+    });
+    let ids: Vec<i64> = lines.iter().map(|(id, _)| *id).collect();
+    let names: BTreeMap<i64, String> = users::table
+        .filter(users::id.eq_any(ids))
+        .select((users::id, users::display_name))
+        .load::<(i64, String)>(conn)?
+        .into_iter()
+        .collect();
+    Ok(rows_with_names(lines, &names))
 }

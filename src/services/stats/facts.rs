@@ -1,166 +1,223 @@
-//! Loading the facts of a period: one range query for the cases, one for the consultations, only
-//! non-personal columns, each instant also as its local date.
+//! Loading the facts of a period into a fold: one streamed, index-bounded query per kind of
+//! record, only non-personal columns, and only integers: the database turns codes into their index
+//! in the vocabulary and instants into seconds since the epoch, so no row allocates or parses text.
 
 use crate::db::schema::{cases, consultations};
 use crate::db::DbConn;
 use crate::domain::case::CaseStatus;
 use crate::domain::money::Fen;
-use crate::domain::stats::{CaseFact, ConsultationFact, Period};
+use crate::domain::stats::{CaseFact, ConsultationFact, Fold};
+use crate::domain::vocab::{Category, Channel};
 use crate::services::Ctx;
-use chrono::{NaiveDate, NaiveDateTime, TimeZone, Utc};
+use chrono::{DateTime, NaiveDate, NaiveDateTime};
+use diesel::connection::DefaultLoadingMode;
+use diesel::dsl::sql;
 use diesel::prelude::*;
+use diesel::sql_types::{BigInt, Nullable};
+use std::fmt::Write;
 
-type CaseTuple = (
-    i64,
-    i64,
-    Option<i64>,
-    String,
-    String,
-    String,
+type CaseRow = (
     i64,
     i64,
     Option<i64>,
     i64,
-    NaiveDateTime,
-    Option<NaiveDateTime>,
-    NaiveDate,
+    i64,
+    i64,
+    i64,
+    i64,
+    Option<i64>,
+    i64,
+    i64,
+    Option<i64>,
+    i64,
 );
 
-type ConsultationTuple = (i64, Option<i64>, i64, String, String, i64, NaiveDateTime);
+type ConsultationRow = (i64, Option<i64>, i64, i64, i64, i64, i64);
 
-fn local_day(ctx: &Ctx, at: NaiveDateTime) -> NaiveDate {
-    ctx.local_date(Utc.from_utc_datetime(&at))
+/// `column`'s code as its index in `codes`, -1 for a code outside them, as a BIGINT (PostgreSQL
+/// would otherwise answer an INTEGER). The codes are the vocabulary's own constants, never input.
+fn code_index(column: &str, codes: impl Iterator<Item = &'static str>) -> String {
+    let mut expr = format!("CAST(CASE {column}");
+    for (i, code) in codes.enumerate() {
+        let _ = write!(expr, " WHEN '{code}' THEN {i}");
+    }
+    expr.push_str(" ELSE -1 END AS BIGINT)");
+    expr
 }
 
-/// The columns a case fact is made of (nothing personal).
-type CaseColumns = (
-    cases::unit_id,
-    cases::enterprise_id,
-    cases::mediator_id,
-    cases::channel,
-    cases::category,
-    cases::status,
-    cases::workers_involved,
-    cases::amount_claimed,
-    cases::amount_agreed,
-    cases::amount_paid,
-    cases::received_at,
-    cases::closed_at,
-    cases::deadline,
-);
+/// The vocabulary entry at `index`, `None` for -1.
+fn at<T: Copy>(all: &[T], index: i64) -> Option<T> {
+    usize::try_from(index)
+        .ok()
+        .and_then(|i| all.get(i).copied())
+}
 
-const CASE_COLUMNS: CaseColumns = (
-    cases::unit_id,
-    cases::enterprise_id,
-    cases::mediator_id,
-    cases::channel,
-    cases::category,
-    cases::status,
-    cases::workers_involved,
-    cases::amount_claimed,
-    cases::amount_agreed,
-    cases::amount_paid,
-    cases::received_at,
-    cases::closed_at,
-    cases::deadline,
-);
+/// SQL for a timestamp column as whole seconds since the epoch, and a date column as days since
+/// it, in each backend's dialect.
+fn epoch_seconds(conn: &DbConn, column: &str) -> String {
+    match conn {
+        DbConn::Sqlite(_) => format!("unixepoch({column})"),
+        // date_part's double has a quarter-microsecond resolution at today's epoch seconds, so
+        // its floor is exact for microsecond timestamps, and it is several times cheaper than
+        // EXTRACT's numeric.
+        DbConn::Pg(_) => format!("CAST(FLOOR(date_part('epoch', {column})) AS BIGINT)"),
+    }
+}
 
-/// The cases that matter to `period`: received before its end and not closed before its start.
-///
-/// Asked as three disjoint queries, each bounded by an index, so that years of older, closed
-/// history are never read: received in the period (`cases_unit_received`, `cases_received`);
-/// received before it and still open (`cases_closed_at`, NULL); received before it and closed in
-/// or after it (`cases_closed_at`).
-pub(super) fn load_cases(
+fn epoch_days(conn: &DbConn, column: &str) -> String {
+    match conn {
+        DbConn::Sqlite(_) => format!("unixepoch({column}) / 86400"),
+        DbConn::Pg(_) => format!("CAST({column} - DATE '1970-01-01' AS BIGINT)"),
+    }
+}
+
+fn instant(seconds: i64) -> NaiveDateTime {
+    DateTime::from_timestamp(seconds, 0)
+        .unwrap_or_default()
+        .naive_utc()
+}
+
+fn date(days: i64) -> NaiveDate {
+    DateTime::from_timestamp(days.saturating_mul(86_400), 0)
+        .unwrap_or_default()
+        .date_naive()
+}
+
+/// Which cases to fold: those received in [from, to), or those received before `from` and not
+/// closed before it (still open, or closed on or after `from`).
+#[derive(Debug, Clone, Copy)]
+pub(super) enum Cases {
+    Received(NaiveDateTime, NaiveDateTime),
+    OpenAt(NaiveDateTime),
+}
+
+/// Folds cases into `fold`. The cases that matter to a period (received before its end and not
+/// closed before its start) are `Received(period)` and `OpenAt(period.from)`: disjoint queries,
+/// each bounded by an index, so that years of older, closed history are never read: received in
+/// a range (`cases_stats`, which covers every column read here, or `cases_unit_received` for a
+/// few units); received before it and still open (`cases_closed_at`, NULL); received before it
+/// and closed in or after it (`cases_closed_at`).
+pub(super) fn fold_cases(
     conn: &mut DbConn,
     ctx: &Ctx,
     unit_ids: Option<&[i64]>,
-    period: &Period,
-) -> QueryResult<Vec<CaseFact>> {
-    let in_units = || {
-        let mut q = cases::table.select(CASE_COLUMNS).into_boxed();
+    which: Cases,
+    fold: &mut Fold,
+) -> QueryResult<()> {
+    let channel = code_index("channel", Channel::ALL.iter().map(|c| c.as_str()));
+    let category = code_index("category", Category::ALL.iter().map(|c| c.as_str()));
+    let status = code_index("status", CaseStatus::ALL.iter().map(|c| c.as_str()));
+    let received = epoch_seconds(conn, "received_at");
+    let closed = epoch_seconds(conn, "closed_at");
+    let deadline = epoch_days(conn, "deadline");
+    let select = || {
+        let mut q = cases::table
+            .select((
+                cases::unit_id,
+                cases::enterprise_id,
+                cases::mediator_id,
+                sql::<BigInt>(&channel),
+                sql::<BigInt>(&category),
+                sql::<BigInt>(&status),
+                cases::workers_involved,
+                cases::amount_claimed,
+                cases::amount_agreed,
+                cases::amount_paid,
+                sql::<BigInt>(&received),
+                sql::<Nullable<BigInt>>(&closed),
+                sql::<BigInt>(&deadline),
+            ))
+            .into_boxed();
         if let Some(ids) = unit_ids {
             q = q.filter(cases::unit_id.eq_any(ids.to_vec()));
         }
         q
     };
-    let mut rows: Vec<CaseTuple> = in_units()
-        .filter(cases::received_at.ge(period.from))
-        .filter(cases::received_at.lt(period.to))
-        .load(conn)?;
-    rows.extend(
-        in_units()
-            .filter(cases::received_at.lt(period.from))
-            .filter(cases::closed_at.is_null())
-            .load::<CaseTuple>(conn)?,
-    );
-    rows.extend(
-        in_units()
-            .filter(cases::received_at.lt(period.from))
-            .filter(cases::closed_at.ge(period.from))
-            .load::<CaseTuple>(conn)?,
-    );
-    Ok(rows
-        .into_iter()
-        .filter_map(|r| {
+    let queries = match which {
+        Cases::Received(from, to) => vec![select()
+            .filter(cases::received_at.ge(from))
+            .filter(cases::received_at.lt(to))],
+        Cases::OpenAt(at) => vec![
+            select()
+                .filter(cases::received_at.lt(at))
+                .filter(cases::closed_at.is_null()),
+            select()
+                .filter(cases::received_at.lt(at))
+                .filter(cases::closed_at.ge(at)),
+        ],
+    };
+    for q in queries {
+        for row in q.load_iter::<CaseRow, DefaultLoadingMode>(conn)? {
+            let r = row?;
             // A status outside the vocabulary cannot be counted anywhere; skip it.
-            let status: CaseStatus = r.5.parse().ok()?;
-            Some(CaseFact {
+            let Some(status) = at(CaseStatus::ALL, r.5) else {
+                continue;
+            };
+            let received_at = instant(r.10);
+            let closed_at = r.11.map(instant);
+            let days_to_close = closed_at.map_or(0, |closed| {
+                (ctx.local_date(closed.and_utc()) - ctx.local_date(received_at.and_utc()))
+                    .num_days()
+            });
+            fold.case(&CaseFact {
                 unit_id: r.0,
                 enterprise_id: r.1,
                 mediator_id: r.2,
-                channel: r.3,
-                category: r.4,
+                channel: at(Channel::ALL, r.3),
+                category: at(Category::ALL, r.4),
                 status,
                 workers: r.6,
                 amount_claimed: Fen::from_fen(r.7),
                 amount_agreed: Fen::from_fen(r.8.unwrap_or(0)),
                 amount_paid: Fen::from_fen(r.9),
-                received_at: r.10,
-                received_day: local_day(ctx, r.10),
-                closed_at: r.11,
-                closed_day: r.11.map(|t| local_day(ctx, t)),
-                deadline: r.12,
-            })
-        })
-        .collect())
+                received_at,
+                closed_at,
+                days_to_close,
+                deadline: date(r.12),
+            });
+        }
+    }
+    Ok(())
 }
 
-/// The consultations received in `period` (`consultations_unit_received`, or
-/// `consultations_received` across all units).
-pub(super) fn load_consultations(
+/// Folds the consultations received in [from, to) (`consultations_stats`, covering, or
+/// `consultations_unit_received` for a few units).
+pub(super) fn fold_consultations(
     conn: &mut DbConn,
     unit_ids: Option<&[i64]>,
-    period: &Period,
-) -> QueryResult<Vec<ConsultationFact>> {
+    (from, to): (NaiveDateTime, NaiveDateTime),
+    fold: &mut Fold,
+) -> QueryResult<()> {
+    let channel = code_index("channel", Channel::ALL.iter().map(|c| c.as_str()));
+    let topic = code_index("topic", Category::ALL.iter().map(|c| c.as_str()));
+    let received = epoch_seconds(conn, "received_at");
     let mut q = consultations::table
-        .filter(consultations::received_at.ge(period.from))
-        .filter(consultations::received_at.lt(period.to))
-        .into_boxed();
-    if let Some(ids) = unit_ids {
-        q = q.filter(consultations::unit_id.eq_any(ids.to_vec()));
-    }
-    let rows: Vec<ConsultationTuple> = q
+        .filter(consultations::received_at.ge(from))
+        .filter(consultations::received_at.lt(to))
         .select((
             consultations::unit_id,
             consultations::enterprise_id,
             consultations::answered_by,
-            consultations::channel,
-            consultations::topic,
+            sql::<BigInt>(&channel),
+            sql::<BigInt>(&topic),
             consultations::workers,
-            consultations::received_at,
+            sql::<BigInt>(&received),
         ))
-        .load(conn)?;
-    Ok(rows
-        .into_iter()
-        .map(|r| ConsultationFact {
+        .into_boxed();
+    if let Some(ids) = unit_ids {
+        q = q.filter(consultations::unit_id.eq_any(ids.to_vec()));
+    }
+    for row in q.load_iter::<ConsultationRow, DefaultLoadingMode>(conn)? {
+        let r = row?;
+        fold.consultation(&ConsultationFact {
             unit_id: r.0,
             enterprise_id: r.1,
             answered_by: r.2,
-            channel: r.3,
-            topic: r.4,
+            channel: at(Channel::ALL, r.3),
+            topic: at(Category::ALL, r.4),
             workers: r.5,
-            received_at: r.6,
-        })
-        .collect())
+            received_at: instant(r.6),
+        });
+    }
+    Ok(())
 }

@@ -2,10 +2,10 @@
 //! the loading of facts for `domain::stats` to fold.
 //!
 //! The cases that matter to a period (received before its end and not closed before its start:
-//! every petition, closing and backlog case of the period) and its consultations are loaded with
-//! indexed queries (`facts`); the figures are folded in Rust. Months and days are local dates
-//! (chrono in the configured zone), so no time-zone SQL differs between SQLite and PostgreSQL, and
-//! a yearly report's twelve months come from the same load. Only non-personal columns are read: the
+//! every petition, closing and backlog case of the period) and its consultations are streamed from
+//! indexed queries (`facts`) into one fold (`domain::stats::Fold`), which fills the totals, the
+//! twelve months of a year and every breakdown in a single pass. Months and days are local dates
+//! (chrono in the configured zone), so no time-zone SQL differs between SQLite and PostgreSQL. Only non-personal columns are read: the
 //! statistics carry no names, phone or ID numbers, so reading or exporting them writes nothing to
 //! the access log.
 
@@ -20,7 +20,7 @@ use super::{Caller, Ctx, Scope};
 use crate::db::schema::units;
 use crate::db::DbConn;
 use crate::domain::role::Role;
-use crate::domain::stats::{figures, summary_zh, Figures, Period, WarningFigures};
+use crate::domain::stats::{summary_zh, Figures, Fold, Period, WarningFigures};
 use crate::error::{AppError, AppResult};
 use chrono::{Datelike, NaiveDate};
 use diesel::prelude::*;
@@ -212,6 +212,74 @@ fn period_of(ctx: &Ctx, from: NaiveDate, to: NaiveDate) -> Period {
     }
 }
 
+/// Folds the facts of `period` into `fold`, in slices of time so that no single answer is large
+/// (PostgreSQL hands a query's rows over all at once). When the pool has a second connection idle,
+/// the first half of the slices is read on it in another thread while this one reads the rest, and
+/// the two folds merge: a year over a million cases is mostly the time spent decoding rows, and the
+/// two halves use two cores.
+fn fold_period(
+    conn: &mut DbConn,
+    ctx: &Ctx,
+    ids: Option<&[i64]>,
+    period: &Period,
+    fold: &mut Fold,
+) -> QueryResult<()> {
+    use facts::Cases;
+    let count = match conn {
+        // SQLite streams rows as they are stepped: one slice per thread.
+        DbConn::Sqlite(_) => 2,
+        DbConn::Pg(_) => PG_SLICES,
+    };
+    let slices = slices(
+        period.from,
+        period.to.min(ctx.now().naive_utc()),
+        period.to,
+        count,
+    );
+    let fold_slices = |conn: &mut DbConn, slices: &[Slice], fold: &mut Fold| {
+        for &(from, to) in slices {
+            facts::fold_cases(conn, ctx, ids, Cases::Received(from, to), fold)?;
+            facts::fold_consultations(conn, ids, (from, to), fold)?;
+        }
+        Ok::<_, diesel::result::Error>(())
+    };
+    facts::fold_cases(conn, ctx, ids, Cases::OpenAt(period.from), fold)?;
+    let Some(mut other) = ctx.db.spare() else {
+        return fold_slices(conn, &slices, fold);
+    };
+    let (first_half, second_half) = slices.split_at(slices.len() / 2);
+    let mut first = fold.empty_like();
+    std::thread::scope(|s| {
+        let half = s.spawn(|| fold_slices(&mut other, first_half, &mut first));
+        fold_slices(conn, second_half, fold)?;
+        half.join()
+            .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+    })?;
+    fold.merge(first);
+    Ok(())
+}
+
+type Slice = (chrono::NaiveDateTime, chrono::NaiveDateTime);
+
+/// How many slices of time a period is read in on PostgreSQL, whose answers arrive whole: a
+/// sixteenth of a year of a million cases is some 60,000 rows.
+const PG_SLICES: i32 = 16;
+
+/// [from, to) cut into `count` slices, equal up to `busy_until` (records stop at the present, so
+/// a year not over yet is cut by the time it has had), the rest in the last one.
+fn slices(
+    from: chrono::NaiveDateTime,
+    busy_until: chrono::NaiveDateTime,
+    to: chrono::NaiveDateTime,
+    count: i32,
+) -> Vec<Slice> {
+    let step = (busy_until.max(from) - from) / count;
+    let mut cuts: Vec<chrono::NaiveDateTime> = (0..count).map(|i| from + step * i).collect();
+    cuts.push(to);
+    cuts.dedup();
+    cuts.windows(2).map(|w| (w[0], w[1])).collect()
+}
+
 /// Computes the report of `span` for `root` (no caller checks: the command line uses it too).
 pub fn compute(conn: &mut DbConn, ctx: &Ctx, root: &Root, span: Span) -> QueryResult<Report> {
     let (from, to) = span.bounds();
@@ -232,32 +300,29 @@ pub fn compute(conn: &mut DbConn, ctx: &Ctx, root: &Root, span: Span) -> QueryRe
         Root::Unit { .. } => Some(all_units.iter().map(|u| u.0).collect()),
     };
     let ids = unit_ids.as_deref();
-    let cases = facts::load_cases(conn, ctx, ids, &period)?;
-    let consultations = facts::load_consultations(conn, ids, &period)?;
-    let total = figures(
-        &period,
-        &cases,
-        &consultations,
-        warning_figures(conn, ids, &period)?,
-    );
-    let facts = breakdowns::Facts {
-        period: &period,
-        cases: &cases,
-        consultations: &consultations,
+    let months: Vec<Period> = match span {
+        Span::Year(y) => (1..=12)
+            .map(|m| {
+                let first = span::ymd(y, m);
+                period_of(ctx, first, span::next_month(first))
+            })
+            .collect(),
+        _ => Vec::new(),
     };
+    let lines = breakdowns::unit_lines(root, &all_units);
+    let mut fold = Fold::new(period, months.clone(), lines.clone());
+    fold_period(conn, ctx, ids, &period, &mut fold)?;
+    let total = fold.total.figures(warning_figures(conn, ids, &period)?);
     let by_month = match span {
         Span::Year(y) => {
-            let mut months = Vec::with_capacity(12);
-            for m in 1..=12 {
-                let first = span::ymd(y, m);
-                let p = period_of(ctx, first, span::next_month(first));
-                let w = warning_figures(conn, ids, &p)?;
-                months.push(MonthRow {
-                    month: format!("{y:04}-{m:02}"),
-                    figures: figures(&p, &cases, &consultations, w),
+            let mut rows = Vec::with_capacity(12);
+            for (m, (p, tally)) in months.iter().zip(&fold.by_month).enumerate() {
+                rows.push(MonthRow {
+                    month: format!("{y:04}-{:02}", m + 1),
+                    figures: tally.figures(warning_figures(conn, ids, p)?),
                 });
             }
-            Some(months)
+            Some(rows)
         }
         _ => None,
     };
@@ -280,11 +345,11 @@ pub fn compute(conn: &mut DbConn, ctx: &Ctx, root: &Root, span: Span) -> QueryRe
         unit_name,
         summary_zh: by_month.as_ref().map(|_| summary_zh(&total)),
         figures: total,
-        by_category: facts.by_category(),
-        by_channel: facts.by_channel(),
-        by_unit: facts.by_unit(root, &all_units),
-        by_enterprise: facts.by_enterprise(conn)?,
-        by_mediator: facts.by_mediator(conn)?,
+        by_category: breakdowns::by_category(&fold),
+        by_channel: breakdowns::by_channel(&fold),
+        by_unit: breakdowns::by_unit(&fold, &lines, &all_units),
+        by_enterprise: breakdowns::by_enterprise(conn, &fold)?,
+        by_mediator: breakdowns::by_mediator(conn, &fold)?,
         by_month,
     })
 }
