@@ -5,15 +5,21 @@
 //! "导入台账" and without an actor. A 案号 already in the database (or earlier in the file) is a
 //! duplicate and skipped, so importing the same file twice imports nothing the second time.
 //! Enterprises are never created: an unknown 被申请单位 is a bad row.
+//!
+//! Two ways in: the command line (`import_file`, the operator's: any unit, the first active admin
+//! recorded as the creator) and the upload page (`upload`: directors and admins, into a unit of
+//! their scope, the caller recorded as the creator). A problem with the file as a whole (not a
+//! workbook, not UTF-8, no header, a missing column) is a 422 on `file`, an unknown unit a 422 on
+//! `unit_id`; nothing is written then.
 
-use super::{access, Ctx};
+use super::{access, Caller, Ctx};
 use crate::db::models::{NewCase, NewCaseEvent, NewPayment};
 use crate::db::schema::{case_events, cases, enterprises, payments, units, users};
 use crate::db::DbConn;
 use crate::domain::money::Fen;
 use crate::domain::text::NAME_MAX;
 use crate::domain::vocab::Category;
-use crate::error::AppError;
+use crate::error::{AppError, AppResult};
 use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
 use std::collections::{BTreeMap, HashSet};
@@ -264,20 +270,18 @@ fn parse(line: usize, get: &dyn Fn(&str) -> String, l: &Lookups) -> Result<Parse
     })
 }
 
-fn lookups(conn: &mut DbConn, ctx: &Ctx, unit_id: i64) -> Result<Lookups, String> {
+fn lookups(conn: &mut DbConn, ctx: &Ctx, unit_id: i64) -> AppResult<Lookups> {
     let path: String = units::table
         .find(unit_id)
         .select(units::path)
         .first(conn)
-        .optional()
-        .map_err(|e| e.to_string())?
-        .ok_or_else(|| format!("no unit with id {unit_id}"))?;
-    let unit_ids = super::units_under(conn, &path).map_err(|e| e.to_string())?;
+        .optional()?
+        .ok_or_else(|| AppError::field("unit_id", format!("no unit with id {unit_id}")))?;
+    let unit_ids = super::units_under(conn, &path)?;
     let mut enterprise_names: BTreeMap<String, Vec<i64>> = BTreeMap::new();
     for (id, name) in enterprises::table
         .select((enterprises::id, enterprises::name))
-        .load::<(i64, String)>(conn)
-        .map_err(|e| e.to_string())?
+        .load::<(i64, String)>(conn)?
     {
         enterprise_names.entry(name).or_default().push(id);
     }
@@ -286,8 +290,7 @@ fn lookups(conn: &mut DbConn, ctx: &Ctx, unit_id: i64) -> Result<Lookups, String
         .filter(users::unit_id.eq_any(unit_ids))
         .filter(users::role.eq_any(["mediator", "director"]))
         .select((users::id, users::display_name))
-        .load::<(i64, String)>(conn)
-        .map_err(|e| e.to_string())?
+        .load::<(i64, String)>(conn)?
     {
         mediators.entry(name).or_default().push(id);
     }
@@ -419,28 +422,129 @@ fn write_case(
     Ok(())
 }
 
-/// Imports the ledger CSV `text` into `unit_id`; the cases are created by the first admin. With
-/// `dry_run`, validates and reports without writing. `progress(done, total)` is called after
-/// every batch. An `Err` is a problem with the whole file (no header, unknown unit, database).
+/// The two formats a ledger comes in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    Csv,
+    Xlsx,
+}
+
+impl Format {
+    /// The format a file name says by its extension (any case): `.csv` or `.xlsx`, else none.
+    pub fn of_name(name: &str) -> Option<Format> {
+        let ext = std::path::Path::new(name).extension()?.to_str()?;
+        if ext.eq_ignore_ascii_case("csv") {
+            Some(Format::Csv)
+        } else if ext.eq_ignore_ascii_case("xlsx") {
+            Some(Format::Xlsx)
+        } else {
+            None
+        }
+    }
+}
+
+/// Who the imported cases (and their access-log rows) are recorded as created by.
+#[derive(Debug, Clone, Copy)]
+enum Creator {
+    /// The command line's operator has no user: the first active admin.
+    FirstAdmin,
+    /// The signed-in user who uploaded the file.
+    User(i64),
+}
+
+/// A file's records: a CSV must be UTF-8 text, an xlsx a workbook (422 on `file` otherwise).
+fn file_records(format: Format, bytes: Vec<u8>) -> AppResult<Vec<(usize, Vec<String>)>> {
+    match format {
+        Format::Xlsx => xlsx_records(bytes).map_err(|e| AppError::field("file", e)),
+        Format::Csv => String::from_utf8(bytes)
+            .map(|text| records(&text))
+            .map_err(|_| AppError::field("file", "is not UTF-8 text (save it as CSV UTF-8)")),
+    }
+}
+
+/// The command line's import of a file's `bytes` into `unit_id` (any unit: the operator's); the
+/// cases are created by the first active admin. With `dry_run`, validates and reports without
+/// writing. `progress(done, total)` is called after every batch. An `Err` is a problem with the
+/// whole file (422 on `file`), an unknown unit (422 on `unit_id`), or the database.
+pub fn import_file(
+    ctx: &Ctx,
+    unit_id: i64,
+    format: Format,
+    bytes: Vec<u8>,
+    dry_run: bool,
+    progress: &mut dyn FnMut(usize, usize),
+) -> AppResult<ImportReport> {
+    let records = file_records(format, bytes)?;
+    import_records(
+        ctx,
+        unit_id,
+        records,
+        dry_run,
+        Creator::FirstAdmin,
+        progress,
+    )
+}
+
+/// `import_file` of CSV text.
 pub fn import_csv(
     ctx: &Ctx,
     unit_id: i64,
     text: &str,
     dry_run: bool,
     progress: &mut dyn FnMut(usize, usize),
-) -> Result<ImportReport, String> {
-    import_records(ctx, unit_id, records(text), dry_run, progress)
+) -> AppResult<ImportReport> {
+    import_records(
+        ctx,
+        unit_id,
+        records(text),
+        dry_run,
+        Creator::FirstAdmin,
+        progress,
+    )
 }
 
-/// The same for an .xlsx workbook: its first worksheet, line numbers being the sheet's row numbers.
+/// `import_file` of an .xlsx workbook: its first worksheet, line numbers being the sheet's row
+/// numbers.
 pub fn import_xlsx(
     ctx: &Ctx,
     unit_id: i64,
     bytes: Vec<u8>,
     dry_run: bool,
     progress: &mut dyn FnMut(usize, usize),
-) -> Result<ImportReport, String> {
-    import_records(ctx, unit_id, xlsx_records(bytes)?, dry_run, progress)
+) -> AppResult<ImportReport> {
+    import_file(ctx, unit_id, Format::Xlsx, bytes, dry_run, progress)
+}
+
+/// Directors and admins import a ledger, as they export one: they manage their units' records.
+pub fn require_importer(caller: &Caller) -> AppResult<()> {
+    super::ledger::require_exporter(caller)
+}
+
+/// The upload page's import: the role (403), `unit_id` in the caller's scope (422 on `unit_id`),
+/// the file (422 on `file`), then the rows as `import_file` does, with the caller recorded as the
+/// creator of the cases and in the access log. Runs on the blocking pool.
+pub async fn upload(
+    ctx: &Ctx,
+    caller: &Caller,
+    unit_id: i64,
+    format: Format,
+    bytes: Vec<u8>,
+    dry_run: bool,
+) -> AppResult<ImportReport> {
+    require_importer(caller)?;
+    let (c, caller) = (ctx.clone(), caller.clone());
+    ctx.db
+        .blocking(move || {
+            let ctx = c;
+            let in_scope = super::unit_in_scope(&mut *ctx.db.get()?, &caller, unit_id)?;
+            if !in_scope {
+                return Err(AppError::field("unit_id", "no such unit in your scope"));
+            }
+            let records = file_records(format, bytes)?;
+            let creator = Creator::User(caller.id);
+            import_records(&ctx, unit_id, records, dry_run, creator, &mut |_, _| {})
+        })
+        .await
 }
 
 /// A cell as the CSV would hold it: whole numbers without decimals, other numbers with two,
@@ -475,11 +579,11 @@ fn cell_text(cell: &calamine::Data) -> String {
 pub fn xlsx_records(bytes: Vec<u8>) -> Result<Vec<(usize, Vec<String>)>, String> {
     use calamine::{open_workbook_from_rs, Reader, Xlsx};
     let mut workbook: Xlsx<_> = open_workbook_from_rs(std::io::Cursor::new(bytes))
-        .map_err(|e| format!("not an xlsx workbook: {e}"))?;
+        .map_err(|e| format!("is not an xlsx workbook ({e})"))?;
     let range = workbook
         .worksheet_range_at(0)
-        .ok_or("the workbook has no worksheet")?
-        .map_err(|e| format!("cannot read the first worksheet: {e}"))?;
+        .ok_or("is a workbook without a worksheet")?
+        .map_err(|e| format!("has a first worksheet that cannot be read ({e})"))?;
     let first_row = range.start().map(|(r, _)| r as usize).unwrap_or(0);
     let first_col = range.start().map(|(_, c)| c as usize).unwrap_or(0);
     Ok(range
@@ -498,10 +602,13 @@ fn import_records(
     unit_id: i64,
     records: Vec<(usize, Vec<String>)>,
     dry_run: bool,
+    creator: Creator,
     progress: &mut dyn FnMut(usize, usize),
-) -> Result<ImportReport, String> {
+) -> AppResult<ImportReport> {
     let mut records = records.into_iter();
-    let (_, header) = records.next().ok_or("the file is empty")?;
+    let (_, header) = records
+        .next()
+        .ok_or_else(|| AppError::field("file", "is empty"))?;
     let columns: BTreeMap<String, usize> = header
         .iter()
         .enumerate()
@@ -513,22 +620,28 @@ fn import_records(
         .filter(|h| !columns.contains_key(*h))
         .collect();
     if !missing.is_empty() {
-        return Err(format!(
-            "the header lacks the columns {}",
-            missing.join(", ")
+        return Err(AppError::field(
+            "file",
+            format!("lacks the ledger columns {}", missing.join(", ")),
         ));
     }
-    let mut conn = ctx.db.get().map_err(|e| e.to_string())?;
+    let mut conn = ctx.db.get()?;
     let l = lookups(&mut conn, ctx, unit_id)?;
-    let creator: i64 = users::table
-        .filter(users::role.eq("admin"))
-        .filter(users::active.eq(true))
-        .order(users::id)
-        .select(users::id)
-        .first(&mut conn)
-        .optional()
-        .map_err(|e| e.to_string())?
-        .ok_or("no active admin user to record as the creator of the imported cases")?;
+    let creator: i64 = match creator {
+        Creator::User(id) => id,
+        Creator::FirstAdmin => users::table
+            .filter(users::role.eq("admin"))
+            .filter(users::active.eq(true))
+            .order(users::id)
+            .select(users::id)
+            .first(&mut conn)
+            .optional()?
+            .ok_or_else(|| {
+                AppError::BadRequest(
+                    "no active admin user to record as the creator of the imported cases".into(),
+                )
+            })?,
+    };
 
     let records: Vec<(usize, Vec<String>)> = records.collect();
     let case_no_column = columns["案号"];
@@ -546,8 +659,7 @@ fn import_records(
             cases::table
                 .filter(cases::case_no.eq_any(chunk))
                 .select(cases::case_no)
-                .load::<String>(&mut conn)
-                .map_err(|e| e.to_string())?,
+                .load::<String>(&mut conn)?,
         );
     }
     drop(conn);
@@ -602,12 +714,10 @@ fn import_records(
             Ok((imported, duplicates))
         };
         let (imported, duplicates) = if dry_run {
-            let mut conn = ctx.db.get().map_err(|e| e.to_string())?;
-            write(&mut conn)
+            write(&mut *ctx.db.get()?)
         } else {
             ctx.db.write_blocking(write)
-        }
-        .map_err(|e| e.to_string())?;
+        }?;
         report.imported += imported;
         report.duplicates.extend(duplicates);
         done += batch.len();

@@ -390,7 +390,10 @@ fn an_exported_ledger_imported_again_is_all_duplicates_and_a_file_without_the_co
         &mut |_, _| {},
     )
     .unwrap_err();
-    assert!(err.contains("申请人"), "{err}");
+    let tiaojie::error::AppError::Validation(fields) = err else {
+        panic!("{err:?}")
+    };
+    assert!(fields.0["file"].contains("申请人"), "{fields:?}");
 }
 
 #[test]
