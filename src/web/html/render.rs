@@ -107,6 +107,10 @@ const TEMPLATES: &[(&str, &str)] = &[
         include_str!("../../../templates/pages/report.hbs"),
     ),
     (
+        "pages/ledger_import",
+        include_str!("../../../templates/pages/ledger_import.hbs"),
+    ),
+    (
         "partials/case_table",
         include_str!("../../../templates/partials/case_table.hbs"),
     ),
