@@ -23,6 +23,7 @@ use crate::error::{AppError, AppResult};
 use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
 use std::collections::{BTreeMap, HashSet};
+use std::fmt;
 
 /// Rows written per transaction.
 pub const BATCH: usize = 500;
@@ -50,8 +51,8 @@ pub struct ImportReport {
     pub imported: usize,
     /// (line, 案号) of rows skipped because the case number exists.
     pub duplicates: Vec<(usize, String)>,
-    /// (line, reason) of rows that cannot be imported.
-    pub bad: Vec<(usize, String)>,
+    /// (line, why) of rows that cannot be imported.
+    pub bad: Vec<(usize, BadRow)>,
 }
 
 /// One good row, ready to write.
@@ -156,55 +157,141 @@ struct Lookups {
     today: NaiveDate,
 }
 
-fn money(s: &str) -> Result<Fen, String> {
-    s.trim()
-        .replace(',', "")
-        .parse::<Fen>()
-        .map_err(|_| format!("{s:?} is not an amount in yuan"))
+/// What is wrong with a cell of a bad row. Each has a message in the catalogs under
+/// `import.problem.<code>` (the upload page) and an English predicate (the command line).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Problem {
+    EmptyOrTooLong,
+    NotADate,
+    InTheFuture,
+    UnknownEnterprise,
+    SeveralEnterprises,
+    UnknownCategory,
+    NotAWorkerCount,
+    NotAnAmount,
+    UnknownMediator,
+    SeveralMediators,
+    UnknownOutcome,
+    RequiredForAgreement,
+    GivenForOpenCase,
+    RequiredForClosedCase,
+    BeforeReceipt,
 }
 
-/// Checks one row; `Err` is the reason it is bad.
-fn parse(line: usize, get: &dyn Fn(&str) -> String, l: &Lookups) -> Result<Parsed, String> {
+impl Problem {
+    pub const ALL: [Problem; 15] = [
+        Problem::EmptyOrTooLong,
+        Problem::NotADate,
+        Problem::InTheFuture,
+        Problem::UnknownEnterprise,
+        Problem::SeveralEnterprises,
+        Problem::UnknownCategory,
+        Problem::NotAWorkerCount,
+        Problem::NotAnAmount,
+        Problem::UnknownMediator,
+        Problem::SeveralMediators,
+        Problem::UnknownOutcome,
+        Problem::RequiredForAgreement,
+        Problem::GivenForOpenCase,
+        Problem::RequiredForClosedCase,
+        Problem::BeforeReceipt,
+    ];
+
+    /// The code and the English predicate.
+    fn texts(self) -> (&'static str, &'static str) {
+        match self {
+            Problem::EmptyOrTooLong => ("empty_or_too_long", "is empty or too long"),
+            Problem::NotADate => ("not_a_date", "is not a date"),
+            Problem::InTheFuture => ("in_the_future", "is in the future"),
+            Problem::UnknownEnterprise => (
+                "unknown_enterprise",
+                "is not a registered enterprise (register it first)",
+            ),
+            Problem::SeveralEnterprises => ("several_enterprises", "names several enterprises"),
+            Problem::UnknownCategory => ("unknown_category", "is not a dispute category"),
+            Problem::NotAWorkerCount => ("not_a_worker_count", "is not a number of workers"),
+            Problem::NotAnAmount => ("not_an_amount", "is not an amount in yuan"),
+            Problem::UnknownMediator => ("unknown_mediator", "is not a mediator of this unit"),
+            Problem::SeveralMediators => ("several_mediators", "names several users"),
+            Problem::UnknownOutcome => ("unknown_outcome", "is not an outcome"),
+            Problem::RequiredForAgreement => ("required_for_agreement", "is required for 调解成功"),
+            Problem::GivenForOpenCase => ("given_for_open_case", "is given but the case is open"),
+            Problem::RequiredForClosedCase => {
+                ("required_for_closed_case", "is required for a closed case")
+            }
+            Problem::BeforeReceipt => ("before_receipt", "is before 受理日期"),
+        }
+    }
+
+    pub fn code(self) -> &'static str {
+        self.texts().0
+    }
+}
+
+/// Why a row cannot be imported: its column (the ledger's header), the problem, and the cell's
+/// text (trimmed; empty when the cell is).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BadRow {
+    pub column: &'static str,
+    pub problem: Problem,
+    pub value: String,
+}
+
+/// The command line's sentence: `受理日期 "2025-02-30" is not a date`.
+impl fmt::Display for BadRow {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let predicate = self.problem.texts().1;
+        match self.value.as_str() {
+            "" => write!(f, "{} {predicate}", self.column),
+            value => write!(f, "{} {value:?} {predicate}", self.column),
+        }
+    }
+}
+
+/// An amount in yuan as ledgers write it, thousands commas allowed.
+fn money(s: &str) -> Option<Fen> {
+    s.trim().replace(',', "").parse::<Fen>().ok()
+}
+
+/// Checks one row; `Err` is why it is bad.
+fn parse(line: usize, get: &dyn Fn(&str) -> String, l: &Lookups) -> Result<Parsed, BadRow> {
+    let bad = |column: &'static str, problem| BadRow {
+        column,
+        problem,
+        value: get(column).trim().to_string(),
+    };
     let case_no = get("案号").trim().to_string();
     if case_no.is_empty() || case_no.chars().count() > 64 {
-        return Err("案号 is empty or longer than 64 characters".into());
+        return Err(bad("案号", Problem::EmptyOrTooLong));
     }
-    let received = date(&get("受理日期"))
-        .ok_or_else(|| format!("受理日期 {:?} is not a date", get("受理日期")))?;
+    let received = date(&get("受理日期")).ok_or_else(|| bad("受理日期", Problem::NotADate))?;
     if received > l.today {
-        return Err(format!("受理日期 {received} is in the future"));
+        return Err(bad("受理日期", Problem::InTheFuture));
     }
     let applicant = applicant_name(&get("申请人"));
     if applicant.is_empty() || applicant.chars().count() > NAME_MAX {
-        return Err("申请人 is empty or too long".into());
+        return Err(bad("申请人", Problem::EmptyOrTooLong));
     }
     let enterprise = get("被申请单位").trim().to_string();
     let enterprise_id = match l.enterprises.get(&enterprise).map(Vec::as_slice) {
         Some([id]) => *id,
-        Some([_, _, ..]) => {
-            return Err(format!(
-                "被申请单位 {enterprise:?} names several enterprises"
-            ))
-        }
-        _ => {
-            return Err(format!(
-                "被申请单位 {enterprise:?} is not a registered enterprise (register it first)"
-            ))
-        }
+        Some([_, _, ..]) => return Err(bad("被申请单位", Problem::SeveralEnterprises)),
+        _ => return Err(bad("被申请单位", Problem::UnknownEnterprise)),
     };
     let category_label = get("争议类型").trim().to_string();
     let category = Category::ALL
         .iter()
         .copied()
         .find(|c| c.label_zh() == category_label)
-        .ok_or_else(|| format!("争议类型 {category_label:?} is not a dispute category"))?;
+        .ok_or_else(|| bad("争议类型", Problem::UnknownCategory))?;
     let workers = get("涉及人数")
         .trim()
         .parse::<i64>()
         .ok()
         .filter(|n| (1..=1_000_000).contains(n))
-        .ok_or_else(|| format!("涉及人数 {:?} is not a number of workers", get("涉及人数")))?;
-    let amount_claimed = money(&get("涉案金额")).map_err(|e| format!("涉案金额 {e}"))?;
+        .ok_or_else(|| bad("涉及人数", Problem::NotAWorkerCount))?;
+    let amount_claimed =
+        money(&get("涉案金额")).ok_or_else(|| bad("涉案金额", Problem::NotAnAmount))?;
     let mediator_name = get("调解员").trim().to_string();
     let mediator_id = match (
         mediator_name.is_empty(),
@@ -212,43 +299,35 @@ fn parse(line: usize, get: &dyn Fn(&str) -> String, l: &Lookups) -> Result<Parse
     ) {
         (true, _) => None,
         (false, Some([id])) => Some(*id),
-        (false, Some([_, _, ..])) => {
-            return Err(format!("调解员 {mediator_name:?} names several users"))
-        }
-        (false, _) => {
-            return Err(format!(
-                "调解员 {mediator_name:?} is not a mediator of this unit"
-            ))
-        }
+        (false, Some([_, _, ..])) => return Err(bad("调解员", Problem::SeveralMediators)),
+        (false, _) => return Err(bad("调解员", Problem::UnknownMediator)),
     };
-    let status = status_of(&get("处理结果"))
-        .ok_or_else(|| format!("处理结果 {:?} is not an outcome", get("处理结果")))?;
-    let agreed_text = get("协议金额");
-    let amount_agreed = match agreed_text.trim() {
+    let status =
+        status_of(&get("处理结果")).ok_or_else(|| bad("处理结果", Problem::UnknownOutcome))?;
+    let amount_agreed = match get("协议金额").trim() {
         "" => None,
-        a => Some(money(a).map_err(|e| format!("协议金额 {e}"))?),
+        a => Some(money(a).ok_or_else(|| bad("协议金额", Problem::NotAnAmount))?),
     };
     if status == "resolved" && amount_agreed.is_none() {
-        return Err("调解成功 needs 协议金额".into());
+        return Err(bad("协议金额", Problem::RequiredForAgreement));
     }
-    let paid_text = get("履行金额");
-    let amount_paid = match paid_text.trim() {
+    let amount_paid = match get("履行金额").trim() {
         "" => Fen::from_fen(0),
-        a => money(a).map_err(|e| format!("履行金额 {e}"))?,
+        a => money(a).ok_or_else(|| bad("履行金额", Problem::NotAnAmount))?,
     };
     let closed_text = get("结案日期");
     let closed_open = matches!(status, "received" | "accepted" | "mediating");
     let closed = match (closed_text.trim(), closed_open) {
         ("", true) => None,
-        (_, true) => return Err("结案日期 is given but the case is open".into()),
-        ("", false) => return Err("结案日期 is required for a closed case".into()),
+        (_, true) => return Err(bad("结案日期", Problem::GivenForOpenCase)),
+        ("", false) => return Err(bad("结案日期", Problem::RequiredForClosedCase)),
         (d, false) => {
-            let d = date(d).ok_or_else(|| format!("结案日期 {d:?} is not a date"))?;
+            let d = date(d).ok_or_else(|| bad("结案日期", Problem::NotADate))?;
             if d < received {
-                return Err(format!("结案日期 {d} is before 受理日期 {received}"));
+                return Err(bad("结案日期", Problem::BeforeReceipt));
             }
             if d > l.today {
-                return Err(format!("结案日期 {d} is in the future"));
+                return Err(bad("结案日期", Problem::InTheFuture));
             }
             Some(d)
         }

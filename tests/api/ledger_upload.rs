@@ -88,13 +88,17 @@ fn a_director_uploads_a_ledger_and_sees_the_imported_count_and_each_bad_rows_lin
     assert_eq!(shown(&page, "imported"), 2);
     assert_eq!(shown(&page, "duplicates"), 0);
     assert_eq!(shown(&page, "bad"), 2);
-    // Each bad row with its line and its reason; the file's markup is shown as text.
+    // Each bad row with its line, column, reason and content; the file's markup is shown as text.
+    assert!(
+        page.body.contains(
+            "<td class=\"num\">3</td><td>被申请单位</td><td>不是已登记的企业（请先登记该企业）</td><td>&lt;b&gt;无此企业&lt;/b&gt;</td>"
+        ),
+        "{}",
+        page.body
+    );
     assert!(page.body.contains(
-        "<td class=\"num\">3</td><td>被申请单位 &quot;&lt;b&gt;无此企业&lt;/b&gt;&quot; is not a registered enterprise"
-    ), "{}", page.body);
-    assert!(page
-        .body
-        .contains("<td class=\"num\">5</td><td>受理日期 &quot;2026-02-30&quot; is not a date"));
+        "<td class=\"num\">5</td><td>受理日期</td><td>不是日期（应写作 2025-03-05、2025/3/5 或 2025.3.5）</td><td>2026-02-30</td>"
+    ));
     assert!(!page.body.contains("<b>无此企业"));
 
     // The cases exist, in the street, with their outcome.
@@ -193,7 +197,9 @@ fn an_xlsx_ledger_uploads_like_the_csv() {
     );
     assert_eq!(page.status, 200, "{}", page.body);
     assert_eq!(shown(&page, "imported"), 2);
-    assert!(page.body.contains("<td class=\"num\">5</td><td>受理日期"));
+    assert!(page
+        .body
+        .contains("<td class=\"num\">5</td><td>受理日期</td>"));
     assert_eq!(c.case_total(), 2);
 }
 

@@ -158,20 +158,27 @@ fn file_format(upload: &Upload) -> Result<Format, (&'static str, StatusCode)> {
 
 /// What the import did, for the page; every value is escaped by the template.
 fn result_json(report: &ImportReport, dry_run: bool, file_name: &str) -> Value {
-    let lines = |rows: &[(usize, String)], key: &str| -> Vec<Value> {
-        rows.iter()
-            .map(|(line, text)| json!({"line": line, key: text}))
-            .collect()
-    };
+    let duplicates: Vec<Value> = report
+        .duplicates
+        .iter()
+        .map(|(line, case_no)| json!({"line": line, "case_no": case_no}))
+        .collect();
+    let bad: Vec<Value> = report
+        .bad
+        .iter()
+        .map(|(line, why)| {
+            json!({"line": line, "column": why.column, "problem": why.problem.code(), "value": why.value})
+        })
+        .collect();
     json!({
         "dry_run": dry_run,
         "file_name": file_name,
         "rows": report.rows,
         "imported": report.imported,
-        "duplicate_count": report.duplicates.len(),
-        "duplicates": lines(&report.duplicates, "case_no"),
-        "bad_count": report.bad.len(),
-        "bad": lines(&report.bad, "reason"),
+        "duplicate_count": duplicates.len(),
+        "duplicates": duplicates,
+        "bad_count": bad.len(),
+        "bad": bad,
     })
 }
 

@@ -222,6 +222,7 @@ mod tests {
         use crate::domain::role::Role;
         use crate::domain::vocab::{Category, Channel, Referral, UnitKind};
         use crate::domain::warning::{Level, WarningCategory, WarningStatus};
+        use crate::services::ledger_import::Problem;
         let mut keys = Vec::new();
         for (name, text) in TEMPLATES {
             let marker = "{{t \"";
@@ -265,6 +266,10 @@ mod tests {
             WarningStatus::ALL.iter().map(|v| v.as_str()).collect(),
         );
         codes("nstatus", vec!["pending", "sent", "failed"]);
+        codes(
+            "import.problem",
+            Problem::ALL.iter().map(|v| v.code()).collect(),
+        );
         assert!(keys.len() > 100);
         for (template, key) in keys {
             for lang in i18n::LANGS {
