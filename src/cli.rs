@@ -3,6 +3,8 @@
 //! Every command loads the configuration and runs pending migrations first. `serve` also runs the
 //! outbox worker and, every `reminder_interval` seconds (0: never), the reminder scan.
 
+mod import;
+
 use crate::clock::Clock;
 use crate::config::{Config, Settings};
 use crate::error::AppError;
@@ -302,44 +304,8 @@ fn run(cli: Cli) -> Result<(), String> {
                     dry_run,
                 },
         } => {
-            use crate::services::ledger_import::{import_csv, import_xlsx};
-            let bytes =
-                std::fs::read(&file).map_err(|e| format!("cannot read {}: {e}", file.display()))?;
-            let xlsx = file
-                .extension()
-                .is_some_and(|e| e.eq_ignore_ascii_case("xlsx"));
             let ctx = context(load_settings(cli.config.as_deref(), false)?)?;
-            let mut progress = |done: usize, total: usize| eprintln!("imported {done} of {total}");
-            let report = if xlsx {
-                import_xlsx(&ctx, unit, bytes, dry_run, &mut progress)?
-            } else {
-                let text = String::from_utf8(bytes).map_err(|_| {
-                    format!(
-                        "{} is not UTF-8 text (save it as CSV UTF-8)",
-                        file.display()
-                    )
-                })?;
-                import_csv(&ctx, unit, &text, dry_run, &mut progress)?
-            };
-            for (line, reason) in &report.bad {
-                println!("line {line}: bad row: {reason}");
-            }
-            for (line, case_no) in &report.duplicates {
-                println!("line {line}: duplicate: {case_no} is already imported");
-            }
-            println!(
-                "{} rows: {} {}, {} duplicates, {} bad",
-                report.rows,
-                report.imported,
-                if dry_run {
-                    "would be imported (dry run)"
-                } else {
-                    "imported"
-                },
-                report.duplicates.len(),
-                report.bad.len()
-            );
-            Ok(())
+            import::run(&ctx, &file, unit, dry_run)
         }
         Command::Ledger {
             command:

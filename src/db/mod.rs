@@ -187,12 +187,24 @@ impl Db {
         E: From<DbError> + Send + 'static,
     {
         let db = self.clone();
-        actix_web::web::block(move || {
+        self.blocking(move || {
             let mut conn = db.get()?;
             f(&mut conn)
         })
         .await
-        .map_err(|_| E::from(DbError::Blocking))?
+    }
+
+    /// Runs `f`, which takes its own connections (a long job such as a ledger import, in
+    /// transactions of its own), on the blocking pool.
+    pub async fn blocking<T, E, F>(&self, f: F) -> Result<T, E>
+    where
+        F: FnOnce() -> Result<T, E> + Send + 'static,
+        T: Send + 'static,
+        E: From<DbError> + Send + 'static,
+    {
+        actix_web::web::block(f)
+            .await
+            .map_err(|_| E::from(DbError::Blocking))?
     }
 
     /// Runs `f` in one writing transaction on the blocking pool: everything it does commits
@@ -204,9 +216,7 @@ impl Db {
         E: From<DbError> + From<diesel::result::Error> + Send + 'static,
     {
         let db = self.clone();
-        actix_web::web::block(move || db.write_blocking(f))
-            .await
-            .map_err(|_| E::from(DbError::Blocking))?
+        self.blocking(move || db.write_blocking(f)).await
     }
 
     /// The same as `write`, for callers already off the async executor (the command line).

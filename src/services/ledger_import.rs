@@ -5,18 +5,25 @@
 //! "导入台账" and without an actor. A 案号 already in the database (or earlier in the file) is a
 //! duplicate and skipped, so importing the same file twice imports nothing the second time.
 //! Enterprises are never created: an unknown 被申请单位 is a bad row.
+//!
+//! Two ways in: the command line (`import_file`, the operator's: any unit, the first active admin
+//! recorded as the creator) and the upload page (`upload`: directors and admins, into a unit of
+//! their scope, the caller recorded as the creator). A problem with the file as a whole (not a
+//! workbook, not UTF-8, no header, a missing column) is a 422 on `file`, an unknown unit a 422 on
+//! `unit_id`; nothing is written then.
 
-use super::{access, Ctx};
+use super::{access, Caller, Ctx};
 use crate::db::models::{NewCase, NewCaseEvent, NewPayment};
 use crate::db::schema::{case_events, cases, enterprises, payments, units, users};
 use crate::db::DbConn;
 use crate::domain::money::Fen;
 use crate::domain::text::NAME_MAX;
 use crate::domain::vocab::Category;
-use crate::error::AppError;
+use crate::error::{AppError, AppResult};
 use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
 use std::collections::{BTreeMap, HashSet};
+use std::fmt;
 
 /// Rows written per transaction.
 pub const BATCH: usize = 500;
@@ -44,8 +51,8 @@ pub struct ImportReport {
     pub imported: usize,
     /// (line, 案号) of rows skipped because the case number exists.
     pub duplicates: Vec<(usize, String)>,
-    /// (line, reason) of rows that cannot be imported.
-    pub bad: Vec<(usize, String)>,
+    /// (line, why) of rows that cannot be imported.
+    pub bad: Vec<(usize, BadRow)>,
 }
 
 /// One good row, ready to write.
@@ -150,55 +157,141 @@ struct Lookups {
     today: NaiveDate,
 }
 
-fn money(s: &str) -> Result<Fen, String> {
-    s.trim()
-        .replace(',', "")
-        .parse::<Fen>()
-        .map_err(|_| format!("{s:?} is not an amount in yuan"))
+/// What is wrong with a cell of a bad row. Each has a message in the catalogs under
+/// `import.problem.<code>` (the upload page) and an English predicate (the command line).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Problem {
+    EmptyOrTooLong,
+    NotADate,
+    InTheFuture,
+    UnknownEnterprise,
+    SeveralEnterprises,
+    UnknownCategory,
+    NotAWorkerCount,
+    NotAnAmount,
+    UnknownMediator,
+    SeveralMediators,
+    UnknownOutcome,
+    RequiredForAgreement,
+    GivenForOpenCase,
+    RequiredForClosedCase,
+    BeforeReceipt,
 }
 
-/// Checks one row; `Err` is the reason it is bad.
-fn parse(line: usize, get: &dyn Fn(&str) -> String, l: &Lookups) -> Result<Parsed, String> {
+impl Problem {
+    pub const ALL: [Problem; 15] = [
+        Problem::EmptyOrTooLong,
+        Problem::NotADate,
+        Problem::InTheFuture,
+        Problem::UnknownEnterprise,
+        Problem::SeveralEnterprises,
+        Problem::UnknownCategory,
+        Problem::NotAWorkerCount,
+        Problem::NotAnAmount,
+        Problem::UnknownMediator,
+        Problem::SeveralMediators,
+        Problem::UnknownOutcome,
+        Problem::RequiredForAgreement,
+        Problem::GivenForOpenCase,
+        Problem::RequiredForClosedCase,
+        Problem::BeforeReceipt,
+    ];
+
+    /// The code and the English predicate.
+    fn texts(self) -> (&'static str, &'static str) {
+        match self {
+            Problem::EmptyOrTooLong => ("empty_or_too_long", "is empty or too long"),
+            Problem::NotADate => ("not_a_date", "is not a date"),
+            Problem::InTheFuture => ("in_the_future", "is in the future"),
+            Problem::UnknownEnterprise => (
+                "unknown_enterprise",
+                "is not a registered enterprise (register it first)",
+            ),
+            Problem::SeveralEnterprises => ("several_enterprises", "names several enterprises"),
+            Problem::UnknownCategory => ("unknown_category", "is not a dispute category"),
+            Problem::NotAWorkerCount => ("not_a_worker_count", "is not a number of workers"),
+            Problem::NotAnAmount => ("not_an_amount", "is not an amount in yuan"),
+            Problem::UnknownMediator => ("unknown_mediator", "is not a mediator of this unit"),
+            Problem::SeveralMediators => ("several_mediators", "names several users"),
+            Problem::UnknownOutcome => ("unknown_outcome", "is not an outcome"),
+            Problem::RequiredForAgreement => ("required_for_agreement", "is required for 调解成功"),
+            Problem::GivenForOpenCase => ("given_for_open_case", "is given but the case is open"),
+            Problem::RequiredForClosedCase => {
+                ("required_for_closed_case", "is required for a closed case")
+            }
+            Problem::BeforeReceipt => ("before_receipt", "is before 受理日期"),
+        }
+    }
+
+    pub fn code(self) -> &'static str {
+        self.texts().0
+    }
+}
+
+/// Why a row cannot be imported: its column (the ledger's header), the problem, and the cell's
+/// text (trimmed; empty when the cell is).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BadRow {
+    pub column: &'static str,
+    pub problem: Problem,
+    pub value: String,
+}
+
+/// The command line's sentence: `受理日期 "2025-02-30" is not a date`.
+impl fmt::Display for BadRow {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let predicate = self.problem.texts().1;
+        match self.value.as_str() {
+            "" => write!(f, "{} {predicate}", self.column),
+            value => write!(f, "{} {value:?} {predicate}", self.column),
+        }
+    }
+}
+
+/// An amount in yuan as ledgers write it, thousands commas allowed.
+fn money(s: &str) -> Option<Fen> {
+    s.trim().replace(',', "").parse::<Fen>().ok()
+}
+
+/// Checks one row; `Err` is why it is bad.
+fn parse(line: usize, get: &dyn Fn(&str) -> String, l: &Lookups) -> Result<Parsed, BadRow> {
+    let bad = |column: &'static str, problem| BadRow {
+        column,
+        problem,
+        value: get(column).trim().to_string(),
+    };
     let case_no = get("案号").trim().to_string();
     if case_no.is_empty() || case_no.chars().count() > 64 {
-        return Err("案号 is empty or longer than 64 characters".into());
+        return Err(bad("案号", Problem::EmptyOrTooLong));
     }
-    let received = date(&get("受理日期"))
-        .ok_or_else(|| format!("受理日期 {:?} is not a date", get("受理日期")))?;
+    let received = date(&get("受理日期")).ok_or_else(|| bad("受理日期", Problem::NotADate))?;
     if received > l.today {
-        return Err(format!("受理日期 {received} is in the future"));
+        return Err(bad("受理日期", Problem::InTheFuture));
     }
     let applicant = applicant_name(&get("申请人"));
     if applicant.is_empty() || applicant.chars().count() > NAME_MAX {
-        return Err("申请人 is empty or too long".into());
+        return Err(bad("申请人", Problem::EmptyOrTooLong));
     }
     let enterprise = get("被申请单位").trim().to_string();
     let enterprise_id = match l.enterprises.get(&enterprise).map(Vec::as_slice) {
         Some([id]) => *id,
-        Some([_, _, ..]) => {
-            return Err(format!(
-                "被申请单位 {enterprise:?} names several enterprises"
-            ))
-        }
-        _ => {
-            return Err(format!(
-                "被申请单位 {enterprise:?} is not a registered enterprise (register it first)"
-            ))
-        }
+        Some([_, _, ..]) => return Err(bad("被申请单位", Problem::SeveralEnterprises)),
+        _ => return Err(bad("被申请单位", Problem::UnknownEnterprise)),
     };
     let category_label = get("争议类型").trim().to_string();
     let category = Category::ALL
         .iter()
         .copied()
         .find(|c| c.label_zh() == category_label)
-        .ok_or_else(|| format!("争议类型 {category_label:?} is not a dispute category"))?;
+        .ok_or_else(|| bad("争议类型", Problem::UnknownCategory))?;
     let workers = get("涉及人数")
         .trim()
         .parse::<i64>()
         .ok()
         .filter(|n| (1..=1_000_000).contains(n))
-        .ok_or_else(|| format!("涉及人数 {:?} is not a number of workers", get("涉及人数")))?;
-    let amount_claimed = money(&get("涉案金额")).map_err(|e| format!("涉案金额 {e}"))?;
+        .ok_or_else(|| bad("涉及人数", Problem::NotAWorkerCount))?;
+    let amount_claimed =
+        money(&get("涉案金额")).ok_or_else(|| bad("涉案金额", Problem::NotAnAmount))?;
     let mediator_name = get("调解员").trim().to_string();
     let mediator_id = match (
         mediator_name.is_empty(),
@@ -206,43 +299,35 @@ fn parse(line: usize, get: &dyn Fn(&str) -> String, l: &Lookups) -> Result<Parse
     ) {
         (true, _) => None,
         (false, Some([id])) => Some(*id),
-        (false, Some([_, _, ..])) => {
-            return Err(format!("调解员 {mediator_name:?} names several users"))
-        }
-        (false, _) => {
-            return Err(format!(
-                "调解员 {mediator_name:?} is not a mediator of this unit"
-            ))
-        }
+        (false, Some([_, _, ..])) => return Err(bad("调解员", Problem::SeveralMediators)),
+        (false, _) => return Err(bad("调解员", Problem::UnknownMediator)),
     };
-    let status = status_of(&get("处理结果"))
-        .ok_or_else(|| format!("处理结果 {:?} is not an outcome", get("处理结果")))?;
-    let agreed_text = get("协议金额");
-    let amount_agreed = match agreed_text.trim() {
+    let status =
+        status_of(&get("处理结果")).ok_or_else(|| bad("处理结果", Problem::UnknownOutcome))?;
+    let amount_agreed = match get("协议金额").trim() {
         "" => None,
-        a => Some(money(a).map_err(|e| format!("协议金额 {e}"))?),
+        a => Some(money(a).ok_or_else(|| bad("协议金额", Problem::NotAnAmount))?),
     };
     if status == "resolved" && amount_agreed.is_none() {
-        return Err("调解成功 needs 协议金额".into());
+        return Err(bad("协议金额", Problem::RequiredForAgreement));
     }
-    let paid_text = get("履行金额");
-    let amount_paid = match paid_text.trim() {
+    let amount_paid = match get("履行金额").trim() {
         "" => Fen::from_fen(0),
-        a => money(a).map_err(|e| format!("履行金额 {e}"))?,
+        a => money(a).ok_or_else(|| bad("履行金额", Problem::NotAnAmount))?,
     };
     let closed_text = get("结案日期");
     let closed_open = matches!(status, "received" | "accepted" | "mediating");
     let closed = match (closed_text.trim(), closed_open) {
         ("", true) => None,
-        (_, true) => return Err("结案日期 is given but the case is open".into()),
-        ("", false) => return Err("结案日期 is required for a closed case".into()),
+        (_, true) => return Err(bad("结案日期", Problem::GivenForOpenCase)),
+        ("", false) => return Err(bad("结案日期", Problem::RequiredForClosedCase)),
         (d, false) => {
-            let d = date(d).ok_or_else(|| format!("结案日期 {d:?} is not a date"))?;
+            let d = date(d).ok_or_else(|| bad("结案日期", Problem::NotADate))?;
             if d < received {
-                return Err(format!("结案日期 {d} is before 受理日期 {received}"));
+                return Err(bad("结案日期", Problem::BeforeReceipt));
             }
             if d > l.today {
-                return Err(format!("结案日期 {d} is in the future"));
+                return Err(bad("结案日期", Problem::InTheFuture));
             }
             Some(d)
         }
@@ -264,20 +349,18 @@ fn parse(line: usize, get: &dyn Fn(&str) -> String, l: &Lookups) -> Result<Parse
     })
 }
 
-fn lookups(conn: &mut DbConn, ctx: &Ctx, unit_id: i64) -> Result<Lookups, String> {
+fn lookups(conn: &mut DbConn, ctx: &Ctx, unit_id: i64) -> AppResult<Lookups> {
     let path: String = units::table
         .find(unit_id)
         .select(units::path)
         .first(conn)
-        .optional()
-        .map_err(|e| e.to_string())?
-        .ok_or_else(|| format!("no unit with id {unit_id}"))?;
-    let unit_ids = super::units_under(conn, &path).map_err(|e| e.to_string())?;
+        .optional()?
+        .ok_or_else(|| AppError::field("unit_id", format!("no unit with id {unit_id}")))?;
+    let unit_ids = super::units_under(conn, &path)?;
     let mut enterprise_names: BTreeMap<String, Vec<i64>> = BTreeMap::new();
     for (id, name) in enterprises::table
         .select((enterprises::id, enterprises::name))
-        .load::<(i64, String)>(conn)
-        .map_err(|e| e.to_string())?
+        .load::<(i64, String)>(conn)?
     {
         enterprise_names.entry(name).or_default().push(id);
     }
@@ -286,8 +369,7 @@ fn lookups(conn: &mut DbConn, ctx: &Ctx, unit_id: i64) -> Result<Lookups, String
         .filter(users::unit_id.eq_any(unit_ids))
         .filter(users::role.eq_any(["mediator", "director"]))
         .select((users::id, users::display_name))
-        .load::<(i64, String)>(conn)
-        .map_err(|e| e.to_string())?
+        .load::<(i64, String)>(conn)?
     {
         mediators.entry(name).or_default().push(id);
     }
@@ -419,28 +501,129 @@ fn write_case(
     Ok(())
 }
 
-/// Imports the ledger CSV `text` into `unit_id`; the cases are created by the first admin. With
-/// `dry_run`, validates and reports without writing. `progress(done, total)` is called after
-/// every batch. An `Err` is a problem with the whole file (no header, unknown unit, database).
+/// The two formats a ledger comes in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    Csv,
+    Xlsx,
+}
+
+impl Format {
+    /// The format a file name says by its extension (any case): `.csv` or `.xlsx`, else none.
+    pub fn of_name(name: &str) -> Option<Format> {
+        let ext = std::path::Path::new(name).extension()?.to_str()?;
+        if ext.eq_ignore_ascii_case("csv") {
+            Some(Format::Csv)
+        } else if ext.eq_ignore_ascii_case("xlsx") {
+            Some(Format::Xlsx)
+        } else {
+            None
+        }
+    }
+}
+
+/// Who the imported cases (and their access-log rows) are recorded as created by.
+#[derive(Debug, Clone, Copy)]
+enum Creator {
+    /// The command line's operator has no user: the first active admin.
+    FirstAdmin,
+    /// The signed-in user who uploaded the file.
+    User(i64),
+}
+
+/// A file's records: a CSV must be UTF-8 text, an xlsx a workbook (422 on `file` otherwise).
+fn file_records(format: Format, bytes: Vec<u8>) -> AppResult<Vec<(usize, Vec<String>)>> {
+    match format {
+        Format::Xlsx => xlsx_records(bytes).map_err(|e| AppError::field("file", e)),
+        Format::Csv => String::from_utf8(bytes)
+            .map(|text| records(&text))
+            .map_err(|_| AppError::field("file", "is not UTF-8 text (save it as CSV UTF-8)")),
+    }
+}
+
+/// The command line's import of a file's `bytes` into `unit_id` (any unit: the operator's); the
+/// cases are created by the first active admin. With `dry_run`, validates and reports without
+/// writing. `progress(done, total)` is called after every batch. An `Err` is a problem with the
+/// whole file (422 on `file`), an unknown unit (422 on `unit_id`), or the database.
+pub fn import_file(
+    ctx: &Ctx,
+    unit_id: i64,
+    format: Format,
+    bytes: Vec<u8>,
+    dry_run: bool,
+    progress: &mut dyn FnMut(usize, usize),
+) -> AppResult<ImportReport> {
+    let records = file_records(format, bytes)?;
+    import_records(
+        ctx,
+        unit_id,
+        records,
+        dry_run,
+        Creator::FirstAdmin,
+        progress,
+    )
+}
+
+/// `import_file` of CSV text.
 pub fn import_csv(
     ctx: &Ctx,
     unit_id: i64,
     text: &str,
     dry_run: bool,
     progress: &mut dyn FnMut(usize, usize),
-) -> Result<ImportReport, String> {
-    import_records(ctx, unit_id, records(text), dry_run, progress)
+) -> AppResult<ImportReport> {
+    import_records(
+        ctx,
+        unit_id,
+        records(text),
+        dry_run,
+        Creator::FirstAdmin,
+        progress,
+    )
 }
 
-/// The same for an .xlsx workbook: its first worksheet, line numbers being the sheet's row numbers.
+/// `import_file` of an .xlsx workbook: its first worksheet, line numbers being the sheet's row
+/// numbers.
 pub fn import_xlsx(
     ctx: &Ctx,
     unit_id: i64,
     bytes: Vec<u8>,
     dry_run: bool,
     progress: &mut dyn FnMut(usize, usize),
-) -> Result<ImportReport, String> {
-    import_records(ctx, unit_id, xlsx_records(bytes)?, dry_run, progress)
+) -> AppResult<ImportReport> {
+    import_file(ctx, unit_id, Format::Xlsx, bytes, dry_run, progress)
+}
+
+/// Directors and admins import a ledger, as they export one: they manage their units' records.
+pub fn require_importer(caller: &Caller) -> AppResult<()> {
+    super::ledger::require_exporter(caller)
+}
+
+/// The upload page's import: the role (403), `unit_id` in the caller's scope (422 on `unit_id`),
+/// the file (422 on `file`), then the rows as `import_file` does, with the caller recorded as the
+/// creator of the cases and in the access log. Runs on the blocking pool.
+pub async fn upload(
+    ctx: &Ctx,
+    caller: &Caller,
+    unit_id: i64,
+    format: Format,
+    bytes: Vec<u8>,
+    dry_run: bool,
+) -> AppResult<ImportReport> {
+    require_importer(caller)?;
+    let (c, caller) = (ctx.clone(), caller.clone());
+    ctx.db
+        .blocking(move || {
+            let ctx = c;
+            let in_scope = super::unit_in_scope(&mut *ctx.db.get()?, &caller, unit_id)?;
+            if !in_scope {
+                return Err(AppError::field("unit_id", "no such unit in your scope"));
+            }
+            let records = file_records(format, bytes)?;
+            let creator = Creator::User(caller.id);
+            import_records(&ctx, unit_id, records, dry_run, creator, &mut |_, _| {})
+        })
+        .await
 }
 
 /// A cell as the CSV would hold it: whole numbers without decimals, other numbers with two,
@@ -475,11 +658,11 @@ fn cell_text(cell: &calamine::Data) -> String {
 pub fn xlsx_records(bytes: Vec<u8>) -> Result<Vec<(usize, Vec<String>)>, String> {
     use calamine::{open_workbook_from_rs, Reader, Xlsx};
     let mut workbook: Xlsx<_> = open_workbook_from_rs(std::io::Cursor::new(bytes))
-        .map_err(|e| format!("not an xlsx workbook: {e}"))?;
+        .map_err(|e| format!("is not an xlsx workbook ({e})"))?;
     let range = workbook
         .worksheet_range_at(0)
-        .ok_or("the workbook has no worksheet")?
-        .map_err(|e| format!("cannot read the first worksheet: {e}"))?;
+        .ok_or("is a workbook without a worksheet")?
+        .map_err(|e| format!("has a first worksheet that cannot be read ({e})"))?;
     let first_row = range.start().map(|(r, _)| r as usize).unwrap_or(0);
     let first_col = range.start().map(|(_, c)| c as usize).unwrap_or(0);
     Ok(range
@@ -498,10 +681,13 @@ fn import_records(
     unit_id: i64,
     records: Vec<(usize, Vec<String>)>,
     dry_run: bool,
+    creator: Creator,
     progress: &mut dyn FnMut(usize, usize),
-) -> Result<ImportReport, String> {
+) -> AppResult<ImportReport> {
     let mut records = records.into_iter();
-    let (_, header) = records.next().ok_or("the file is empty")?;
+    let (_, header) = records
+        .next()
+        .ok_or_else(|| AppError::field("file", "is empty"))?;
     let columns: BTreeMap<String, usize> = header
         .iter()
         .enumerate()
@@ -513,22 +699,28 @@ fn import_records(
         .filter(|h| !columns.contains_key(*h))
         .collect();
     if !missing.is_empty() {
-        return Err(format!(
-            "the header lacks the columns {}",
-            missing.join(", ")
+        return Err(AppError::field(
+            "file",
+            format!("lacks the ledger columns {}", missing.join(", ")),
         ));
     }
-    let mut conn = ctx.db.get().map_err(|e| e.to_string())?;
+    let mut conn = ctx.db.get()?;
     let l = lookups(&mut conn, ctx, unit_id)?;
-    let creator: i64 = users::table
-        .filter(users::role.eq("admin"))
-        .filter(users::active.eq(true))
-        .order(users::id)
-        .select(users::id)
-        .first(&mut conn)
-        .optional()
-        .map_err(|e| e.to_string())?
-        .ok_or("no active admin user to record as the creator of the imported cases")?;
+    let creator: i64 = match creator {
+        Creator::User(id) => id,
+        Creator::FirstAdmin => users::table
+            .filter(users::role.eq("admin"))
+            .filter(users::active.eq(true))
+            .order(users::id)
+            .select(users::id)
+            .first(&mut conn)
+            .optional()?
+            .ok_or_else(|| {
+                AppError::BadRequest(
+                    "no active admin user to record as the creator of the imported cases".into(),
+                )
+            })?,
+    };
 
     let records: Vec<(usize, Vec<String>)> = records.collect();
     let case_no_column = columns["案号"];
@@ -546,8 +738,7 @@ fn import_records(
             cases::table
                 .filter(cases::case_no.eq_any(chunk))
                 .select(cases::case_no)
-                .load::<String>(&mut conn)
-                .map_err(|e| e.to_string())?,
+                .load::<String>(&mut conn)?,
         );
     }
     drop(conn);
@@ -602,12 +793,10 @@ fn import_records(
             Ok((imported, duplicates))
         };
         let (imported, duplicates) = if dry_run {
-            let mut conn = ctx.db.get().map_err(|e| e.to_string())?;
-            write(&mut conn)
+            write(&mut *ctx.db.get()?)
         } else {
             ctx.db.write_blocking(write)
-        }
-        .map_err(|e| e.to_string())?;
+        }?;
         report.imported += imported;
         report.duplicates.extend(duplicates);
         done += batch.len();

@@ -265,7 +265,7 @@ fn case_count(c: &Center) -> i64 {
         .unwrap()
 }
 
-use tiaojie::services::ledger_import::{import_csv, ImportReport};
+use tiaojie::services::ledger_import::{import_csv, ImportReport, Problem};
 
 fn s(v: &str) -> Option<String> {
     Some(v.to_string())
@@ -300,11 +300,25 @@ fn a_ledger_csv_imports_its_good_rows_with_their_history_and_reports_the_bad_one
     assert_eq!(report.duplicates, vec![(9, "L-001".to_string())]);
     let bad_lines: Vec<usize> = report.bad.iter().map(|(l, _)| *l).collect();
     assert_eq!(bad_lines, vec![4, 5, 6, 7, 8], "{:?}", report.bad);
-    assert!(report.bad[0].1.contains("未登记企业"), "{:?}", report.bad);
-    assert!(report.bad[1].1.contains("受理日期"), "{:?}", report.bad);
-    assert!(report.bad[2].1.contains("争议类型"), "{:?}", report.bad);
-    assert!(report.bad[3].1.contains("涉案金额"), "{:?}", report.bad);
-    assert!(report.bad[4].1.contains("处理结果"), "{:?}", report.bad);
+    let why: Vec<(&str, Problem, &str)> = report
+        .bad
+        .iter()
+        .map(|(_, b)| (b.column, b.problem, b.value.as_str()))
+        .collect();
+    assert_eq!(
+        why,
+        vec![
+            ("被申请单位", Problem::UnknownEnterprise, "未登记企业"),
+            ("受理日期", Problem::NotADate, "2025-06-31"),
+            ("争议类型", Problem::UnknownCategory, "欠薪"),
+            ("涉案金额", Problem::NotAnAmount, "abc"),
+            ("处理结果", Problem::UnknownOutcome, "结了"),
+        ]
+    );
+    assert_eq!(
+        report.bad[0].1.to_string(),
+        "被申请单位 \"未登记企业\" is not a registered enterprise (register it first)"
+    );
     assert_eq!(progress, vec![(3, 3)]);
     assert_eq!(case_count(&c), before + 3);
     assert_eq!(dry, report);
@@ -390,7 +404,10 @@ fn an_exported_ledger_imported_again_is_all_duplicates_and_a_file_without_the_co
         &mut |_, _| {},
     )
     .unwrap_err();
-    assert!(err.contains("申请人"), "{err}");
+    let tiaojie::error::AppError::Validation(fields) = err else {
+        panic!("{err:?}")
+    };
+    assert!(fields.0["file"].contains("申请人"), "{fields:?}");
 }
 
 #[test]

@@ -9,6 +9,7 @@ mod deadlines;
 mod demo;
 mod intake;
 mod ledger;
+mod ledger_upload;
 mod migrations;
 mod notifications;
 mod organization;

@@ -62,6 +62,46 @@ impl Browser {
         self.finish(result)
     }
 
+    /// A `multipart/form-data` POST, built by hand (ureq has no helper): the text fields, then
+    /// each file as (field name, file name, bytes).
+    pub(crate) fn post_multipart(
+        &mut self,
+        path: &str,
+        fields: &[(&str, &str)],
+        files: &[(&str, &str, &[u8])],
+    ) -> Page {
+        const BOUNDARY: &str = "----tiaojie-test-boundary-7MA4YWxkTrZu0gW";
+        let mut body = Vec::new();
+        for (name, value) in fields {
+            body.extend_from_slice(
+                format!(
+                    "--{BOUNDARY}\r\nContent-Disposition: form-data; name=\"{name}\"\r\n\r\n{value}\r\n"
+                )
+                .as_bytes(),
+            );
+        }
+        for (name, file_name, bytes) in files {
+            body.extend_from_slice(
+                format!(
+                    "--{BOUNDARY}\r\nContent-Disposition: form-data; name=\"{name}\"; filename=\"{file_name}\"\r\nContent-Type: application/octet-stream\r\n\r\n"
+                )
+                .as_bytes(),
+            );
+            body.extend_from_slice(bytes);
+            body.extend_from_slice(b"\r\n");
+        }
+        body.extend_from_slice(format!("--{BOUNDARY}--\r\n").as_bytes());
+        let mut req = self.agent.post(&format!("{}{path}", self.base)).set(
+            "Content-Type",
+            &format!("multipart/form-data; boundary={BOUNDARY}"),
+        );
+        if let Some(c) = &self.cookie {
+            req = req.set("Cookie", c);
+        }
+        let result = req.send_bytes(&body);
+        self.finish(result)
+    }
+
     pub(crate) fn csrf(page: &Page) -> String {
         let marker = "name=\"csrf\" value=\"";
         let start = page.body.find(marker).expect("a CSRF field") + marker.len();

@@ -10,13 +10,18 @@ use std::sync::atomic::{AtomicU64, Ordering};
 static N: AtomicU64 = AtomicU64::new(0);
 
 /// A user of `role` created through the API, with a signed-in browser and an API token.
-struct Person {
-    id: i64,
-    token: String,
-    browser: Browser,
+pub(crate) struct Person {
+    pub(crate) id: i64,
+    pub(crate) token: String,
+    pub(crate) browser: Browser,
 }
 
-fn person(app: &TestApp, role: &str, unit: Option<i64>, enterprise: Option<i64>) -> Person {
+pub(crate) fn person(
+    app: &TestApp,
+    role: &str,
+    unit: Option<i64>,
+    enterprise: Option<i64>,
+) -> Person {
     let username = format!("{role}p{}", N.fetch_add(1, Ordering::SeqCst));
     let r = app.post(
         &app.admin_token,

@@ -1,13 +1,15 @@
 //! The server-rendered web pages over the same services as the JSON API: sign-in with database
-//! sessions, the desk, the case pages and their printed documents, warnings, consultations and
-//! the admin area. Every POST carries the session's CSRF token and, when the browser sends one, a
-//! same-origin `Origin`. Without a session every page answers 303 to `/login?next=...`; an
-//! unknown path outside /api/ answers the HTML 404 page (`not_found`).
+//! sessions, the desk, the case pages and their printed documents, warnings, consultations, the
+//! reports, the ledger import and the admin area. Every POST carries the session's CSRF token
+//! and, when the browser sends one, a same-origin `Origin`. Without a session every page answers
+//! 303 to `/login?next=...`; an unknown path outside /api/ answers the HTML 404 page
+//! (`not_found`).
 
 mod admin;
 mod cases;
 mod consultations;
 mod desk;
+mod ledger_import;
 mod print;
 pub mod render;
 mod reports;
@@ -77,6 +79,8 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .route("/warnings/new", web::post().to(warnings::new_submit))
         .route("/warnings/{id}", web::get().to(warnings::show))
         .route("/warnings/{id}/act/{action}", web::post().to(warnings::act))
+        .route("/ledger/import", web::get().to(ledger_import::form))
+        .route("/ledger/import", web::post().to(ledger_import::submit))
         .route("/reports/monthly", web::get().to(reports::monthly))
         .route("/reports/yearly", web::get().to(reports::yearly))
         .route(
@@ -171,6 +175,7 @@ impl PageCtx {
                 "staff": s.caller.role.is_staff(),
                 "officer": s.caller.role == crate::domain::role::Role::Officer,
                 "admin": s.caller.role == crate::domain::role::Role::Admin,
+                "importer": crate::services::ledger_import::require_importer(&s.caller).is_ok(),
                 "reader": crate::services::stats::require_reader(&s.caller).is_ok(),
             });
         }

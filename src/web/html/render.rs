@@ -107,6 +107,10 @@ const TEMPLATES: &[(&str, &str)] = &[
         include_str!("../../../templates/pages/report.hbs"),
     ),
     (
+        "pages/ledger_import",
+        include_str!("../../../templates/pages/ledger_import.hbs"),
+    ),
+    (
         "partials/case_table",
         include_str!("../../../templates/partials/case_table.hbs"),
     ),
@@ -218,6 +222,7 @@ mod tests {
         use crate::domain::role::Role;
         use crate::domain::vocab::{Category, Channel, Referral, UnitKind};
         use crate::domain::warning::{Level, WarningCategory, WarningStatus};
+        use crate::services::ledger_import::Problem;
         let mut keys = Vec::new();
         for (name, text) in TEMPLATES {
             let marker = "{{t \"";
@@ -261,6 +266,10 @@ mod tests {
             WarningStatus::ALL.iter().map(|v| v.as_str()).collect(),
         );
         codes("nstatus", vec!["pending", "sent", "failed"]);
+        codes(
+            "import.problem",
+            Problem::ALL.iter().map(|v| v.code()).collect(),
+        );
         assert!(keys.len() > 100);
         for (template, key) in keys {
             for lang in i18n::LANGS {

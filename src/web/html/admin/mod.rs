@@ -51,7 +51,7 @@ async fn admin_post(
 
 /// The field errors of a refused form (422, or a duplicate 409), with the status to answer;
 /// any other error is for the error page.
-fn form_errors(err: AppError) -> Result<(Errors, StatusCode), AppError> {
+pub(super) fn form_errors(err: AppError) -> Result<(Errors, StatusCode), AppError> {
     use actix_web::ResponseError;
     let status = err.status_code();
     match err {
@@ -66,13 +66,19 @@ fn form_errors(err: AppError) -> Result<(Errors, StatusCode), AppError> {
 }
 
 /// A text input with its value kept and its error beside it.
-fn input(name: &str, label: &str, kind: &str, values: &Values, errors: &Errors) -> Value {
+pub(super) fn input(
+    name: &str,
+    label: &str,
+    kind: &str,
+    values: &Values,
+    errors: &Errors,
+) -> Value {
     json!({"name": name, "label": label, "kind": kind,
            "value": values.get(name), "error": errors.get(name)})
 }
 
 /// A select; `choices` are (value, label) pairs, `group` translates labels through `tv`.
-fn select(
+pub(super) fn select(
     name: &str,
     label: &str,
     choices: Vec<(String, String)>,
@@ -100,7 +106,7 @@ fn render_admin(
     html(status, render::render(template, &page.data(title, extra)))
 }
 
-fn unit_choices(list: &[UnitView], none: bool) -> Vec<(String, String)> {
+pub(super) fn unit_choices(list: &[UnitView], none: bool) -> Vec<(String, String)> {
     let mut out: Vec<(String, String)> = if none {
         vec![(String::new(), "—".to_string())]
     } else {

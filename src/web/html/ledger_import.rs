@@ -1,0 +1,239 @@
+//! The ledger import page (`/ledger/import`): a director or admin uploads a center's ledger (.csv
+//! or .xlsx) into a unit of their scope, or checks it with a dry run, and reads how many rows were
+//! imported (or would be), the duplicates skipped and every bad row with its line and reason. The
+//! import is the command line's (`services::ledger_import`); this page adds the upload's own
+//! checks: a file at all, with a ledger's extension, of at most `MAX_UPLOAD` bytes, and the
+//! session's CSRF token as a field of the multipart form. Each refusal re-renders the form with
+//! the reason beside the field (413 too large, 422 otherwise); nothing is written then.
+
+use super::admin::{form_errors, input, select, unit_choices};
+use super::cases::required_number;
+use super::{check_form, error_page, html, render, signed_in, PageCtx};
+use crate::error::AppError;
+use crate::i18n;
+use crate::services::ledger_import::{self, Format, ImportReport};
+use crate::services::{units, Caller, Ctx};
+use actix_multipart::Multipart;
+use actix_web::http::{header, StatusCode};
+use actix_web::{web, HttpRequest, HttpResponse};
+use futures_util::StreamExt;
+use serde_json::{json, Value};
+use std::collections::HashMap;
+
+/// The largest file accepted: a ledger of 100,000 cases is about 12 MB as CSV, 7 MB as xlsx.
+pub const MAX_UPLOAD: usize = 20 * 1024 * 1024;
+
+/// A body declaring more than this is refused before it is read; up to it, an oversized file is
+/// read to its end and dropped, so that the browser receives the answer rather than a reset
+/// connection.
+const MAX_BODY: u64 = 2 * MAX_UPLOAD as u64;
+
+/// The other fields (csrf, unit_id, dry_run) are short.
+const MAX_FIELD: usize = 1024;
+
+type Values = HashMap<String, String>;
+
+/// The multipart form as read.
+#[derive(Default)]
+struct Upload {
+    fields: Values,
+    file_name: String,
+    file: Vec<u8>,
+    too_large: bool,
+}
+
+/// Reads the form; a body that is not a readable multipart form is an `Err`.
+async fn read_upload(mut multipart: Multipart) -> Result<Upload, actix_multipart::MultipartError> {
+    let mut upload = Upload::default();
+    while let Some(field) = multipart.next().await {
+        let mut field = field?;
+        let name = field.name().unwrap_or_default().to_string();
+        if name == "file" {
+            upload.file_name = field
+                .content_disposition()
+                .and_then(|d| d.get_filename())
+                .unwrap_or_default()
+                .to_string();
+            match field.bytes(MAX_UPLOAD).await {
+                Ok(bytes) => upload.file = bytes?.to_vec(),
+                // Over the limit: read to its end and dropped.
+                Err(_) => upload.too_large = true,
+            }
+        } else if let Ok(bytes) = field.bytes(MAX_FIELD).await {
+            upload
+                .fields
+                .insert(name, String::from_utf8_lossy(&bytes?).into_owned());
+        }
+    }
+    Ok(upload)
+}
+
+/// The page context of a signed-in director or admin, with the caller, or the response to send
+/// instead (the sign-in redirect, or the 403 page).
+async fn importer(ctx: &Ctx, req: &HttpRequest) -> Result<(PageCtx, Caller), HttpResponse> {
+    let page = signed_in(ctx, req).await?;
+    let Some(caller) = page.session.as_ref().map(|s| s.caller.clone()) else {
+        return Err(error_page(&page, &AppError::forbidden()));
+    };
+    match ledger_import::require_importer(&caller) {
+        Ok(()) => Ok((page, caller)),
+        Err(e) => Err(error_page(&page, &e)),
+    }
+}
+
+pub async fn form(ctx: web::Data<Ctx>, req: HttpRequest) -> HttpResponse {
+    match importer(&ctx, &req).await {
+        Ok((page, caller)) => {
+            let view = View::new(&page, &caller);
+            view.render(&ctx, None, StatusCode::OK).await
+        }
+        Err(r) => r,
+    }
+}
+
+pub async fn submit(ctx: web::Data<Ctx>, req: HttpRequest, multipart: Multipart) -> HttpResponse {
+    let (page, caller) = match importer(&ctx, &req).await {
+        Ok(ok) => ok,
+        Err(r) => return r,
+    };
+    let mut view = View::new(&page, &caller);
+    let declared = req
+        .headers()
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok()?.parse::<u64>().ok());
+    if declared.is_some_and(|n| n > MAX_BODY) {
+        view.refuse("file", "import.too_large");
+        return view.render(&ctx, None, StatusCode::PAYLOAD_TOO_LARGE).await;
+    }
+    let Ok(upload) = read_upload(multipart).await else {
+        view.refuse("file", "import.unreadable");
+        return view.render(&ctx, None, StatusCode::BAD_REQUEST).await;
+    };
+    let Some(session) = &page.session else {
+        return error_page(&page, &AppError::forbidden());
+    };
+    if let Err(e) = check_form(&ctx, &req, session, &upload.fields) {
+        return error_page(&page, &e);
+    }
+    view.values.clone_from(&upload.fields);
+    let unit_id = required_number(&upload.fields, "unit_id", &mut view.errors);
+    let dry_run = upload.fields.get("dry_run").is_some_and(|v| v == "on");
+    let format = match file_format(&upload) {
+        Ok(format) if view.errors.is_empty() => format,
+        Ok(_) => {
+            return view
+                .render(&ctx, None, StatusCode::UNPROCESSABLE_ENTITY)
+                .await
+        }
+        Err((key, status)) => {
+            view.refuse("file", key);
+            return view.render(&ctx, None, status).await;
+        }
+    };
+    let done = ledger_import::upload(&ctx, &caller, unit_id, format, upload.file, dry_run).await;
+    match done.map_err(form_errors) {
+        Ok(report) => {
+            let result = result_json(&report, dry_run, &upload.file_name);
+            view.render(&ctx, Some(result), StatusCode::OK).await
+        }
+        Err(Ok((errors, status))) => {
+            view.errors.extend(errors);
+            view.render(&ctx, None, status).await
+        }
+        Err(Err(e)) => error_page(&page, &e),
+    }
+}
+
+/// The uploaded file's format, or why there is none to import (a catalog key and the status).
+fn file_format(upload: &Upload) -> Result<Format, (&'static str, StatusCode)> {
+    let unprocessable = StatusCode::UNPROCESSABLE_ENTITY;
+    if upload.too_large {
+        Err(("import.too_large", StatusCode::PAYLOAD_TOO_LARGE))
+    } else if upload.file.is_empty() {
+        Err(("import.no_file", unprocessable))
+    } else {
+        Format::of_name(&upload.file_name).ok_or(("import.wrong_type", unprocessable))
+    }
+}
+
+/// What the import did, for the page; every value is escaped by the template.
+fn result_json(report: &ImportReport, dry_run: bool, file_name: &str) -> Value {
+    let duplicates: Vec<Value> = report
+        .duplicates
+        .iter()
+        .map(|(line, case_no)| json!({"line": line, "case_no": case_no}))
+        .collect();
+    let bad: Vec<Value> = report
+        .bad
+        .iter()
+        .map(|(line, why)| {
+            json!({"line": line, "column": why.column, "problem": why.problem.code(), "value": why.value})
+        })
+        .collect();
+    json!({
+        "dry_run": dry_run,
+        "file_name": file_name,
+        "rows": report.rows,
+        "imported": report.imported,
+        "duplicate_count": duplicates.len(),
+        "duplicates": duplicates,
+        "bad_count": bad.len(),
+        "bad": bad,
+    })
+}
+
+/// The form's values and errors, and the page it renders on.
+struct View<'a> {
+    page: &'a PageCtx,
+    caller: &'a Caller,
+    values: Values,
+    errors: Values,
+}
+
+impl<'a> View<'a> {
+    /// A fresh form: the caller's own unit chosen.
+    fn new(page: &'a PageCtx, caller: &'a Caller) -> View<'a> {
+        let mut values = Values::new();
+        if let Some(unit) = caller.unit_id {
+            values.insert("unit_id".into(), unit.to_string());
+        }
+        View {
+            page,
+            caller,
+            values,
+            errors: Values::new(),
+        }
+    }
+
+    /// An error of the page's own beside `field`, from the catalog.
+    fn refuse(&mut self, field: &str, key: &str) {
+        self.errors
+            .insert(field.into(), i18n::t(&self.page.lang, key));
+    }
+
+    async fn render(&self, ctx: &Ctx, result: Option<Value>, status: StatusCode) -> HttpResponse {
+        let list = match units::list(ctx, self.caller).await {
+            Ok(l) => l,
+            Err(e) => return error_page(self.page, &e),
+        };
+        let mut file = input("file", "import.file", "file", &Values::new(), &self.errors);
+        file["accept"] = json!(".csv,.xlsx");
+        let unit = select(
+            "unit_id",
+            "import.unit",
+            unit_choices(&list, false),
+            None,
+            &self.values,
+            &self.errors,
+        );
+        let extra = json!({
+            "fields": [file, unit],
+            "dry_run": self.values.get("dry_run").is_some_and(|v| v == "on"),
+            "invalid": !self.errors.is_empty(),
+            "max_mb": MAX_UPLOAD / (1024 * 1024),
+            "result": result,
+        });
+        let data = self.page.data("import.title", extra);
+        html(status, render::render("pages/ledger_import", &data))
+    }
+}
