@@ -39,6 +39,7 @@ pub fn server_with(
     workers: usize,
     bench_baseline: bool,
 ) -> std::io::Result<actix_web::dev::Server> {
+    let pool_size = ctx.settings.config.database_pool_size as usize;
     let data = web::Data::new(ctx);
     let mut server = HttpServer::new(move || {
         App::new()
@@ -84,5 +85,13 @@ pub fn server_with(
     if workers > 0 {
         server = server.workers(workers);
     }
+    // Every blocking task holds a database connection, so more blocking threads than the pool
+    // has connections would only queue on the pool, switching threads for nothing.
+    let worker_count = if workers > 0 {
+        workers
+    } else {
+        std::thread::available_parallelism().map_or(1, |n| n.get())
+    };
+    server = server.worker_max_blocking_threads((pool_size / worker_count).max(1));
     Ok(server.run())
 }
