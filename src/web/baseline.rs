@@ -3,7 +3,7 @@
 //! hidden `serve --bench-baseline`; the real routes are measured against these (docs/benchmarks.md).
 
 use crate::db::models::CaseRow;
-use crate::db::schema::{cases, login_failures};
+use crate::db::schema::{cases, login_failures, units};
 use crate::error::AppError;
 use crate::services::Ctx;
 use actix_web::{web, HttpResponse};
@@ -11,7 +11,8 @@ use diesel::prelude::*;
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.route("/bench/insert", web::post().to(insert))
-        .route("/bench/select/{id}", web::get().to(select));
+        .route("/bench/select/{id}", web::get().to(select))
+        .route("/bench/page", web::get().to(page));
 }
 
 async fn insert(ctx: web::Data<Ctx>) -> Result<HttpResponse, AppError> {
@@ -43,4 +44,39 @@ async fn select(ctx: web::Data<Ctx>, id: web::Path<i64>) -> Result<HttpResponse,
         })
         .await?;
     Ok(HttpResponse::Ok().json(serde_json::json!({"id": row.id, "case_no": row.case_no})))
+}
+
+#[derive(serde::Deserialize)]
+struct PageQuery {
+    status: String,
+    unit_id: Option<i64>,
+}
+
+/// One select of a list page's rows: 50 cases of a status (in a unit's subtree), newest first,
+/// with no count, authentication or JSON shaping of the summaries. The list route does this and
+/// the count, the scope and the shaping.
+async fn page(ctx: web::Data<Ctx>, q: web::Query<PageQuery>) -> Result<HttpResponse, AppError> {
+    let PageQuery { status, unit_id } = q.into_inner();
+    let rows: Vec<CaseRow> = ctx
+        .db
+        .read(move |conn| {
+            let mut query = cases::table.filter(cases::status.eq(status)).into_boxed();
+            if let Some(u) = unit_id {
+                let path: String = units::table.find(u).select(units::path).first(conn)?;
+                query =
+                    query.filter(cases::unit_id.eq_any(crate::services::units_under(conn, &path)?));
+            }
+            query
+                .order((cases::received_at.desc(), cases::id.desc()))
+                .limit(50)
+                .select(CaseRow::as_select())
+                .load(conn)
+                .map_err(AppError::from)
+        })
+        .await?;
+    let items: Vec<_> = rows
+        .iter()
+        .map(|r| serde_json::json!({"id": r.id, "case_no": r.case_no}))
+        .collect();
+    Ok(HttpResponse::Ok().json(items))
 }

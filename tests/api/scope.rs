@@ -146,3 +146,54 @@ fn only_directors_and_admins_see_the_whole_id_number_and_each_such_view_is_logge
         .unwrap();
     assert_eq!(views, vec![(director_id, "case".to_string(), Some(id)); 2]);
 }
+
+#[test]
+fn the_case_list_filtered_by_a_unit_shows_that_units_subtree_within_the_callers_scope() {
+    let app = spawn_app();
+    let e = app.enterprise(app.street);
+    let (_, street_mediator) = app.user("mediator", app.street, None);
+    let (_, community_mediator) = app.user("mediator", app.community, None);
+    let (_, district_director) = app.user("director", app.district, None);
+    let in_community = app.create_case(&community_mediator, e)["id"]
+        .as_i64()
+        .unwrap();
+    let on_street = app.create_case(&street_mediator, e)["id"].as_i64().unwrap();
+    let ids = |token: &str, query: String| -> Vec<i64> {
+        let r = app.get(token, &format!("/api/v1/cases{query}"));
+        assert_eq!(r.status, 200, "{query}: {:?}", r.body);
+        let mut ids: Vec<i64> = r.body["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|c| c["id"].as_i64().unwrap())
+            .collect();
+        assert_eq!(r.body["total"], ids.len() as i64, "{query}");
+        ids.sort_unstable();
+        ids
+    };
+    let both = {
+        let mut v = vec![in_community, on_street];
+        v.sort_unstable();
+        v
+    };
+    assert_eq!(ids(&street_mediator, String::new()), both);
+    assert_eq!(
+        ids(&street_mediator, format!("?unit_id={}", app.community)),
+        vec![in_community]
+    );
+    assert_eq!(
+        ids(&district_director, format!("?unit_id={}", app.street)),
+        both
+    );
+    assert_eq!(
+        ids(&district_director, format!("?unit_id={}", app.other_street)),
+        Vec::<i64>::new()
+    );
+    // A unit outside the caller's scope is refused, not answered with an empty list.
+    let r = app.get(
+        &community_mediator,
+        &format!("/api/v1/cases?unit_id={}", app.street),
+    );
+    assert_eq!(r.status, 422);
+    assert!(r.field_error("unit_id").is_some(), "{:?}", r.body);
+}

@@ -1,4 +1,10 @@
+CREATE INDEX cases_closed_at ON cases(closed_at);
+DROP INDEX cases_closed_received;
+CREATE INDEX consultations_unit_received ON consultations(unit_id, received_at);
+DROP INDEX consultations_unit_stats;
 CREATE INDEX consultations_received ON consultations(received_at);
 DROP INDEX consultations_stats;
+CREATE INDEX cases_unit_received ON cases(unit_id, received_at);
+DROP INDEX cases_unit_stats;
 CREATE INDEX cases_received ON cases(received_at);
 DROP INDEX cases_stats;

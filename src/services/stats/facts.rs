@@ -94,9 +94,9 @@ pub(super) enum Cases {
 /// Folds cases into `fold`. The cases that matter to a period (received before its end and not
 /// closed before its start) are `Received(period)` and `OpenAt(period.from)`: disjoint queries,
 /// each bounded by an index, so that years of older, closed history are never read: received in
-/// a range (`cases_stats`, which covers every column read here, or `cases_unit_received` for a
-/// few units); received before it and still open (`cases_closed_at`, NULL); received before it
-/// and closed in or after it (`cases_closed_at`).
+/// a range (`cases_stats`, or `cases_unit_stats` for some units: both cover every column read
+/// here); received before it and still open, or closed in or after it (`cases_closed_received`,
+/// or `cases_stats` when the history before the period is short).
 pub(super) fn fold_cases(
     conn: &mut DbConn,
     ctx: &Ctx,
@@ -180,8 +180,8 @@ pub(super) fn fold_cases(
     Ok(())
 }
 
-/// Folds the consultations received in [from, to) (`consultations_stats`, covering, or
-/// `consultations_unit_received` for a few units).
+/// Folds the consultations received in [from, to) (`consultations_stats`, or
+/// `consultations_unit_stats` for some units: both covering).
 pub(super) fn fold_consultations(
     conn: &mut DbConn,
     unit_ids: Option<&[i64]>,
