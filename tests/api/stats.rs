@@ -247,6 +247,37 @@ fn a_year_of_known_records_gives_exactly_the_known_figures() {
 }
 
 #[test]
+fn a_report_read_on_one_connection_is_the_report_read_on_two() {
+    // The server reads a period on two connections in two threads when the pool has a spare
+    // one; with a pool of one it reads it alone. Both must give the same report.
+    let c = center();
+    c.enter_the_year();
+    let (_, viewer) = c.app.user("viewer", c.app.district, None);
+    let on_two = c.app.get(&viewer, "/api/v1/reports/yearly?year=2025");
+    assert_eq!(on_two.status, 200, "{:?}", on_two.body);
+
+    let ctx = &c.app.ctx;
+    let alone = tiaojie::services::Ctx {
+        db: tiaojie::db::Db::connect(&ctx.settings.config.database_url, 1).unwrap(),
+        settings: ctx.settings.clone(),
+        clock: ctx.clock.clone(),
+    };
+    let mut conn = alone.db.get().unwrap();
+    let root = tiaojie::services::stats::Root::unit(&mut conn, c.app.district)
+        .unwrap()
+        .unwrap();
+    let report = tiaojie::services::stats::compute(
+        &mut conn,
+        &alone,
+        &root,
+        tiaojie::services::stats::Span::Year(2025),
+    )
+    .unwrap();
+    assert_eq!(serde_json::to_value(&report).unwrap(), on_two.body);
+    assert_eq!(on_two.body["petitions_received"], 6);
+}
+
+#[test]
 fn the_same_year_reads_the_same_through_stats_and_the_monthly_report() {
     let c = center();
     c.enter_the_year();
