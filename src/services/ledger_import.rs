@@ -658,11 +658,11 @@ fn cell_text(cell: &calamine::Data) -> String {
 pub fn xlsx_records(bytes: Vec<u8>) -> Result<Vec<(usize, Vec<String>)>, String> {
     use calamine::{open_workbook_from_rs, Reader, Xlsx};
     let mut workbook: Xlsx<_> = open_workbook_from_rs(std::io::Cursor::new(bytes))
-        .map_err(|e| format!("is not an xlsx workbook ({e})"))?;
+        .map_err(|e| format!("is not an xlsx workbook: {e}"))?;
     let range = workbook
         .worksheet_range_at(0)
         .ok_or("is a workbook without a worksheet")?
-        .map_err(|e| format!("has a first worksheet that cannot be read ({e})"))?;
+        .map_err(|e| format!("has a first worksheet that cannot be read: {e}"))?;
     let first_row = range.start().map(|(r, _)| r as usize).unwrap_or(0);
     let first_col = range.start().map(|(_, c)| c as usize).unwrap_or(0);
     Ok(range
@@ -701,7 +701,7 @@ fn import_records(
     if !missing.is_empty() {
         return Err(AppError::field(
             "file",
-            format!("lacks the ledger columns {}", missing.join(", ")),
+            format!("lacks the ledger columns: {}", missing.join(", ")),
         ));
     }
     let mut conn = ctx.db.get()?;

@@ -280,28 +280,22 @@ fn an_oversized_empty_misnamed_or_non_ledger_file_or_a_unit_out_of_scope_gets_a_
             b"name,age\r\nli,30\r\n",
             street,
             422,
-            "lacks the ledger columns 案号",
+            "缺少台账列：案号",
         ),
-        (
-            "fake.xlsx",
-            b"not a zip",
-            street,
-            422,
-            "is not an xlsx workbook",
-        ),
+        ("fake.xlsx", b"not a zip", street, 422, "不是 xlsx 工作簿"),
         (
             "gbk.csv",
             b"\xb0\xb8\xba\xc5\r\n",
             street,
             422,
-            "is not UTF-8 text",
+            "不是 UTF-8 文本",
         ),
         (
             "a.csv",
             text.as_bytes(),
             c.app.other_street,
             422,
-            "no such unit in your scope",
+            "您的管辖范围内没有这个单位",
         ),
     ];
     for (name, bytes, unit, status, message) in cases {

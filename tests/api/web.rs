@@ -193,6 +193,9 @@ fn a_mediator_registers_a_case_through_the_form_and_accepts_it() {
         .body
         .contains("aria-invalid=\"true\" aria-describedby=\"e_amount_claimed\""));
     assert!(r.body.contains("拖欠两个月工资"));
+    // The reason reads in the page's language, not in the API's English.
+    assert!(r.body.contains("最多两位小数"), "{}", r.body);
+    assert!(!r.body.contains("at most two decimals"));
     fields[8].1 = "12000";
     let r = b.post("/cases/new", &fields);
     assert_eq!(r.status, 303, "{}", r.body);
@@ -336,6 +339,25 @@ fn the_chosen_language_is_kept_for_the_next_sign_in() {
     );
     let mut again = signed_in(&app, &user);
     assert!(again.get("/").body.contains("Sign out"));
+    // Field errors on English pages keep the services' English.
+    let e = app.enterprise(app.street).to_string();
+    let form = again.get("/cases/new");
+    let r = again.post(
+        "/cases/new",
+        &[
+            ("csrf", Browser::csrf(&form).as_str()),
+            ("received_at", "2026-03-02T08:30"),
+            ("channel", "visit"),
+            ("category", "wage_arrears"),
+            ("enterprise_id", e.as_str()),
+            ("applicant_name", "王芳"),
+            ("workers_involved", "3"),
+            ("amount_claimed", "12,000"),
+            ("description", "拖欠两个月工资"),
+        ],
+    );
+    assert_eq!(r.status, 422);
+    assert!(r.body.contains("at most two decimals"), "{}", r.body);
 }
 
 #[test]

@@ -216,7 +216,7 @@ pub(super) fn number(
     match opt(form, name).map(|v| v.parse::<i64>()) {
         Some(Ok(n)) => Some(n),
         Some(Err(_)) => {
-            errors.insert(name.to_string(), "?".to_string());
+            errors.insert(name.to_string(), "must be a number".to_string());
             None
         }
         None => None,
@@ -230,7 +230,9 @@ pub(super) fn required_number(
     errors: &mut HashMap<String, String>,
 ) -> i64 {
     number(form, name, errors).unwrap_or_else(|| {
-        errors.insert(name.to_string(), "?".to_string());
+        errors
+            .entry(name.to_string())
+            .or_insert_with(|| "is required".to_string());
         0
     })
 }

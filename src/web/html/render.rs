@@ -124,6 +124,20 @@ fn lang_of(ctx: &Context) -> String {
         .to_string()
 }
 
+/// Writes `translate(page language, parameter 0)`, escaped; nothing when there is no parameter.
+fn write_translated(
+    h: &Helper,
+    ctx: &Context,
+    out: &mut dyn Output,
+    translate: fn(&str, &str) -> String,
+) -> HelperResult {
+    if let Some(text) = h.param(0).and_then(|p| p.value().as_str()) {
+        out.write(&handlebars::html_escape(&translate(&lang_of(ctx), text)))?;
+    }
+    Ok(())
+}
+
+/// `{{t "key"}}`: a catalog message in the page's language.
 fn t_helper(
     h: &Helper,
     _: &Handlebars,
@@ -131,12 +145,10 @@ fn t_helper(
     _: &mut RenderContext,
     out: &mut dyn Output,
 ) -> HelperResult {
-    let key = h
-        .param(0)
-        .and_then(|p| p.value().as_str())
-        .ok_or(RenderErrorReason::ParamNotFoundForIndex("t", 0))?;
-    out.write(&handlebars::html_escape(&i18n::t(&lang_of(ctx), key)))?;
-    Ok(())
+    if h.param(0).and_then(|p| p.value().as_str()).is_none() {
+        return Err(RenderErrorReason::ParamNotFoundForIndex("t", 0).into());
+    }
+    write_translated(h, ctx, out, i18n::t)
 }
 
 fn tv_helper(
@@ -156,6 +168,17 @@ fn tv_helper(
         Some(other) => out.write(&handlebars::html_escape(&other.to_string()))?,
     }
     Ok(())
+}
+
+/// `{{msg m}}`: a service's message (a field error, a refusal) in the page's language.
+fn msg_helper(
+    h: &Helper,
+    _: &Handlebars,
+    ctx: &Context,
+    _: &mut RenderContext,
+    out: &mut dyn Output,
+) -> HelperResult {
+    write_translated(h, ctx, out, i18n::message)
 }
 
 /// `{{time t}}`: an RFC 3339 time (already in the configured zone) as "2026-03-02 09:30".
@@ -185,6 +208,7 @@ pub fn registry() -> &'static Handlebars<'static> {
         hb.register_helper("t", Box::new(t_helper));
         hb.register_helper("tv", Box::new(tv_helper));
         hb.register_helper("time", Box::new(time_helper));
+        hb.register_helper("msg", Box::new(msg_helper));
         for (name, text) in TEMPLATES {
             if let Err(e) = hb.register_template_string(name, *text) {
                 tracing::error!(template = name, error = %e, "template does not compile");

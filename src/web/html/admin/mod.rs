@@ -313,7 +313,7 @@ pub async fn enterprises_create(ctx: web::Data<Ctx>, req: HttpRequest, form: For
     if unit_id.is_none() {
         errors
             .entry("unit_id".to_string())
-            .or_insert_with(|| "?".to_string());
+            .or_insert_with(|| "is required".to_string());
     }
     let input = EnterpriseInput {
         name: form.get("name").cloned().unwrap_or_default(),
