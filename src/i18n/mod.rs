@@ -57,11 +57,15 @@ pub fn negotiate(requested: Option<&str>) -> &'static str {
 
 /// The message for `key` in `lang`; the key itself when missing (visible, never a crash).
 pub fn t(lang: &str, key: &str) -> String {
+    lookup(lang, key).unwrap_or_else(|| key.to_string())
+}
+
+/// The message for `key` in `lang`, if the catalog has one.
+pub fn lookup(lang: &str, key: &str) -> Option<String> {
     catalogs()
         .get(negotiate(Some(lang)))
         .and_then(|c| c.get(key))
         .cloned()
-        .unwrap_or_else(|| key.to_string())
 }
 
 fn messages() -> &'static Catalog {

@@ -606,3 +606,34 @@ fn an_unknown_page_answers_the_html_404_and_an_unknown_api_route_the_json_one() 
     assert_eq!(r.status, 404);
     assert_eq!(r.code(), "not_found");
 }
+
+#[test]
+fn a_refused_action_reads_in_the_pages_language_with_the_fields_label() {
+    let app = spawn_app();
+    let e = app.enterprise(app.street);
+    let mut director = person(&app, "director", Some(app.street), None);
+    let id = mediating_case(&app, &director, app.case_body(e));
+    let b = &mut director.browser;
+    let page = b.get(&format!("/cases/{id}"));
+    let csrf = Browser::csrf(&page);
+    let r = b.post(
+        &format!("/cases/{id}/act/close_agreement"),
+        &[("csrf", csrf.as_str()), ("amount_agreed", "四万元")],
+    );
+    assert_eq!(r.status, 422, "{}", r.body);
+    assert!(r.body.contains("协议金额"), "{}", r.body);
+    assert!(r.body.contains("最多两位小数"), "{}", r.body);
+    assert!(!r.body.contains("amount_agreed:"));
+    // Accepting a case already in mediation (another user was quicker): the status refusal.
+    let r = b.post(
+        &format!("/cases/{id}/act/accept"),
+        &[("csrf", csrf.as_str())],
+    );
+    assert_eq!(r.status, 409, "{}", r.body);
+    assert!(r.body.contains("当前状态下不能进行此操作"), "{}", r.body);
+    assert_eq!(
+        app.get(&director.token, &format!("/api/v1/cases/{id}"))
+            .body["status"],
+        "mediating"
+    );
+}

@@ -4,6 +4,7 @@ use super::{error_page, html, render, see_other, signed_in, to_login, PageCtx};
 use crate::domain::case::{needs_assignment, role_may, transition, ActionKind, CaseStatus};
 use crate::domain::vocab::{Category, Channel, Referral};
 use crate::error::AppError;
+use crate::i18n;
 use crate::services::cases::{self as svc, ActionInput, CaseFilter, CaseInput};
 use crate::services::{users, Ctx, Paging};
 use actix_web::http::StatusCode;
@@ -431,15 +432,24 @@ pub async fn show(ctx: web::Data<Ctx>, req: HttpRequest, id: web::Path<i64>) -> 
     }
 }
 
-pub(super) fn describe(err: &AppError) -> String {
+/// Why an action was refused, in the page's language: each field by its form label with its
+/// message, or the refusal itself (a status that no longer allows the action reads as such).
+pub(super) fn describe(err: &AppError, lang: &str) -> String {
     match err {
         AppError::Validation(fields) => fields
             .0
             .iter()
-            .map(|(k, v)| format!("{k}: {v}"))
+            .map(|(field, why)| {
+                let label = ["action", "cases", "warnings"]
+                    .iter()
+                    .find_map(|group| i18n::lookup(lang, &format!("{group}.{field}")))
+                    .unwrap_or_else(|| field.clone());
+                format!("{label}: {}", i18n::message(lang, why))
+            })
             .collect::<Vec<_>>()
             .join("; "),
-        other => other.to_string(),
+        AppError::InvalidTransition(_) => i18n::t(lang, "error.conflict"),
+        other => i18n::message(lang, &other.to_string()),
     }
 }
 
@@ -508,7 +518,14 @@ pub async fn act(
             use actix_web::ResponseError;
             match svc::get(&ctx, caller, id).await {
                 Ok(case) => {
-                    render_case(&ctx, &page, case, Some(describe(&e)), e.status_code()).await
+                    render_case(
+                        &ctx,
+                        &page,
+                        case,
+                        Some(describe(&e, &page.lang)),
+                        e.status_code(),
+                    )
+                    .await
                 }
                 Err(e2) => error_page(&page, &e2),
             }

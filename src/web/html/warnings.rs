@@ -246,7 +246,14 @@ pub async fn act(
         }
         Err(e) => {
             use actix_web::ResponseError;
-            render_warning(&ctx, &page, id, Some(describe(&e)), e.status_code()).await
+            render_warning(
+                &ctx,
+                &page,
+                id,
+                Some(describe(&e, &page.lang)),
+                e.status_code(),
+            )
+            .await
         }
     }
 }
