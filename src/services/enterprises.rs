@@ -205,6 +205,48 @@ pub async fn list(
         .await
 }
 
+/// How many enterprises a form suggests at most.
+pub const MAX_CHOICES: i64 = 5000;
+
+/// An enterprise a form suggests: its id (what the form sends) and its name (what staff look for).
+#[derive(Debug, Clone, Serialize)]
+pub struct Choice {
+    pub id: i64,
+    pub name: String,
+}
+
+/// The enterprises a form suggests to the caller, by name: those registered in their unit's
+/// subtree (every one for a caller over all units, their own for an officer), at most
+/// `MAX_CHOICES`. A suggestion only: the form still takes any enterprise's number.
+pub async fn choices(ctx: &Ctx, caller: &Caller) -> AppResult<Vec<Choice>> {
+    caller.require(caller.role != Role::Viewer)?;
+    let scope = caller.scope();
+    ctx.db
+        .read(move |conn| {
+            let mut query = enterprises::table
+                .select((enterprises::id, enterprises::name))
+                .order((enterprises::name, enterprises::id))
+                .limit(MAX_CHOICES)
+                .into_boxed();
+            match &scope {
+                Scope::All => {}
+                Scope::Units(prefix) => {
+                    query =
+                        query.filter(enterprises::unit_id.eq_any(super::units_under(conn, prefix)?))
+                }
+                Scope::Enterprise(e) => query = query.filter(enterprises::id.eq(*e)),
+                Scope::Nothing => return Ok(Vec::new()),
+            }
+            let rows: Vec<(i64, String)> = query.load(conn)?;
+            Ok::<_, AppError>(
+                rows.into_iter()
+                    .map(|(id, name)| Choice { id, name })
+                    .collect(),
+            )
+        })
+        .await
+}
+
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct EnterprisePatch {

@@ -637,3 +637,38 @@ fn a_refused_action_reads_in_the_pages_language_with_the_fields_label() {
         "mediating"
     );
 }
+
+#[test]
+fn the_intake_and_consultation_forms_suggest_the_enterprises_of_the_callers_area_by_name() {
+    let app = spawn_app();
+    let ours = app.enterprise(app.street);
+    let theirs = app.enterprise(app.other_street);
+    let name_of = |id: i64| {
+        app.get(&app.admin_token, &format!("/api/v1/enterprises/{id}"))
+            .body["name"]
+            .as_str()
+            .unwrap()
+            .to_string()
+    };
+    let (our_name, their_name) = (name_of(ours), name_of(theirs));
+    let mut mediator = person(&app, "mediator", Some(app.street), None);
+    for path in ["/cases/new", "/consultations/new"] {
+        let page = mediator.browser.get(path);
+        assert_eq!(page.status, 200, "{path}");
+        assert!(
+            page.body.contains("list=\"enterprise_choices\""),
+            "{path}: the field offers the list"
+        );
+        assert!(
+            page.body
+                .contains(&format!("<option value=\"{ours}\">{our_name}</option>")),
+            "{path}: {}",
+            page.body
+        );
+        assert!(!page.body.contains(&their_name), "{path}");
+    }
+    // The district's director is offered both streets' enterprises.
+    let mut director = person(&app, "director", Some(app.district), None);
+    let page = director.browser.get("/cases/new");
+    assert!(page.body.contains(&our_name) && page.body.contains(&their_name));
+}

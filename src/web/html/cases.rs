@@ -6,7 +6,8 @@ use crate::domain::vocab::{Category, Channel, Referral};
 use crate::error::AppError;
 use crate::i18n;
 use crate::services::cases::{self as svc, ActionInput, CaseFilter, CaseInput};
-use crate::services::{users, Ctx, Paging};
+use crate::services::enterprises::Choice;
+use crate::services::{users, Caller, Ctx, Paging};
 use actix_web::http::StatusCode;
 use actix_web::{web, HttpRequest, HttpResponse};
 use chrono::TimeZone;
@@ -130,6 +131,17 @@ pub async fn list(ctx: web::Data<Ctx>, req: HttpRequest, query: Query) -> HttpRe
     html(StatusCode::OK, render::render("pages/cases/list", &data))
 }
 
+/// The id of the list of enterprises a form suggests (`<datalist>`): typing part of a name offers
+/// the matching enterprises, and choosing one fills in its number. No script.
+pub(super) const ENTERPRISE_CHOICES: &str = "enterprise_choices";
+
+/// The enterprises to suggest on a form; none when they cannot be read (the form still works).
+pub(super) async fn enterprise_choices(ctx: &Ctx, caller: &Caller) -> Vec<Choice> {
+    crate::services::enterprises::choices(ctx, caller)
+        .await
+        .unwrap_or_default()
+}
+
 /// The intake form's fields, with values kept and errors beside them.
 fn intake_fields(values: &HashMap<String, String>, errors: &HashMap<String, String>) -> Vec<Value> {
     let v = |k: &str| values.get(k).cloned().unwrap_or_default();
@@ -142,7 +154,8 @@ fn intake_fields(values: &HashMap<String, String>, errors: &HashMap<String, Stri
                "options": options("channel", &channels, values.get("channel").map(String::as_str))}),
         json!({"name": "category", "label": "cases.category", "error": errors.get("category"),
                "options": options("category", &categories, values.get("category").map(String::as_str))}),
-        field("enterprise_id", "cases.enterprise", "number"),
+        json!({"name": "enterprise_id", "label": "cases.enterprise", "kind": "text", "value": v("enterprise_id"),
+               "error": errors.get("enterprise_id"), "list": ENTERPRISE_CHOICES}),
         field("applicant_name", "cases.applicant", "text"),
         field("applicant_phone", "cases.phone", "tel"),
         field("applicant_id_number", "cases.id_number", "text"),
@@ -180,9 +193,13 @@ pub async fn new_form(ctx: web::Data<Ctx>, req: HttpRequest, query: Query) -> Ht
             values.insert(key.to_string(), v.clone());
         }
     }
+    let enterprises = match &page.session {
+        Some(s) => enterprise_choices(&ctx, &s.caller).await,
+        None => Vec::new(),
+    };
     let data = page.data(
         "intake.title",
-        json!({"fields": intake_fields(&values, &HashMap::new())}),
+        json!({"fields": intake_fields(&values, &HashMap::new()), "enterprises": enterprises}),
     );
     html(StatusCode::OK, render::render("pages/cases/new", &data))
 }
@@ -271,7 +288,8 @@ pub async fn new_submit(ctx: web::Data<Ctx>, req: HttpRequest, form: Form) -> Ht
             errors.extend(fields.0);
             let data = page.data(
                 "intake.title",
-                json!({"fields": intake_fields(&form, &errors), "errors": true}),
+                json!({"fields": intake_fields(&form, &errors), "errors": true,
+                       "enterprises": enterprise_choices(&ctx, &session.caller).await}),
             );
             html(
                 StatusCode::UNPROCESSABLE_ENTITY,

@@ -2,11 +2,14 @@
 //! only a link to the intake form with the consultation's values as query parameters: the
 //! intake form reads them, and the case is registered through the case service as any other.
 
-use super::cases::{codes, local_to_rfc3339, number, opt, options, required_number, Form, Query};
+use super::cases::{
+    codes, enterprise_choices, local_to_rfc3339, number, opt, options, required_number, Form, Query,
+};
 use super::{error_page, html, render, see_other, signed_in, PageCtx};
 use crate::domain::vocab::{Category, Channel};
 use crate::error::AppError;
 use crate::services::consultations::{self as svc, ConsultationFilter, ConsultationInput};
+use crate::services::enterprises::Choice;
 use crate::services::{Ctx, Paging};
 use actix_web::http::StatusCode;
 use actix_web::{web, HttpRequest, HttpResponse};
@@ -92,7 +95,7 @@ fn entry_form(
     page: &PageCtx,
     values: &HashMap<String, String>,
     errors: &HashMap<String, String>,
-    recent: Vec<Value>,
+    (recent, enterprises): (Vec<Value>, Vec<Choice>),
     status: StatusCode,
 ) -> HttpResponse {
     let v = |k: &str| values.get(k).cloned().unwrap_or_default();
@@ -118,6 +121,7 @@ fn entry_form(
             },
             "invalid": !errors.is_empty(),
             "items": recent,
+            "enterprises": enterprises,
             "saved": v("saved") == "1",
         }),
     );
@@ -152,7 +156,14 @@ pub async fn new_form(ctx: web::Data<Ctx>, req: HttpRequest, query: Query) -> Ht
             query.get("saved").cloned().unwrap_or_default(),
         ),
     ]);
-    entry_form(&page, &values, &HashMap::new(), recent, StatusCode::OK)
+    let enterprises = enterprise_choices(&ctx, &caller).await;
+    entry_form(
+        &page,
+        &values,
+        &HashMap::new(),
+        (recent, enterprises),
+        StatusCode::OK,
+    )
 }
 
 async fn recent(ctx: &Ctx, caller: &crate::services::Caller) -> Result<Vec<Value>, AppError> {
@@ -195,11 +206,12 @@ pub async fn new_submit(ctx: web::Data<Ctx>, req: HttpRequest, form: Form) -> Ht
         Err(AppError::Validation(fields)) => {
             errors.extend(fields.0);
             let recent = recent(&ctx, &session.caller).await.unwrap_or_default();
+            let enterprises = enterprise_choices(&ctx, &session.caller).await;
             entry_form(
                 &page,
                 &form,
                 &errors,
-                recent,
+                (recent, enterprises),
                 StatusCode::UNPROCESSABLE_ENTITY,
             )
         }

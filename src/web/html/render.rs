@@ -111,6 +111,10 @@ const TEMPLATES: &[(&str, &str)] = &[
         include_str!("../../../templates/pages/ledger_import.hbs"),
     ),
     (
+        "partials/enterprise_choices",
+        include_str!("../../../templates/partials/enterprise_choices.hbs"),
+    ),
+    (
         "partials/case_table",
         include_str!("../../../templates/partials/case_table.hbs"),
     ),
