@@ -353,3 +353,46 @@ pub fn compute(conn: &mut DbConn, ctx: &Ctx, root: &Root, span: Span) -> QueryRe
         by_month,
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::slices;
+    use chrono::{NaiveDate, NaiveDateTime};
+
+    fn at(m: u32, d: u32) -> NaiveDateTime {
+        NaiveDate::from_ymd_opt(2026, m, d)
+            .and_then(|d| d.and_hms_opt(0, 0, 0))
+            .unwrap_or_default()
+    }
+
+    #[test]
+    fn slices_cover_the_period_without_gaps_and_cut_a_year_by_the_time_it_has_had() {
+        let (from, to) = (
+            at(1, 1),
+            NaiveDate::from_ymd_opt(2027, 1, 1)
+                .and_then(|d| d.and_hms_opt(0, 0, 0))
+                .unwrap_or_default(),
+        );
+        let cut = slices(from, at(7, 1), to, 2);
+        assert_eq!(cut.len(), 2);
+        assert_eq!(cut[0].0, from);
+        assert_eq!(cut[0].1, cut[1].0);
+        assert_eq!(cut[1].1, to);
+        // Half of the 181 days up to 1 July, not half of the year.
+        assert_eq!(cut[0].1, from + (at(7, 1) - from) / 2);
+        let sixteen = slices(from, to, to, 16);
+        assert_eq!(sixteen.len(), 16);
+        assert!(sixteen
+            .windows(2)
+            .all(|w| w[0].1 == w[1].0 && w[0].0 < w[0].1));
+        assert_eq!((sixteen[0].0, sixteen[15].1), (from, to));
+    }
+
+    #[test]
+    fn a_period_not_begun_is_one_slice() {
+        assert_eq!(
+            slices(at(7, 1), at(3, 1), at(8, 1), 2),
+            vec![(at(7, 1), at(8, 1))]
+        );
+    }
+}
