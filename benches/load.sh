@@ -90,6 +90,7 @@ echo "cases=$CASES connections=$CONNS duration=$DURATION" >&2
   run baseline_page "$DIR/get.lua" "/bench/page?status=resolved&unit_id=2"
   run list "$DIR/auth.lua" "/api/v1/cases?status=resolved&unit_id=2&per_page=50"
   run list_open "$DIR/auth.lua" "/api/v1/cases?status=mediating&per_page=50"
+  run list_street "$DIR/auth.lua" "/api/v1/cases?unit_id=2&per_page=50"
   run detail "$DIR/detail.lua" /api/v1/cases/1
 } >"$DIR/results.txt"
 RSS=$(awk '/VmHWM/ {print $2}' "/proc/$SERVER/status")
@@ -104,6 +105,7 @@ awk -v rss="$RSS" '
     printf "| baseline page (one select of the same 50 rows) | %.0f | %.1f | %d | %.2f of select |\n", rps["baseline_page"], p99["baseline_page"], err["baseline_page"], rps["baseline_page"]/rps["baseline_select"]
     printf "| list (50 rows, status=resolved: ~22k matches) | %.0f | %.1f | %d | %.2f of select, %.2f of page |\n", rps["list"], p99["list"], err["list"], rps["list"]/rps["baseline_select"], rps["list"]/rps["baseline_page"]
     printf "| list (50 rows, open cases) | %.0f | %.1f | %d | %.2f of select |\n", rps["list_open"], p99["list_open"], err["list_open"], rps["list_open"]/rps["baseline_select"]
+    printf "| list (50 rows, a street: every status, ~33k cases) | %.0f | %.1f | %d | %.2f of select |\n", rps["list_street"], p99["list_street"], err["list_street"], rps["list_street"]/rps["baseline_select"]
     printf "| detail (GET /cases/{id}) | %.0f | %.1f | %d | %.2f of select |\n", rps["detail"], p99["detail"], err["detail"], rps["detail"]/rps["baseline_select"]
     printf "\nserver peak RSS: %.1f MB\n", rss/1024
   }' "$DIR/results.txt"

@@ -197,3 +197,66 @@ fn the_case_list_filtered_by_a_unit_shows_that_units_subtree_within_the_callers_
     assert_eq!(r.status, 422);
     assert!(r.field_error("unit_id").is_some(), "{:?}", r.body);
 }
+
+/// Copies case `id` `n` times with numbers `{id}-c{i}` and receipt times `i` minutes earlier,
+/// in one statement (a long list without thousands of requests).
+fn copy_case(app: &TestApp, id: i64, n: i64) {
+    use diesel::connection::SimpleConnection;
+    use tiaojie::db::DbConn;
+    let columns = "unit_id, channel, category, enterprise_id, applicant_name, applicant_phone, \
+        applicant_id_number, workers_involved, amount_claimed, description, mediator_id, \
+        coordinator_id, status, accept_by, deadline, extended, last_event_at, created_by, \
+        version, created_at, updated_at";
+    let mut conn = app.ctx.db.get().unwrap();
+    let sql = match &*conn {
+        DbConn::Sqlite(_) => format!(
+            "WITH RECURSIVE k(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM k WHERE i < {n}) \
+             INSERT INTO cases (case_no, received_at, {columns}) \
+             SELECT case_no || '-c' || i, datetime(received_at, '-' || i || ' minutes'), {columns} \
+             FROM cases, k WHERE id = {id}"
+        ),
+        DbConn::Pg(_) => format!(
+            "INSERT INTO cases (case_no, received_at, {columns}) \
+             SELECT case_no || '-c' || i, received_at - i * interval '1 minute', {columns} \
+             FROM cases, generate_series(1, {n}) AS i WHERE id = {id}"
+        ),
+    };
+    conn.batch_execute(&sql).unwrap();
+}
+
+#[test]
+fn a_long_list_shows_the_newest_cases_of_the_callers_units_first() {
+    let app = spawn_app();
+    let e = app.enterprise(app.street);
+    let (_, mediator) = app.user("mediator", app.street, None);
+    let (_, far) = app.user("mediator", app.other_street, None);
+    let newest = app.create_case(&mediator, e)["id"].as_i64().unwrap();
+    // 2,500 older cases of the street: enough that the list walks the time index.
+    copy_case(&app, newest, 2_500);
+    // Another street's cases, newer than all of them, must not appear.
+    let mut body = app.case_body(e);
+    body["received_at"] = json!("2026-03-02T08:59:00+08:00");
+    for _ in 0..3 {
+        assert_eq!(app.post(&far, "/api/v1/cases", body.clone()).status, 201);
+    }
+    let r = app.get(&mediator, "/api/v1/cases?per_page=50");
+    assert_eq!(r.status, 200, "{:?}", r.body);
+    assert_eq!(r.body["total"], 2_501);
+    let items = r.body["items"].as_array().unwrap();
+    assert_eq!(items.len(), 50);
+    assert_eq!(items[0]["id"], newest);
+    let numbers: Vec<&str> = items
+        .iter()
+        .map(|c| c["case_no"].as_str().unwrap())
+        .collect();
+    let case_no = numbers[0].to_string();
+    // Then the copies, one minute older each.
+    for (i, n) in numbers.iter().enumerate().skip(1) {
+        assert_eq!(*n, format!("{case_no}-c{i}"));
+    }
+    let page_3 = app.get(&mediator, "/api/v1/cases?per_page=50&page=3");
+    assert_eq!(
+        page_3.body["items"][0]["case_no"],
+        format!("{case_no}-c100")
+    );
+}

@@ -17,6 +17,9 @@ pub struct CaseFilter {
     pub sort: Option<String>,
 }
 
+/// Above this many matches a newest-first list page walks the receipt-time index (SQLite).
+const TIME_ORDER_ABOVE: i64 = 2_000;
+
 pub async fn list(
     ctx: &Ctx,
     caller: &Caller,
@@ -99,7 +102,11 @@ pub async fn list(
                 ),
                 None => None,
             };
-            let query = || {
+            // `in_time_order`: the unit filter written so that SQLite cannot use a unit index for
+            // it (`unit_id + 0`), and walks the receipt-time index newest first instead, checking
+            // the unit on each entry. SQLite cannot walk several IN ranges of the unit index in
+            // time order, so it would sort every match: 60 ms for a street's 33,000 cases.
+            let query = |in_time_order: bool| {
                 let mut q = cases::table.into_boxed();
                 match &scope {
                     Scope::All | Scope::Units(_) => {}
@@ -107,7 +114,10 @@ pub async fn list(
                     Scope::Nothing => q = q.filter(cases::id.eq(-1)),
                 }
                 if let Some(ids) = &unit_ids {
-                    q = q.filter(cases::unit_id.eq_any(ids.clone()));
+                    q = match in_time_order {
+                        true => q.filter((cases::unit_id + 0).eq_any(ids.clone())),
+                        false => q.filter(cases::unit_id.eq_any(ids.clone())),
+                    };
                 }
                 if let Some(s) = status {
                     q = q.filter(cases::status.eq(s.as_str()));
@@ -155,10 +165,15 @@ pub async fn list(
                 }
                 q
             };
-            let total: i64 = query().count().get_result(conn)?;
+            let total: i64 = query(false).count().get_result(conn)?;
+            // Walking the time index pays when the matches are many (sorting them is the cost);
+            // for a few, the unit index and a small sort are quicker.
+            let in_time_order = !by_deadline
+                && matches!(conn, crate::db::DbConn::Sqlite(_))
+                && total > TIME_ORDER_ABOVE;
             let ordered = match by_deadline {
-                true => query().order((cases::deadline.asc(), cases::id.asc())),
-                false => query().order((cases::received_at.desc(), cases::id.desc())),
+                true => query(false).order((cases::deadline.asc(), cases::id.asc())),
+                false => query(in_time_order).order((cases::received_at.desc(), cases::id.desc())),
             };
             let rows: Vec<CaseRow> = ordered
                 .select(CaseRow::as_select())
