@@ -61,6 +61,11 @@ impl AppError {
         AppError::NotFound(format!("no such {what}"))
     }
 
+    /// A request without a valid bearer token.
+    pub fn not_signed_in() -> AppError {
+        AppError::Unauthorized("sign in first: send Authorization: Bearer TOKEN".into())
+    }
+
     pub fn forbidden() -> AppError {
         AppError::Forbidden("you may not do this".into())
     }

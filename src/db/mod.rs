@@ -226,6 +226,16 @@ impl Db {
         E: From<DbError> + From<diesel::result::Error>,
     {
         let mut conn = self.get()?;
+        self.transaction_on(&mut conn, f)
+    }
+
+    /// Runs `f` in one writing transaction on a connection the caller already holds (which has
+    /// perhaps read something first, outside the write lock).
+    pub fn transaction_on<T, E, F>(&self, conn: &mut DbConn, f: F) -> Result<T, E>
+    where
+        F: FnOnce(&mut DbConn) -> Result<T, E>,
+        E: From<DbError> + From<diesel::result::Error>,
+    {
         match self.backend {
             Backend::Sqlite => {
                 // A poisoned lock only means another writer panicked; the data is in SQLite.
@@ -233,9 +243,9 @@ impl Db {
                     .write_lock
                     .lock()
                     .unwrap_or_else(|poisoned| poisoned.into_inner());
-                immediate_transaction(&mut conn, f)
+                immediate_transaction(conn, f)
             }
-            Backend::Postgres => (*conn).transaction(f),
+            Backend::Postgres => conn.transaction(f),
         }
     }
 }

@@ -137,20 +137,21 @@ pub fn caller_by_username(conn: &mut DbConn, username: &str) -> AppResult<Option
 /// The caller behind a bearer token, in one query; None when the token is unknown, revoked, or its
 /// user is deactivated.
 pub async fn caller_for_token(ctx: &Ctx, token: String) -> AppResult<Option<Caller>> {
-    ctx.db
-        .read(move |conn| {
-            let found: Option<(UserRow, Option<String>)> = api_tokens::table
-                .inner_join(users::table.on(users::id.eq(api_tokens::user_id)))
-                .left_join(units::table.on(users::unit_id.eq(units::id.nullable())))
-                .filter(api_tokens::token_hash.eq(hash_token(&token)))
-                .filter(api_tokens::revoked_at.is_null())
-                .filter(users::active.eq(true))
-                .select((UserRow::as_select(), units::path.nullable()))
-                .first(conn)
-                .optional()?;
-            found.map(|(u, path)| caller_of(u, path)).transpose()
-        })
-        .await
+    ctx.db.read(move |conn| caller_of_token(conn, &token)).await
+}
+
+/// `caller_for_token` on a connection the use case already holds.
+pub fn caller_of_token(conn: &mut DbConn, token: &str) -> AppResult<Option<Caller>> {
+    let found: Option<(UserRow, Option<String>)> = api_tokens::table
+        .inner_join(users::table.on(users::id.eq(api_tokens::user_id)))
+        .left_join(units::table.on(users::unit_id.eq(units::id.nullable())))
+        .filter(api_tokens::token_hash.eq(hash_token(token)))
+        .filter(api_tokens::revoked_at.is_null())
+        .filter(users::active.eq(true))
+        .select((UserRow::as_select(), units::path.nullable()))
+        .first(conn)
+        .optional()?;
+    found.map(|(u, path)| caller_of(u, path)).transpose()
 }
 
 /// Whether the address or the account is currently locked out.

@@ -489,8 +489,9 @@ pub async fn escalate(
                 warning_id: Some(id),
                 unit_id: Some(input.unit_id.unwrap_or(row.unit_id)),
             };
-            let case_id = cases::create_in(conn, &c, &caller, case_input)?;
-            cases::load_view(conn, &c, &caller, case_id)
+            let created = cases::create_in(conn, &c, &caller, case_input)?;
+            cases::log_full_id_view(conn, &caller, &created.row, c.now().naive_utc())?;
+            Ok(cases::shape_view(&c, &caller, created.row, created.parts))
         })
         .await
 }

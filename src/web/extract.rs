@@ -1,7 +1,7 @@
 //! Extractors: the authenticated caller from `Authorization: Bearer`, and the client address.
 
 use crate::error::AppError;
-use crate::services::{auth, Caller, Ctx};
+use crate::services::{auth, Asker, Caller, Ctx};
 use actix_web::dev::Payload;
 use actix_web::{web, FromRequest, HttpRequest};
 use std::future::Future;
@@ -15,6 +15,22 @@ pub fn bearer_token(req: &HttpRequest) -> Option<String> {
         .then(|| token.trim().to_string())
 }
 
+/// The bearer token, unresolved: the handler's use case resolves it on its own connection
+/// (`Ctx::read_as`, `Ctx::write_as`). A request without one is refused here.
+impl FromRequest for Asker {
+    type Error = AppError;
+    type Future = std::future::Ready<Result<Asker, AppError>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        std::future::ready(
+            bearer_token(req)
+                .map(Asker::Token)
+                .ok_or_else(AppError::not_signed_in),
+        )
+    }
+}
+
+/// The caller, resolved before the handler runs (a trip of its own to the blocking pool).
 impl FromRequest for Caller {
     type Error = AppError;
     type Future = Pin<Box<dyn Future<Output = Result<Caller, AppError>>>>;
@@ -23,14 +39,12 @@ impl FromRequest for Caller {
         let ctx = req.app_data::<web::Data<Ctx>>().cloned();
         let token = bearer_token(req);
         Box::pin(async move {
-            let unauthorized =
-                || AppError::Unauthorized("sign in first: send Authorization: Bearer TOKEN".into());
             let (Some(ctx), Some(token)) = (ctx, token) else {
-                return Err(unauthorized());
+                return Err(AppError::not_signed_in());
             };
             auth::caller_for_token(&ctx, token)
                 .await?
-                .ok_or_else(unauthorized)
+                .ok_or_else(AppError::not_signed_in)
         })
     }
 }

@@ -245,7 +245,7 @@ pub async fn act(
     let c = ctx.clone();
     ctx.db
         .write(move |conn| {
-            let row = find_in_scope(conn, &caller, id)?;
+            let (row, _) = find_in_scope(conn, &caller, id)?;
             caller.require(role_may(caller.role, kind))?;
             let status: CaseStatus = row.status.parse().map_err(|_| {
                 AppError::InvalidTransition("the case has an unknown status".into())
@@ -408,7 +408,7 @@ pub async fn add_note(ctx: &Ctx, caller: &Caller, id: i64, text: String) -> AppR
     let c = ctx.clone();
     ctx.db
         .write(move |conn| {
-            let row = find_in_scope(conn, &caller, id)?;
+            let (row, _) = find_in_scope(conn, &caller, id)?;
             caller.require(role_may(caller.role, ActionKind::Note))?;
             let text = check_required_text(&text, LONG_TEXT_MAX)
                 .map_err(|e| AppError::field("text", e.to_string()))?;

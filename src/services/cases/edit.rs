@@ -21,7 +21,7 @@ pub async fn update(ctx: &Ctx, caller: &Caller, id: i64, patch: CasePatch) -> Ap
     let c = ctx.clone();
     ctx.db
         .write(move |conn| {
-            let row = find_in_scope(conn, &caller, id)?;
+            let (row, _) = find_in_scope(conn, &caller, id)?;
             caller.require(role_may(caller.role, ActionKind::Edit))?;
             let mut errors = FieldErrors::default();
             let description = patch

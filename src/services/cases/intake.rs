@@ -47,28 +47,38 @@ pub struct CaseInput {
 }
 
 /// Registers a petition. The receipt time starts the clocks.
-pub async fn create(ctx: &Ctx, caller: &Caller, input: CaseInput) -> AppResult<CaseView> {
-    caller.require_staff()?;
-    let (who, c) = (caller.clone(), ctx.clone());
-    let id = ctx
-        .db
-        .write(move |conn| create_in(conn, &c, &who, input))
+pub async fn create(ctx: &Ctx, asker: impl Into<Asker>, input: CaseInput) -> AppResult<CaseView> {
+    let c = ctx.clone();
+    // The answer is built from what the transaction wrote (the case row and its intake event come
+    // back from their INSERTs), so the intake reads nothing back after its commit. A director's
+    // view of the whole ID number is logged in the same transaction.
+    let (caller, created) = ctx
+        .write_as(asker.into(), move |conn, caller| {
+            caller.require_staff()?;
+            let created = create_in(conn, &c, &caller, input)?;
+            log_full_id_view(conn, &caller, &created.row, c.now().naive_utc())?;
+            Ok((caller, created))
+        })
         .await?;
-    // The answer is read after the commit: writers queue on one lock (SQLite), so it is held for
-    // the writes only. (A director's view of the whole ID number is logged by `get`.)
-    get(ctx, caller, id).await
+    Ok(shape_view(ctx, &caller, created.row, created.parts))
+}
+
+/// A case just registered: its row and its page's parts (the intake event, no records yet).
+pub(crate) struct Created {
+    pub row: CaseRow,
+    pub parts: CaseParts,
 }
 
 /// Checks an intake and inserts the case, its intake event and its access-log row on `conn`,
 /// inside the caller's transaction (intake at the desk, or a warning's escalation). A `warning_id`
 /// must name an open warning in the caller's scope; the warning is then linked to the new case
-/// and marked escalated in the same transaction. Answers the new case's id.
+/// and marked escalated in the same transaction. Answers the new case as written.
 pub(crate) fn create_in(
     conn: &mut DbConn,
     ctx: &Ctx,
     caller: &Caller,
     input: CaseInput,
-) -> AppResult<i64> {
+) -> AppResult<Created> {
     let now = ctx.now();
     let mut errors = FieldErrors::default();
     let received = errors.take("received_at", parse_past_time(&input.received_at, now));
@@ -119,11 +129,12 @@ pub(crate) fn create_in(
             None
         }
     };
-    let enterprise_exists: i64 = enterprises::table
+    let enterprise_name: Option<String> = enterprises::table
         .find(input.enterprise_id)
-        .count()
-        .get_result(conn)?;
-    if enterprise_exists == 0 {
+        .select(enterprises::name)
+        .first(conn)
+        .optional()?;
+    if enterprise_name.is_none() {
         errors.add("enterprise_id", "no such enterprise");
     }
     let (
@@ -137,6 +148,7 @@ pub(crate) fn create_in(
         Some(amount),
         Some(description),
         Some(unit_id),
+        Some(enterprise_name),
         true,
     ) = (
         received,
@@ -149,6 +161,7 @@ pub(crate) fn create_in(
         amount,
         description,
         unit_id,
+        enterprise_name,
         errors.is_empty(),
     )
     else {
@@ -161,7 +174,7 @@ pub(crate) fn create_in(
     let has_personal = phone.is_some() || id_number.is_some() || name.is_some();
     let now_n = now.naive_utc();
     let received_n = received.naive_utc();
-    let id: i64 = diesel::insert_into(cases::table)
+    let row: CaseRow = diesel::insert_into(cases::table)
         .values(NewCase {
             case_no,
             unit_id,
@@ -184,11 +197,11 @@ pub(crate) fn create_in(
             created_at: now_n,
             updated_at: now_n,
         })
-        .returning(cases::id)
+        .returning(<CaseRow as Selectable<<DbConn as Connection>::Backend>>::construct_selection())
         .get_result(conn)?;
-    insert_event(
-        conn,
-        NewCaseEvent {
+    let id = row.id;
+    let event: CaseEventRow = diesel::insert_into(case_events::table)
+        .values(NewCaseEvent {
             case_id: id,
             actor_id: Some(caller.id),
             at: received_n,
@@ -197,8 +210,11 @@ pub(crate) fn create_in(
             to_status: Some(CaseStatus::Received.as_str()),
             note: None,
             created_at: now_n,
-        },
-    )?;
+        })
+        .returning(<CaseEventRow as Selectable<
+            <DbConn as Connection>::Backend,
+        >>::construct_selection())
+        .get_result(conn)?;
     if has_personal {
         access::record(
             conn,
@@ -212,5 +228,14 @@ pub(crate) fn create_in(
     if let Some(w) = warning {
         crate::services::warnings::link_escalated(conn, ctx, caller, &w, id)?;
     }
-    Ok(id)
+    Ok(Created {
+        row,
+        parts: CaseParts {
+            enterprise_name,
+            events: vec![event],
+            sessions: Vec::new(),
+            payments: Vec::new(),
+            notes: Vec::new(),
+        },
+    })
 }

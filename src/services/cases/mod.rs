@@ -15,7 +15,7 @@ pub use intake::{create, CaseInput};
 pub use list::{list, CaseFilter};
 
 use super::access;
-use super::{Caller, Ctx, Page, Paging, Scope};
+use super::{Asker, Caller, Ctx, Page, Paging, Scope};
 use crate::db::models::*;
 use crate::db::schema::{
     case_events, case_notes, cases, enterprises, mediation_sessions, payments, units, users,
@@ -187,41 +187,109 @@ pub(crate) fn load_view(
     caller: &Caller,
     id: i64,
 ) -> AppResult<CaseView> {
-    let row = cases::table
-        .find(id)
-        .select(CaseRow::as_select())
+    let (row, enterprise_name) = cases::table
+        .inner_join(enterprises::table.on(enterprises::id.eq(cases::enterprise_id)))
+        .filter(cases::id.eq(id))
+        .select((CaseRow::as_select(), enterprises::name))
         .first(conn)?;
-    view_of_row(conn, ctx, caller, row)
+    view_of_row(conn, ctx, caller, row, enterprise_name)
+}
+
+/// What the case page shows besides the case row: the enterprise's name and the case's records.
+pub(crate) struct CaseParts {
+    pub enterprise_name: String,
+    pub events: Vec<CaseEventRow>,
+    pub sessions: Vec<SessionRow>,
+    pub payments: Vec<PaymentRow>,
+    pub notes: Vec<NoteRow>,
+}
+
+impl CaseParts {
+    /// The records of case `id`, whose enterprise's name the caller has already read.
+    fn load(conn: &mut DbConn, id: i64, enterprise_name: String) -> QueryResult<CaseParts> {
+        Ok(CaseParts {
+            enterprise_name,
+            events: case_events::table
+                .filter(case_events::case_id.eq(id))
+                .order((case_events::at, case_events::id))
+                .select(CaseEventRow::as_select())
+                .load(conn)?,
+            sessions: mediation_sessions::table
+                .filter(mediation_sessions::case_id.eq(id))
+                .order((mediation_sessions::held_at, mediation_sessions::id))
+                .select(SessionRow::as_select())
+                .load(conn)?,
+            payments: payments::table
+                .filter(payments::case_id.eq(id))
+                .order((payments::paid_at, payments::id))
+                .select(PaymentRow::as_select())
+                .load(conn)?,
+            notes: case_notes::table
+                .filter(case_notes::case_id.eq(id))
+                .order((case_notes::created_at, case_notes::id))
+                .select(NoteRow::as_select())
+                .load(conn)?,
+        })
+    }
+}
+
+/// Whether `caller` sees this case's whole ID number: directors and admins do, when there is one.
+fn shows_full_id(caller: &Caller, row: &CaseRow) -> bool {
+    caller.role.is_manager() && row.applicant_id_number.is_some()
+}
+
+/// Logs a view of the whole ID number where `caller` gets one, in the caller's transaction.
+pub(crate) fn log_full_id_view(
+    conn: &mut DbConn,
+    caller: &Caller,
+    row: &CaseRow,
+    now: NaiveDateTime,
+) -> QueryResult<()> {
+    match shows_full_id(caller, row) {
+        true => record_full_id_view(conn, caller.id, row.id, now),
+        false => Ok(()),
+    }
+}
+
+fn record_full_id_view(
+    conn: &mut DbConn,
+    user_id: i64,
+    case_id: i64,
+    now: NaiveDateTime,
+) -> QueryResult<()> {
+    access::record(
+        conn,
+        user_id,
+        access::VIEW_ID_NUMBER,
+        "case",
+        Some(case_id),
+        now,
+    )
 }
 
 /// The case page of a row already loaded.
-fn view_of_row(conn: &mut DbConn, ctx: &Ctx, caller: &Caller, row: CaseRow) -> AppResult<CaseView> {
-    let id = row.id;
-    let enterprise_name: String = enterprises::table
-        .find(row.enterprise_id)
-        .select(enterprises::name)
-        .first(conn)?;
-    let now = ctx.now();
-    let today = ctx.local_date(now);
+fn view_of_row(
+    conn: &mut DbConn,
+    ctx: &Ctx,
+    caller: &Caller,
+    row: CaseRow,
+    enterprise_name: String,
+) -> AppResult<CaseView> {
+    log_full_id_view(conn, caller, &row, ctx.now().naive_utc())?;
+    let parts = CaseParts::load(conn, row.id, enterprise_name)?;
+    Ok(shape_view(ctx, caller, row, parts))
+}
+
+/// The case page as `caller` may see it: the phone masked for officers, the ID number for all
+/// but directors and admins.
+pub(crate) fn shape_view(ctx: &Ctx, caller: &Caller, row: CaseRow, parts: CaseParts) -> CaseView {
+    let today = ctx.local_date(ctx.now());
     let (overdue, days_left) = clock_state(&row.status, row.deadline, today);
     let accept_late = row.status == CaseStatus::Received.as_str() && today > row.accept_by;
     let full_id = caller.role.is_manager();
-    if full_id && row.applicant_id_number.is_some() {
-        access::record(
-            conn,
-            caller.id,
-            access::VIEW_ID_NUMBER,
-            "case",
-            Some(row.id),
-            now.naive_utc(),
-        )?;
-    }
     let officer = caller.role == Role::Officer;
-    let events = case_events::table
-        .filter(case_events::case_id.eq(id))
-        .order((case_events::at, case_events::id))
-        .select(CaseEventRow::as_select())
-        .load(conn)?
+    let events = parts
+        .events
         .into_iter()
         .map(|e| EventView {
             id: e.id,
@@ -233,11 +301,8 @@ fn view_of_row(conn: &mut DbConn, ctx: &Ctx, caller: &Caller, row: CaseRow) -> A
             note: e.note,
         })
         .collect();
-    let sessions = mediation_sessions::table
-        .filter(mediation_sessions::case_id.eq(id))
-        .order((mediation_sessions::held_at, mediation_sessions::id))
-        .select(SessionRow::as_select())
-        .load(conn)?
+    let sessions = parts
+        .sessions
         .into_iter()
         .map(|s| SessionView {
             id: s.id,
@@ -247,11 +312,8 @@ fn view_of_row(conn: &mut DbConn, ctx: &Ctx, caller: &Caller, row: CaseRow) -> A
             notes: s.notes,
         })
         .collect();
-    let payments = payments::table
-        .filter(payments::case_id.eq(id))
-        .order((payments::paid_at, payments::id))
-        .select(PaymentRow::as_select())
-        .load(conn)?
+    let payments = parts
+        .payments
         .into_iter()
         .map(|p| PaymentView {
             id: p.id,
@@ -259,11 +321,8 @@ fn view_of_row(conn: &mut DbConn, ctx: &Ctx, caller: &Caller, row: CaseRow) -> A
             paid_at: p.paid_at,
         })
         .collect();
-    let notes = case_notes::table
-        .filter(case_notes::case_id.eq(id))
-        .order((case_notes::created_at, case_notes::id))
-        .select(NoteRow::as_select())
-        .load(conn)?
+    let notes = parts
+        .notes
         .into_iter()
         .map(|n| NoteView {
             id: n.id,
@@ -272,7 +331,7 @@ fn view_of_row(conn: &mut DbConn, ctx: &Ctx, caller: &Caller, row: CaseRow) -> A
             created_at: super::rfc3339(ctx, n.created_at),
         })
         .collect();
-    Ok(CaseView {
+    CaseView {
         id: row.id,
         case_no: row.case_no,
         unit_id: row.unit_id,
@@ -280,7 +339,7 @@ fn view_of_row(conn: &mut DbConn, ctx: &Ctx, caller: &Caller, row: CaseRow) -> A
         channel: row.channel,
         category: row.category,
         enterprise_id: row.enterprise_id,
-        enterprise_name,
+        enterprise_name: parts.enterprise_name,
         applicant_name: row.applicant_name,
         applicant_phone: match row.applicant_phone {
             Some(p) if officer => Some(Phone::mask_str(&p)),
@@ -316,25 +375,27 @@ fn view_of_row(conn: &mut DbConn, ctx: &Ctx, caller: &Caller, row: CaseRow) -> A
         sessions,
         payments,
         notes,
-    })
+    }
 }
 
-/// Loads a case the caller may see, or 404 (also for other enterprises' cases: no existence leak).
-fn find_in_scope(conn: &mut DbConn, caller: &Caller, id: i64) -> AppResult<CaseRow> {
-    let row: Option<CaseRow> = cases::table
-        .find(id)
-        .select(CaseRow::as_select())
+/// Loads a case the caller may see, with its enterprise's name, in one query; 404 otherwise
+/// (also for other enterprises' cases: no existence leak).
+fn find_in_scope(conn: &mut DbConn, caller: &Caller, id: i64) -> AppResult<(CaseRow, String)> {
+    let found: Option<(CaseRow, String, String)> = cases::table
+        .inner_join(units::table.on(units::id.eq(cases::unit_id)))
+        .inner_join(enterprises::table.on(enterprises::id.eq(cases::enterprise_id)))
+        .filter(cases::id.eq(id))
+        .select((CaseRow::as_select(), units::path, enterprises::name))
         .first(conn)
         .optional()?;
-    let visible = match (&row, caller.scope()) {
-        (None, _) => false,
-        (Some(_), Scope::All) => true,
-        (Some(r), Scope::Enterprise(e)) => r.enterprise_id == e,
-        (Some(r), Scope::Units(_)) => super::unit_in_scope(conn, caller, r.unit_id)?,
-        (Some(_), Scope::Nothing) => false,
+    let visible = |row: &CaseRow, unit_path: &str| match caller.scope() {
+        Scope::All => true,
+        Scope::Enterprise(e) => row.enterprise_id == e,
+        Scope::Units(prefix) => unit_path.starts_with(&prefix),
+        Scope::Nothing => false,
     };
-    match row {
-        Some(r) if visible => Ok(r),
+    match found {
+        Some((row, unit_path, name)) if visible(&row, &unit_path) => Ok((row, name)),
         _ => Err(AppError::not_found("case")),
     }
 }
@@ -415,20 +476,25 @@ where
     }
 }
 
-pub async fn get(ctx: &Ctx, caller: &Caller, id: i64) -> AppResult<CaseView> {
-    require_case_reader(caller)?;
-    let manager = caller.role.is_manager();
-    let caller = caller.clone();
+pub async fn get(ctx: &Ctx, asker: impl Into<Asker>, id: i64) -> AppResult<CaseView> {
     let c = ctx.clone();
-    let load = move |conn: &mut DbConn| {
-        let row = find_in_scope(conn, &caller, id)?;
-        view_of_row(conn, &c, &caller, row)
-    };
-    // Directors and admins see the whole ID number, and that view is written to the access log
-    // in the same transaction; everyone else only reads.
-    if manager {
-        ctx.db.write(load).await
-    } else {
-        ctx.db.read(load).await
+    let (caller, row, parts) = ctx
+        .read_as(asker.into(), move |conn, caller| {
+            require_case_reader(&caller)?;
+            let (row, enterprise_name) = find_in_scope(conn, &caller, id)?;
+            let parts = CaseParts::load(conn, row.id, enterprise_name)?;
+            Ok((caller, row, parts))
+        })
+        .await?;
+    // Directors and admins see the whole ID number, and the page is shown only once that view
+    // is in the access log; everyone else only reads.
+    if shows_full_id(&caller, &row) {
+        let (user_id, case_id, now) = (caller.id, row.id, c.now().naive_utc());
+        ctx.db
+            .write(move |conn| {
+                record_full_id_view(conn, user_id, case_id, now).map_err(AppError::from)
+            })
+            .await?;
     }
+    Ok(shape_view(&c, &caller, row, parts))
 }

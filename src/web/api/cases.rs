@@ -4,7 +4,7 @@ use super::{created, ok};
 use crate::domain::case::ActionKind;
 use crate::error::AppError;
 use crate::services::cases::{self, CaseFilter};
-use crate::services::{Caller, Ctx, Paging};
+use crate::services::{Asker, Caller, Ctx, Paging};
 use actix_web::{web, HttpResponse};
 use chrono::NaiveDate;
 use serde::Deserialize;
@@ -28,7 +28,7 @@ pub struct ListQuery {
 
 pub async fn list(
     ctx: web::Data<Ctx>,
-    caller: Caller,
+    asker: Asker,
     query: web::Query<ListQuery>,
 ) -> Result<HttpResponse, AppError> {
     let q = query.into_inner();
@@ -46,25 +46,25 @@ pub async fn list(
         q: q.q,
         sort: q.sort,
     };
-    Ok(ok(cases::list(&ctx, &caller, filter, paging).await?))
+    Ok(ok(cases::list(&ctx, asker, filter, paging).await?))
 }
 
 pub async fn create(
     ctx: web::Data<Ctx>,
-    caller: Caller,
+    asker: Asker,
     input: web::Json<cases::CaseInput>,
 ) -> Result<HttpResponse, AppError> {
     Ok(created(
-        cases::create(&ctx, &caller, input.into_inner()).await?,
+        cases::create(&ctx, asker, input.into_inner()).await?,
     ))
 }
 
 pub async fn get(
     ctx: web::Data<Ctx>,
-    caller: Caller,
+    asker: Asker,
     id: web::Path<i64>,
 ) -> Result<HttpResponse, AppError> {
-    Ok(ok(cases::get(&ctx, &caller, id.into_inner()).await?))
+    Ok(ok(cases::get(&ctx, asker, id.into_inner()).await?))
 }
 
 pub async fn update(
