@@ -10,6 +10,7 @@
 
 pub mod models;
 pub mod schema;
+mod writer;
 
 use diesel::connection::{AnsiTransactionManager, SimpleConnection, TransactionManager};
 use diesel::pg::PgConnection;
@@ -123,8 +124,12 @@ impl r2d2::ManageConnection for Manager {
         conn.batch_execute("SELECT 1").map_err(DbError::from)
     }
 
-    fn has_broken(&self, _conn: &mut DbConn) -> bool {
-        false
+    /// A connection whose holder panicked, or that was handed back inside a transaction or with
+    /// its transaction manager in error, is closed instead of pooled: reused, everything done on
+    /// it later would run inside that transaction, never committed, holding its locks.
+    fn has_broken(&self, conn: &mut DbConn) -> bool {
+        std::thread::panicking()
+            || <DbConn as Connection>::TransactionManager::is_broken_transaction_manager(conn)
     }
 }
 
@@ -136,12 +141,23 @@ pub struct Db {
     pool: r2d2::Pool<Manager>,
     backend: Backend,
     write_lock: Arc<Mutex<()>>,
+    /// SQLite on a file: the group-commit thread that `write` hands its transactions to.
+    writer: Option<writer::Writer>,
 }
 
 impl Db {
     pub fn connect(url: &str, size: u32) -> Result<Db, DbError> {
         let url = DbUrl::parse(url)?;
         let backend = url.backend();
+        let write_lock = Arc::new(Mutex::new(()));
+        // An in-memory database is private to its connection, so it cannot have a writer of its
+        // own; PostgreSQL has many writers and row locks, and commits each request on its own.
+        let writer = match &url {
+            DbUrl::Sqlite(path) if path != ":memory:" => {
+                Some(writer::Writer::start(&url, write_lock.clone())?)
+            }
+            _ => None,
+        };
         let pool = r2d2::Pool::builder()
             .max_size(size)
             .min_idle(Some(1))
@@ -153,7 +169,8 @@ impl Db {
         Ok(Db {
             pool,
             backend,
-            write_lock: Arc::new(Mutex::new(())),
+            write_lock,
+            writer,
         })
     }
 
@@ -207,35 +224,39 @@ impl Db {
             .map_err(|_| E::from(DbError::Blocking))?
     }
 
-    /// Runs `f` in one writing transaction on the blocking pool: everything it does commits
-    /// together or not at all.
+    /// Runs `f` as one writing transaction: everything it does commits together or not at all,
+    /// and the answer comes once it is committed. On SQLite the group-commit thread runs it (in a
+    /// savepoint of a transaction it may share with other requests: `writer.rs`); on PostgreSQL
+    /// it is a transaction of its own on the blocking pool.
     pub async fn write<T, E, F>(&self, f: F) -> Result<T, E>
     where
         F: FnOnce(&mut DbConn) -> Result<T, E> + Send + 'static,
         T: Send + 'static,
         E: From<DbError> + From<diesel::result::Error> + Send + 'static,
     {
-        let db = self.clone();
-        self.blocking(move || db.write_blocking(f)).await
+        match &self.writer {
+            Some(writer) => {
+                let (reply, answer) = tokio::sync::oneshot::channel();
+                writer.submit(Box::new(writer::Write { f, reply }));
+                answer.await.map_err(|_| E::from(DbError::Blocking))?
+            }
+            None => {
+                let db = self.clone();
+                self.blocking(move || db.write_blocking(f)).await
+            }
+        }
     }
 
-    /// The same as `write`, for callers already off the async executor (the command line).
+    /// One writing transaction of its own on a pooled connection, for callers already off the
+    /// async executor (the command line, long imports in batches of their own). On SQLite it
+    /// queues on the in-process write lock, which the group-commit thread takes for each batch.
     pub fn write_blocking<T, E, F>(&self, f: F) -> Result<T, E>
     where
         F: FnOnce(&mut DbConn) -> Result<T, E>,
         E: From<DbError> + From<diesel::result::Error>,
     {
         let mut conn = self.get()?;
-        self.transaction_on(&mut conn, f)
-    }
-
-    /// Runs `f` in one writing transaction on a connection the caller already holds (which has
-    /// perhaps read something first, outside the write lock).
-    pub fn transaction_on<T, E, F>(&self, conn: &mut DbConn, f: F) -> Result<T, E>
-    where
-        F: FnOnce(&mut DbConn) -> Result<T, E>,
-        E: From<DbError> + From<diesel::result::Error>,
-    {
+        let conn = &mut *conn;
         match self.backend {
             Backend::Sqlite => {
                 // A poisoned lock only means another writer panicked; the data is in SQLite.
@@ -259,12 +280,7 @@ where
     F: FnOnce(&mut DbConn) -> Result<T, E>,
     E: From<diesel::result::Error>,
 {
-    match conn {
-        DbConn::Sqlite(inner) => {
-            AnsiTransactionManager::begin_transaction_sql(inner, "BEGIN IMMEDIATE")?
-        }
-        DbConn::Pg(_) => <DbConn as Connection>::TransactionManager::begin_transaction(conn)?,
-    }
+    immediate_transaction_begin(conn)?;
     match f(conn) {
         Ok(value) => {
             <DbConn as Connection>::TransactionManager::commit_transaction(conn)?;
@@ -276,6 +292,17 @@ where
             let _ = <DbConn as Connection>::TransactionManager::rollback_transaction(conn);
             Err(err)
         }
+    }
+}
+
+/// `BEGIN IMMEDIATE` on SQLite (an ordinary `BEGIN` on PostgreSQL), recorded by the transaction
+/// manager so that commit, rollback and nested savepoints go through it.
+fn immediate_transaction_begin(conn: &mut DbConn) -> QueryResult<()> {
+    match conn {
+        DbConn::Sqlite(inner) => {
+            AnsiTransactionManager::begin_transaction_sql(inner, "BEGIN IMMEDIATE")
+        }
+        DbConn::Pg(_) => <DbConn as Connection>::TransactionManager::begin_transaction(conn),
     }
 }
 

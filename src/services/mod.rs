@@ -137,22 +137,18 @@ impl Ctx {
             .await
     }
 
-    /// Runs `f` for the asker in one writing transaction. The caller is resolved on the same
-    /// connection before the transaction begins, so the token lookup is not done under SQLite's
-    /// write lock.
+    /// Runs `f` for the asker in one writing transaction (`Db::write`). The caller is resolved
+    /// first, by a read of its own, so the token lookup is never part of the serialized writes.
     pub async fn write_as<T, F>(&self, asker: Asker, f: F) -> AppResult<T>
     where
         F: FnOnce(&mut DbConn, Caller) -> AppResult<T> + Send + 'static,
         T: Send + 'static,
     {
-        let db = self.db.clone();
-        self.db
-            .blocking(move || {
-                let mut conn = db.get()?;
-                let caller = asker.resolve(&mut conn)?;
-                db.transaction_on(&mut conn, |conn| f(conn, caller))
-            })
-            .await
+        let caller = match asker {
+            Asker::Known(caller) => caller,
+            token => self.db.read(move |conn| token.resolve(conn)).await?,
+        };
+        self.db.write(move |conn| f(conn, caller)).await
     }
 }
 

@@ -15,17 +15,22 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .route("/bench/page", web::get().to(page));
 }
 
+/// One insert in a transaction of its own (on the blocking pool, under the write lock, with
+/// `BEGIN IMMEDIATE`), as a plain handler commits: not through the group commit of `Db::write`.
 async fn insert(ctx: web::Data<Ctx>) -> Result<HttpResponse, AppError> {
     let now = ctx.now().naive_utc();
+    let db = ctx.db.clone();
     ctx.db
-        .write(move |conn| {
-            diesel::insert_into(login_failures::table)
-                .values((
-                    login_failures::address.eq("bench"),
-                    login_failures::at.eq(now),
-                ))
-                .execute(conn)?;
-            Ok::<_, AppError>(())
+        .blocking(move || {
+            db.write_blocking(|conn| {
+                diesel::insert_into(login_failures::table)
+                    .values((
+                        login_failures::address.eq("bench"),
+                        login_failures::at.eq(now),
+                    ))
+                    .execute(conn)?;
+                Ok::<_, AppError>(())
+            })
         })
         .await?;
     Ok(HttpResponse::Created().finish())

@@ -18,3 +18,4 @@ mod stats;
 mod warnings;
 mod web;
 mod web_pages;
+mod writes;
