@@ -282,6 +282,14 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    case_tallies (unit_id, status) {
+        unit_id -> BigInt,
+        status -> Text,
+        n -> BigInt,
+    }
+}
+
 diesel::joinable!(report_subscriptions -> users (user_id));
 diesel::joinable!(warnings -> enterprises (enterprise_id));
 diesel::joinable!(cases -> enterprises (enterprise_id));
@@ -298,6 +306,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     consultations,
     case_counters,
     cases,
+    case_tallies,
     case_events,
     mediation_sessions,
     payments,

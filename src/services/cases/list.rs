@@ -164,16 +164,28 @@ pub async fn list(
             }
             q
         };
-        // Counting a unit's cases of every status reads the narrow (status, unit) index, one
-        // range per status, instead of the wide unit index: 2.6 ms → 1.0 ms for a street's
-        // 33,000 cases. Every status the application writes is in the vocabulary.
+        // A list narrowed by nothing but units and a status (every list's first page) reads its
+        // total from the tallies the database keeps per unit and status.
+        let tallied = matches!(scope, Scope::All | Scope::Units(_))
+            && category.is_none()
+            && channel.is_none()
+            && filter.enterprise_id.is_none()
+            && filter.mediator_id.is_none()
+            && filter.overdue.is_none()
+            && from.is_none()
+            && to.is_none()
+            && pattern.is_none();
+        // Otherwise, counting a unit's cases of every status reads the narrow (status, unit)
+        // index, one range per status, instead of the wide unit index: 2.6 ms → 1.0 ms for a
+        // street's 33,000 cases. Every status the application writes is in the vocabulary.
         let every_status: Vec<&str> = CaseStatus::ALL.iter().map(|s| s.as_str()).collect();
-        let total: i64 = match (status, &unit_ids) {
-            (None, Some(_)) => query(false)
+        let total: i64 = match (tallied, status, &unit_ids) {
+            (true, _, _) => tallied_total(conn, status, unit_ids.as_deref())?,
+            (false, None, Some(_)) => query(false)
                 .filter(cases::status.eq_any(every_status))
                 .count()
                 .get_result(conn)?,
-            _ => query(false).count().get_result(conn)?,
+            (false, _, _) => query(false).count().get_result(conn)?,
         };
         // Walking the time index pays when the matches are many (sorting them is the cost);
         // for a few, the unit index and a small sort are quicker.
@@ -212,4 +224,22 @@ pub async fn list(
         })
     })
     .await
+}
+
+/// How many cases the units (all of them: `None`) have in `status` (any: `None`), from the
+/// tallies the triggers keep (migration `case_tallies`): a few rows per unit, not one per case.
+fn tallied_total(
+    conn: &mut DbConn,
+    status: Option<CaseStatus>,
+    units: Option<&[i64]>,
+) -> QueryResult<i64> {
+    use crate::db::schema::case_tallies as t;
+    let mut q = t::table.select(t::n).into_boxed();
+    if let Some(s) = status {
+        q = q.filter(t::status.eq(s.as_str()));
+    }
+    if let Some(ids) = units {
+        q = q.filter(t::unit_id.eq_any(ids.to_vec()));
+    }
+    Ok(q.load::<i64>(conn)?.into_iter().sum())
 }
