@@ -29,6 +29,15 @@ impl CaseStatus {
             CaseStatus::Received | CaseStatus::Accepted | CaseStatus::Mediating
         )
     }
+
+    /// A case in this status has never been in mediation, so it has no sessions (they are held
+    /// in `mediating` only, and no action leads back from mediation to these statuses).
+    pub fn before_mediation(self) -> bool {
+        matches!(
+            self,
+            CaseStatus::Received | CaseStatus::Accepted | CaseStatus::Rejected
+        )
+    }
 }
 
 code_enum!(
@@ -273,6 +282,25 @@ pub fn decide(
 mod tests {
     use super::*;
     use chrono::TimeZone;
+
+    #[test]
+    fn sessions_are_held_only_in_mediation_and_no_action_leads_back_before_it() {
+        for &status in CaseStatus::ALL {
+            for &action in ActionKind::ALL {
+                for extended in [false, true] {
+                    let Ok(to) = transition(status, action, extended) else {
+                        continue;
+                    };
+                    if action == ActionKind::Session {
+                        assert!(!status.before_mediation() && !to.before_mediation());
+                    }
+                    if !status.before_mediation() {
+                        assert!(!to.before_mediation(), "{status:?} --{action:?}--> {to:?}");
+                    }
+                }
+            }
+        }
+    }
 
     fn facts(status: CaseStatus) -> CaseFacts {
         CaseFacts {

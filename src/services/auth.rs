@@ -142,15 +142,18 @@ pub async fn caller_for_token(ctx: &Ctx, token: String) -> AppResult<Option<Call
 
 /// `caller_for_token` on a connection the use case already holds.
 pub fn caller_of_token(conn: &mut DbConn, token: &str) -> AppResult<Option<Caller>> {
-    let found: Option<(UserRow, Option<String>)> = api_tokens::table
-        .inner_join(users::table.on(users::id.eq(api_tokens::user_id)))
-        .left_join(units::table.on(users::unit_id.eq(units::id.nullable())))
-        .filter(api_tokens::token_hash.eq(hash_token(token)))
-        .filter(api_tokens::revoked_at.is_null())
-        .filter(users::active.eq(true))
-        .select((UserRow::as_select(), units::path.nullable()))
-        .first(conn)
-        .optional()?;
+    let hash = hash_token(token);
+    let found: Option<(UserRow, Option<String>)> = crate::on_backend!(conn, |c| {
+        api_tokens::table
+            .inner_join(users::table.on(users::id.eq(api_tokens::user_id)))
+            .left_join(units::table.on(users::unit_id.eq(units::id.nullable())))
+            .filter(api_tokens::token_hash.eq(&hash))
+            .filter(api_tokens::revoked_at.is_null())
+            .filter(users::active.eq(true))
+            .select((UserRow::as_select(), units::path.nullable()))
+            .first(c)
+            .optional()?
+    });
     found.map(|(u, path)| caller_of(u, path)).transpose()
 }
 

@@ -205,30 +205,47 @@ pub(crate) struct CaseParts {
 }
 
 impl CaseParts {
-    /// The records of case `id`, whose enterprise's name the caller has already read.
-    fn load(conn: &mut DbConn, id: i64, enterprise_name: String) -> QueryResult<CaseParts> {
-        Ok(CaseParts {
-            enterprise_name,
-            events: case_events::table
-                .filter(case_events::case_id.eq(id))
-                .order((case_events::at, case_events::id))
-                .select(CaseEventRow::as_select())
-                .load(conn)?,
-            sessions: mediation_sessions::table
-                .filter(mediation_sessions::case_id.eq(id))
-                .order((mediation_sessions::held_at, mediation_sessions::id))
-                .select(SessionRow::as_select())
-                .load(conn)?,
-            payments: payments::table
-                .filter(payments::case_id.eq(id))
-                .order((payments::paid_at, payments::id))
-                .select(PaymentRow::as_select())
-                .load(conn)?,
-            notes: case_notes::table
-                .filter(case_notes::case_id.eq(id))
-                .order((case_notes::created_at, case_notes::id))
-                .select(NoteRow::as_select())
-                .load(conn)?,
+    /// The records of the case in `row`, whose enterprise's name the caller has already read.
+    /// What the row shows cannot exist is not asked for: sessions before mediation, payments
+    /// while nothing is paid (each is more than 0, and `amount_paid` is their sum, written with
+    /// them).
+    fn load(conn: &mut DbConn, row: &CaseRow, enterprise_name: String) -> QueryResult<CaseParts> {
+        let id = row.id;
+        let no_sessions = row
+            .status
+            .parse::<CaseStatus>()
+            .is_ok_and(CaseStatus::before_mediation);
+        let no_payments = row.amount_paid == 0;
+        crate::on_backend!(conn, |c| {
+            Ok(CaseParts {
+                enterprise_name,
+                events: case_events::table
+                    .filter(case_events::case_id.eq(id))
+                    .order((case_events::at, case_events::id))
+                    .select(CaseEventRow::as_select())
+                    .load(c)?,
+                sessions: match no_sessions {
+                    true => Vec::new(),
+                    false => mediation_sessions::table
+                        .filter(mediation_sessions::case_id.eq(id))
+                        .order((mediation_sessions::held_at, mediation_sessions::id))
+                        .select(SessionRow::as_select())
+                        .load(c)?,
+                },
+                payments: match no_payments {
+                    true => Vec::new(),
+                    false => payments::table
+                        .filter(payments::case_id.eq(id))
+                        .order((payments::paid_at, payments::id))
+                        .select(PaymentRow::as_select())
+                        .load(c)?,
+                },
+                notes: case_notes::table
+                    .filter(case_notes::case_id.eq(id))
+                    .order((case_notes::created_at, case_notes::id))
+                    .select(NoteRow::as_select())
+                    .load(c)?,
+            })
         })
     }
 }
@@ -276,7 +293,7 @@ fn view_of_row(
     enterprise_name: String,
 ) -> AppResult<CaseView> {
     log_full_id_view(conn, caller, &row, ctx.now().naive_utc())?;
-    let parts = CaseParts::load(conn, row.id, enterprise_name)?;
+    let parts = CaseParts::load(conn, &row, enterprise_name)?;
     Ok(shape_view(ctx, caller, row, parts))
 }
 
@@ -381,13 +398,15 @@ pub(crate) fn shape_view(ctx: &Ctx, caller: &Caller, row: CaseRow, parts: CasePa
 /// Loads a case the caller may see, with its enterprise's name, in one query; 404 otherwise
 /// (also for other enterprises' cases: no existence leak).
 fn find_in_scope(conn: &mut DbConn, caller: &Caller, id: i64) -> AppResult<(CaseRow, String)> {
-    let found: Option<(CaseRow, String, String)> = cases::table
-        .inner_join(units::table.on(units::id.eq(cases::unit_id)))
-        .inner_join(enterprises::table.on(enterprises::id.eq(cases::enterprise_id)))
-        .filter(cases::id.eq(id))
-        .select((CaseRow::as_select(), units::path, enterprises::name))
-        .first(conn)
-        .optional()?;
+    let found: Option<(CaseRow, String, String)> = crate::on_backend!(conn, |c| {
+        cases::table
+            .inner_join(units::table.on(units::id.eq(cases::unit_id)))
+            .inner_join(enterprises::table.on(enterprises::id.eq(cases::enterprise_id)))
+            .filter(cases::id.eq(id))
+            .select((CaseRow::as_select(), units::path, enterprises::name))
+            .first(c)
+            .optional()?
+    });
     let visible = |row: &CaseRow, unit_path: &str| match caller.scope() {
         Scope::All => true,
         Scope::Enterprise(e) => row.enterprise_id == e,
@@ -482,7 +501,7 @@ pub async fn get(ctx: &Ctx, asker: impl Into<Asker>, id: i64) -> AppResult<CaseV
         .read_as(asker.into(), move |conn, caller| {
             require_case_reader(&caller)?;
             let (row, enterprise_name) = find_in_scope(conn, &caller, id)?;
-            let parts = CaseParts::load(conn, row.id, enterprise_name)?;
+            let parts = CaseParts::load(conn, &row, enterprise_name)?;
             Ok((caller, row, parts))
         })
         .await?;
