@@ -122,15 +122,15 @@ impl Asker {
 }
 
 impl Ctx {
-    /// Runs `f` for the asker on one pooled connection, outside any explicit transaction: the
-    /// caller is resolved first, on the same connection, in the same blocking call.
+    /// Runs `f`, which only reads, for the asker on one pooled connection: the caller is
+    /// resolved first, on the same connection, in the same blocking call (`Db::snapshot`).
     pub async fn read_as<T, F>(&self, asker: Asker, f: F) -> AppResult<T>
     where
         F: FnOnce(&mut DbConn, Caller) -> AppResult<T> + Send + 'static,
         T: Send + 'static,
     {
         self.db
-            .read(move |conn| {
+            .snapshot(move |conn| {
                 let caller = asker.resolve(conn)?;
                 f(conn, caller)
             })
