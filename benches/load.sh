@@ -23,7 +23,9 @@ command -v wrk >/dev/null || { echo "needs wrk: apt-get install wrk" >&2; exit 1
 cargo build --release --quiet
 mkdir -p "$DIR"
 
-SEED="$DIR/seed-$CASES.db"
+# The seed is generated once per size and schema (the newest migration's name).
+SCHEMA=$(ls migrations/sqlite | sort | tail -n 1)
+SEED="$DIR/seed-$CASES-$SCHEMA.db"
 if [ ! -f "$SEED.ready" ]; then
   rm -f "$SEED" "$SEED-wal" "$SEED-shm"
   TIAOJIE_DATABASE_URL="sqlite://$SEED" "$BIN" demo --cases "$CASES" --consultations $((CASES * 73 / 100)) >/dev/null
