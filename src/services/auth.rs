@@ -88,8 +88,14 @@ fn dummy_hash() -> &'static str {
 }
 
 pub fn hash_token(token: &str) -> String {
+    use std::fmt::Write;
     let digest = Sha256::digest(token.as_bytes());
-    digest.iter().map(|b| format!("{b:02x}")).collect()
+    // Every request hashes its token: one string, not one per byte.
+    let mut hex = String::with_capacity(64);
+    for b in digest {
+        let _ = write!(hex, "{b:02x}");
+    }
+    hex
 }
 
 fn new_token() -> String {
@@ -331,4 +337,18 @@ pub async fn logout(ctx: &Ctx, token: String) -> AppResult<()> {
             Ok(())
         })
         .await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_token_is_stored_as_the_lowercase_hex_of_its_sha256() {
+        // FIPS 180-2's example: SHA-256("abc").
+        assert_eq!(
+            hash_token("abc"),
+            "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"
+        );
+    }
 }

@@ -297,8 +297,8 @@ fn view_of_row(
     Ok(shape_view(ctx, caller, row, parts))
 }
 
-/// The case page as `caller` may see it: the phone masked for officers, the ID number for all
-/// but directors and admins.
+/// The case page as `caller` may see it: the phone masked for officers, the ID number masked for
+/// all but directors and admins.
 pub(crate) fn shape_view(ctx: &Ctx, caller: &Caller, row: CaseRow, parts: CaseParts) -> CaseView {
     let today = ctx.local_date(ctx.now());
     let (overdue, days_left) = clock_state(&row.status, row.deadline, today);
