@@ -142,11 +142,6 @@ pub fn caller_by_username(conn: &mut DbConn, username: &str) -> AppResult<Option
 
 /// The caller behind a bearer token, in one query; None when the token is unknown, revoked, or its
 /// user is deactivated.
-pub async fn caller_for_token(ctx: &Ctx, token: String) -> AppResult<Option<Caller>> {
-    ctx.db.read(move |conn| caller_of_token(conn, &token)).await
-}
-
-/// `caller_for_token` on a connection the use case already holds.
 pub fn caller_of_token(conn: &mut DbConn, token: &str) -> AppResult<Option<Caller>> {
     let hash = hash_token(token);
     let found: Option<(UserRow, Option<String>)> = crate::on_backend!(conn, |c| {

@@ -144,11 +144,16 @@ impl Ctx {
         F: FnOnce(&mut DbConn, Caller) -> AppResult<T> + Send + 'static,
         T: Send + 'static,
     {
-        let caller = match asker {
-            Asker::Known(caller) => caller,
-            token => self.db.read(move |conn| token.resolve(conn)).await?,
-        };
+        let caller = self.caller(asker).await?;
         self.db.write(move |conn| f(conn, caller)).await
+    }
+
+    /// The caller, by a read of its own where a token has to be looked up.
+    pub async fn caller(&self, asker: Asker) -> AppResult<Caller> {
+        match asker {
+            Asker::Known(caller) => Ok(caller),
+            token => self.db.read(move |conn| token.resolve(conn)).await,
+        }
     }
 }
 
@@ -190,17 +195,25 @@ impl Caller {
 
 /// Whether the unit `unit_id` lies in the caller's unit scope.
 pub fn unit_in_scope(conn: &mut DbConn, caller: &Caller, unit_id: i64) -> AppResult<bool> {
+    Ok(unit_path_in_scope(conn, caller, unit_id)?.is_some())
+}
+
+/// The path of unit `unit_id` if it lies in the caller's unit scope, `None` otherwise.
+pub fn unit_path_in_scope(
+    conn: &mut DbConn,
+    caller: &Caller,
+    unit_id: i64,
+) -> AppResult<Option<String>> {
     let path: Option<String> = unit_rows::table
         .find(unit_id)
         .select(unit_rows::path)
         .first(conn)
         .optional()?;
-    Ok(match (path, caller.scope()) {
-        (None, _) => false,
-        (Some(_), Scope::All) => true,
-        (Some(p), Scope::Units(prefix)) => p.starts_with(&prefix),
-        (Some(_), _) => false,
-    })
+    Ok(path.filter(|p| match caller.scope() {
+        Scope::All => true,
+        Scope::Units(prefix) => p.starts_with(&prefix),
+        _ => false,
+    }))
 }
 
 /// The ids of every unit under `prefix`. Units are few (a city has a few thousand), so the list

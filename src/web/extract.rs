@@ -1,7 +1,7 @@
 //! Extractors: the authenticated caller from `Authorization: Bearer`, and the client address.
 
 use crate::error::AppError;
-use crate::services::{auth, Asker, Caller, Ctx};
+use crate::services::{Asker, Caller, Ctx};
 use actix_web::dev::Payload;
 use actix_web::{web, FromRequest, HttpRequest};
 use std::future::Future;
@@ -42,9 +42,7 @@ impl FromRequest for Caller {
             let (Some(ctx), Some(token)) = (ctx, token) else {
                 return Err(AppError::not_signed_in());
             };
-            auth::caller_for_token(&ctx, token)
-                .await?
-                .ok_or_else(AppError::not_signed_in)
+            ctx.caller(Asker::Token(token)).await
         })
     }
 }

@@ -58,17 +58,10 @@ pub async fn list(
         errors.finish()?;
         let scope = caller.scope();
         let unit_prefix = match filter.unit_id {
-            Some(u) => {
-                if !crate::services::unit_in_scope(conn, &caller, u)? {
-                    return Err(AppError::field("unit_id", "no such unit in your scope"));
-                }
-                Some(
-                    units::table
-                        .find(u)
-                        .select(units::path)
-                        .first::<String>(conn)?,
-                )
-            }
+            Some(u) => Some(
+                crate::services::unit_path_in_scope(conn, &caller, u)?
+                    .ok_or_else(|| AppError::field("unit_id", "no such unit in your scope"))?,
+            ),
             None => None,
         };
         // The caller's units and the units asked for, as one list: SQLite counts a page's
