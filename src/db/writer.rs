@@ -70,10 +70,30 @@ where
     }
 }
 
-/// The handle requests send their work through; the thread ends when the last handle is dropped.
+/// The handle requests send their work through. When the last handle is dropped the thread
+/// finishes the jobs queued, closes its connection and ends, and the drop waits for it: a process
+/// that drops its pool before exiting has every write answered and no thread left inside SQLite.
 #[derive(Clone)]
 pub(super) struct Writer {
-    jobs: mpsc::Sender<Box<dyn Job>>,
+    thread: Arc<Thread>,
+}
+
+struct Thread {
+    jobs: Option<mpsc::Sender<Box<dyn Job>>>,
+    handle: Option<std::thread::JoinHandle<()>>,
+}
+
+impl Drop for Thread {
+    fn drop(&mut self) {
+        drop(self.jobs.take());
+        if let Some(handle) = self.handle.take() {
+            // The last handle can go with a job's closure on the thread itself, which cannot
+            // wait for itself; it ends once that job returns.
+            if handle.thread().id() != std::thread::current().id() {
+                let _ = handle.join();
+            }
+        }
+    }
 }
 
 impl Writer {
@@ -83,7 +103,7 @@ impl Writer {
         let mut conn = url.connect()?;
         let url = url.clone();
         let (jobs, queue) = mpsc::channel::<Box<dyn Job>>();
-        std::thread::Builder::new()
+        let handle = std::thread::Builder::new()
             .name("tiaojie-writer".into())
             .spawn(move || {
                 while let Ok(first) = queue.recv() {
@@ -104,12 +124,21 @@ impl Writer {
                 }
             })
             .map_err(DbError::Folder)?;
-        Ok(Writer { jobs })
+        Ok(Writer {
+            thread: Arc::new(Thread {
+                jobs: Some(jobs),
+                handle: Some(handle),
+            }),
+        })
     }
 
     /// Queues a job; answers it with an error at once if the thread is gone.
     pub fn submit(&self, job: Box<dyn Job>) {
-        if let Err(mpsc::SendError(job)) = self.jobs.send(job) {
+        let sent = match &self.thread.jobs {
+            Some(jobs) => jobs.send(job).map_err(|mpsc::SendError(job)| job),
+            None => Err(job),
+        };
+        if let Err(job) = sent {
             job.refuse(&DbError::Blocking);
         }
     }

@@ -518,7 +518,9 @@ fn the_import_command_reports_progress_bad_rows_and_duplicates_and_imports_once(
         let out = cmd.output().unwrap();
         assert!(
             out.status.success(),
-            "{}",
+            "{}\nstdout: {}\nstderr: {}",
+            out.status,
+            String::from_utf8_lossy(&out.stdout),
             String::from_utf8_lossy(&out.stderr)
         );
         (
