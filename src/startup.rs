@@ -16,6 +16,8 @@ pub fn context(settings: Settings, clock: Clock) -> Result<Ctx, DbError> {
         settings.config.database_pool_size,
     )?;
     db.migrate()?;
+    // PostgreSQL's statistics roll-up counts months in the configured zone.
+    crate::services::stats::rollup::prepare(&mut *db.get()?, settings.tz.name())?;
     Ok(Ctx {
         db,
         settings: Arc::new(settings),

@@ -136,9 +136,12 @@ impl Period {
     }
 }
 
-/// What the statistics need of a case (nothing personal).
+/// What the statistics need of a case (nothing personal), or of `cases` cases alike in every
+/// field but the summed ones (the roll-up's groups: `workers`, the amounts and `days_to_close`
+/// are then their sums).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CaseFact {
+    pub cases: i64,
     pub unit_id: i64,
     pub enterprise_id: i64,
     pub mediator_id: Option<i64>,
@@ -154,12 +157,17 @@ pub struct CaseFact {
     pub closed_at: Option<NaiveDateTime>,
     /// Local days from the day of receipt to the day of closing; 0 while open.
     pub days_to_close: i64,
+    /// The last day to conclude. A group of closed cases may carry any date that is before the
+    /// last day of the same months as theirs is (their deadlines are only ever judged at the end
+    /// of a past month: a closed case is never open at the end of a period not over yet).
     pub deadline: NaiveDate,
 }
 
-/// What the statistics need of a consultation.
+/// What the statistics need of a consultation, or of `consultations` alike in every field but
+/// `workers`, their sum.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ConsultationFact {
+    pub consultations: i64,
     pub unit_id: i64,
     pub enterprise_id: Option<i64>,
     pub answered_by: i64,
@@ -202,28 +210,29 @@ impl Tally {
     ///   deadline is before the period's last day.
     pub fn of_case(period: &Period, c: &CaseFact) -> Tally {
         let mut t = Tally::default();
+        let n = c.cases;
         if period.contains(c.received_at) {
-            t.petitions_received = 1;
+            t.petitions_received = n;
             t.workers_involved = c.workers;
             t.amount_involved = c.amount_claimed;
-            t.concluded = i64::from(!c.status.is_open());
+            t.concluded = if c.status.is_open() { 0 } else { n };
             match c.status {
                 CaseStatus::Resolved => {
-                    t.resolved = 1;
+                    t.resolved = n;
                     t.amount_agreed = c.amount_agreed;
                     t.amount_paid = c.amount_paid;
                 }
-                CaseStatus::Failed => t.failed = 1,
+                CaseStatus::Failed => t.failed = n,
                 _ => {}
             }
         }
         if c.closed_at.is_some_and(|at| period.contains(at)) {
-            t.closed_in_period = 1;
+            t.closed_in_period = n;
             t.days_to_close = c.days_to_close;
         }
         if c.received_at < period.to && c.closed_at.is_none_or(|at| at >= period.to) {
-            t.open_at_end = 1;
-            t.overdue_at_end = i64::from(c.deadline < period.last_day);
+            t.open_at_end = n;
+            t.overdue_at_end = if c.deadline < period.last_day { n } else { 0 };
         }
         t
     }
@@ -232,7 +241,7 @@ impl Tally {
     pub fn of_consultation(period: &Period, c: &ConsultationFact) -> Tally {
         let mut t = Tally::default();
         if period.contains(c.received_at) {
-            t.consultations = 1;
+            t.consultations = c.consultations;
             t.workers_involved = c.workers;
         }
         t
@@ -567,6 +576,7 @@ mod tests {
         closed: Option<NaiveDateTime>,
     ) -> CaseFact {
         CaseFact {
+            cases: 1,
             unit_id: 1,
             enterprise_id: 1,
             mediator_id: None,
@@ -611,6 +621,7 @@ mod tests {
             fact(at(4, 2, 9), CaseStatus::Received, None),
         ];
         let consultations = [ConsultationFact {
+            consultations: 1,
             unit_id: 1,
             enterprise_id: None,
             answered_by: 1,
@@ -640,6 +651,7 @@ mod tests {
 
     mod one_pass {
         use super::*;
+        use chrono::Datelike;
         use proptest::prelude::*;
 
         fn month(m: u32) -> Period {
@@ -703,6 +715,7 @@ mod tests {
                 let closed_at = (!status.is_open())
                     .then(|| received_at + chrono::Duration::days(days_open));
                 CaseFact {
+                    cases: 1,
                     unit_id: unit,
                     enterprise_id: enterprise,
                     mediator_id: mediator,
@@ -730,6 +743,7 @@ mod tests {
                 workers in 1i64..10, day in 0i64..520, minute in 0i64..1440,
             ) -> ConsultationFact {
                 ConsultationFact {
+                    consultations: 1,
                     unit_id: unit,
                     enterprise_id: enterprise,
                     answered_by,
@@ -746,6 +760,82 @@ mod tests {
             cases.iter().for_each(|c| f.case(c));
             consultations.iter().for_each(|c| f.consultation(c));
             f
+        }
+
+        /// The first instant of the month of `at`.
+        fn month_start(at: NaiveDateTime) -> NaiveDateTime {
+            at.date()
+                .with_day(1)
+                .unwrap_or_default()
+                .and_hms_opt(0, 0, 0)
+                .unwrap_or_default()
+        }
+
+        /// What the PostgreSQL roll-up (migration 2026-12-01-000002_stats_rollup) makes of these
+        /// records: one fact per group of records alike in every key, its instants at the start
+        /// of their months, a closed case's deadline as the first day of the month of the day
+        /// after it, and the sums summed.
+        fn roll_up(
+            cases: &[CaseFact],
+            consultations: &[ConsultationFact],
+        ) -> (Vec<CaseFact>, Vec<ConsultationFact>) {
+            let mut groups: Vec<CaseFact> = Vec::new();
+            for c in cases {
+                let key = CaseFact {
+                    received_at: month_start(c.received_at),
+                    closed_at: c.closed_at.map(month_start),
+                    deadline: match c.closed_at {
+                        None => c.deadline,
+                        Some(_) => (c.deadline + chrono::Duration::days(1))
+                            .with_day(1)
+                            .unwrap_or_default(),
+                    },
+                    ..c.clone()
+                };
+                // Alike: equal in everything but the sums.
+                let keys = |g: &CaseFact| CaseFact {
+                    cases: 0,
+                    workers: 0,
+                    amount_claimed: Fen::default(),
+                    amount_agreed: Fen::default(),
+                    amount_paid: Fen::default(),
+                    days_to_close: 0,
+                    ..g.clone()
+                };
+                let alike = |g: &CaseFact| keys(g) == keys(&key);
+                match groups.iter_mut().find(|g| alike(g)) {
+                    Some(g) => {
+                        g.cases += 1;
+                        g.workers += c.workers;
+                        g.amount_claimed = add(g.amount_claimed, c.amount_claimed);
+                        g.amount_agreed = add(g.amount_agreed, c.amount_agreed);
+                        g.amount_paid = add(g.amount_paid, c.amount_paid);
+                        g.days_to_close += c.days_to_close;
+                    }
+                    None => groups.push(key),
+                }
+            }
+            let mut consultation_groups: Vec<ConsultationFact> = Vec::new();
+            for c in consultations {
+                let key = ConsultationFact {
+                    received_at: month_start(c.received_at),
+                    ..c.clone()
+                };
+                let keys = |g: &ConsultationFact| ConsultationFact {
+                    consultations: 0,
+                    workers: 0,
+                    ..g.clone()
+                };
+                let alike = |g: &ConsultationFact| keys(g) == keys(&key);
+                match consultation_groups.iter_mut().find(|g| alike(g)) {
+                    Some(g) => {
+                        g.consultations += 1;
+                        g.workers += c.workers;
+                    }
+                    None => consultation_groups.push(key),
+                }
+            }
+            (groups, consultation_groups)
         }
 
         fn line<K: std::hash::Hash + Eq>(map: &HashMap<K, Tally>, key: K) -> Figures {
@@ -809,6 +899,43 @@ mod tests {
                         only(&|c| c.mediator_id == Some(m), &|c| c.answered_by == m)
                     );
                 }
+            }
+
+            #[test]
+            fn groups_of_alike_cases_fold_to_the_figures_of_their_cases_in_whole_months(
+                cases in proptest::collection::vec(a_case(), 0..120),
+                consultations in proptest::collection::vec(a_consultation(), 0..40),
+                today in 120i64..520,
+            ) {
+                // Nothing is received or closed after today; months not over yet judge overdue
+                // on today, as the reports do.
+                let today_at = instant(today, 0);
+                let cases: Vec<CaseFact> = cases
+                    .into_iter()
+                    .filter(|c| c.received_at < today_at && c.closed_at.is_none_or(|t| t < today_at))
+                    .collect();
+                let consultations: Vec<ConsultationFact> = consultations
+                    .into_iter()
+                    .filter(|c| c.received_at < today_at)
+                    .collect();
+                let until_today = |p: Period| Period { last_day: p.last_day.min(today_at.date()), ..p };
+                let fold_of = |cases: &[CaseFact], consultations: &[ConsultationFact]| {
+                    let months = (1..=12).map(|m| until_today(month(m))).collect();
+                    let mut f = Fold::new(until_today(year()), months, unit_lines());
+                    cases.iter().for_each(|c| f.case(c));
+                    consultations.iter().for_each(|c| f.consultation(c));
+                    f
+                };
+                let (groups, consultation_groups) = roll_up(&cases, &consultations);
+                let whole = fold_of(&cases, &consultations);
+                let rolled = fold_of(&groups, &consultation_groups);
+                prop_assert_eq!(rolled.total, whole.total);
+                prop_assert_eq!(rolled.by_month, whole.by_month);
+                prop_assert_eq!(rolled.by_category, whole.by_category);
+                prop_assert_eq!(rolled.by_channel, whole.by_channel);
+                prop_assert_eq!(rolled.by_unit, whole.by_unit);
+                prop_assert_eq!(rolled.by_enterprise, whole.by_enterprise);
+                prop_assert_eq!(rolled.by_mediator, whole.by_mediator);
             }
 
             #[test]

@@ -1,27 +1,21 @@
 use crate::helpers::*;
 use diesel::prelude::*;
-use tiaojie::clock::Clock;
-use tiaojie::config::Config;
 use tiaojie::domain::credit_code::CreditCode;
 use tiaojie::services::demo::{self, DemoSize};
 
 #[test]
 fn the_demo_has_enterprises_with_valid_codes_officers_and_cases_in_every_status() {
-    let (url, cleanup) = fresh_database_url();
-    let mut config = Config::load(None, &|_| None).unwrap();
-    config.database_url = url;
-    let ctx =
-        tiaojie::startup::context(config.into_settings().unwrap(), Clock::fixed(default_now()))
-            .unwrap();
+    let db = empty_db();
+    let ctx = &db.ctx;
     let size = DemoSize {
         enterprises: 30,
         cases: 400,
         consultations: 50,
     };
-    let logins = demo::ensure(&ctx, size).unwrap();
+    let logins = demo::ensure(ctx, size).unwrap();
     assert!(logins.contains("director1"));
     // A second run leaves the data alone.
-    demo::ensure(&ctx, size).unwrap();
+    demo::ensure(ctx, size).unwrap();
 
     let mut conn = ctx.db.get().unwrap();
     use tiaojie::db::schema::{cases, enterprises};
@@ -55,13 +49,4 @@ fn the_demo_has_enterprises_with_valid_codes_officers_and_cases_in_every_status(
     }
     let total: i64 = cases::table.count().get_result(&mut *conn).unwrap();
     assert_eq!(total, 400);
-    drop(conn);
-    if let Some((base, schema)) = cleanup {
-        let mut c = diesel::pg::PgConnection::establish(&base).unwrap();
-        diesel::connection::SimpleConnection::batch_execute(
-            &mut c,
-            &format!("DROP SCHEMA {schema} CASCADE"),
-        )
-        .unwrap();
-    }
 }

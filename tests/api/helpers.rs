@@ -52,6 +52,32 @@ pub fn fresh_database_url() -> (String, Option<(String, String)>) {
     }
 }
 
+/// A context on a fresh, migrated and empty database, with no server; the schema goes with it.
+pub struct EmptyDb {
+    pub ctx: Ctx,
+    drop_schema: Option<(String, String)>,
+}
+
+impl Drop for EmptyDb {
+    fn drop(&mut self) {
+        if let Some((base, schema)) = &self.drop_schema {
+            if let Ok(mut conn) = diesel::pg::PgConnection::establish(base) {
+                let _ = conn.batch_execute(&format!("DROP SCHEMA {schema} CASCADE"));
+            }
+        }
+    }
+}
+
+pub fn empty_db() -> EmptyDb {
+    let (url, drop_schema) = fresh_database_url();
+    let mut config = Config::load(None, &|_| None).unwrap();
+    config.database_url = url;
+    let ctx =
+        tiaojie::startup::context(config.into_settings().unwrap(), Clock::fixed(default_now()))
+            .unwrap();
+    EmptyDb { ctx, drop_schema }
+}
+
 pub struct TestApp {
     pub base: String,
     pub ctx: Ctx,

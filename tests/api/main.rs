@@ -13,6 +13,7 @@ mod ledger_upload;
 mod migrations;
 mod notifications;
 mod organization;
+mod rollup;
 mod scope;
 mod stats;
 mod warnings;

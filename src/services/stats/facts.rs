@@ -45,8 +45,23 @@ fn code_index(column: &str, codes: impl Iterator<Item = &'static str>) -> String
     expr
 }
 
+/// `code_index` of a channel column.
+pub(super) fn channel_index(column: &str) -> String {
+    code_index(column, Channel::ALL.iter().map(|c| c.as_str()))
+}
+
+/// `code_index` of a category (or consultation topic) column.
+pub(super) fn category_index(column: &str) -> String {
+    code_index(column, Category::ALL.iter().map(|c| c.as_str()))
+}
+
+/// `code_index` of a case status column.
+pub(super) fn status_index(column: &str) -> String {
+    code_index(column, CaseStatus::ALL.iter().map(|c| c.as_str()))
+}
+
 /// The vocabulary entry at `index`, `None` for -1.
-fn at<T: Copy>(all: &[T], index: i64) -> Option<T> {
+pub(super) fn at<T: Copy>(all: &[T], index: i64) -> Option<T> {
     usize::try_from(index)
         .ok()
         .and_then(|i| all.get(i).copied())
@@ -104,9 +119,8 @@ pub(super) fn fold_cases(
     which: Cases,
     fold: &mut Fold,
 ) -> QueryResult<()> {
-    let channel = code_index("channel", Channel::ALL.iter().map(|c| c.as_str()));
-    let category = code_index("category", Category::ALL.iter().map(|c| c.as_str()));
-    let status = code_index("status", CaseStatus::ALL.iter().map(|c| c.as_str()));
+    let (channel, category) = (channel_index("channel"), category_index("category"));
+    let status = status_index("status");
     let received = epoch_seconds(conn, "received_at");
     let closed = epoch_seconds(conn, "closed_at");
     let deadline = epoch_days(conn, "deadline");
@@ -160,6 +174,7 @@ pub(super) fn fold_cases(
                     .num_days()
             });
             fold.case(&CaseFact {
+                cases: 1,
                 unit_id: r.0,
                 enterprise_id: r.1,
                 mediator_id: r.2,
@@ -188,8 +203,7 @@ pub(super) fn fold_consultations(
     (from, to): (NaiveDateTime, NaiveDateTime),
     fold: &mut Fold,
 ) -> QueryResult<()> {
-    let channel = code_index("channel", Channel::ALL.iter().map(|c| c.as_str()));
-    let topic = code_index("topic", Category::ALL.iter().map(|c| c.as_str()));
+    let (channel, topic) = (channel_index("channel"), category_index("topic"));
     let received = epoch_seconds(conn, "received_at");
     let mut q = consultations::table
         .filter(consultations::received_at.ge(from))
@@ -210,6 +224,7 @@ pub(super) fn fold_consultations(
     for row in q.load_iter::<ConsultationRow, DefaultLoadingMode>(conn)? {
         let r = row?;
         fold.consultation(&ConsultationFact {
+            consultations: 1,
             unit_id: r.0,
             enterprise_id: r.1,
             answered_by: r.2,

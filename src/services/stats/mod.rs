@@ -11,6 +11,7 @@
 
 mod breakdowns;
 mod facts;
+pub mod rollup;
 mod span;
 
 pub use breakdowns::TOP_ENTERPRISES;
@@ -282,6 +283,36 @@ fn slices(
 
 /// Computes the report of `span` for `root` (no caller checks: the command line uses it too).
 pub fn compute(conn: &mut DbConn, ctx: &Ctx, root: &Root, span: Span) -> QueryResult<Report> {
+    compute_with(conn, ctx, root, span, true)
+}
+
+/// `compute` from the cases and consultations themselves, never from PostgreSQL's roll-up: what
+/// the tests hold the roll-up's reports to.
+#[doc(hidden)]
+pub fn compute_from_records(
+    conn: &mut DbConn,
+    ctx: &Ctx,
+    root: &Root,
+    span: Span,
+) -> QueryResult<Report> {
+    compute_with(conn, ctx, root, span, false)
+}
+
+/// The months [first, end) that `span` is made of, as the roll-up numbers them; `None` when it
+/// begins or ends within a month.
+fn whole_months(span: Span) -> Option<(i32, i32)> {
+    let (from, to) = span.bounds();
+    (from.day() == 1 && to.day() == 1)
+        .then(|| (rollup::month_number(from), rollup::month_number(to)))
+}
+
+fn compute_with(
+    conn: &mut DbConn,
+    ctx: &Ctx,
+    root: &Root,
+    span: Span,
+    rollup_allowed: bool,
+) -> QueryResult<Report> {
     let (from, to) = span.bounds();
     let period = period_of(ctx, from, to);
     // The units of the report (the subtree's prefix match, as `units_under`), with their names
@@ -311,7 +342,12 @@ pub fn compute(conn: &mut DbConn, ctx: &Ctx, root: &Root, span: Span) -> QueryRe
     };
     let lines = breakdowns::unit_lines(root, &all_units);
     let mut fold = Fold::new(period, months.clone(), lines.clone());
-    fold_period(conn, ctx, ids, &period, &mut fold)?;
+    match whole_months(span) {
+        Some(months) if rollup_allowed && rollup::usable(conn, ctx)? => {
+            rollup::fold(conn, ctx, ids, months, &mut fold)?
+        }
+        _ => fold_period(conn, ctx, ids, &period, &mut fold)?,
+    }
     let total = fold.total.figures(warning_figures(conn, ids, &period)?);
     let by_month = match span {
         Span::Year(y) => {

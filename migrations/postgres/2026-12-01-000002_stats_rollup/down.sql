@@ -1,0 +1,15 @@
+DROP TRIGGER consultation_rollup_update ON consultations;
+DROP TRIGGER consultation_rollup_insert_delete ON consultations;
+DROP TRIGGER case_rollup_update ON cases;
+DROP TRIGGER case_rollup_insert_delete ON cases;
+DROP FUNCTION rollup_rebuild(TEXT);
+DROP FUNCTION consultation_rollup_count();
+DROP FUNCTION case_rollup_count();
+DROP FUNCTION consultation_rollup_add(consultations, TEXT, BIGINT);
+DROP FUNCTION case_rollup_add(cases, TEXT, BIGINT);
+DROP FUNCTION rollup_deadline(DATE, TIMESTAMP);
+DROP FUNCTION rollup_local_date(TIMESTAMP, TEXT);
+DROP FUNCTION rollup_month(TIMESTAMP, TEXT);
+DROP TABLE consultation_rollup;
+DROP TABLE case_rollup;
+DROP TABLE rollup_zone;
