@@ -292,13 +292,42 @@ impl Tally {
     }
 }
 
-/// The lines of a breakdown a record is on (`None`: on no line of that breakdown).
+/// The lines of a breakdown a record is on (`None`: on no line of that breakdown), and whether
+/// it counts in the total and the months.
 struct Lines {
+    whole: bool,
     category: Option<Category>,
     channel: Option<Channel>,
-    unit_id: i64,
+    unit_id: Option<i64>,
     enterprise_id: Option<i64>,
     mediator_id: Option<i64>,
+}
+
+/// One part of a fold. A record counts in every part; a group of PostgreSQL's roll-up stands for
+/// records on one line of one part (`services::stats::rollup`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Part {
+    /// The total, the months and the line of the record's unit.
+    Units,
+    Category,
+    Channel,
+    Enterprise,
+    Mediator,
+}
+
+impl Lines {
+    /// Only the lines of `only`, or all of them.
+    fn of(only: Option<Part>, lines: Lines) -> Lines {
+        let on = |part: Part| only.is_none_or(|o| o == part);
+        Lines {
+            whole: on(Part::Units),
+            category: lines.category.filter(|_| on(Part::Category)),
+            channel: lines.channel.filter(|_| on(Part::Channel)),
+            unit_id: lines.unit_id.filter(|_| on(Part::Units)),
+            enterprise_id: lines.enterprise_id.filter(|_| on(Part::Enterprise)),
+            mediator_id: lines.mediator_id.filter(|_| on(Part::Mediator)),
+        }
+    }
 }
 
 /// A report folded in one pass over its facts: the whole period, each of its months (for a
@@ -347,21 +376,32 @@ impl Fold {
     }
 
     pub fn case(&mut self, c: &CaseFact) {
+        self.case_in(c, None);
+    }
+
+    /// Adds `c` to the part `only` of the fold, or to all of it.
+    pub fn case_in(&mut self, c: &CaseFact, only: Option<Part>) {
         let t = Tally::of_case(&self.period, c);
         if t == Tally::default() {
             // Closed before the period or received after it: nothing in any month either.
             return;
         }
-        self.add_to_lines(
-            &t,
+        let lines = Lines::of(
+            only,
             Lines {
+                whole: true,
                 category: c.category,
                 channel: c.channel,
-                unit_id: c.unit_id,
+                unit_id: Some(c.unit_id),
                 enterprise_id: Some(c.enterprise_id),
                 mediator_id: c.mediator_id,
             },
         );
+        let whole = lines.whole;
+        self.add_to_lines(&t, lines);
+        if !whole {
+            return;
+        }
         // A case counts only in the months from the one it was received in (or the first) to
         // the one it closed in (or the last).
         let first = self.months.partition_point(|m| m.to <= c.received_at);
@@ -377,20 +417,31 @@ impl Fold {
     }
 
     pub fn consultation(&mut self, c: &ConsultationFact) {
+        self.consultation_in(c, None);
+    }
+
+    /// Adds `c` to the part `only` of the fold, or to all of it.
+    pub fn consultation_in(&mut self, c: &ConsultationFact, only: Option<Part>) {
         let t = Tally::of_consultation(&self.period, c);
         if t == Tally::default() {
             return;
         }
-        self.add_to_lines(
-            &t,
+        let lines = Lines::of(
+            only,
             Lines {
+                whole: true,
                 category: c.topic,
                 channel: c.channel,
-                unit_id: c.unit_id,
+                unit_id: Some(c.unit_id),
                 enterprise_id: c.enterprise_id,
                 mediator_id: Some(c.answered_by),
             },
         );
+        let whole = lines.whole;
+        self.add_to_lines(&t, lines);
+        if !whole {
+            return;
+        }
         let month = self.months.partition_point(|m| m.to <= c.received_at);
         if let (Some(period), Some(tally)) = (self.months.get(month), self.by_month.get_mut(month))
         {
@@ -400,14 +451,16 @@ impl Fold {
 
     /// Adds a record's tally to the total and to each line it is on.
     fn add_to_lines(&mut self, t: &Tally, lines: Lines) {
-        self.total.add(t);
+        if lines.whole {
+            self.total.add(t);
+        }
         if let Some(k) = lines.category {
             self.by_category[k as usize].add(t);
         }
         if let Some(k) = lines.channel {
             self.by_channel[k as usize].add(t);
         }
-        if let Some(line) = self.unit_lines.get(&lines.unit_id) {
+        if let Some(line) = lines.unit_id.and_then(|u| self.unit_lines.get(&u)) {
             self.by_unit.entry(*line).or_default().add(t);
         }
         if let Some(e) = lines.enterprise_id {
@@ -771,68 +824,98 @@ mod tests {
                 .unwrap_or_default()
         }
 
+        /// The roll-up's groups of cases and of consultations, each with the part it counts in.
+        type RolledUp = (Vec<(Part, CaseFact)>, Vec<(Part, ConsultationFact)>);
+
         /// What the PostgreSQL roll-up (migration 2026-12-01-000002_stats_rollup) makes of these
-        /// records: one fact per group of records alike in every key, its instants at the start
-        /// of their months, a closed case's deadline as the first day of the month of the day
-        /// after it, and the sums summed.
-        fn roll_up(
-            cases: &[CaseFact],
-            consultations: &[ConsultationFact],
-        ) -> (Vec<CaseFact>, Vec<ConsultationFact>) {
-            let mut groups: Vec<CaseFact> = Vec::new();
-            for c in cases {
-                let key = CaseFact {
-                    received_at: month_start(c.received_at),
-                    closed_at: c.closed_at.map(month_start),
-                    deadline: match c.closed_at {
-                        None => c.deadline,
-                        Some(_) => (c.deadline + chrono::Duration::days(1))
-                            .with_day(1)
-                            .unwrap_or_default(),
-                    },
-                    ..c.clone()
-                };
-                // Alike: equal in everything but the sums.
-                let keys = |g: &CaseFact| CaseFact {
-                    cases: 0,
-                    workers: 0,
-                    amount_claimed: Fen::default(),
-                    amount_agreed: Fen::default(),
-                    amount_paid: Fen::default(),
-                    days_to_close: 0,
-                    ..g.clone()
-                };
-                let alike = |g: &CaseFact| keys(g) == keys(&key);
-                match groups.iter_mut().find(|g| alike(g)) {
-                    Some(g) => {
-                        g.cases += 1;
-                        g.workers += c.workers;
-                        g.amount_claimed = add(g.amount_claimed, c.amount_claimed);
-                        g.amount_agreed = add(g.amount_agreed, c.amount_agreed);
-                        g.amount_paid = add(g.amount_paid, c.amount_paid);
-                        g.days_to_close += c.days_to_close;
+        /// records: for each part of a report, one fact per group of records on the same line
+        /// and alike in status and months, its instants at the start of their months, a closed
+        /// case's deadline as the first day of the month of the day after it, and the sums
+        /// summed.
+        fn roll_up(cases: &[CaseFact], consultations: &[ConsultationFact]) -> RolledUp {
+            let parts = [
+                Part::Units,
+                Part::Category,
+                Part::Channel,
+                Part::Enterprise,
+                Part::Mediator,
+            ];
+            let mut groups: Vec<(Part, CaseFact)> = Vec::new();
+            let mut consultation_groups: Vec<(Part, ConsultationFact)> = Vec::new();
+            for part in parts {
+                for c in cases {
+                    let key = CaseFact {
+                        category: c.category.filter(|_| part == Part::Category),
+                        channel: c.channel.filter(|_| part == Part::Channel),
+                        enterprise_id: if part == Part::Enterprise {
+                            c.enterprise_id
+                        } else {
+                            0
+                        },
+                        mediator_id: c.mediator_id.filter(|_| part == Part::Mediator),
+                        received_at: month_start(c.received_at),
+                        closed_at: c.closed_at.map(month_start),
+                        deadline: match c.closed_at {
+                            None => c.deadline,
+                            Some(_) => (c.deadline + chrono::Duration::days(1))
+                                .with_day(1)
+                                .unwrap_or_default(),
+                        },
+                        ..c.clone()
+                    };
+                    // Alike: equal in everything but the sums.
+                    let keys = |g: &CaseFact| CaseFact {
+                        cases: 0,
+                        workers: 0,
+                        amount_claimed: Fen::default(),
+                        amount_agreed: Fen::default(),
+                        amount_paid: Fen::default(),
+                        days_to_close: 0,
+                        ..g.clone()
+                    };
+                    match groups
+                        .iter_mut()
+                        .find(|(p, g)| *p == part && keys(g) == keys(&key))
+                    {
+                        Some((_, g)) => {
+                            g.cases += 1;
+                            g.workers += c.workers;
+                            g.amount_claimed = add(g.amount_claimed, c.amount_claimed);
+                            g.amount_agreed = add(g.amount_agreed, c.amount_agreed);
+                            g.amount_paid = add(g.amount_paid, c.amount_paid);
+                            g.days_to_close += c.days_to_close;
+                        }
+                        None => groups.push((part, key)),
                     }
-                    None => groups.push(key),
                 }
-            }
-            let mut consultation_groups: Vec<ConsultationFact> = Vec::new();
-            for c in consultations {
-                let key = ConsultationFact {
-                    received_at: month_start(c.received_at),
-                    ..c.clone()
-                };
-                let keys = |g: &ConsultationFact| ConsultationFact {
-                    consultations: 0,
-                    workers: 0,
-                    ..g.clone()
-                };
-                let alike = |g: &ConsultationFact| keys(g) == keys(&key);
-                match consultation_groups.iter_mut().find(|g| alike(g)) {
-                    Some(g) => {
-                        g.consultations += 1;
-                        g.workers += c.workers;
+                for c in consultations {
+                    let key = ConsultationFact {
+                        topic: c.topic.filter(|_| part == Part::Category),
+                        channel: c.channel.filter(|_| part == Part::Channel),
+                        enterprise_id: c.enterprise_id.filter(|_| part == Part::Enterprise),
+                        answered_by: if part == Part::Mediator {
+                            c.answered_by
+                        } else {
+                            0
+                        },
+                        received_at: month_start(c.received_at),
+                        ..c.clone()
+                    };
+                    let keys = |g: &ConsultationFact| ConsultationFact {
+                        consultations: 0,
+                        workers: 0,
+                        ..g.clone()
+                    };
+                    match consultation_groups
+                        .iter_mut()
+                        .find(|(p, g)| *p == part && keys(g) == keys(&key))
+                    {
+                        Some((_, g)) => {
+                            g.consultations += 1;
+                            g.workers += c.workers;
+                        }
+                        None => consultation_groups.push((part, key)),
                     }
-                    None => consultation_groups.push(key),
                 }
             }
             (groups, consultation_groups)
@@ -919,16 +1002,21 @@ mod tests {
                     .filter(|c| c.received_at < today_at)
                     .collect();
                 let until_today = |p: Period| Period { last_day: p.last_day.min(today_at.date()), ..p };
-                let fold_of = |cases: &[CaseFact], consultations: &[ConsultationFact]| {
+                let empty = || {
                     let months = (1..=12).map(|m| until_today(month(m))).collect();
-                    let mut f = Fold::new(until_today(year()), months, unit_lines());
-                    cases.iter().for_each(|c| f.case(c));
-                    consultations.iter().for_each(|c| f.consultation(c));
-                    f
+                    Fold::new(until_today(year()), months, unit_lines())
                 };
+                let mut whole = empty();
+                cases.iter().for_each(|c| whole.case(c));
+                consultations.iter().for_each(|c| whole.consultation(c));
                 let (groups, consultation_groups) = roll_up(&cases, &consultations);
-                let whole = fold_of(&cases, &consultations);
-                let rolled = fold_of(&groups, &consultation_groups);
+                let mut rolled = empty();
+                for (part, g) in &groups {
+                    rolled.case_in(g, Some(*part));
+                }
+                for (part, g) in &consultation_groups {
+                    rolled.consultation_in(g, Some(*part));
+                }
                 prop_assert_eq!(rolled.total, whole.total);
                 prop_assert_eq!(rolled.by_month, whole.by_month);
                 prop_assert_eq!(rolled.by_category, whole.by_category);

@@ -101,8 +101,12 @@ pub fn ensure(ctx: &Ctx, size: DemoSize) -> Result<String, AppError> {
         let hash = crate::services::auth::Password::try_from(DEMO_PASSWORD.to_string())
             .map_err(AppError::BadRequest)?
             .hash()?;
-        ctx.db
-            .write_blocking(|conn| generate(conn, ctx, size, &hash))?;
+        ctx.db.write_blocking(|conn| {
+            // One bulk load, counted into PostgreSQL's statistics roll-up once at its end.
+            crate::services::stats::rollup::counted_once(conn, ctx.settings.tz.name(), |conn| {
+                generate(conn, ctx, size, &hash)
+            })
+        })?;
         let mut conn = ctx.db.get()?;
         if let crate::db::DbConn::Sqlite(c) = &mut *conn {
             diesel::connection::SimpleConnection::batch_execute(c, "ANALYZE")?;

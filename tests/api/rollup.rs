@@ -12,7 +12,8 @@ use tiaojie::services::Ctx;
 fn demo_center() -> EmptyDb {
     let db = empty_db();
     let size = DemoSize {
-        enterprises: 12,
+        // More enterprises than the report's top twenty, so that the roll-up's pick is tested.
+        enterprises: 40,
         cases: 600,
         consultations: 150,
     };
@@ -106,8 +107,8 @@ fn on_postgresql_every_report_of_whole_months_from_the_rollup_is_the_report_of_t
     );
     assert_rollup_matches_records(ctx, "as generated");
 
-    // Cases close, reopen past a month's end, move between units, change their amounts, lose a
-    // mediator; a consultation moves to another month; a case is deleted.
+    // Cases close, reopen, move between units and months, change their amounts and lose a
+    // mediator; new cases and consultations come in; consultations move and go.
     conn.batch_execute(
         "UPDATE cases SET status = 'resolved',
                 closed_at = LEAST(received_at + interval '40 days', TIMESTAMP '2026-03-01 23:00'),
@@ -121,10 +122,40 @@ fn on_postgresql_every_report_of_whole_months_from_the_rollup_is_the_report_of_t
          UPDATE cases SET mediator_id = NULL, category = 'other' WHERE id % 7 = 0;
          UPDATE cases SET received_at = received_at - interval '16 hours' WHERE id % 11 = 0;
          UPDATE consultations SET received_at = received_at + interval '20 days', workers = 9
-             WHERE id % 4 = 0;",
+             WHERE id % 4 = 0;
+         INSERT INTO cases (case_no, unit_id, channel, category, enterprise_id, workers_involved,
+                amount_claimed, description, mediator_id, status, received_at, accept_by, deadline,
+                closed_at, amount_agreed, amount_paid, last_event_at, created_by, created_at,
+                updated_at)
+             SELECT case_no || '-copy', unit_id, channel, category, enterprise_id, workers_involved,
+                amount_claimed, description, mediator_id, status, received_at - interval '3 days',
+                accept_by, deadline, closed_at, amount_agreed, amount_paid, last_event_at,
+                created_by, created_at, updated_at
+             FROM cases WHERE id % 13 = 0;
+         INSERT INTO consultations (unit_id, received_at, channel, topic, workers, enterprise_id,
+                summary, answered_by, created_at)
+             SELECT unit_id, received_at - interval '2 days', channel, topic, workers, enterprise_id,
+                summary, answered_by, created_at
+             FROM consultations WHERE id % 3 = 0;
+         DELETE FROM consultations WHERE id % 17 = 0;",
     )
     .unwrap();
     assert_rollup_matches_records(ctx, "after changes");
+    #[derive(QueryableByName)]
+    struct Count {
+        #[diesel(sql_type = diesel::sql_types::BigInt)]
+        n: i64,
+    }
+    let empty_groups = diesel::sql_query(
+        "SELECT COUNT(*) AS n FROM case_rollup WHERE n = 0 \
+         UNION ALL SELECT COUNT(*) FROM consultation_rollup WHERE n = 0",
+    )
+    .load::<Count>(&mut *conn)
+    .unwrap();
+    assert!(
+        empty_groups.iter().all(|c| c.n == 0),
+        "a group whose records all left is gone"
+    );
 
     // Counted in another zone, the roll-up does not answer for Shanghai; counted again in
     // Shanghai's, it answers as before.

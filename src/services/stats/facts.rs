@@ -46,22 +46,22 @@ fn code_index(column: &str, codes: impl Iterator<Item = &'static str>) -> String
 }
 
 /// `code_index` of a channel column.
-pub(super) fn channel_index(column: &str) -> String {
+fn channel_index(column: &str) -> String {
     code_index(column, Channel::ALL.iter().map(|c| c.as_str()))
 }
 
 /// `code_index` of a category (or consultation topic) column.
-pub(super) fn category_index(column: &str) -> String {
+fn category_index(column: &str) -> String {
     code_index(column, Category::ALL.iter().map(|c| c.as_str()))
 }
 
 /// `code_index` of a case status column.
-pub(super) fn status_index(column: &str) -> String {
+fn status_index(column: &str) -> String {
     code_index(column, CaseStatus::ALL.iter().map(|c| c.as_str()))
 }
 
 /// The vocabulary entry at `index`, `None` for -1.
-pub(super) fn at<T: Copy>(all: &[T], index: i64) -> Option<T> {
+fn at<T: Copy>(all: &[T], index: i64) -> Option<T> {
     usize::try_from(index)
         .ok()
         .and_then(|i| all.get(i).copied())

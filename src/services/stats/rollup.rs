@@ -10,12 +10,11 @@
 //! Periods that are not whole months, SQLite, and a roll-up counted in another zone than the
 //! configured one read the cases (`facts`).
 
-use super::facts::{at, category_index, channel_index, status_index};
+use super::breakdowns::TOP_ENTERPRISES;
 use crate::db::DbConn;
 use crate::domain::case::CaseStatus;
 use crate::domain::money::Fen;
-use crate::domain::stats::{CaseFact, ConsultationFact, Fold};
-use crate::domain::vocab::{Category, Channel};
+use crate::domain::stats::{CaseFact, ConsultationFact, Fold, Part};
 use crate::services::Ctx;
 use chrono::{Datelike, NaiveDate};
 use diesel::connection::DefaultLoadingMode;
@@ -32,12 +31,10 @@ mod tables {
     }
 
     diesel::table! {
-        case_rollup (unit_id, enterprise_id, mediator_id, channel, category, status, received_month, closed_month, deadline) {
+        case_rollup (kind, unit_id, line, status, received_month, closed_month, deadline) {
+            kind -> Text,
             unit_id -> BigInt,
-            enterprise_id -> BigInt,
-            mediator_id -> BigInt,
-            channel -> Text,
-            category -> Text,
+            line -> Text,
             status -> Text,
             received_month -> Integer,
             closed_month -> Integer,
@@ -52,12 +49,10 @@ mod tables {
     }
 
     diesel::table! {
-        consultation_rollup (unit_id, enterprise_id, answered_by, channel, topic, received_month) {
+        consultation_rollup (kind, unit_id, line, received_month) {
+            kind -> Text,
             unit_id -> BigInt,
-            enterprise_id -> BigInt,
-            answered_by -> BigInt,
-            channel -> Text,
-            topic -> Text,
+            line -> Text,
             received_month -> Integer,
             n -> BigInt,
             workers -> BigInt,
@@ -93,6 +88,27 @@ pub fn prepare(conn: &mut DbConn, zone: &str) -> QueryResult<bool> {
     }
 }
 
+/// Runs `load`, a bulk load inside the caller's transaction, with the roll-up's triggers idle,
+/// then counts everything once (a trigger adding a million rows one by one to groups it has just
+/// written takes several times as long as the load). Other transactions go on counting
+/// meanwhile: they still see the zone until this one commits. On SQLite, just `load`.
+pub fn counted_once<T, E>(
+    conn: &mut DbConn,
+    zone: &str,
+    load: impl FnOnce(&mut DbConn) -> Result<T, E>,
+) -> Result<T, E>
+where
+    E: From<diesel::result::Error>,
+{
+    if let DbConn::Sqlite(_) = conn {
+        return load(conn);
+    }
+    diesel::delete(rollup_zone::table).execute(conn)?;
+    let loaded = load(conn)?;
+    prepare(conn, zone)?;
+    Ok(loaded)
+}
+
 /// Whether the roll-up can answer for this server: PostgreSQL, counted in the configured zone.
 pub(super) fn usable(conn: &mut DbConn, ctx: &Ctx) -> QueryResult<bool> {
     if let DbConn::Sqlite(_) = conn {
@@ -105,27 +121,35 @@ pub(super) fn usable(conn: &mut DbConn, ctx: &Ctx) -> QueryResult<bool> {
     Ok(zone.as_deref() == Some(ctx.settings.tz.name()))
 }
 
+/// The part of a report a roll-up row's `kind` counts in.
+fn part(kind: &str) -> Option<Part> {
+    match kind {
+        "unit" => Some(Part::Units),
+        "category" => Some(Part::Category),
+        "channel" => Some(Part::Channel),
+        "enterprise" => Some(Part::Enterprise),
+        "mediator" => Some(Part::Mediator),
+        _ => None,
+    }
+}
+
 type CaseGroup = (
+    String,
     i64,
-    i64,
-    i64,
-    i64,
-    i64,
-    i64,
+    String,
+    String,
     i32,
     i32,
     NaiveDate,
     i64,
-    i64,
-    i64,
-    i64,
-    i64,
-    i64,
+    (i64, i64, i64, i64, i64),
 );
 
 /// Folds the groups that matter to the months [first, end): cases received before `end` and not
 /// closed before `first`, consultations received in them; of the units given (every unit when
-/// `None`).
+/// `None`). Of the enterprises, only the lines of the most petitions (`TOP_ENTERPRISES`, ties to
+/// the lower id, as `breakdowns::by_enterprise` picks them) are read: the report shows no other,
+/// and an enterprise's lines are most of the roll-up.
 pub(super) fn fold(
     conn: &mut DbConn,
     ctx: &Ctx,
@@ -133,6 +157,7 @@ pub(super) fn fold(
     (first, end): (i32, i32),
     fold: &mut Fold,
 ) -> QueryResult<()> {
+    let top = top_enterprises(conn, unit_ids, (first, end))?;
     let start = |month: i32| ctx.local_midnight(month_first(month));
     let mut cases = case_rollup::table
         .filter(case_rollup::received_month.lt(end))
@@ -141,62 +166,72 @@ pub(super) fn fold(
                 .eq(0)
                 .or(case_rollup::closed_month.ge(first)),
         )
-        .filter(case_rollup::n.ne(0))
+        .filter(
+            case_rollup::kind
+                .ne("enterprise")
+                .or(case_rollup::line.eq_any(top.clone())),
+        )
         .select((
+            case_rollup::kind,
             case_rollup::unit_id,
-            case_rollup::enterprise_id,
-            case_rollup::mediator_id,
-            sql::<BigInt>(&channel_index("channel")),
-            sql::<BigInt>(&category_index("category")),
-            sql::<BigInt>(&status_index("status")),
+            case_rollup::line,
+            case_rollup::status,
             case_rollup::received_month,
             case_rollup::closed_month,
             case_rollup::deadline,
             case_rollup::n,
-            case_rollup::workers,
-            case_rollup::amount_claimed,
-            case_rollup::amount_agreed,
-            case_rollup::amount_paid,
-            case_rollup::days_to_close,
+            (
+                case_rollup::workers,
+                case_rollup::amount_claimed,
+                case_rollup::amount_agreed,
+                case_rollup::amount_paid,
+                case_rollup::days_to_close,
+            ),
         ))
         .into_boxed();
     if let Some(ids) = unit_ids {
         cases = cases.filter(case_rollup::unit_id.eq_any(ids.to_vec()));
     }
     for row in cases.load_iter::<CaseGroup, DefaultLoadingMode>(conn)? {
-        let r = row?;
+        let (kind, unit_id, line, status, received, closed, deadline, n, sums) = row?;
         // A status outside the vocabulary cannot be counted anywhere, as in `facts`.
-        let Some(status) = at(CaseStatus::ALL, r.5) else {
+        let (Some(part), Some(status)) = (part(&kind), status.parse::<CaseStatus>().ok()) else {
             continue;
         };
-        fold.case(&CaseFact {
-            cases: r.9,
-            unit_id: r.0,
-            enterprise_id: r.1,
-            mediator_id: (r.2 != 0).then_some(r.2),
-            channel: at(Channel::ALL, r.3),
-            category: at(Category::ALL, r.4),
-            status,
-            workers: r.10,
-            amount_claimed: Fen::from_fen(r.11),
-            amount_agreed: Fen::from_fen(r.12),
-            amount_paid: Fen::from_fen(r.13),
-            received_at: start(r.6),
-            closed_at: (r.7 != 0).then(|| start(r.7)),
-            days_to_close: r.14,
-            deadline: r.8,
-        });
+        let (workers, claimed, agreed, paid, days_to_close) = sums;
+        fold.case_in(
+            &CaseFact {
+                cases: n,
+                unit_id,
+                enterprise_id: line.parse().unwrap_or(0),
+                mediator_id: line.parse().ok(),
+                channel: line.parse().ok(),
+                category: line.parse().ok(),
+                status,
+                workers,
+                amount_claimed: Fen::from_fen(claimed),
+                amount_agreed: Fen::from_fen(agreed),
+                amount_paid: Fen::from_fen(paid),
+                received_at: start(received),
+                closed_at: (closed != 0).then(|| start(closed)),
+                days_to_close,
+                deadline,
+            },
+            Some(part),
+        );
     }
     let mut consultations = consultation_rollup::table
         .filter(consultation_rollup::received_month.ge(first))
         .filter(consultation_rollup::received_month.lt(end))
-        .filter(consultation_rollup::n.ne(0))
+        .filter(
+            consultation_rollup::kind
+                .ne("enterprise")
+                .or(consultation_rollup::line.eq_any(top)),
+        )
         .select((
+            consultation_rollup::kind,
             consultation_rollup::unit_id,
-            consultation_rollup::enterprise_id,
-            consultation_rollup::answered_by,
-            sql::<BigInt>(&channel_index("channel")),
-            sql::<BigInt>(&category_index("topic")),
+            consultation_rollup::line,
             consultation_rollup::received_month,
             consultation_rollup::n,
             consultation_rollup::workers,
@@ -205,19 +240,55 @@ pub(super) fn fold(
     if let Some(ids) = unit_ids {
         consultations = consultations.filter(consultation_rollup::unit_id.eq_any(ids.to_vec()));
     }
-    type Group = (i64, i64, i64, i64, i64, i32, i64, i64);
+    type Group = (String, i64, String, i32, i64, i64);
     for row in consultations.load_iter::<Group, DefaultLoadingMode>(conn)? {
-        let r = row?;
-        fold.consultation(&ConsultationFact {
-            consultations: r.6,
-            unit_id: r.0,
-            enterprise_id: (r.1 != 0).then_some(r.1),
-            answered_by: r.2,
-            channel: at(Channel::ALL, r.3),
-            topic: at(Category::ALL, r.4),
-            workers: r.7,
-            received_at: start(r.5),
-        });
+        let (kind, unit_id, line, received, n, workers) = row?;
+        let Some(part) = part(&kind) else {
+            continue;
+        };
+        fold.consultation_in(
+            &ConsultationFact {
+                consultations: n,
+                unit_id,
+                enterprise_id: line.parse().ok(),
+                answered_by: line.parse().unwrap_or(0),
+                channel: line.parse().ok(),
+                topic: line.parse().ok(),
+                workers,
+                received_at: start(received),
+            },
+            Some(part),
+        );
     }
     Ok(())
+}
+
+/// The enterprises with the most petitions received in the months [first, end), most first and
+/// then by id, as the roll-up's lines name them.
+fn top_enterprises(
+    conn: &mut DbConn,
+    unit_ids: Option<&[i64]>,
+    (first, end): (i32, i32),
+) -> QueryResult<Vec<String>> {
+    let mut q = case_rollup::table
+        .filter(case_rollup::kind.eq("enterprise"))
+        .filter(case_rollup::received_month.ge(first))
+        .filter(case_rollup::received_month.lt(end))
+        .group_by(case_rollup::line)
+        .select((case_rollup::line, sql::<BigInt>("CAST(SUM(n) AS BIGINT)")))
+        .into_boxed();
+    if let Some(ids) = unit_ids {
+        q = q.filter(case_rollup::unit_id.eq_any(ids.to_vec()));
+    }
+    let mut petitions: Vec<(i64, i64)> = q
+        .load::<(String, i64)>(conn)?
+        .into_iter()
+        .filter_map(|(line, n)| Some((line.parse().ok()?, n)))
+        .collect();
+    petitions.sort_by_key(|&(id, n)| (std::cmp::Reverse(n), id));
+    petitions.truncate(TOP_ENTERPRISES);
+    Ok(petitions
+        .into_iter()
+        .map(|(id, _)| id.to_string())
+        .collect())
 }
