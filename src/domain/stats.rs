@@ -292,13 +292,11 @@ impl Tally {
     }
 }
 
-/// The lines of a breakdown a record is on (`None`: on no line of that breakdown), and whether
-/// it counts in the total and the months.
+/// The lines of a breakdown a record is on (`None`: on no line of that breakdown).
 struct Lines {
-    whole: bool,
     category: Option<Category>,
     channel: Option<Channel>,
-    unit_id: Option<i64>,
+    unit_id: i64,
     enterprise_id: Option<i64>,
     mediator_id: Option<i64>,
 }
@@ -315,18 +313,10 @@ pub enum Part {
     Mediator,
 }
 
-impl Lines {
-    /// Only the lines of `only`, or all of them.
-    fn of(only: Option<Part>, lines: Lines) -> Lines {
-        let on = |part: Part| only.is_none_or(|o| o == part);
-        Lines {
-            whole: on(Part::Units),
-            category: lines.category.filter(|_| on(Part::Category)),
-            channel: lines.channel.filter(|_| on(Part::Channel)),
-            unit_id: lines.unit_id.filter(|_| on(Part::Units)),
-            enterprise_id: lines.enterprise_id.filter(|_| on(Part::Enterprise)),
-            mediator_id: lines.mediator_id.filter(|_| on(Part::Mediator)),
-        }
+impl Part {
+    /// Whether a fact added to `only` (every part when `None`) counts in this part.
+    fn within(self, only: Option<Part>) -> bool {
+        only.is_none_or(|o| o == self)
     }
 }
 
@@ -386,20 +376,18 @@ impl Fold {
             // Closed before the period or received after it: nothing in any month either.
             return;
         }
-        let lines = Lines::of(
-            only,
+        self.add_to_lines(
+            &t,
             Lines {
-                whole: true,
                 category: c.category,
                 channel: c.channel,
-                unit_id: Some(c.unit_id),
+                unit_id: c.unit_id,
                 enterprise_id: Some(c.enterprise_id),
                 mediator_id: c.mediator_id,
             },
+            only,
         );
-        let whole = lines.whole;
-        self.add_to_lines(&t, lines);
-        if !whole {
+        if !Part::Units.within(only) {
             return;
         }
         // A case counts only in the months from the one it was received in (or the first) to
@@ -426,20 +414,18 @@ impl Fold {
         if t == Tally::default() {
             return;
         }
-        let lines = Lines::of(
-            only,
+        self.add_to_lines(
+            &t,
             Lines {
-                whole: true,
                 category: c.topic,
                 channel: c.channel,
-                unit_id: Some(c.unit_id),
+                unit_id: c.unit_id,
                 enterprise_id: c.enterprise_id,
                 mediator_id: Some(c.answered_by),
             },
+            only,
         );
-        let whole = lines.whole;
-        self.add_to_lines(&t, lines);
-        if !whole {
+        if !Part::Units.within(only) {
             return;
         }
         let month = self.months.partition_point(|m| m.to <= c.received_at);
@@ -449,24 +435,28 @@ impl Fold {
         }
     }
 
-    /// Adds a record's tally to the total and to each line it is on.
-    fn add_to_lines(&mut self, t: &Tally, lines: Lines) {
-        if lines.whole {
+    /// Adds a record's tally to the total and to each line it is on, in the part `only` (every
+    /// part when `None`).
+    fn add_to_lines(&mut self, t: &Tally, lines: Lines, only: Option<Part>) {
+        if Part::Units.within(only) {
             self.total.add(t);
+            if let Some(line) = self.unit_lines.get(&lines.unit_id) {
+                self.by_unit.entry(*line).or_default().add(t);
+            }
         }
-        if let Some(k) = lines.category {
+        if let Some(k) = lines.category.filter(|_| Part::Category.within(only)) {
             self.by_category[k as usize].add(t);
         }
-        if let Some(k) = lines.channel {
+        if let Some(k) = lines.channel.filter(|_| Part::Channel.within(only)) {
             self.by_channel[k as usize].add(t);
         }
-        if let Some(line) = lines.unit_id.and_then(|u| self.unit_lines.get(&u)) {
-            self.by_unit.entry(*line).or_default().add(t);
-        }
-        if let Some(e) = lines.enterprise_id {
+        if let Some(e) = lines
+            .enterprise_id
+            .filter(|_| Part::Enterprise.within(only))
+        {
             self.by_enterprise.entry(e).or_default().add(t);
         }
-        if let Some(m) = lines.mediator_id {
+        if let Some(m) = lines.mediator_id.filter(|_| Part::Mediator.within(only)) {
             self.by_mediator.entry(m).or_default().add(t);
         }
     }

@@ -1,14 +1,14 @@
 //! PostgreSQL's roll-up of the statistics (migration `2026-12-01-000002_stats_rollup`): triggers
-//! keep the cases and consultations counted by every key a report line depends on and by local
-//! month, so that a report of whole months folds some tens of thousands of groups instead of
-//! streaming a million cases (a year's district report over a million cases: 1.1 s by the cases,
-//! see docs/benchmarks.md for the roll-up's figure).
+//! keep the cases and consultations counted per line of a report (the unit, which also makes the
+//! total and the months; the category; the channel; the enterprise; the mediator) and, within a
+//! line, by status, local month of receipt and of closing and deadline, so that a report of whole
+//! months folds some thousands of groups instead of streaming a million cases (docs/benchmarks.md).
 //!
 //! A group is folded as one fact standing for its cases (`CaseFact::cases`), with its instants at
-//! the start of their local months: every period of whole months then sees it exactly where it
-//! sees each of its cases. A property test in `domain::stats` holds the groups' fold to the cases'.
-//! Periods that are not whole months, SQLite, and a roll-up counted in another zone than the
-//! configured one read the cases (`facts`).
+//! the start of their local months, into its own part of the fold (`Fold::case_in`): every period
+//! of whole months then sees it exactly where it sees each of its cases. A property test in
+//! `domain::stats` holds the groups' fold to the cases'. Periods that are not whole months, SQLite,
+//! and a roll-up counted in another zone than the configured one read the records (`facts`).
 
 use super::breakdowns::TOP_ENTERPRISES;
 use crate::db::DbConn;
