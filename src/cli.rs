@@ -185,7 +185,14 @@ fn load_settings(path: Option<&std::path::Path>, demo: bool) -> Result<Settings,
     config.into_settings().map_err(|e| e.to_string())
 }
 
+/// A command's context: its pool never opens a connection in the background
+/// (`Db::connect_on_demand`), so nothing is inside libpq when the command exits.
 fn context(settings: Settings) -> Result<Ctx, String> {
+    crate::startup::command_context(settings, Clock::system()).map_err(|e| e.to_string())
+}
+
+/// The server's context: a pool that keeps a connection ready.
+fn server_context(settings: Settings) -> Result<Ctx, String> {
     crate::startup::context(settings, Clock::system()).map_err(|e| e.to_string())
 }
 
@@ -200,7 +207,7 @@ fn run(cli: Cli) -> Result<(), String> {
             demo,
             bench_baseline,
         } => {
-            let ctx = context(load_settings(cli.config.as_deref(), demo)?)?;
+            let ctx = server_context(load_settings(cli.config.as_deref(), demo)?)?;
             if demo {
                 let logins =
                     demo::ensure(&ctx, demo::DemoSize::default()).map_err(|e| e.to_string())?;
@@ -213,9 +220,9 @@ fn run(cli: Cli) -> Result<(), String> {
         } => {
             let ctx = context(load_settings(cli.config.as_deref(), false)?)?;
             let at = match at {
-                Some(a) => chrono::DateTime::parse_from_rfc3339(a.trim())
-                    .map_err(|_| format!("--at {a}: must be an RFC 3339 time with offset"))?
-                    .with_timezone(&chrono::Utc),
+                Some(a) => {
+                    crate::domain::time::parse_instant(&a).map_err(|e| format!("--at {a}: {e}"))?
+                }
                 None => ctx.now(),
             };
             let report =

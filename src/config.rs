@@ -44,6 +44,10 @@ pub struct Config {
     pub holidays: String,
     pub reminder_interval: u64,
     pub case_no_prefix: String,
+    /// Proxies (addresses or CIDR ranges) whose `X-Forwarded-For` and `Forwarded` headers are
+    /// believed. Empty: the socket's peer is the client, whatever a header says.
+    #[serde(default)]
+    pub trusted_proxies: Vec<String>,
     pub deadlines: DeadlineConfig,
     pub mail: MailConfig,
     pub warnings: WarningConfig,
@@ -110,6 +114,60 @@ pub struct Settings {
     pub calendar: HolidayCalendar,
     pub rules: DeadlineRules,
     pub response_times: ResponseTimes,
+    pub trusted_proxies: Vec<Cidr>,
+}
+
+/// An address range: an address and how many of its leading bits a member shares with it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Cidr {
+    addr: std::net::IpAddr,
+    prefix: u8,
+}
+
+impl Cidr {
+    /// Whether `ip` is in the range (an IPv4 address mapped into IPv6 counts as IPv4).
+    pub fn contains(&self, ip: std::net::IpAddr) -> bool {
+        use std::net::IpAddr;
+        let ip = match ip {
+            IpAddr::V6(v6) => v6.to_ipv4_mapped().map_or(ip, IpAddr::V4),
+            v4 => v4,
+        };
+        let bits = |a: IpAddr| match a {
+            IpAddr::V4(v4) => (u128::from(u32::from(v4)), 32),
+            IpAddr::V6(v6) => (u128::from(v6), 128),
+        };
+        let ((a, width), (b, other)) = (bits(self.addr), bits(ip));
+        if width != other {
+            return false;
+        }
+        let shift = width - u32::from(self.prefix);
+        self.prefix == 0 || a >> shift == b >> shift
+    }
+}
+
+impl std::str::FromStr for Cidr {
+    type Err = String;
+
+    /// `10.0.0.0/8`, `fd00::/8`, or a single address.
+    fn from_str(s: &str) -> Result<Cidr, String> {
+        let bad = || format!("{s:?} is not an address or a CIDR range like 10.0.0.0/8");
+        let (addr, prefix) = match s.split_once('/') {
+            Some((a, p)) => (a, Some(p)),
+            None => (s, None),
+        };
+        let addr: std::net::IpAddr = addr.trim().parse().map_err(|_| bad())?;
+        let max = if addr.is_ipv4() { 32 } else { 128 };
+        let prefix = match prefix {
+            Some(p) => p
+                .trim()
+                .parse::<u8>()
+                .ok()
+                .filter(|p| *p <= max)
+                .ok_or_else(bad)?,
+            None => max,
+        };
+        Ok(Cidr { addr, prefix })
+    }
 }
 
 /// Deep-merges `over` into `base` (tables merge key by key; anything else replaces).
@@ -178,6 +236,14 @@ impl Config {
             if let Some(v) = env(name) {
                 *slot = v;
             }
+        }
+        if let Some(v) = env("TIAOJIE_TRUSTED_PROXIES") {
+            self.trusted_proxies = v
+                .split([',', ' '])
+                .map(str::trim)
+                .filter(|s| !s.is_empty())
+                .map(str::to_string)
+                .collect();
         }
         if let Some(v) = env("TIAOJIE_REMINDER_INTERVAL") {
             self.reminder_interval = v.trim().parse().map_err(|_| {
@@ -262,12 +328,19 @@ impl Config {
             return Err(invalid("mail.send_timeout_seconds", "must be at least 1"));
         }
         let calendar = load_calendar(&self.holidays)?;
+        let trusted_proxies = self
+            .trusted_proxies
+            .iter()
+            .map(|p| p.parse::<Cidr>())
+            .collect::<Result<Vec<_>, _>>()
+            .map_err(|e| invalid("trusted_proxies", e))?;
         Ok(Settings {
             config: self,
             tz,
             calendar,
             rules,
             response_times,
+            trusted_proxies,
         })
     }
 }

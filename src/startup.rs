@@ -15,6 +15,20 @@ pub fn context(settings: Settings, clock: Clock) -> Result<Ctx, DbError> {
         &settings.config.database_url,
         settings.config.database_pool_size,
     )?;
+    ready(db, settings, clock)
+}
+
+/// `context` for a command that runs and exits: its pool opens connections only when asked
+/// (`Db::connect_on_demand`).
+pub fn command_context(settings: Settings, clock: Clock) -> Result<Ctx, DbError> {
+    let db = Db::connect_on_demand(
+        &settings.config.database_url,
+        settings.config.database_pool_size,
+    )?;
+    ready(db, settings, clock)
+}
+
+fn ready(db: Db, settings: Settings, clock: Clock) -> Result<Ctx, DbError> {
     db.migrate()?;
     // PostgreSQL's statistics roll-up counts months in the configured zone.
     crate::services::stats::rollup::prepare(&mut *db.get()?, settings.tz.name())?;

@@ -4,7 +4,7 @@
 //! scripts can read.
 
 use crate::error::AppError;
-use crate::services::ledger_import::{import_file, Format, ImportReport};
+use crate::services::ledger_import::{import_file, Format, ImportReport, MAX_FILE_BYTES};
 use crate::services::Ctx;
 use std::io::{IsTerminal, Write};
 use std::path::Path;
@@ -29,7 +29,16 @@ pub fn progress_bar(done: usize, total: usize, width: usize) -> String {
 /// Reads `file` (.xlsx by its extension, anything else as CSV), imports it into `unit` and prints
 /// each bad row and duplicate and a summary line on stdout.
 pub fn run(ctx: &Ctx, file: &Path, unit: i64, dry_run: bool) -> Result<(), String> {
-    let bytes = std::fs::read(file).map_err(|e| format!("cannot read {}: {e}", file.display()))?;
+    let cannot_read = |e: std::io::Error| format!("cannot read {}: {e}", file.display());
+    let size = std::fs::metadata(file).map_err(cannot_read)?.len();
+    if size > MAX_FILE_BYTES {
+        return Err(format!(
+            "{} is larger than {} MB: import it in parts",
+            file.display(),
+            MAX_FILE_BYTES / (1024 * 1024)
+        ));
+    }
+    let bytes = std::fs::read(file).map_err(cannot_read)?;
     let format = match file.to_str().and_then(Format::of_name) {
         Some(Format::Xlsx) => Format::Xlsx,
         _ => Format::Csv,
@@ -74,8 +83,20 @@ fn print_report(report: &ImportReport, dry_run: bool) {
     for (line, reason) in &report.bad {
         println!("line {line}: bad row: {reason}");
     }
+    if report.bad_rows > report.bad.len() {
+        println!(
+            "... and {} more bad rows",
+            report.bad_rows - report.bad.len()
+        );
+    }
     for (line, case_no) in &report.duplicates {
         println!("line {line}: duplicate: {case_no} is already imported");
+    }
+    if report.duplicate_rows > report.duplicates.len() {
+        println!(
+            "... and {} more duplicates",
+            report.duplicate_rows - report.duplicates.len()
+        );
     }
     println!(
         "{} rows: {} {}, {} duplicates, {} bad",
@@ -86,8 +107,8 @@ fn print_report(report: &ImportReport, dry_run: bool) {
         } else {
             "imported"
         },
-        report.duplicates.len(),
-        report.bad.len()
+        report.duplicate_rows,
+        report.bad_rows
     );
 }
 

@@ -11,5 +11,6 @@ pub mod resident_id;
 pub mod role;
 pub mod stats;
 pub mod text;
+pub mod time;
 pub mod vocab;
 pub mod warning;

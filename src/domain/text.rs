@@ -4,6 +4,11 @@
 //! control characters (NUL, escape sequences, stray carriage returns) are
 //! refused at the boundary, and lengths are capped in characters, not bytes,
 //! so a limit means the same for Chinese and Latin text.
+//!
+//! Invisible characters are refused too: Unicode's format characters (the zero-width space and
+//! joiners, the byte-order mark, the direction overrides that make "exe.txt" of "txt.exe") and
+//! its line and paragraph separators. A name made only of them, or of blank letters, would look
+//! empty on every page and in every export, and a name with them would not be found by search.
 
 /// Longest name (of a person, employer or case title), in characters.
 pub const NAME_MAX: usize = 100;
@@ -20,6 +25,12 @@ pub enum TextError {
     /// Contains a control character other than a newline or tab.
     #[error("must not contain control characters")]
     ControlCharacter,
+    /// Contains an invisible format or separator character (U+200B, U+202E, U+FEFF, U+2028...).
+    #[error("must not contain invisible characters (zero-width spaces, direction marks, byte-order marks or line separators)")]
+    InvisibleCharacter,
+    /// Has nothing a reader could see.
+    #[error("must contain a visible character")]
+    NothingVisible,
     /// Longer than allowed.
     #[error("must be at most {max} characters")]
     TooLong {
@@ -28,8 +39,29 @@ pub enum TextError {
     },
 }
 
-/// Accepts `value` if it has at most `max_chars` characters and no control
-/// characters other than '\n', '\t', and '\r' directly before '\n' (CRLF).
+/// Unicode's format characters (general category Cf) and its line and paragraph separators
+/// (Zl, Zp), as of Unicode 15.
+pub fn is_invisible(c: char) -> bool {
+    matches!(c,
+        '\u{AD}' | '\u{600}'..='\u{605}' | '\u{61C}' | '\u{6DD}' | '\u{70F}'
+        | '\u{890}'..='\u{891}' | '\u{8E2}' | '\u{180E}' | '\u{200B}'..='\u{200F}'
+        | '\u{2028}'..='\u{202E}' | '\u{2060}'..='\u{2064}' | '\u{2066}'..='\u{206F}'
+        | '\u{FEFF}' | '\u{FFF9}'..='\u{FFFB}' | '\u{110BD}' | '\u{110CD}'
+        | '\u{13430}'..='\u{1343F}' | '\u{1BCA0}'..='\u{1BCA3}' | '\u{1D173}'..='\u{1D17A}'
+        | '\u{E0001}' | '\u{E0020}'..='\u{E007F}')
+}
+
+/// Letters that draw nothing (Hangul fillers, the blank Braille pattern): allowed inside text,
+/// but not all a name has.
+fn is_blank_letter(c: char) -> bool {
+    matches!(
+        c,
+        '\u{115F}' | '\u{1160}' | '\u{2800}' | '\u{3164}' | '\u{FFA0}'
+    )
+}
+
+/// Accepts `value` if it has at most `max_chars` characters, no control characters other than
+/// '\n', '\t', and '\r' directly before '\n' (CRLF), and no invisible characters.
 pub fn check_text(value: &str, max_chars: usize) -> Result<(), TextError> {
     let mut chars = value.chars().peekable();
     let mut count: usize = 0;
@@ -42,6 +74,9 @@ pub fn check_text(value: &str, max_chars: usize) -> Result<(), TextError> {
         };
         if !allowed {
             return Err(TextError::ControlCharacter);
+        }
+        if is_invisible(c) {
+            return Err(TextError::InvisibleCharacter);
         }
     }
     if count > max_chars {
@@ -58,6 +93,12 @@ pub fn check_required_text(value: &str, max_chars: usize) -> Result<String, Text
         return Err(TextError::Empty);
     }
     check_text(trimmed, max_chars)?;
+    if trimmed
+        .chars()
+        .all(|c| c.is_whitespace() || is_blank_letter(c))
+    {
+        return Err(TextError::NothingVisible);
+    }
     Ok(trimmed.to_string())
 }
 
@@ -112,6 +153,41 @@ mod tests {
                 "{bad:?}"
             );
         }
+    }
+
+    #[test]
+    fn format_and_separator_characters_are_refused_anywhere() {
+        for bad in [
+            "王\u{202E}芳",
+            "\u{200B}",
+            "\u{FEFF}王芳",
+            "第一行\u{2028}第二行",
+            "段\u{2029}落",
+            "a\u{2066}b",
+            "tag\u{E0041}",
+        ] {
+            assert_eq!(
+                check_text(bad, LONG_TEXT_MAX),
+                Err(TextError::InvisibleCharacter),
+                "{bad:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn a_required_name_must_have_something_to_see() {
+        assert_eq!(
+            check_required_text("\u{3164}\u{3000}\u{2800}", NAME_MAX),
+            Err(TextError::NothingVisible)
+        );
+        assert_eq!(
+            check_required_text("\u{200B}", NAME_MAX),
+            Err(TextError::InvisibleCharacter)
+        );
+        assert_eq!(
+            check_required_text("\u{3000}王芳 ", NAME_MAX),
+            Ok("王芳".to_string())
+        );
     }
 
     #[test]
@@ -172,19 +248,29 @@ mod tests {
     proptest! {
         #[test]
         fn text_without_control_characters_within_the_limit_is_accepted(
-            s in "[^\\p{Cc}]{0,50}",
+            s in "[^\\p{Cc}\\p{Cf}\\p{Zl}\\p{Zp}]{0,50}",
         ) {
             prop_assert_eq!(check_text(&s, 50), Ok(()));
         }
 
         #[test]
         fn any_other_control_character_is_refused(
-            before in "[^\\p{Cc}]{0,10}",
+            before in "[^\\p{Cc}\\p{Cf}\\p{Zl}\\p{Zp}]{0,10}",
             c in "[\\p{Cc}&&[^\\n\\t\\r]]",
-            after in "[^\\p{Cc}]{0,10}",
+            after in "[^\\p{Cc}\\p{Cf}\\p{Zl}\\p{Zp}]{0,10}",
         ) {
             let s = format!("{before}{c}{after}");
             prop_assert_eq!(check_text(&s, LONG_TEXT_MAX), Err(TextError::ControlCharacter));
+        }
+
+        #[test]
+        fn every_format_and_separator_character_is_refused(
+            before in "[^\\p{Cc}\\p{Cf}\\p{Zl}\\p{Zp}]{0,10}",
+            c in "[\\p{Cf}\\p{Zl}\\p{Zp}]",
+            after in "[^\\p{Cc}\\p{Cf}\\p{Zl}\\p{Zp}]{0,10}",
+        ) {
+            let s = format!("{before}{c}{after}");
+            prop_assert_eq!(check_text(&s, LONG_TEXT_MAX), Err(TextError::InvisibleCharacter));
         }
     }
 }

@@ -3,7 +3,7 @@
 //! Chinese; it has no title line, so it can be read back (`tiaojie import ledger`). Money is yuan
 //! with two decimals; an empty cell where a case has no agreement or is not closed.
 
-use super::csv::line;
+use super::csv::Csv;
 use crate::services::ledger::{Ledger, Line, HEADER};
 use rust_xlsxwriter::{Format, Workbook, XlsxError};
 
@@ -27,12 +27,12 @@ fn cells(l: &Line) -> [String; 13] {
 }
 
 pub fn csv(ledger: &Ledger) -> String {
-    let mut out = String::from("\u{FEFF}");
-    line(&mut out, HEADER.iter().map(|h| h.to_string()));
+    let mut out = Csv::new();
+    out.record(HEADER);
     for l in &ledger.lines {
-        line(&mut out, cells(l));
+        out.record(cells(l));
     }
-    out
+    out.finish()
 }
 
 /// The columns written as numbers (序号, 涉及人数) and as money (涉案金额, 协议金额, 履行金额).

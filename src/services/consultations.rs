@@ -4,9 +4,10 @@ use super::{Caller, Ctx, Page, Paging, Scope};
 use crate::db::models::{ConsultationRow, NewConsultation};
 use crate::db::schema::{consultations, enterprises};
 use crate::domain::text::{check_required_text, LONG_TEXT_MAX};
+use crate::domain::time::parse_past_instant;
 use crate::domain::vocab::{Category, Channel};
 use crate::error::{AppError, AppResult, FieldErrors};
-use chrono::{DateTime, FixedOffset, NaiveDate};
+use chrono::NaiveDate;
 use diesel::prelude::*;
 use serde::{Deserialize, Serialize};
 
@@ -53,25 +54,6 @@ pub struct ConsultationInput {
     pub unit_id: Option<i64>,
 }
 
-/// Parses an RFC 3339 time that is not in the future.
-pub fn parse_past_time(
-    s: &str,
-    now: chrono::DateTime<chrono::Utc>,
-) -> Result<chrono::DateTime<chrono::Utc>, String> {
-    let t = DateTime::<FixedOffset>::parse_from_rfc3339(s.trim())
-        .map_err(|_| {
-            "must be an RFC 3339 time with offset, like 2026-03-02T09:30:00+08:00".to_string()
-        })?
-        .with_timezone(&chrono::Utc);
-    if t > now {
-        return Err("must not be in the future".into());
-    }
-    if t.naive_utc().date() < NaiveDate::from_ymd_opt(2000, 1, 1).unwrap_or_default() {
-        return Err("must be in 2000 or later".into());
-    }
-    Ok(chrono::SubsecRound::trunc_subsecs(t, 6))
-}
-
 pub fn check_workers(n: i64) -> Result<i64, String> {
     if (1..=1_000_000).contains(&n) {
         Ok(n)
@@ -88,7 +70,7 @@ pub async fn create(
     caller.require_staff()?;
     let now = ctx.now();
     let mut errors = FieldErrors::default();
-    let received = errors.take("received_at", parse_past_time(&input.received_at, now));
+    let received = errors.take("received_at", parse_past_instant(&input.received_at, now));
     let channel = errors.take("channel", input.channel.parse::<Channel>());
     let topic = errors.take("topic", input.topic.parse::<Category>());
     let workers = errors.take("workers", check_workers(input.workers));

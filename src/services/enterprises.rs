@@ -168,11 +168,12 @@ pub async fn list(
             let query = || {
                 let mut query = enterprises::table.into_boxed();
                 if let Some(q) = q.as_deref().map(str::trim).filter(|q| !q.is_empty()) {
-                    let pattern = format!("%{}%", q.replace(['%', '_'], ""));
+                    let pattern = crate::db::containing(q);
                     query = query.filter(
                         enterprises::name
                             .like(pattern.clone())
-                            .or(enterprises::credit_code.like(pattern)),
+                            .escape('\\')
+                            .or(enterprises::credit_code.like(pattern).escape('\\')),
                     );
                 }
                 if let Some(unit) = unit_id {

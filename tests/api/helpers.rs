@@ -129,10 +129,16 @@ fn finish(result: Result<ureq::Response, ureq::Error>) -> Response {
 }
 
 pub fn spawn_app() -> TestApp {
+    spawn_app_with(|_| {})
+}
+
+/// `spawn_app` with the configuration changed by `adjust` first.
+pub fn spawn_app_with(adjust: impl FnOnce(&mut Config)) -> TestApp {
     let (url, drop_schema) = fresh_database_url();
     let mut config = Config::load(None, &|_| None).unwrap();
     config.database_url = url;
     config.database_pool_size = 4;
+    adjust(&mut config);
     let settings = config.into_settings().unwrap();
     let ctx = tiaojie::startup::context(settings, Clock::fixed(default_now())).unwrap();
 
@@ -248,6 +254,15 @@ impl TestApp {
         )
     }
 
+    /// `try_login` through a proxy that says the client is `forwarded_for`.
+    pub fn try_login_via(&self, forwarded_for: &str, username: &str, password: &str) -> Response {
+        finish(
+            self.request("POST", "/api/v1/auth/login", None)
+                .set("X-Forwarded-For", forwarded_for)
+                .send_json(json!({"username": username, "password": password})),
+        )
+    }
+
     pub fn login(&self, username: &str, password: &str) -> String {
         let r = self.try_login(username, password);
         assert_eq!(r.status, 200, "login {username}: {:?}", r.body);
@@ -286,6 +301,18 @@ impl TestApp {
             r.body["id"].as_i64().unwrap(),
             self.login(&username, PASSWORD),
         )
+    }
+
+    /// An officer of `enterprise` (under the street), made its designated officer: (id, token).
+    pub fn designated_officer(&self, enterprise: i64) -> (i64, String) {
+        let (id, token) = self.user("officer", self.street, Some(enterprise));
+        let r = self.put(
+            &self.admin_token,
+            &format!("/api/v1/enterprises/{enterprise}/officer"),
+            json!({"user_id": id}),
+        );
+        assert_eq!(r.status, 200, "{:?}", r.body);
+        (id, token)
     }
 
     /// A valid intake body for `enterprise`, received an hour before the fixed now.

@@ -7,6 +7,7 @@ mod browser;
 mod cases;
 mod deadlines;
 mod demo;
+mod hardening;
 mod intake;
 mod ledger;
 mod ledger_upload;

@@ -142,7 +142,7 @@ fn parse_action(
         }
         ActionKind::Session => {
             let held = match input.held_at.as_deref() {
-                Some(h) => errors.take("held_at", parse_past_time(h, now)),
+                Some(h) => errors.take("held_at", parse_past_instant(h, now)),
                 None => {
                     errors.add("held_at", "is required");
                     None
@@ -259,12 +259,7 @@ pub async fn act(
             let now = c.now();
             let mut errors = FieldErrors::default();
             let at = match input.at.as_deref() {
-                Some(a) => errors.take(
-                    "at",
-                    chrono::DateTime::parse_from_rfc3339(a.trim())
-                        .map(|t| chrono::SubsecRound::trunc_subsecs(t.with_timezone(&Utc), 6))
-                        .map_err(|_| "must be an RFC 3339 time with offset"),
-                ),
+                Some(a) => errors.take("at", crate::domain::time::parse_instant(a)),
                 None => Some(now),
             };
             let parsed = parse_action(conn, &c, &row, kind, &input, now, &mut errors)?;

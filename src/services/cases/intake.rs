@@ -81,7 +81,7 @@ pub(crate) fn create_in(
 ) -> AppResult<Created> {
     let now = ctx.now();
     let mut errors = FieldErrors::default();
-    let received = errors.take("received_at", parse_past_time(&input.received_at, now));
+    let received = errors.take("received_at", parse_past_instant(&input.received_at, now));
     let channel = errors.take("channel", input.channel.parse::<Channel>());
     let category = errors.take("category", input.category.parse::<Category>());
     let name = optional_text(

@@ -50,7 +50,7 @@ pub async fn list(
         .as_deref()
         .map(str::trim)
         .filter(|t| !t.is_empty())
-        .map(|t| format!("%{}%", t.replace(['%', '_'], "")));
+        .map(crate::db::containing);
     let c = ctx.clone();
     ctx.read_as(asker.into(), move |conn, caller| {
         // The contract's order: who is asking (401, 403) before what they asked (422).
@@ -88,7 +88,7 @@ pub async fn list(
         let name_matches: Option<Vec<i64>> = match &pattern {
             Some(p) => Some(
                 enterprises::table
-                    .filter(enterprises::name.like(p.clone()))
+                    .filter(enterprises::name.like(p.clone()).escape('\\'))
                     .select(enterprises::id)
                     .load(conn)?,
             ),
@@ -151,7 +151,8 @@ pub async fn list(
                 q = q.filter(
                     cases::case_no
                         .like(p.clone())
-                        .or(cases::applicant_name.like(p.clone()))
+                        .escape('\\')
+                        .or(cases::applicant_name.like(p.clone()).escape('\\'))
                         .or(cases::enterprise_id.eq_any(ids.clone())),
                 );
             }

@@ -36,7 +36,8 @@ use chrono::{DateTime, NaiveDate, NaiveDateTime, TimeZone, Utc};
 use diesel::prelude::*;
 use serde::{Deserialize, Serialize};
 
-use super::consultations::{check_workers, parse_past_time};
+use super::consultations::check_workers;
+use crate::domain::time::parse_past_instant;
 
 /// A case as the list shows it: personal data masked for everyone.
 #[derive(Debug, Serialize)]
@@ -443,9 +444,7 @@ fn optional_text(
 ) -> Option<Option<String>> {
     match value.map(str::trim) {
         None | Some("") => Some(None),
-        Some(v) => errors
-            .take(field, check_text(v, max).map(|_| v.to_string()))
-            .map(Some),
+        Some(v) => errors.take(field, check_required_text(v, max)).map(Some),
     }
 }
 

@@ -69,9 +69,25 @@ fn at<T: Copy>(all: &[T], index: i64) -> Option<T> {
 
 /// SQL for a timestamp column as whole seconds since the epoch, and a date column as days since
 /// it, in each backend's dialect.
-fn epoch_seconds(conn: &DbConn, column: &str) -> String {
+///
+/// No stored value may make a report fail. SQLite's `unixepoch` answers NULL for a second 60 (a
+/// leap second, which the parser no longer lets in but older rows may hold: migration
+/// `normalise_leap_seconds` rewrote them), so such a value is counted from its minute, and any
+/// other unreadable text of a column that is never NULL as the epoch's first second
+/// (`or_epoch`) rather than as a NULL in a non-null column.
+fn epoch_seconds(conn: &DbConn, column: &str, or_epoch: bool) -> String {
     match conn {
-        DbConn::Sqlite(_) => format!("unixepoch({column})"),
+        DbConn::Sqlite(_) => {
+            let seconds = format!(
+                "COALESCE(unixepoch({column}), \
+                 unixepoch(substr({column}, 1, 16)) + CAST(substr({column}, 18, 2) AS INTEGER)"
+            );
+            if or_epoch {
+                format!("{seconds}, 0)")
+            } else {
+                format!("{seconds})")
+            }
+        }
         // date_part's double has a quarter-microsecond resolution at today's epoch seconds, so
         // its floor is exact for microsecond timestamps, and it is several times cheaper than
         // EXTRACT's numeric.
@@ -81,7 +97,7 @@ fn epoch_seconds(conn: &DbConn, column: &str) -> String {
 
 fn epoch_days(conn: &DbConn, column: &str) -> String {
     match conn {
-        DbConn::Sqlite(_) => format!("unixepoch({column}) / 86400"),
+        DbConn::Sqlite(_) => format!("COALESCE(unixepoch({column}), 0) / 86400"),
         DbConn::Pg(_) => format!("CAST({column} - DATE '1970-01-01' AS BIGINT)"),
     }
 }
@@ -121,8 +137,8 @@ pub(super) fn fold_cases(
 ) -> QueryResult<()> {
     let (channel, category) = (channel_index("channel"), category_index("category"));
     let status = status_index("status");
-    let received = epoch_seconds(conn, "received_at");
-    let closed = epoch_seconds(conn, "closed_at");
+    let received = epoch_seconds(conn, "received_at", true);
+    let closed = epoch_seconds(conn, "closed_at", false);
     let deadline = epoch_days(conn, "deadline");
     let select = || {
         let mut q = cases::table
@@ -204,7 +220,7 @@ pub(super) fn fold_consultations(
     fold: &mut Fold,
 ) -> QueryResult<()> {
     let (channel, topic) = (channel_index("channel"), category_index("topic"));
-    let received = epoch_seconds(conn, "received_at");
+    let received = epoch_seconds(conn, "received_at", true);
     let mut q = consultations::table
         .filter(consultations::received_at.ge(from))
         .filter(consultations::received_at.lt(to))

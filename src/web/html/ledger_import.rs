@@ -175,9 +175,11 @@ fn result_json(report: &ImportReport, dry_run: bool, file_name: &str) -> Value {
         "file_name": file_name,
         "rows": report.rows,
         "imported": report.imported,
-        "duplicate_count": duplicates.len(),
+        "duplicate_count": report.duplicate_rows,
+        "duplicates_unlisted": report.duplicate_rows - duplicates.len(),
         "duplicates": duplicates,
-        "bad_count": bad.len(),
+        "bad_count": report.bad_rows,
+        "bad_unlisted": report.bad_rows - bad.len(),
         "bad": bad,
     })
 }

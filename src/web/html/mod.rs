@@ -204,12 +204,38 @@ pub fn to_login(path: &str) -> HttpResponse {
     see_other(&format!("/login?next={next}"))
 }
 
-/// Only local paths, so `next` cannot send a user to another site.
-fn safe_next(next: Option<&String>) -> String {
-    match next {
-        Some(n) if n.starts_with('/') && !n.starts_with("//") && !n.contains('\\') => n.clone(),
-        _ => "/".to_string(),
+/// Where `next` may send a browser: a path of this site, else `/`.
+///
+/// Judged as a browser reads a `Location`: it drops tabs and line breaks anywhere and reads a
+/// backslash as a slash, so `/\t/evil.example` and `/\\evil.example` are `//evil.example`, another
+/// site. Those are removed or turned first; then only a path that starts with one `/` is taken.
+/// Other control characters are refused (they cannot stand in a header), and whatever is not
+/// visible ASCII is percent-encoded, so the answer is always a valid header value.
+pub(crate) fn safe_next(next: Option<&String>) -> String {
+    let Some(next) = next else {
+        return "/".to_string();
+    };
+    let path: String = next
+        .chars()
+        .filter(|c| !matches!(c, '\t' | '\n' | '\r'))
+        .map(|c| if c == '\\' { '/' } else { c })
+        .collect();
+    let local = path.starts_with('/') && !path.starts_with("//");
+    if !local || path.chars().any(char::is_control) {
+        return "/".to_string();
     }
+    let mut out = String::with_capacity(path.len());
+    for c in path.chars() {
+        if c.is_ascii_graphic() {
+            out.push(c);
+        } else {
+            let mut bytes = [0; 4];
+            for b in c.encode_utf8(&mut bytes).bytes() {
+                out.push_str(&format!("%{b:02X}"));
+            }
+        }
+    }
+    out
 }
 
 /// The error page in the site's look; no internals are shown.
@@ -424,5 +450,53 @@ impl JsonFallback {
             path: "/".into(),
         };
         error_page(&page, &err)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::safe_next;
+
+    fn next(s: &str) -> String {
+        safe_next(Some(&s.to_string()))
+    }
+
+    #[test]
+    fn a_path_of_this_site_is_kept() {
+        assert_eq!(
+            next("/cases?status=received&page=2"),
+            "/cases?status=received&page=2"
+        );
+        assert_eq!(safe_next(None), "/");
+    }
+
+    #[test]
+    fn what_a_browser_would_read_as_another_site_goes_home() {
+        for bad in [
+            "/\t/evil.example",
+            "/\n/evil.example",
+            "\t//evil.example",
+            "//evil.example",
+            "/\\evil.example",
+            "\\\\evil.example",
+            "https://evil.example",
+            "evil.example",
+            " /cases",
+            "",
+        ] {
+            assert_eq!(next(bad), "/", "{bad:?}");
+        }
+    }
+
+    #[test]
+    fn control_characters_never_reach_the_header() {
+        assert_eq!(next("/\r\nX: y"), "/X:%20y");
+        assert_eq!(next("/\0"), "/");
+        assert_eq!(next("/a\u{7f}"), "/");
+    }
+
+    #[test]
+    fn what_is_not_visible_ascii_is_percent_encoded() {
+        assert_eq!(next("/cases?q=王 芳"), "/cases?q=%E7%8E%8B%20%E8%8A%B3");
     }
 }

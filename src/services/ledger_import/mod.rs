@@ -17,13 +17,16 @@ use crate::db::models::{NewCase, NewCaseEvent, NewPayment};
 use crate::db::schema::{case_events, cases, enterprises, payments, units, users};
 use crate::db::DbConn;
 use crate::domain::money::Fen;
-use crate::domain::text::NAME_MAX;
+use crate::domain::text::{check_required_text, NAME_MAX};
 use crate::domain::vocab::Category;
 use crate::error::{AppError, AppResult};
 use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
 use std::collections::{BTreeMap, HashSet};
 use std::fmt;
+
+mod read;
+pub use read::{Record, MAX_FILE_BYTES};
 
 /// Rows written per transaction.
 pub const BATCH: usize = 500;
@@ -43,16 +46,23 @@ const REQUIRED: [&str; 8] = [
     "处理结果",
 ];
 
+/// Bad rows and duplicates listed in a report; past these only their number is told.
+pub const LISTED: usize = 1_000;
+
 /// What an import did (or, with `dry_run`, would do).
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
 pub struct ImportReport {
     /// Data rows in the file.
     pub rows: usize,
     pub imported: usize,
-    /// (line, 案号) of rows skipped because the case number exists.
+    /// (line, 案号) of the first `LISTED` rows skipped because the case number exists.
     pub duplicates: Vec<(usize, String)>,
-    /// (line, why) of rows that cannot be imported.
+    /// How many rows were duplicates, listed or not.
+    pub duplicate_rows: usize,
+    /// (line, why) of the first `LISTED` rows that cannot be imported.
     pub bad: Vec<(usize, BadRow)>,
+    /// How many rows were bad, listed or not.
+    pub bad_rows: usize,
 }
 
 /// One good row, ready to write.
@@ -71,54 +81,6 @@ struct Parsed {
     amount_agreed: Option<Fen>,
     amount_paid: Fen,
     closed: Option<NaiveDate>,
-}
-
-/// Splits CSV text (RFC 4180: quoted fields may hold commas, quotes and line breaks) into records,
-/// each with the line number it starts on. A leading BOM is dropped; empty lines are skipped.
-pub fn records(text: &str) -> Vec<(usize, Vec<String>)> {
-    let text = text.strip_prefix('\u{FEFF}').unwrap_or(text);
-    let mut out = Vec::new();
-    let mut fields = Vec::new();
-    let mut field = String::new();
-    let mut quoted = false;
-    let mut line = 1;
-    let mut start = 1;
-    let mut chars = text.chars().peekable();
-    let mut finish = |fields: &mut Vec<String>, field: &mut String, start: usize| {
-        fields.push(std::mem::take(field));
-        let record = std::mem::take(fields);
-        if !(record.len() == 1 && record[0].trim().is_empty()) {
-            out.push((start, record));
-        }
-    };
-    while let Some(c) = chars.next() {
-        match (quoted, c) {
-            (true, '"') if chars.peek() == Some(&'"') => {
-                chars.next();
-                field.push('"');
-            }
-            (true, '"') => quoted = false,
-            (true, c) => {
-                if c == '\n' {
-                    line += 1;
-                }
-                field.push(c);
-            }
-            (false, '"') if field.is_empty() => quoted = true,
-            (false, ',') => fields.push(std::mem::take(&mut field)),
-            (false, '\r') => {}
-            (false, '\n') => {
-                finish(&mut fields, &mut field, start);
-                line += 1;
-                start = line;
-            }
-            (false, c) => field.push(c),
-        }
-    }
-    if !field.is_empty() || !fields.is_empty() {
-        finish(&mut fields, &mut field, start);
-    }
-    out
 }
 
 /// A date as ledgers write it: 2025-03-05, 2025/3/5 or 2025.3.5.
@@ -176,10 +138,12 @@ pub enum Problem {
     GivenForOpenCase,
     RequiredForClosedCase,
     BeforeReceipt,
+    FormulaLike,
+    InvisibleCharacter,
 }
 
 impl Problem {
-    pub const ALL: [Problem; 15] = [
+    pub const ALL: [Problem; 17] = [
         Problem::EmptyOrTooLong,
         Problem::NotADate,
         Problem::InTheFuture,
@@ -195,6 +159,8 @@ impl Problem {
         Problem::GivenForOpenCase,
         Problem::RequiredForClosedCase,
         Problem::BeforeReceipt,
+        Problem::FormulaLike,
+        Problem::InvisibleCharacter,
     ];
 
     /// The code and the English predicate.
@@ -220,6 +186,14 @@ impl Problem {
                 ("required_for_closed_case", "is required for a closed case")
             }
             Problem::BeforeReceipt => ("before_receipt", "is before 受理日期"),
+            Problem::FormulaLike => (
+                "formula_like",
+                "starts with =, +, -, @, a tab or a line break, which spreadsheets run as a formula",
+            ),
+            Problem::InvisibleCharacter => (
+                "invisible_character",
+                "holds invisible or control characters, or nothing visible",
+            ),
         }
     }
 
@@ -271,6 +245,12 @@ fn parse(line: usize, get: &dyn Fn(&str) -> String, l: &Lookups) -> Result<Parse
     let applicant = applicant_name(&get("申请人"));
     if applicant.is_empty() || applicant.chars().count() > NAME_MAX {
         return Err(bad("申请人", Problem::EmptyOrTooLong));
+    }
+    if crate::reports::csv::looks_like_formula(&applicant) {
+        return Err(bad("申请人", Problem::FormulaLike));
+    }
+    if check_required_text(&applicant, NAME_MAX).is_err() {
+        return Err(bad("申请人", Problem::InvisibleCharacter));
     }
     let enterprise = get("被申请单位").trim().to_string();
     let enterprise_id = match l.enterprises.get(&enterprise).map(Vec::as_slice) {
@@ -531,14 +511,23 @@ enum Creator {
     User(i64),
 }
 
-/// A file's records: a CSV must be UTF-8 text, an xlsx a workbook (422 on `file` otherwise).
-fn file_records(format: Format, bytes: Vec<u8>) -> AppResult<Vec<(usize, Vec<String>)>> {
-    match format {
-        Format::Xlsx => xlsx_records(bytes).map_err(|e| AppError::field("file", e)),
-        Format::Csv => String::from_utf8(bytes)
-            .map(|text| records(&text))
-            .map_err(|_| AppError::field("file", "is not UTF-8 text (save it as CSV UTF-8)")),
+/// A file's records: a CSV must be UTF-8 text, an xlsx a workbook, each within `read`'s limits
+/// (422 on `file` otherwise).
+fn file_records(format: Format, bytes: Vec<u8>) -> AppResult<Vec<Record>> {
+    if bytes.len() as u64 > read::MAX_FILE_BYTES {
+        return Err(AppError::field(
+            "file",
+            format!(
+                "is larger than {} MB: import it in parts",
+                read::MAX_FILE_BYTES / (1024 * 1024)
+            ),
+        ));
     }
+    match format {
+        Format::Xlsx => read::xlsx_records(bytes),
+        Format::Csv => read::csv_records(&bytes),
+    }
+    .map_err(|e| AppError::field("file", e))
 }
 
 /// The command line's import of a file's `bytes` into `unit_id` (any unit: the operator's); the
@@ -575,7 +564,7 @@ pub fn import_csv(
     import_records(
         ctx,
         unit_id,
-        records(text),
+        file_records(Format::Csv, text.as_bytes().to_vec())?,
         dry_run,
         Creator::FirstAdmin,
         progress,
@@ -599,9 +588,16 @@ pub fn require_importer(caller: &Caller) -> AppResult<()> {
     super::ledger::require_exporter(caller)
 }
 
+/// Uploads imported at once in one process; others wait their turn.
+static IMPORTS: tokio::sync::Semaphore = tokio::sync::Semaphore::const_new(1);
+
 /// The upload page's import: the role (403), `unit_id` in the caller's scope (422 on `unit_id`),
 /// the file (422 on `file`), then the rows as `import_file` does, with the caller recorded as the
-/// creator of the cases and in the access log. Runs on the blocking pool.
+/// creator of the cases and in the access log.
+///
+/// It runs on a thread of its own, one import at a time, and not on the blocking pool whose
+/// threads answer every other request's queries: a large file then delays the next import, never
+/// the desk or `/healthz`.
 pub async fn upload(
     ctx: &Ctx,
     caller: &Caller,
@@ -611,75 +607,32 @@ pub async fn upload(
     dry_run: bool,
 ) -> AppResult<ImportReport> {
     require_importer(caller)?;
-    let (c, caller) = (ctx.clone(), caller.clone());
-    ctx.db
-        .blocking(move || {
-            let ctx = c;
-            let in_scope = super::unit_in_scope(&mut *ctx.db.get()?, &caller, unit_id)?;
-            if !in_scope {
-                return Err(AppError::field("unit_id", "no such unit in your scope"));
-            }
-            let records = file_records(format, bytes)?;
-            let creator = Creator::User(caller.id);
-            import_records(&ctx, unit_id, records, dry_run, creator, &mut |_, _| {})
+    let gone = || AppError::Internal(crate::db::DbError::Blocking);
+    let _turn = IMPORTS.acquire().await.map_err(|_| gone())?;
+    let (ctx, caller) = (ctx.clone(), caller.clone());
+    let (tx, rx) = tokio::sync::oneshot::channel();
+    std::thread::Builder::new()
+        .name("ledger-import".into())
+        .spawn(move || {
+            let work = || {
+                let in_scope = super::unit_in_scope(&mut *ctx.db.get()?, &caller, unit_id)?;
+                if !in_scope {
+                    return Err(AppError::field("unit_id", "no such unit in your scope"));
+                }
+                let records = file_records(format, bytes)?;
+                let creator = Creator::User(caller.id);
+                import_records(&ctx, unit_id, records, dry_run, creator, &mut |_, _| {})
+            };
+            let _ = tx.send(work());
         })
-        .await
-}
-
-/// A cell as the CSV would hold it: whole numbers without decimals, other numbers with two,
-/// Excel dates as YYYY-MM-DD.
-fn cell_text(cell: &calamine::Data) -> String {
-    use calamine::Data;
-    let number = |f: f64| {
-        if f.fract() == 0.0 && f.abs() < 1e15 {
-            format!("{}", f as i64)
-        } else {
-            format!("{f:.2}")
-        }
-    };
-    match cell {
-        Data::Int(i) => i.to_string(),
-        Data::Float(f) => number(*f),
-        Data::String(s) | Data::DateTimeIso(s) | Data::DurationIso(s) => s.clone(),
-        Data::Bool(b) => b.to_string(),
-        Data::DateTime(d) => {
-            // Days since 1899-12-30 (the 1900 date system).
-            let days = d.as_f64().floor() as i64;
-            NaiveDate::from_ymd_opt(1899, 12, 30)
-                .and_then(|base| base.checked_add_signed(chrono::Duration::days(days)))
-                .map(|d| d.to_string())
-                .unwrap_or_default()
-        }
-        Data::Error(_) | Data::Empty => String::new(),
-    }
-}
-
-/// The first worksheet's rows, each with its row number; empty rows skipped.
-pub fn xlsx_records(bytes: Vec<u8>) -> Result<Vec<(usize, Vec<String>)>, String> {
-    use calamine::{open_workbook_from_rs, Reader, Xlsx};
-    let mut workbook: Xlsx<_> = open_workbook_from_rs(std::io::Cursor::new(bytes))
-        .map_err(|e| format!("is not an xlsx workbook: {e}"))?;
-    let range = workbook
-        .worksheet_range_at(0)
-        .ok_or("is a workbook without a worksheet")?
-        .map_err(|e| format!("has a first worksheet that cannot be read: {e}"))?;
-    let first_row = range.start().map(|(r, _)| r as usize).unwrap_or(0);
-    let first_col = range.start().map(|(_, c)| c as usize).unwrap_or(0);
-    Ok(range
-        .rows()
-        .enumerate()
-        .filter_map(|(i, row)| {
-            let mut cells: Vec<String> = vec![String::new(); first_col];
-            cells.extend(row.iter().map(cell_text));
-            (!cells.iter().all(|c| c.trim().is_empty())).then_some((first_row + i + 1, cells))
-        })
-        .collect())
+        .map_err(|_| gone())?;
+    rx.await.map_err(|_| gone())?
 }
 
 fn import_records(
     ctx: &Ctx,
     unit_id: i64,
-    records: Vec<(usize, Vec<String>)>,
+    records: Vec<Record>,
     dry_run: bool,
     creator: Creator,
     progress: &mut dyn FnMut(usize, usize),
@@ -722,7 +675,7 @@ fn import_records(
             })?,
     };
 
-    let records: Vec<(usize, Vec<String>)> = records.collect();
+    let records: Vec<Record> = records.collect();
     let case_no_column = columns["案号"];
     let case_no = |record: &[String]| {
         record
@@ -806,5 +759,9 @@ fn import_records(
         progress(0, 0);
     }
     report.duplicates.sort();
+    report.duplicate_rows = report.duplicates.len();
+    report.duplicates.truncate(LISTED);
+    report.bad_rows = report.bad.len();
+    report.bad.truncate(LISTED);
     Ok(report)
 }

@@ -1,0 +1,95 @@
+//! Instants as clients send them: the one parser of an RFC 3339 time with an offset, used by every
+//! route, form and command that takes one.
+//!
+//! RFC 3339 allows second 60 (a leap second), and chrono reads it as a second `:59` with more than
+//! a second of fraction. Such a value has no form the databases agree on: SQLite's date functions
+//! answer NULL for it, which once made every report of a unit fail. So a parsed instant is always
+//! an ordinary one: second 60 is read as the start of the next minute (where POSIX time puts it),
+//! and the fraction is cut to microseconds, the databases' resolution.
+
+use chrono::{DateTime, NaiveDate, SubsecRound, Utc};
+
+/// What a client is told when a time cannot be read.
+pub const INSTANT_EXPECTED: &str =
+    "must be an RFC 3339 time with offset, like 2026-03-02T09:30:00+08:00";
+
+/// Parses an RFC 3339 time with an offset into an ordinary UTC instant (no leap second, whole
+/// microseconds).
+pub fn parse_instant(s: &str) -> Result<DateTime<Utc>, &'static str> {
+    let t = DateTime::parse_from_rfc3339(s.trim()).map_err(|_| INSTANT_EXPECTED)?;
+    Ok(ordinary(t.with_timezone(&Utc)))
+}
+
+/// The same instant without a leap second and cut to microseconds. Second 60 becomes the next
+/// minute's second 0.
+pub fn ordinary(t: DateTime<Utc>) -> DateTime<Utc> {
+    // `timestamp_micros` counts a leap second's extra second in its fraction, so it is already
+    // the following second's count.
+    DateTime::from_timestamp_micros(t.timestamp_micros())
+        .unwrap_or(t)
+        .trunc_subsecs(6)
+}
+
+/// Parses a time that is not after `now` and not before the year 2000 (older records are typos).
+pub fn parse_past_instant(s: &str, now: DateTime<Utc>) -> Result<DateTime<Utc>, &'static str> {
+    let t = parse_instant(s)?;
+    if t > now {
+        return Err("must not be in the future");
+    }
+    if t.date_naive() < NaiveDate::from_ymd_opt(2000, 1, 1).unwrap_or_default() {
+        return Err("must be in 2000 or later");
+    }
+    Ok(t)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::Timelike;
+
+    #[test]
+    fn a_leap_second_is_read_as_the_start_of_the_next_minute() {
+        let t = parse_instant("2026-11-30T10:00:60+08:00").unwrap();
+        assert_eq!(t.to_rfc3339(), "2026-11-30T02:01:00+00:00");
+        assert!(t.nanosecond() < 1_000_000_000);
+    }
+
+    #[test]
+    fn a_leap_second_with_a_fraction_keeps_its_fraction() {
+        let t = parse_instant("2016-12-31T23:59:60.25Z").unwrap();
+        assert_eq!(t.to_rfc3339(), "2017-01-01T00:00:00.250+00:00");
+    }
+
+    #[test]
+    fn an_ordinary_time_is_cut_to_microseconds() {
+        let t = parse_instant(" 2026-03-02T09:30:00.123456789+08:00 ").unwrap();
+        assert_eq!(t.nanosecond(), 123_456_000);
+        assert_eq!(t.hour(), 1);
+    }
+
+    #[test]
+    fn a_time_without_an_offset_or_with_second_61_is_refused() {
+        for s in [
+            "2026-03-02T09:30:00",
+            "2026-03-02",
+            "2026-11-30T10:00:61+08:00",
+            "",
+        ] {
+            assert_eq!(parse_instant(s), Err(INSTANT_EXPECTED), "{s}");
+        }
+    }
+
+    #[test]
+    fn a_past_instant_is_neither_in_the_future_nor_before_2000() {
+        let now = parse_instant("2026-12-01T00:00:00Z").unwrap();
+        assert!(parse_past_instant("2026-11-30T23:59:60Z", now).is_ok());
+        assert_eq!(
+            parse_past_instant("2026-12-01T00:00:01Z", now),
+            Err("must not be in the future")
+        );
+        assert_eq!(
+            parse_past_instant("1999-12-31T23:59:59Z", now),
+            Err("must be in 2000 or later")
+        );
+    }
+}
