@@ -31,6 +31,14 @@ pub enum AppError {
     Validation(FieldErrors),
     #[error("{0}")]
     TooManyRequests(String),
+    #[error("this route does not take {method}; it takes {allow}")]
+    MethodNotAllowed { method: String, allow: String },
+    #[error("this Idempotency-Key was used for another request in the last 24 hours")]
+    IdempotencyConflict,
+    /// Another request with the same `Idempotency-Key` created its record first; the web layer
+    /// answers with that record (`web::api::creating`) and a client never sees this.
+    #[error("a request with this Idempotency-Key was answered already: send it again")]
+    Replay,
     #[error("internal error: {0}")]
     Internal(#[from] DbError),
 }
@@ -53,6 +61,8 @@ impl AppError {
             AppError::Duplicate { .. } => "duplicate",
             AppError::Validation(_) => "validation",
             AppError::TooManyRequests(_) => "too_many_requests",
+            AppError::IdempotencyConflict | AppError::Replay => "idempotency_conflict",
+            AppError::MethodNotAllowed { .. } => "method_not_allowed",
             AppError::Internal(_) => "internal",
         }
     }
@@ -87,9 +97,12 @@ impl ResponseError for AppError {
             AppError::NotFound(_) => StatusCode::NOT_FOUND,
             AppError::InvalidTransition(_)
             | AppError::VersionConflict
-            | AppError::Duplicate { .. } => StatusCode::CONFLICT,
+            | AppError::Duplicate { .. }
+            | AppError::IdempotencyConflict
+            | AppError::Replay => StatusCode::CONFLICT,
             AppError::Validation(_) => StatusCode::UNPROCESSABLE_ENTITY,
             AppError::TooManyRequests(_) => StatusCode::TOO_MANY_REQUESTS,
+            AppError::MethodNotAllowed { .. } => StatusCode::METHOD_NOT_ALLOWED,
             AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }

@@ -33,6 +33,7 @@ fn ready(db: Db, settings: Settings, clock: Clock) -> Result<Ctx, DbError> {
     // PostgreSQL's statistics roll-up counts months in the configured zone.
     crate::services::stats::rollup::prepare(&mut *db.get()?, settings.tz.name())?;
     Ok(Ctx {
+        claim: None,
         db,
         settings: Arc::new(settings),
         clock,

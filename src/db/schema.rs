@@ -283,6 +283,17 @@ diesel::table! {
 }
 
 diesel::table! {
+    idempotency_keys (user_id, key) {
+        user_id -> BigInt,
+        key -> Text,
+        fingerprint -> Text,
+        record_type -> Text,
+        record_id -> BigInt,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
     case_tallies (unit_id, status) {
         unit_id -> BigInt,
         status -> Text,

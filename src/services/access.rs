@@ -1,4 +1,4 @@
-//! The append-only access log of personal data: who saw a whole ID number, exported, or edited
+//! The append-only access log of personal data: who saw a whole phone or ID number, exported, or edited
 //! personal data, when, and on which record. Never the values themselves.
 
 use crate::db::models::NewAccessLog;
@@ -7,6 +7,7 @@ use crate::db::DbConn;
 use diesel::prelude::*;
 
 pub const VIEW_ID_NUMBER: &str = "view_id_number";
+pub const VIEW_PHONE: &str = "view_phone";
 pub const EDIT_PERSONAL_DATA: &str = "edit_personal_data";
 pub const EXPORT: &str = "export";
 

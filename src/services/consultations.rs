@@ -129,6 +129,7 @@ pub async fn create(
                 })
                 .returning(consultations::id)
                 .get_result::<i64>(conn)?;
+            super::idempotency::keep(conn, &c, caller.id, "consultation", row)?;
             let row = consultations::table
                 .find(row)
                 .select(ConsultationRow::as_select())

@@ -8,6 +8,7 @@ pub mod cases;
 pub mod consultations;
 pub mod demo;
 pub mod enterprises;
+pub mod idempotency;
 pub mod ledger;
 pub mod ledger_import;
 pub mod notifications;
@@ -30,15 +31,26 @@ use diesel::prelude::*;
 use serde::Serialize;
 use std::sync::Arc;
 
-/// What every use case needs: the database, the settings and the clock.
+/// What every use case needs: the database, the settings and the clock, and the request's
+/// `Idempotency-Key` claim when it sent one.
 #[derive(Clone)]
 pub struct Ctx {
     pub db: Db,
     pub settings: Arc<Settings>,
     pub clock: Clock,
+    pub claim: Option<Arc<idempotency::Claim>>,
 }
 
 impl Ctx {
+    /// This context for one request that sent an `Idempotency-Key`: the creating use case keeps
+    /// the claim with its new record (`idempotency::keep`).
+    pub fn with_claim(&self, claim: idempotency::Claim) -> Ctx {
+        Ctx {
+            claim: Some(Arc::new(claim)),
+            ..self.clone()
+        }
+    }
+
     pub fn now(&self) -> DateTime<Utc> {
         self.clock.now()
     }

@@ -258,6 +258,7 @@ pub async fn create(ctx: &Ctx, caller: &Caller, input: WarningInput) -> AppResul
                 })
                 .returning(warnings::id)
                 .get_result(conn)?;
+            super::idempotency::keep(conn, &c, caller.id, "warning", id)?;
             if level == Level::Red {
                 crate::notify::outbox::red_warning(conn, &c, id)?;
             }

@@ -92,10 +92,27 @@ fn is_api(path: &str) -> bool {
 }
 
 /// An unknown route: the JSON 404 under /api/, the HTML 404 page in the site's look elsewhere.
+/// A route of the API asked with a method it does not take (TRACE, DELETE, ...) is 405 with the
+/// methods it does take in `Allow`: each `.route` is its own resource, so actix cannot tell.
 async fn not_found(ctx: web::Data<Ctx>, req: actix_web::HttpRequest) -> HttpResponse {
     if is_api(req.path()) {
         use actix_web::ResponseError;
-        return AppError::NotFound("no such route".into()).error_response();
+        let methods = api::openapi::methods_of(req.path());
+        if methods.is_empty() {
+            return AppError::NotFound("no such route".into()).error_response();
+        }
+        let allow = methods.join(", ");
+        let mut answer = AppError::MethodNotAllowed {
+            method: req.method().to_string(),
+            allow: allow.clone(),
+        }
+        .error_response();
+        if let Ok(value) = actix_web::http::header::HeaderValue::from_str(&allow) {
+            answer
+                .headers_mut()
+                .insert(actix_web::http::header::ALLOW, value);
+        }
+        return answer;
     }
     html::not_found(&ctx, &req).await
 }

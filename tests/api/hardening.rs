@@ -588,3 +588,290 @@ fn without_a_trusted_proxy_the_forwarding_headers_are_not_believed() {
         429
     );
 }
+
+/// (user, action) of every view of personal data logged on case `id`.
+fn personal_data_views(app: &TestApp, id: i64) -> Vec<(i64, String)> {
+    app.ctx
+        .db
+        .write_blocking(|conn| {
+            use tiaojie::db::schema::access_log;
+            access_log::table
+                .filter(access_log::record_type.eq("case"))
+                .filter(access_log::record_id.eq(id))
+                .filter(access_log::action.like("view_%"))
+                .order(access_log::id)
+                .select((access_log::user_id, access_log::action))
+                .load(conn)
+                .map_err(tiaojie::error::AppError::from)
+        })
+        .unwrap()
+}
+
+#[test]
+fn the_whole_phone_goes_to_managers_and_the_cases_own_mediator_and_every_whole_view_is_logged() {
+    use crate::web_pages::person;
+    let app = spawn_app();
+    let enterprise = app.enterprise(app.street);
+    let (_, officer) = app.designated_officer(enterprise);
+    let (director_id, director) = app.user("director", app.street, None);
+    let own = person(&app, "mediator", Some(app.street), None);
+    let (other_id, other) = app.user("mediator", app.street, None);
+    let id = app.create_case(&director, enterprise)["id"]
+        .as_i64()
+        .unwrap();
+    let path = format!("/api/v1/cases/{id}");
+    assert_eq!(
+        app.post(&director, &format!("{path}/accept"), json!({}))
+            .status,
+        200
+    );
+    let r = app.post(
+        &director,
+        &format!("{path}/assign"),
+        json!({"mediator_id": own.id}),
+    );
+    assert_eq!(r.status, 200, "{:?}", r.body);
+    let before = personal_data_views(&app, id).len();
+
+    let seen = |token: &str| {
+        let b = app.get(token, &path).body;
+        (
+            b["applicant_phone"].clone(),
+            b["applicant_id_number"].clone(),
+        )
+    };
+    assert_eq!(
+        seen(&director),
+        (json!("13812348000"), json!("11010519491231002X"))
+    );
+    assert_eq!(
+        seen(&own.token),
+        (json!("13812348000"), json!("110105********002X"))
+    );
+    assert_eq!(
+        seen(&other),
+        (json!("138****8000"), json!("110105********002X"))
+    );
+    assert_eq!(seen(&officer), (json!(null), json!(null)));
+
+    let views = personal_data_views(&app, id)[before..].to_vec();
+    assert_eq!(
+        views,
+        vec![
+            (director_id, "view_phone".to_string()),
+            (director_id, "view_id_number".to_string()),
+            (own.id, "view_phone".to_string()),
+        ],
+        "the other mediator and the officer saw nothing whole"
+    );
+    assert!(!views.iter().any(|(u, _)| *u == other_id));
+
+    // The document printed for signing carries the whole ID number for the case's mediator.
+    let r = app.post(
+        &own.token,
+        &format!("{path}/close"),
+        json!({"outcome": "agreement", "amount_agreed": "100", "agreement_no": "调协字〔2026〕9号"}),
+    );
+    assert_eq!(r.status, 200, "{:?}", r.body);
+    let mut browser = own.browser;
+    let print = browser.get(&format!("/cases/{id}/print/agreement"));
+    assert_eq!(print.status, 200);
+    assert!(print.body.contains("11010519491231002X"), "{}", print.body);
+    let page = browser.get(&format!("/cases/{id}"));
+    assert!(!page.body.contains("11010519491231002X"));
+    assert!(page.body.contains("13812348000"));
+    let last = personal_data_views(&app, id);
+    assert!(last.contains(&(own.id, "view_id_number".to_string())));
+}
+
+impl TestApp {
+    /// A POST with an `Idempotency-Key`.
+    fn post_with_key(
+        &self,
+        token: &str,
+        path: &str,
+        key: &str,
+        body: serde_json::Value,
+    ) -> Response {
+        let r = ureq::post(&format!("{}{path}", self.base))
+            .set("Authorization", &format!("Bearer {token}"))
+            .set("Idempotency-Key", key)
+            .send_json(body);
+        let r = match r {
+            Ok(r) | Err(ureq::Error::Status(_, r)) => r,
+            Err(e) => panic!("{e}"),
+        };
+        let status = r.status();
+        let body = serde_json::from_str(&r.into_string().unwrap()).unwrap();
+        Response { status, body }
+    }
+}
+
+#[test]
+fn a_retried_creating_request_with_the_same_key_answers_the_first_result_and_creates_nothing() {
+    let app = spawn_app();
+    let enterprise = app.enterprise(app.street);
+    let (_, officer) = app.designated_officer(enterprise);
+    let (mediator_id, mediator) = app.user("mediator", app.street, None);
+    let (_, director) = app.user("director", app.street, None);
+    let body = app.case_body(enterprise);
+
+    let first = app.post_with_key(&mediator, "/api/v1/cases", "intake-1", body.clone());
+    assert_eq!(first.status, 201, "{:?}", first.body);
+    let again = app.post_with_key(&mediator, "/api/v1/cases", "intake-1", body.clone());
+    assert_eq!(again.status, 201, "{:?}", again.body);
+    assert_eq!(again.body["id"], first.body["id"]);
+    assert_eq!(again.body["case_no"], first.body["case_no"]);
+    assert_eq!(app.get(&director, "/api/v1/cases").body["total"], 1);
+
+    // The same key with another body is a conflict; another user's same key is their own.
+    let mut other = body.clone();
+    other["workers_involved"] = json!(3);
+    let r = app.post_with_key(&mediator, "/api/v1/cases", "intake-1", other);
+    assert_eq!(r.status, 409, "{:?}", r.body);
+    assert_eq!(r.code(), "idempotency_conflict");
+    let r = app.post_with_key(&director, "/api/v1/cases", "intake-1", body.clone());
+    assert_eq!(r.status, 201);
+    assert_ne!(r.body["id"], first.body["id"]);
+    assert_eq!(app.get(&director, "/api/v1/cases").body["total"], 2);
+
+    // A day later the key is forgotten.
+    app.set_now(default_now() + chrono::Duration::hours(25));
+    let r = app.post_with_key(&mediator, "/api/v1/cases", "intake-1", body.clone());
+    assert_eq!(r.status, 201);
+    assert_ne!(r.body["id"], first.body["id"]);
+    app.set_now(default_now());
+
+    let consultation = json!({"received_at": "2026-03-02T08:00:00+08:00", "channel": "phone", "topic": "social_insurance", "workers": 2, "summary": "咨询"});
+    let a = app.post_with_key(
+        &mediator,
+        "/api/v1/consultations",
+        "c-1",
+        consultation.clone(),
+    );
+    let b = app.post_with_key(&mediator, "/api/v1/consultations", "c-1", consultation);
+    assert_eq!((a.status, b.status), (201, 201));
+    assert_eq!(a.body["id"], b.body["id"]);
+    assert_eq!(app.get(&mediator, "/api/v1/consultations").body["total"], 1);
+
+    let warning = json!({"level": "yellow", "category": "wage_arrears", "workers_at_risk": 3, "description": "拖欠"});
+    let a = app.post_with_key(&officer, "/api/v1/warnings", "w-1", warning.clone());
+    let b = app.post_with_key(&officer, "/api/v1/warnings", "w-1", warning);
+    assert_eq!((a.status, b.status), (201, 201), "{:?}", b.body);
+    assert_eq!(a.body["id"], b.body["id"]);
+    let w = a.body["id"].as_i64().unwrap();
+    let path = format!("/api/v1/warnings/{w}/escalate");
+    let a = app.post_with_key(&director, &path, "e-1", json!({}));
+    let b = app.post_with_key(&director, &path, "e-1", json!({}));
+    assert_eq!((a.status, b.status), (201, 201), "{:?}", b.body);
+    assert_eq!(a.body["id"], b.body["id"]);
+
+    let id = first.body["id"].as_i64().unwrap();
+    let case = format!("/api/v1/cases/{id}");
+    assert_eq!(
+        app.post(&mediator, &format!("{case}/accept"), json!({}))
+            .status,
+        200
+    );
+    let r = app.post(
+        &director,
+        &format!("{case}/assign"),
+        json!({"mediator_id": mediator_id}),
+    );
+    assert_eq!(r.status, 200, "{:?}", r.body);
+    let r = app.post(&mediator, &format!("{case}/close"), json!({"outcome": "agreement", "amount_agreed": "1000", "agreement_no": "调协字〔2026〕3号"}));
+    assert_eq!(r.status, 200, "{:?}", r.body);
+    let pay = json!({"amount": "400", "paid_at": "2026-03-02"});
+    let a = app.post_with_key(&mediator, &format!("{case}/payments"), "p-1", pay.clone());
+    let b = app.post_with_key(&mediator, &format!("{case}/payments"), "p-1", pay);
+    assert_eq!((a.status, b.status), (200, 200), "{:?}", b.body);
+    assert_eq!(b.body["amount_paid"], "400.00", "paid once: {:?}", b.body);
+    assert_eq!(b.body["payments"].as_array().unwrap().len(), 1);
+
+    let r = app.post_with_key(
+        &mediator,
+        "/api/v1/cases",
+        "a key with spaces",
+        app.case_body(enterprise),
+    );
+    assert_eq!(r.status, 422, "{:?}", r.body);
+}
+
+#[test]
+fn a_method_a_known_route_does_not_take_is_405_naming_those_it_does() {
+    let app = spawn_app();
+    let ask = |method: &str, path: &str| {
+        let r = ureq::request(method, &format!("{}{path}", app.base))
+            .set("Authorization", &format!("Bearer {}", app.admin_token))
+            .call();
+        match r {
+            Ok(r) | Err(ureq::Error::Status(_, r)) => (
+                r.status(),
+                r.header("allow").unwrap_or("").to_string(),
+                r.into_string().unwrap(),
+            ),
+            Err(e) => panic!("{e}"),
+        }
+    };
+    let (status, allow, body) = ask("TRACE", "/api/v1/cases");
+    assert_eq!((status, allow.as_str()), (405, "GET, POST"), "{body}");
+    assert!(body.contains("method_not_allowed"), "{body}");
+    assert_eq!(ask("DELETE", "/api/v1/cases/7").1, "GET, PATCH");
+    assert_eq!(ask("PUT", "/api/v1/reports/monthly").0, 405);
+    assert_eq!(ask("TRACE", "/api/v1/no-such-thing").0, 404);
+    assert_eq!(ask("DELETE", "/api/v1/cases/abc").0, 404);
+}
+
+#[test]
+fn the_openapi_document_declares_each_routes_query_parameters_and_the_idempotency_key() {
+    let app = spawn_app();
+    let doc = app.get_anonymous("/api/v1/openapi.json").body;
+    let params = |path: &str, method: &str| -> Vec<(String, bool)> {
+        doc["paths"][path][method]["parameters"]
+            .as_array()
+            .unwrap_or(&Vec::new())
+            .iter()
+            .map(|p| {
+                (
+                    p["name"].as_str().unwrap().to_string(),
+                    p["required"] == true,
+                )
+            })
+            .collect()
+    };
+    let monthly = params("/api/v1/reports/monthly", "get");
+    assert!(
+        monthly.contains(&("month".to_string(), true)),
+        "{monthly:?}"
+    );
+    assert!(monthly.contains(&("format".to_string(), false)));
+    let stats = params("/api/v1/stats", "get");
+    assert!(
+        stats.contains(&("from".to_string(), true)) && stats.contains(&("to".to_string(), true))
+    );
+    let cases = params("/api/v1/cases", "get");
+    for name in ["status", "q", "sort", "page", "per_page", "overdue"] {
+        assert!(cases.iter().any(|(n, _)| n == name), "{name}: {cases:?}");
+    }
+    for (path, method) in [
+        ("/api/v1/cases", "post"),
+        ("/api/v1/consultations", "post"),
+        ("/api/v1/warnings", "post"),
+        ("/api/v1/warnings/{id}/escalate", "post"),
+        ("/api/v1/cases/{id}/payments", "post"),
+    ] {
+        assert!(
+            params(path, method).contains(&("Idempotency-Key".to_string(), false)),
+            "{method} {path}"
+        );
+    }
+    // Each declared query parameter is accepted by its route.
+    let (_, director) = app.user("director", app.street, None);
+    for path in [
+        "/api/v1/reports/monthly?month=2026-03&unit_id=2&format=json",
+        "/api/v1/cases?status=received&sort=deadline&overdue=false&page=1&per_page=20",
+        "/api/v1/stats?from=2026-03-01&to=2026-04-01",
+    ] {
+        assert_eq!(app.get(&director, path).status, 200, "{path}");
+    }
+}

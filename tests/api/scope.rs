@@ -27,8 +27,14 @@ fn an_officer_sees_only_their_own_enterprises_cases_and_may_add_notes_but_not_ac
 
     let page = app.get(&officer, &format!("/api/v1/cases/{own}"));
     assert_eq!(page.status, 200);
-    assert_eq!(page.body["applicant_phone"], "138****8000");
-    assert_eq!(page.body["applicant_id_number"], "110105********002X");
+    // An officer sees the applicant's name, never their phone or ID number (SPEC.md).
+    assert_eq!(page.body["applicant_name"], "王芳");
+    assert_eq!(page.body["applicant_phone"], serde_json::Value::Null);
+    assert_eq!(page.body["applicant_id_number"], serde_json::Value::Null);
+    assert_eq!(
+        list.body["items"][0]["applicant_phone"],
+        serde_json::Value::Null
+    );
     let r = app.post(
         &officer,
         &format!("/api/v1/cases/{own}/notes"),

@@ -258,6 +258,7 @@ fn a_report_read_on_one_connection_is_the_report_read_on_two() {
 
     let ctx = &c.app.ctx;
     let alone = tiaojie::services::Ctx {
+        claim: None,
         db: tiaojie::db::Db::connect(&ctx.settings.config.database_url, 1).unwrap(),
         settings: ctx.settings.clone(),
         clock: ctx.clock.clone(),

@@ -328,6 +328,7 @@ pub async fn act(
                             created_at: now_n,
                         })
                         .execute(conn)?;
+                    crate::services::idempotency::keep(conn, &c, caller.id, "case", id)?;
                 }
                 Command::Session => {
                     if let Some((held_at, location, attendees, notes)) = &parsed.session {

@@ -228,6 +228,7 @@ pub(crate) fn create_in(
     if let Some(w) = warning {
         crate::services::warnings::link_escalated(conn, ctx, caller, &w, id)?;
     }
+    crate::services::idempotency::keep(conn, ctx, caller.id, "case", id)?;
     Ok(Created {
         row,
         parts: CaseParts {

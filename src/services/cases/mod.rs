@@ -251,38 +251,77 @@ impl CaseParts {
     }
 }
 
-/// Whether `caller` sees this case's whole ID number: directors and admins do, when there is one.
-fn shows_full_id(caller: &Caller, row: &CaseRow) -> bool {
-    caller.role.is_manager() && row.applicant_id_number.is_some()
+/// Why a case is read: its page (and the answers of the JSON API), or a document printed for
+/// signing, which carries the applicant's whole ID number for the case's own mediator too.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Purpose {
+    Page,
+    Print,
 }
 
-/// Logs a view of the whole ID number where `caller` gets one, in the caller's transaction.
+/// How one particular of the applicant is shown.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Shown {
+    Hidden,
+    Masked,
+    Whole,
+}
+
+/// How `caller` sees the applicant's phone and ID number on this case (SPEC.md, Personal data):
+/// the whole phone number to directors, admins and the case's own mediator, who must call the
+/// applicant; the whole ID number to directors and admins, and to the case's own mediator on a
+/// printed document; masked to everyone else; an officer sees neither.
+fn sight(caller: &Caller, row: &CaseRow, purpose: Purpose) -> (Shown, Shown) {
+    let own_mediator = caller.role == Role::Mediator && row.mediator_id == Some(caller.id);
+    match caller.role {
+        Role::Officer => (Shown::Hidden, Shown::Hidden),
+        r if r.is_manager() => (Shown::Whole, Shown::Whole),
+        _ if own_mediator && purpose == Purpose::Print => (Shown::Whole, Shown::Whole),
+        _ if own_mediator => (Shown::Whole, Shown::Masked),
+        _ => (Shown::Masked, Shown::Masked),
+    }
+}
+
+/// The access-log actions of the whole values `caller` is about to see on this case.
+fn whole_views(caller: &Caller, row: &CaseRow, purpose: Purpose) -> Vec<&'static str> {
+    let (phone, id_number) = sight(caller, row, purpose);
+    let mut views = Vec::new();
+    if phone == Shown::Whole && row.applicant_phone.is_some() {
+        views.push(access::VIEW_PHONE);
+    }
+    if id_number == Shown::Whole && row.applicant_id_number.is_some() {
+        views.push(access::VIEW_ID_NUMBER);
+    }
+    views
+}
+
+/// Logs each whole value `caller` gets on this case's page, in the caller's transaction.
 pub(crate) fn log_full_id_view(
     conn: &mut DbConn,
     caller: &Caller,
     row: &CaseRow,
     now: NaiveDateTime,
 ) -> QueryResult<()> {
-    match shows_full_id(caller, row) {
-        true => record_full_id_view(conn, caller.id, row.id, now),
-        false => Ok(()),
-    }
+    record_views(
+        conn,
+        caller.id,
+        row.id,
+        &whole_views(caller, row, Purpose::Page),
+        now,
+    )
 }
 
-fn record_full_id_view(
+fn record_views(
     conn: &mut DbConn,
     user_id: i64,
     case_id: i64,
+    views: &[&'static str],
     now: NaiveDateTime,
 ) -> QueryResult<()> {
-    access::record(
-        conn,
-        user_id,
-        access::VIEW_ID_NUMBER,
-        "case",
-        Some(case_id),
-        now,
-    )
+    for action in views {
+        access::record(conn, user_id, action, "case", Some(case_id), now)?;
+    }
+    Ok(())
 }
 
 /// The case page of a row already loaded.
@@ -298,14 +337,22 @@ fn view_of_row(
     Ok(shape_view(ctx, caller, row, parts))
 }
 
-/// The case page as `caller` may see it: the phone masked for officers, the ID number masked for
-/// all but directors and admins.
+/// The case page as `caller` may see it: the applicant's phone and ID number as `sight` says.
 pub(crate) fn shape_view(ctx: &Ctx, caller: &Caller, row: CaseRow, parts: CaseParts) -> CaseView {
+    shape_view_for(ctx, caller, row, parts, Purpose::Page)
+}
+
+fn shape_view_for(
+    ctx: &Ctx,
+    caller: &Caller,
+    row: CaseRow,
+    parts: CaseParts,
+    purpose: Purpose,
+) -> CaseView {
+    let (phone, id_number) = sight(caller, &row, purpose);
     let today = ctx.local_date(ctx.now());
     let (overdue, days_left) = clock_state(&row.status, row.deadline, today);
     let accept_late = row.status == CaseStatus::Received.as_str() && today > row.accept_by;
-    let full_id = caller.role.is_manager();
-    let officer = caller.role == Role::Officer;
     let events = parts
         .events
         .into_iter()
@@ -359,13 +406,15 @@ pub(crate) fn shape_view(ctx: &Ctx, caller: &Caller, row: CaseRow, parts: CasePa
         enterprise_id: row.enterprise_id,
         enterprise_name: parts.enterprise_name,
         applicant_name: row.applicant_name,
-        applicant_phone: match row.applicant_phone {
-            Some(p) if officer => Some(Phone::mask_str(&p)),
-            other => other,
+        applicant_phone: match phone {
+            Shown::Hidden => None,
+            Shown::Masked => row.applicant_phone.as_deref().map(Phone::mask_str),
+            Shown::Whole => row.applicant_phone,
         },
-        applicant_id_number: match row.applicant_id_number {
-            Some(n) if !full_id => Some(ResidentId::mask_str(&n)),
-            other => other,
+        applicant_id_number: match id_number {
+            Shown::Hidden => None,
+            Shown::Masked => row.applicant_id_number.as_deref().map(ResidentId::mask_str),
+            Shown::Whole => row.applicant_id_number,
         },
         workers_involved: row.workers_involved,
         collective: row.workers_involved >= COLLECTIVE_THRESHOLD,
@@ -495,6 +544,17 @@ where
 }
 
 pub async fn get(ctx: &Ctx, asker: impl Into<Asker>, id: i64) -> AppResult<CaseView> {
+    get_for(ctx, asker, id, Purpose::Page).await
+}
+
+/// The case as `get` reads it, for `purpose`: a printed document shows the case's own mediator
+/// the whole ID number, and logs that view as a director's page does.
+pub async fn get_for(
+    ctx: &Ctx,
+    asker: impl Into<Asker>,
+    id: i64,
+    purpose: Purpose,
+) -> AppResult<CaseView> {
     let c = ctx.clone();
     let (caller, row, parts) = ctx
         .read_as(asker.into(), move |conn, caller| {
@@ -504,15 +564,16 @@ pub async fn get(ctx: &Ctx, asker: impl Into<Asker>, id: i64) -> AppResult<CaseV
             Ok((caller, row, parts))
         })
         .await?;
-    // Directors and admins see the whole ID number, and the page is shown only once that view
-    // is in the access log; everyone else only reads.
-    if shows_full_id(&caller, &row) {
+    // A whole phone or ID number is shown only once its view is in the access log; a caller
+    // who sees only masked values only reads.
+    let views = whole_views(&caller, &row, purpose);
+    if !views.is_empty() {
         let (user_id, case_id, now) = (caller.id, row.id, c.now().naive_utc());
         ctx.db
             .write(move |conn| {
-                record_full_id_view(conn, user_id, case_id, now).map_err(AppError::from)
+                record_views(conn, user_id, case_id, &views, now).map_err(AppError::from)
             })
             .await?;
     }
-    Ok(shape_view(&c, &caller, row, parts))
+    Ok(shape_view_for(&c, &caller, row, parts, purpose))
 }

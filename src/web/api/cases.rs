@@ -4,8 +4,9 @@ use super::{created, ok};
 use crate::domain::case::ActionKind;
 use crate::error::AppError;
 use crate::services::cases::{self, CaseFilter};
-use crate::services::{Asker, Caller, Ctx, Paging};
-use actix_web::{web, HttpResponse};
+use crate::services::{idempotency, Asker, Caller, Ctx, Paging};
+use actix_web::http::StatusCode;
+use actix_web::{web, HttpRequest, HttpResponse};
 use chrono::NaiveDate;
 use serde::Deserialize;
 
@@ -51,12 +52,27 @@ pub async fn list(
 
 pub async fn create(
     ctx: web::Data<Ctx>,
+    req: HttpRequest,
     asker: Asker,
     input: web::Json<cases::CaseInput>,
 ) -> Result<HttpResponse, AppError> {
-    Ok(created(
-        cases::create(&ctx, asker, input.into_inner()).await?,
-    ))
+    let input = input.into_inner();
+    // The intake resolves its token in its own transaction; a retry-safe one needs the caller
+    // first, to look its key up.
+    if req.headers().get(idempotency::HEADER).is_none() {
+        return Ok(created(cases::create(&ctx, asker, input).await?));
+    }
+    let caller = ctx.caller(asker).await?;
+    let what = format!("{input:?}");
+    super::creating(
+        &ctx,
+        &req,
+        &caller,
+        what,
+        StatusCode::CREATED,
+        |ctx, caller| async move { cases::create(&ctx, &caller, input).await },
+    )
+    .await
 }
 
 pub async fn get(
@@ -115,6 +131,7 @@ fn action_kind(name: &str) -> Option<ActionKind> {
 
 pub async fn act(
     ctx: web::Data<Ctx>,
+    req: HttpRequest,
     caller: Caller,
     path: web::Path<(i64, String)>,
     body: web::Bytes,
@@ -128,5 +145,17 @@ pub async fn act(
         serde_json::from_slice(&body)
             .map_err(|e| AppError::BadRequest(format!("malformed JSON: {e}")))?
     };
-    Ok(ok(cases::act(&ctx, &caller, id, kind, input).await?))
+    if kind != ActionKind::Payment {
+        return Ok(ok(cases::act(&ctx, &caller, id, kind, input).await?));
+    }
+    let what = format!("{input:?}");
+    super::creating(
+        &ctx,
+        &req,
+        &caller,
+        what,
+        StatusCode::OK,
+        |ctx, caller| async move { cases::act(&ctx, &caller, id, kind, input).await },
+    )
+    .await
 }

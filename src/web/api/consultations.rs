@@ -1,10 +1,11 @@
 //! `GET|POST /consultations`, `GET /consultations/{id}`.
 
-use super::{created, ok};
+use super::ok;
 use crate::error::AppError;
 use crate::services::consultations::{self, ConsultationFilter};
 use crate::services::{Caller, Ctx, Paging};
-use actix_web::{web, HttpResponse};
+use actix_web::http::StatusCode;
+use actix_web::{web, HttpRequest, HttpResponse};
 use chrono::NaiveDate;
 use serde::Deserialize;
 
@@ -34,12 +35,21 @@ pub async fn list(
 
 pub async fn create(
     ctx: web::Data<Ctx>,
+    req: HttpRequest,
     caller: Caller,
     input: web::Json<consultations::ConsultationInput>,
 ) -> Result<HttpResponse, AppError> {
-    Ok(created(
-        consultations::create(&ctx, &caller, input.into_inner()).await?,
-    ))
+    let input = input.into_inner();
+    let what = format!("{input:?}");
+    super::creating(
+        &ctx,
+        &req,
+        &caller,
+        what,
+        StatusCode::CREATED,
+        |ctx, caller| async move { consultations::create(&ctx, &caller, input).await },
+    )
+    .await
 }
 
 pub async fn get(

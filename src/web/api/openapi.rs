@@ -59,7 +59,7 @@ fn integer() -> Value {
     json!({"type": "integer", "format": "int64"})
 }
 fn money() -> Value {
-    json!({"type": "string", "pattern": "^[0-9]{1,15}(\\.[0-9]{1,2})?$", "description": "yuan, up to two decimals"})
+    json!({"type": "string", "pattern": "^[0-9]{1,10}(\\.[0-9]{1,2})?$", "description": "yuan, up to two decimals"})
 }
 fn object(required: &[&str], props: &[(&str, Value)]) -> Value {
     let properties: Map<String, Value> = props
@@ -75,7 +75,8 @@ fn schemas() -> Value {
     json!({
         "Error": {"type": "object", "properties": {"error": {"type": "object", "properties": {
             "code": {"type": "string", "enum": ["bad_request", "unauthorized", "forbidden", "not_found",
-                "invalid_transition", "version_conflict", "duplicate", "validation", "too_many_requests", "internal"]},
+                "invalid_transition", "version_conflict", "duplicate", "validation", "too_many_requests",
+                "idempotency_conflict", "method_not_allowed", "internal"]},
             "message": s(),
             "fields": {"type": "object", "additionalProperties": {"type": "string"}}}}}},
         "Login": object(&["username", "password"], &[("username", s()), ("password", s())]),
@@ -148,6 +149,145 @@ fn schemas() -> Value {
     })
 }
 
+/// A query parameter: (name, schema type, required, format or enum, `|`-separated).
+type Param = (&'static str, &'static str, bool, &'static str);
+
+const PAGING: [Param; 2] = [
+    ("page", "integer", false, ""),
+    ("per_page", "integer", false, ""),
+];
+
+/// The query parameters of each GET route that takes some, so that a client (and schemathesis)
+/// knows what it may send and what it must.
+fn query_parameters(path: &str) -> Vec<Param> {
+    let mut params: Vec<Param> = match path {
+        "/api/v1/enterprises" => vec![
+            ("q", "string", false, ""),
+            ("unit_id", "integer", false, ""),
+        ],
+        "/api/v1/users" => vec![(
+            "role",
+            "string",
+            false,
+            "admin|director|mediator|officer|viewer",
+        )],
+        "/api/v1/consultations" => vec![
+            ("from", "string", false, "date"),
+            ("to", "string", false, "date"),
+            ("unit_id", "integer", false, ""),
+        ],
+        "/api/v1/cases" => vec![
+            (
+                "status",
+                "string",
+                false,
+                "received|accepted|mediating|resolved|failed|withdrawn|rejected",
+            ),
+            ("category", "string", false, ""),
+            ("channel", "string", false, ""),
+            ("enterprise_id", "integer", false, ""),
+            ("mediator_id", "integer", false, ""),
+            ("unit_id", "integer", false, ""),
+            ("overdue", "boolean", false, ""),
+            ("from", "string", false, "date"),
+            ("to", "string", false, "date"),
+            ("q", "string", false, ""),
+            ("sort", "string", false, "received|deadline"),
+        ],
+        "/api/v1/warnings" => vec![
+            (
+                "status",
+                "string",
+                false,
+                "reported|acknowledged|defused|escalated",
+            ),
+            ("level", "string", false, "red|orange|yellow"),
+            ("enterprise_id", "integer", false, ""),
+            ("from", "string", false, "date"),
+            ("to", "string", false, "date"),
+        ],
+        "/api/v1/notifications" => vec![("status", "string", false, "pending|sent|failed")],
+        "/api/v1/stats" => vec![
+            ("from", "string", true, "date"),
+            ("to", "string", true, "date"),
+            ("unit_id", "integer", false, ""),
+        ],
+        "/api/v1/reports/monthly" => vec![
+            ("month", "string", true, "YYYY-MM"),
+            ("unit_id", "integer", false, ""),
+            ("format", "string", false, "json|csv|xlsx"),
+        ],
+        "/api/v1/reports/yearly" => vec![
+            ("year", "integer", true, ""),
+            ("unit_id", "integer", false, ""),
+            ("format", "string", false, "json|csv|xlsx"),
+        ],
+        "/api/v1/ledger" => vec![
+            ("from", "string", true, "date"),
+            ("to", "string", true, "date"),
+            ("unit_id", "integer", false, ""),
+            ("format", "string", false, "csv|xlsx"),
+        ],
+        _ => return Vec::new(),
+    };
+    if matches!(
+        path,
+        "/api/v1/enterprises"
+            | "/api/v1/consultations"
+            | "/api/v1/cases"
+            | "/api/v1/warnings"
+            | "/api/v1/notifications"
+    ) {
+        params.extend(PAGING);
+    }
+    params
+}
+
+fn query_parameter((name, kind, required, form): Param) -> Value {
+    let mut schema = json!({"type": kind});
+    match form {
+        "" => {}
+        "date" => schema["format"] = json!("date"),
+        "YYYY-MM" => schema["pattern"] = json!("^[0-9]{4}-[0-9]{2}$"),
+        values => schema["enum"] = json!(values.split('|').collect::<Vec<_>>()),
+    }
+    json!({"name": name, "in": "query", "required": required, "schema": schema})
+}
+
+/// The routes that create a record and take an `Idempotency-Key` (API.md, Safe retries).
+fn takes_idempotency_key(method: &str, path: &str) -> bool {
+    method == "post"
+        && matches!(
+            path,
+            "/api/v1/cases"
+                | "/api/v1/consultations"
+                | "/api/v1/warnings"
+                | "/api/v1/warnings/{id}/escalate"
+                | "/api/v1/cases/{id}/payments"
+        )
+}
+
+/// The methods the document lists for a concrete `path` (`/api/v1/cases/12`), upper-case; empty
+/// when no route has that shape. A `{id}` segment matches digits only, as the routes' own ids.
+pub fn methods_of(path: &str) -> Vec<String> {
+    let segments: Vec<&str> = path.trim_end_matches('/').split('/').collect();
+    let fits = |pattern: &str| {
+        let parts: Vec<&str> = pattern.split('/').collect();
+        parts.len() == segments.len()
+            && parts.iter().zip(&segments).all(|(p, s)| match *p {
+                "{id}" => !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit()),
+                p => p == *s,
+            })
+    };
+    let mut methods: Vec<String> = OPERATIONS
+        .iter()
+        .filter(|(_, pattern, ..)| fits(pattern))
+        .map(|(method, ..)| method.to_ascii_uppercase())
+        .collect();
+    methods.dedup();
+    methods
+}
+
 pub fn build() -> Value {
     let mut paths = Map::new();
     for (method, path, summary, body, status) in OPERATIONS {
@@ -167,9 +307,21 @@ pub fn build() -> Value {
         if let Some(body) = body {
             op["requestBody"] = json!({"required": true, "content": {"application/json": {"schema": {"$ref": format!("#/components/schemas/{body}")}}}});
         }
+        let mut parameters = Vec::new();
         if path.contains("{id}") {
-            op["parameters"] =
-                json!([{"name": "id", "in": "path", "required": true, "schema": integer()}]);
+            parameters
+                .push(json!({"name": "id", "in": "path", "required": true, "schema": integer()}));
+        }
+        if *method == "get" {
+            parameters.extend(query_parameters(path).into_iter().map(query_parameter));
+        }
+        if takes_idempotency_key(method, path) {
+            parameters.push(json!({"name": "Idempotency-Key", "in": "header", "required": false,
+                "description": "retry safely: the same key within 24 hours answers the first result",
+                "schema": {"type": "string", "minLength": 1, "maxLength": 100}}));
+        }
+        if !parameters.is_empty() {
+            op["parameters"] = Value::Array(parameters);
         }
         let entry = paths
             .entry(path.to_string())

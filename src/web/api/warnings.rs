@@ -1,11 +1,12 @@
 //! `/warnings`: report, list, read, and the staff actions (acknowledge, defuse, escalate).
 
-use super::{created, ok};
+use super::ok;
 use crate::domain::warning::WarningAction;
 use crate::error::AppError;
 use crate::services::warnings::{self, EscalateInput, WarningFilter, WarningInput};
 use crate::services::{Caller, Ctx, Paging};
-use actix_web::{web, HttpResponse};
+use actix_web::http::StatusCode;
+use actix_web::{web, HttpRequest, HttpResponse};
 use chrono::NaiveDate;
 use serde::de::DeserializeOwned;
 use serde::Deserialize;
@@ -40,12 +41,21 @@ pub async fn list(
 
 pub async fn create(
     ctx: web::Data<Ctx>,
+    req: HttpRequest,
     caller: Caller,
     input: web::Json<WarningInput>,
 ) -> Result<HttpResponse, AppError> {
-    Ok(created(
-        warnings::create(&ctx, &caller, input.into_inner()).await?,
-    ))
+    let input = input.into_inner();
+    let what = format!("{input:?}");
+    super::creating(
+        &ctx,
+        &req,
+        &caller,
+        what,
+        StatusCode::CREATED,
+        |ctx, caller| async move { warnings::create(&ctx, &caller, input).await },
+    )
+    .await
 }
 
 pub async fn get(
@@ -98,12 +108,21 @@ pub async fn defuse(
 
 pub async fn escalate(
     ctx: web::Data<Ctx>,
+    req: HttpRequest,
     caller: Caller,
     id: web::Path<i64>,
     bytes: web::Bytes,
 ) -> Result<HttpResponse, AppError> {
     let input: EscalateInput = body(&bytes)?;
-    Ok(created(
-        warnings::escalate(&ctx, &caller, id.into_inner(), input).await?,
-    ))
+    let id = id.into_inner();
+    let what = format!("{input:?}");
+    super::creating(
+        &ctx,
+        &req,
+        &caller,
+        what,
+        StatusCode::CREATED,
+        |ctx, caller| async move { warnings::escalate(&ctx, &caller, id, input).await },
+    )
+    .await
 }

@@ -76,7 +76,7 @@ async fn document(ctx: &Ctx, req: &HttpRequest, id: i64, doc: Document) -> HttpR
     let Some(caller) = page.session.as_ref().map(|s| s.caller.clone()) else {
         return error_page(&page, &AppError::forbidden());
     };
-    let case = match svc::get(ctx, &caller, id).await {
+    let case = match svc::get_for(ctx, &caller, id, svc::Purpose::Print).await {
         Ok(c) => c,
         Err(e) => return error_page(&page, &e),
     };
