@@ -1,8 +1,9 @@
 //! The command line: `serve [--demo]`, `demo`, `migrate`, `user add`, `reminders run`, `report`,
-//! `ledger export`, `import ledger`.
+//! `ledger export`, `import ledger`, `backup`, `restore`.
 //! Every command loads the configuration and runs pending migrations first. `serve` also runs the
 //! outbox worker and, every `reminder_interval` seconds (0: never), the reminder scan.
 
+mod backup;
 mod import;
 
 use crate::clock::Clock;
@@ -86,6 +87,15 @@ enum Command {
         #[command(subcommand)]
         command: ImportCommand,
     },
+    /// A consistent copy of the SQLite database in FILE, taken while the server runs; never
+    /// overwrites a file. On PostgreSQL: prints the pg_dump command to use and exits with 1.
+    Backup {
+        #[arg(long)]
+        out: PathBuf,
+    },
+    /// Fills an empty SQLite database from a backup made by `backup`; refuses a database that
+    /// is not empty. On PostgreSQL: prints the pg_restore command to use and exits with 1.
+    Restore { file: PathBuf },
     /// Deadline and warning reminders.
     Reminders {
         #[command(subcommand)]
@@ -214,6 +224,12 @@ fn run(cli: Cli) -> Result<(), String> {
                 println!("{logins}");
             }
             serve(ctx, bench_baseline)
+        }
+        Command::Backup { out } => {
+            backup::run_backup(load_settings(cli.config.as_deref(), false)?, &out)
+        }
+        Command::Restore { file } => {
+            backup::run_restore(load_settings(cli.config.as_deref(), false)?, &file)
         }
         Command::Reminders {
             command: RemindersCommand::Run { at },

@@ -217,6 +217,69 @@ fn import_ledger_refuses_a_file_without_the_ledger_columns_and_names_them() {
     );
 }
 
+#[test]
+fn on_postgresql_backup_and_restore_exit_with_1_and_print_the_pg_commands_without_the_password() {
+    // Nothing is connected to: the commands only read the URL, so no server is needed.
+    let url = "postgres://tiaojie:s3cret-pw@127.0.0.1:9/tiaojie?password=s3cret-pw&sslmode=disable";
+    let backup = Command::new(env!("CARGO_BIN_EXE_tiaojie"))
+        .env("TIAOJIE_DATABASE_URL", url)
+        .args(["backup", "--out", "/backup/tiaojie.dump"])
+        .output()
+        .unwrap();
+    assert_eq!(backup.status.code(), Some(1), "no backup was made");
+    let err = String::from_utf8_lossy(&backup.stderr);
+    assert!(
+        err.contains("pg_dump --format=custom --file='/backup/tiaojie.dump' 'postgres://tiaojie@127.0.0.1:9/tiaojie?sslmode=disable'"),
+        "{err}"
+    );
+    assert!(!err.contains("s3cret"), "{err}");
+
+    let restore = Command::new(env!("CARGO_BIN_EXE_tiaojie"))
+        .env("TIAOJIE_DATABASE_URL", url)
+        .args(["restore", "/backup/tiaojie.dump"])
+        .output()
+        .unwrap();
+    assert_eq!(restore.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&restore.stderr);
+    assert!(err.contains("pg_restore"), "{err}");
+    assert!(err.contains("'/backup/tiaojie.dump'"), "{err}");
+    assert!(!err.contains("s3cret"), "{err}");
+}
+
+#[test]
+fn restore_refuses_a_file_that_is_not_a_tiaojie_backup_and_leaves_the_database_uncreated() {
+    let db = fresh_db("restore-target");
+    let junk = db.with_extension("junk");
+    std::fs::write(&junk, "not a database at all").unwrap();
+    let out = tiaojie(&db).arg("restore").arg(&junk).output().unwrap();
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("is not a SQLite database"), "{err}");
+    assert!(!db.exists(), "a refused restore creates nothing");
+
+    // A SQLite database, but someone else's.
+    let other = db.with_extension("other.db");
+    let _ = std::fs::remove_file(&other);
+    use diesel::connection::SimpleConnection;
+    use diesel::prelude::*;
+    diesel::sqlite::SqliteConnection::establish(other.to_str().unwrap())
+        .unwrap()
+        .batch_execute("CREATE TABLE recipes (id INTEGER PRIMARY KEY)")
+        .unwrap();
+    let out = tiaojie(&db).arg("restore").arg(&other).output().unwrap();
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("not a tiaojie backup"), "{err}");
+
+    let out = tiaojie(&db)
+        .arg("restore")
+        .arg(db.with_extension("missing"))
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("no such backup file"));
+}
+
 #[derive(diesel::QueryableByName)]
 struct Count {
     #[diesel(sql_type = diesel::sql_types::BigInt)]

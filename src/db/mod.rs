@@ -8,6 +8,7 @@
 //! processes on the same file still wait through `busy_timeout`. Readers stay parallel under WAL.
 //! On PostgreSQL a write is an ordinary transaction; rows are locked where it matters.
 
+pub mod backup;
 pub mod models;
 pub mod schema;
 mod writer;
