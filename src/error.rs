@@ -41,6 +41,10 @@ pub enum AppError {
     Replay,
     #[error("internal error: {0}")]
     Internal(#[from] DbError),
+    /// Our own failure that is not the database's (rendering a workbook or an email, hashing a
+    /// password): a 500, logged once with its cause.
+    #[error("internal error: {0}")]
+    Failure(String),
 }
 
 impl From<diesel::result::Error> for AppError {
@@ -63,7 +67,7 @@ impl AppError {
             AppError::TooManyRequests(_) => "too_many_requests",
             AppError::IdempotencyConflict | AppError::Replay => "idempotency_conflict",
             AppError::MethodNotAllowed { .. } => "method_not_allowed",
-            AppError::Internal(_) => "internal",
+            AppError::Internal(_) | AppError::Failure(_) => "internal",
         }
     }
 
@@ -78,6 +82,18 @@ impl AppError {
 
     pub fn forbidden() -> AppError {
         AppError::Forbidden("you may not do this".into())
+    }
+
+    /// Whether a page's form answers this refusal with the whole error page (nothing to show,
+    /// not allowed, or our own failure) rather than with the form again, the refusal beside it.
+    pub fn is_not_the_forms(&self) -> bool {
+        matches!(
+            self,
+            AppError::NotFound(_)
+                | AppError::Forbidden(_)
+                | AppError::Internal(_)
+                | AppError::Failure(_)
+        )
     }
 
     /// A 422 on a single field.
@@ -103,7 +119,7 @@ impl ResponseError for AppError {
             AppError::Validation(_) => StatusCode::UNPROCESSABLE_ENTITY,
             AppError::TooManyRequests(_) => StatusCode::TOO_MANY_REQUESTS,
             AppError::MethodNotAllowed { .. } => StatusCode::METHOD_NOT_ALLOWED,
-            AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+            AppError::Internal(_) | AppError::Failure(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
 
@@ -118,6 +134,10 @@ impl ResponseError for AppError {
                     source = s.source();
                 }
                 tracing::error!(error = %chain, "request failed");
+                "something went wrong on our side; the request changed nothing".to_string()
+            }
+            AppError::Failure(cause) => {
+                tracing::error!(error = %cause, "request failed");
                 "something went wrong on our side; the request changed nothing".to_string()
             }
             other => other.to_string(),

@@ -11,6 +11,7 @@
 pub mod backup;
 pub mod models;
 pub mod schema;
+pub mod sql;
 mod writer;
 
 use diesel::connection::{AnsiTransactionManager, SimpleConnection, TransactionManager};

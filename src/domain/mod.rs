@@ -5,7 +5,9 @@
 pub mod calendar;
 pub mod case;
 pub mod credit_code;
+pub mod idempotency;
 pub mod money;
+pub mod password;
 pub mod phone;
 pub mod resident_id;
 pub mod role;
@@ -14,3 +16,4 @@ pub mod text;
 pub mod time;
 pub mod vocab;
 pub mod warning;
+pub mod workers;

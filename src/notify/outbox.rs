@@ -7,11 +7,11 @@
 //! that street; a district director hears of everything below the district).
 
 use super::render::{header_safe, render};
+use crate::context::Ctx;
 use crate::db::models::NewNotification;
 use crate::db::schema::{cases, enterprises, notifications, units, users, warnings};
 use crate::db::DbConn;
 use crate::error::{AppError, AppResult};
-use crate::services::{Caller, Ctx};
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 use rand::Rng;
@@ -30,7 +30,7 @@ pub struct Email {
 }
 
 fn internal(message: String) -> AppError {
-    AppError::Internal(crate::db::DbError::Other(message))
+    AppError::Failure(message)
 }
 
 /// The host part of our Message-IDs: the sender address's domain.
@@ -333,12 +333,7 @@ pub fn warning_overdue(conn: &mut DbConn, ctx: &Ctx, warning_id: i64) -> AppResu
 }
 
 /// A warning was defused or escalated: the officer who reported it.
-pub fn warning_closed(
-    conn: &mut DbConn,
-    ctx: &Ctx,
-    _caller: &Caller,
-    warning_id: i64,
-) -> AppResult<usize> {
+pub fn warning_closed(conn: &mut DbConn, ctx: &Ctx, warning_id: i64) -> AppResult<usize> {
     let (_, _, _, _, _, reported_at, reported_by, case_id, status, enterprise_name) =
         warning_facts(conn, warning_id)?;
     let recipients = emails_of(conn, &[reported_by])?;

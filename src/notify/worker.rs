@@ -9,10 +9,10 @@
 use super::mailer::{Mailer, SendError};
 use super::outbox::{FAILED, PENDING, SENT};
 use crate::config::Settings;
+use crate::context::Ctx;
 use crate::db::models::NotificationRow;
 use crate::db::schema::notifications;
 use crate::error::AppError;
-use crate::services::Ctx;
 use chrono::{Duration as ChronoDuration, NaiveDateTime};
 use diesel::prelude::*;
 use rand::Rng;

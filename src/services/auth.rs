@@ -5,11 +5,10 @@ use super::{Caller, Ctx};
 use crate::db::models::UserRow;
 use crate::db::schema::{api_tokens, login_failures, login_throttle, units, users};
 use crate::db::{DbConn, DbError};
+pub use crate::domain::password::{verify_password, Password, MIN_PASSWORD_CHARS};
 use crate::domain::role::Role;
 use crate::error::{AppError, AppResult};
 use argon2::password_hash::rand_core::{OsRng, RngCore};
-use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
-use argon2::{Algorithm, Argon2, Params, Version};
 use base64::Engine;
 use chrono::{DateTime, Duration, Utc};
 use diesel::prelude::*;
@@ -23,66 +22,14 @@ pub const LOCKOUT_MINUTES: i64 = 15;
 /// Failures from one address within the window before it is refused.
 pub const MAX_ADDRESS_FAILURES: i64 = 100;
 pub const ADDRESS_WINDOW_MINUTES: i64 = 15;
-pub const MIN_PASSWORD_CHARS: usize = 10;
-
-/// argon2id at OWASP's minimum: 19 MiB, 2 iterations, 1 lane.
-fn argon2() -> Argon2<'static> {
-    let params = Params::new(19 * 1024, 2, 1, None).unwrap_or_default();
-    Argon2::new(Algorithm::Argon2id, Version::V0x13, params)
-}
-
-/// A password a user may set: at least ten characters, no control characters.
-#[derive(Clone)]
-pub struct Password(String);
-
-impl std::fmt::Debug for Password {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("Password(<redacted>)")
-    }
-}
-
-impl TryFrom<String> for Password {
-    type Error = String;
-    fn try_from(value: String) -> Result<Self, String> {
-        if value.chars().count() < MIN_PASSWORD_CHARS {
-            return Err(format!("must be at least {MIN_PASSWORD_CHARS} characters"));
-        }
-        if value.chars().count() > 1000 {
-            return Err("must be at most 1000 characters".into());
-        }
-        if value.chars().any(char::is_control) {
-            return Err("must not contain control characters".into());
-        }
-        Ok(Password(value))
-    }
-}
-
-impl Password {
-    /// The argon2id hash in PHC string form.
-    pub fn hash(&self) -> Result<String, DbError> {
-        let salt = SaltString::generate(&mut OsRng);
-        argon2()
-            .hash_password(self.0.as_bytes(), &salt)
-            .map(|h| h.to_string())
-            .map_err(|e| DbError::Other(format!("password hashing failed: {e}")))
-    }
-}
-
-pub fn verify_password(password: &str, hash: &str) -> bool {
-    match PasswordHash::new(hash) {
-        Ok(parsed) => argon2()
-            .verify_password(password.as_bytes(), &parsed)
-            .is_ok(),
-        Err(_) => false,
-    }
-}
 
 /// A hash to verify against when the username is unknown, so both cases take the same time.
 fn dummy_hash() -> &'static str {
     static HASH: OnceLock<String> = OnceLock::new();
     HASH.get_or_init(|| {
-        Password("not a real password at all".into())
-            .hash()
+        Password::try_from("not a real password at all".to_string())
+            .ok()
+            .and_then(|p| p.hash().ok())
             .unwrap_or_default()
     })
 }

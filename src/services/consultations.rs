@@ -6,6 +6,7 @@ use crate::db::schema::{consultations, enterprises};
 use crate::domain::text::{check_required_text, LONG_TEXT_MAX};
 use crate::domain::time::parse_past_instant;
 use crate::domain::vocab::{Category, Channel};
+use crate::domain::workers::check_workers;
 use crate::error::{AppError, AppResult, FieldErrors};
 use chrono::NaiveDate;
 use diesel::prelude::*;
@@ -52,14 +53,6 @@ pub struct ConsultationInput {
     pub enterprise_id: Option<i64>,
     pub summary: String,
     pub unit_id: Option<i64>,
-}
-
-pub fn check_workers(n: i64) -> Result<i64, String> {
-    if (1..=1_000_000).contains(&n) {
-        Ok(n)
-    } else {
-        Err("must be between 1 and 1000000".into())
-    }
 }
 
 pub async fn create(

@@ -98,9 +98,10 @@ pub fn ensure(ctx: &Ctx, size: DemoSize) -> Result<String, AppError> {
         users::table.count().get_result(&mut conn)?
     };
     if has_users == 0 {
-        let hash = crate::services::auth::Password::try_from(DEMO_PASSWORD.to_string())
+        let hash = crate::domain::password::Password::try_from(DEMO_PASSWORD.to_string())
             .map_err(AppError::BadRequest)?
-            .hash()?;
+            .hash()
+            .map_err(AppError::Failure)?;
         ctx.db.write_blocking(|conn| {
             // One bulk load, counted into PostgreSQL's statistics roll-up once at its end.
             crate::services::stats::rollup::counted_once(conn, ctx.settings.tz.name(), |conn| {
@@ -108,9 +109,7 @@ pub fn ensure(ctx: &Ctx, size: DemoSize) -> Result<String, AppError> {
             })
         })?;
         let mut conn = ctx.db.get()?;
-        if let crate::db::DbConn::Sqlite(c) = &mut *conn {
-            diesel::connection::SimpleConnection::batch_execute(c, "ANALYZE")?;
-        }
+        crate::db::sql::analyze_after_load(&mut conn)?;
     }
     Ok(format!(
         "Demo logins (password for all: {DEMO_PASSWORD}):\n  \

@@ -14,43 +14,16 @@
 use super::Ctx;
 use crate::db::schema::idempotency_keys;
 use crate::db::{is_unique_violation, DbConn};
+pub use crate::domain::idempotency::Claim;
 use crate::error::{AppError, AppResult};
 use chrono::{Duration, NaiveDateTime};
 use diesel::prelude::*;
-use sha2::{Digest, Sha256};
 
 /// How long a key is remembered.
 pub const HOURS: i64 = 24;
 
 /// The header.
 pub const HEADER: &str = "Idempotency-Key";
-
-/// One request's key and what it asked, as the web layer read them.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Claim {
-    key: String,
-    fingerprint: String,
-}
-
-impl Claim {
-    /// The claim of a request whose header held `key`, and whose route and parsed body are
-    /// `what` (two requests asking the same thing have the same `what`).
-    pub fn new(key: &str, what: &str) -> AppResult<Claim> {
-        let key = key.trim();
-        if key.is_empty() || key.len() > 100 || !key.bytes().all(|b| b.is_ascii_graphic()) {
-            return Err(AppError::field(
-                HEADER,
-                "must be 1 to 100 visible ASCII characters",
-            ));
-        }
-        let digest = Sha256::digest(what.as_bytes());
-        let fingerprint = digest.iter().map(|b| format!("{b:02x}")).collect();
-        Ok(Claim {
-            key: key.to_string(),
-            fingerprint,
-        })
-    }
-}
 
 /// What an earlier request with the claim's key created: (record type, id).
 pub fn earlier(
@@ -117,26 +90,5 @@ pub fn keep(
         Ok(_) => Ok(()),
         Err(e) if is_unique_violation(&e) => Err(AppError::Replay),
         Err(e) => Err(e.into()),
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn a_key_is_one_to_a_hundred_visible_ascii_characters() {
-        assert!(Claim::new("retry-7f3a", "POST /cases {}").is_ok());
-        assert!(Claim::new(&"k".repeat(100), "x").is_ok());
-        for bad in ["", " ", &"k".repeat(101), "键", "a b"] {
-            assert!(Claim::new(bad, "x").is_err(), "{bad:?}");
-        }
-    }
-
-    #[test]
-    fn the_same_request_has_the_same_fingerprint_and_another_another() {
-        let a = Claim::new("k", "POST /cases {\"a\":1}").unwrap();
-        assert_eq!(a, Claim::new("k", "POST /cases {\"a\":1}").unwrap());
-        assert_ne!(a, Claim::new("k", "POST /cases {\"a\":2}").unwrap());
     }
 }

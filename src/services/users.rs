@@ -2,11 +2,11 @@
 //! to one enterprise. Deactivating a user kills their tokens at once (the token lookup joins on
 //! `active`).
 
-use super::auth::Password;
 use super::{Caller, Ctx, Scope};
 use crate::db::models::{NewUser, UserRow};
 use crate::db::schema::{enterprises, units, users};
 use crate::db::{is_unique_violation, DbConn};
+use crate::domain::password::Password;
 use crate::domain::role::Role;
 use crate::domain::text::{check_required_text, NAME_MAX};
 use crate::error::{AppError, AppResult, FieldErrors};
@@ -136,7 +136,7 @@ pub fn create_in(
     ) else {
         return Err(AppError::Validation(errors));
     };
-    let hash = password.hash()?;
+    let hash = password.hash().map_err(AppError::Failure)?;
     let inserted = diesel::insert_into(users::table)
         .values(NewUser {
             username: &username,
@@ -265,7 +265,7 @@ pub async fn update(ctx: &Ctx, caller: &Caller, id: i64, patch: UserPatch) -> Ap
                 return Err(AppError::VersionConflict);
             }
             let hash = match password.flatten() {
-                Some(p) => Some(p.hash()?),
+                Some(p) => Some(p.hash().map_err(AppError::Failure)?),
                 None => None,
             };
             let changed = diesel::update(

@@ -4,7 +4,7 @@
 //! enterprise only (404 otherwise), staff their unit subtree, viewers nothing (403).
 
 use super::cases::{self, CaseInput, CaseView};
-use super::consultations::check_workers;
+use super::escalation::find_in_scope;
 use super::{Caller, Ctx, Page, Paging, Scope};
 use crate::db::models::{NewWarning, WarningRow};
 use crate::db::schema::{enterprises, warnings};
@@ -16,6 +16,7 @@ use crate::domain::vocab::Channel;
 use crate::domain::warning::{
     overdue, transition, Level, WarningAction, WarningCategory, WarningStatus,
 };
+use crate::domain::workers::check_workers;
 use crate::error::{AppError, AppResult, FieldErrors};
 use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
@@ -87,69 +88,8 @@ fn require_reader(caller: &Caller) -> AppResult<()> {
     caller.require(caller.role != Role::Viewer)
 }
 
-/// Loads a warning the caller may see, or 404 (no existence leak to other enterprises).
-fn find_in_scope(conn: &mut DbConn, caller: &Caller, id: i64) -> AppResult<Option<WarningRow>> {
-    let row: Option<WarningRow> = warnings::table
-        .find(id)
-        .select(WarningRow::as_select())
-        .first(conn)
-        .optional()?;
-    let visible = match (&row, caller.scope()) {
-        (None, _) => false,
-        (Some(_), Scope::All) => true,
-        (Some(r), Scope::Enterprise(e)) => r.enterprise_id == e,
-        (Some(r), Scope::Units(_)) => super::unit_in_scope(conn, caller, r.unit_id)?,
-        (Some(_), Scope::Nothing) => false,
-    };
-    Ok(row.filter(|_| visible))
-}
-
 fn find_or_404(conn: &mut DbConn, caller: &Caller, id: i64) -> AppResult<WarningRow> {
     find_in_scope(conn, caller, id)?.ok_or_else(|| AppError::not_found("warning"))
-}
-
-/// For intake with `warning_id`: the warning when it is open and in the caller's scope.
-pub(crate) fn open_warning_for_case(
-    conn: &mut DbConn,
-    caller: &Caller,
-    id: i64,
-) -> AppResult<Option<WarningRow>> {
-    Ok(find_in_scope(conn, caller, id)?.filter(|w| {
-        w.case_id.is_none()
-            && w.status
-                .parse::<WarningStatus>()
-                .is_ok_and(WarningStatus::is_open)
-    }))
-}
-
-/// Marks `warning` escalated into `case_id` (inside the intake's transaction) and tells the
-/// officer who reported it.
-pub(crate) fn link_escalated(
-    conn: &mut DbConn,
-    ctx: &Ctx,
-    caller: &Caller,
-    warning: &WarningRow,
-    case_id: i64,
-) -> AppResult<()> {
-    let now_n = ctx.now().naive_utc();
-    let changed = diesel::update(
-        warnings::table
-            .find(warning.id)
-            .filter(warnings::version.eq(warning.version)),
-    )
-    .set((
-        warnings::status.eq(WarningStatus::Escalated.as_str()),
-        warnings::case_id.eq(Some(case_id)),
-        warnings::closed_at.eq(Some(now_n)),
-        warnings::version.eq(warning.version + 1),
-        warnings::updated_at.eq(now_n),
-    ))
-    .execute(conn)?;
-    if changed == 0 {
-        return Err(AppError::VersionConflict);
-    }
-    crate::notify::outbox::warning_closed(conn, ctx, caller, warning.id)?;
-    Ok(())
 }
 
 #[derive(Debug, Deserialize)]
@@ -434,7 +374,7 @@ pub async fn act(
                 return Err(AppError::VersionConflict);
             }
             if action == WarningAction::Defuse {
-                crate::notify::outbox::warning_closed(conn, &c, &caller, id)?;
+                crate::notify::outbox::warning_closed(conn, &c, id)?;
             }
             load_view(conn, &c, id)
         })

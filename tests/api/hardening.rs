@@ -114,7 +114,7 @@ fn a_leap_second_already_stored_on_sqlite_cannot_fail_a_report_and_the_migration
     use tiaojie::db::DbConn;
     let app = spawn_app();
     if app.ctx.db.backend() != tiaojie::db::Backend::Sqlite {
-        eprintln!("skipped: SQLite stores a leap second as text; PostgreSQL cannot hold one");
+        skipped("SQLite stores a leap second as text; PostgreSQL cannot hold one");
         return;
     }
     let enterprise = app.enterprise(app.street);

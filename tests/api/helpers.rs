@@ -20,6 +20,11 @@ fn unique() -> u64 {
     (u64::from(std::process::id()) << 20) + n
 }
 
+/// Says on stderr that a test is skipped here and why, so that a reader of CI sees it.
+pub fn skipped(why: &str) {
+    eprintln!("skipped: {why}");
+}
+
 /// Monday 2 March 2026, 09:00 in Shanghai: the tests' "now" unless they move the clock.
 pub fn default_now() -> DateTime<Utc> {
     chrono_tz::Asia::Shanghai

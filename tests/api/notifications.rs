@@ -211,13 +211,7 @@ struct Setup {
 fn setup() -> Setup {
     let app = spawn_app();
     let enterprise = app.enterprise(app.street);
-    let (officer_id, officer) = app.user("officer", app.street, Some(enterprise));
-    let r = app.put(
-        &app.admin_token,
-        &format!("/api/v1/enterprises/{enterprise}/officer"),
-        json!({"user_id": officer_id}),
-    );
-    assert_eq!(r.status, 200, "{:?}", r.body);
+    let (officer_id, officer) = app.designated_officer(enterprise);
     let (director_id, director) = app.user("director", app.street, None);
     let (mediator_id, mediator) = app.user("mediator", app.street, None);
     Setup {
@@ -585,7 +579,8 @@ fn the_file_transport_writes_one_eml_per_mail() {
 fn two_workers_over_500_rows_send_each_exactly_once_on_postgresql() {
     let app = spawn_app();
     if app.ctx.db.backend() == tiaojie::db::Backend::Sqlite {
-        return; // SKIP LOCKED is PostgreSQL's; SQLite serializes claims under its write lock.
+        skipped("SKIP LOCKED is PostgreSQL's; SQLite serializes claims under its write lock");
+        return;
     }
     let recipients: Vec<String> = (0..500).map(|i| format!("user{i}@example.org")).collect();
     let ctx = app.ctx.clone();

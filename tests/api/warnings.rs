@@ -13,13 +13,7 @@ struct Setup {
 fn setup() -> Setup {
     let app = spawn_app();
     let enterprise = app.enterprise(app.street);
-    let (officer_id, officer) = app.user("officer", app.street, Some(enterprise));
-    let r = app.put(
-        &app.admin_token,
-        &format!("/api/v1/enterprises/{enterprise}/officer"),
-        json!({"user_id": officer_id}),
-    );
-    assert_eq!(r.status, 200, "{:?}", r.body);
+    let (officer_id, officer) = app.designated_officer(enterprise);
     let (_, director) = app.user("director", app.street, None);
     let (_, mediator) = app.user("mediator", app.street, None);
     Setup {

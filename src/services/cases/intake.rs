@@ -111,7 +111,7 @@ pub(crate) fn create_in(
     );
     let warning = match input.warning_id {
         Some(w) => {
-            let found = crate::services::warnings::open_warning_for_case(conn, caller, w)?;
+            let found = crate::services::escalation::open_warning_for_case(conn, caller, w)?;
             if found.is_none() {
                 errors.add(
                     "warning_id",
@@ -226,7 +226,7 @@ pub(crate) fn create_in(
         )?;
     }
     if let Some(w) = warning {
-        crate::services::warnings::link_escalated(conn, ctx, caller, &w, id)?;
+        crate::services::escalation::link_escalated(conn, ctx, &w, id)?;
     }
     crate::services::idempotency::keep(conn, ctx, caller.id, "case", id)?;
     Ok(Created {

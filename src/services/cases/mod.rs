@@ -36,8 +36,8 @@ use chrono::{DateTime, NaiveDate, NaiveDateTime, TimeZone, Utc};
 use diesel::prelude::*;
 use serde::{Deserialize, Serialize};
 
-use super::consultations::check_workers;
 use crate::domain::time::parse_past_instant;
+use crate::domain::workers::check_workers;
 
 /// A case as the list shows it: personal data masked for everyone.
 #[derive(Debug, Serialize)]

@@ -268,7 +268,7 @@ fn parse(line: usize, get: &dyn Fn(&str) -> String, l: &Lookups) -> Result<Parse
         .trim()
         .parse::<i64>()
         .ok()
-        .filter(|n| (1..=1_000_000).contains(n))
+        .filter(|n| crate::domain::workers::check_workers(*n).is_ok())
         .ok_or_else(|| bad("涉及人数", Problem::NotAWorkerCount))?;
     let amount_claimed =
         money(&get("涉案金额")).ok_or_else(|| bad("涉案金额", Problem::NotAnAmount))?;

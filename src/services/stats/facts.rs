@@ -67,40 +67,7 @@ fn at<T: Copy>(all: &[T], index: i64) -> Option<T> {
         .and_then(|i| all.get(i).copied())
 }
 
-/// SQL for a timestamp column as whole seconds since the epoch, and a date column as days since
-/// it, in each backend's dialect.
-///
-/// No stored value may make a report fail. SQLite's `unixepoch` answers NULL for a second 60 (a
-/// leap second, which the parser no longer lets in but older rows may hold: migration
-/// `normalise_leap_seconds` rewrote them), so such a value is counted from its minute, and any
-/// other unreadable text of a column that is never NULL as the epoch's first second
-/// (`or_epoch`) rather than as a NULL in a non-null column.
-fn epoch_seconds(conn: &DbConn, column: &str, or_epoch: bool) -> String {
-    match conn {
-        DbConn::Sqlite(_) => {
-            let seconds = format!(
-                "COALESCE(unixepoch({column}), \
-                 unixepoch(substr({column}, 1, 16)) + CAST(substr({column}, 18, 2) AS INTEGER)"
-            );
-            if or_epoch {
-                format!("{seconds}, 0)")
-            } else {
-                format!("{seconds})")
-            }
-        }
-        // date_part's double has a quarter-microsecond resolution at today's epoch seconds, so
-        // its floor is exact for microsecond timestamps, and it is several times cheaper than
-        // EXTRACT's numeric.
-        DbConn::Pg(_) => format!("CAST(FLOOR(date_part('epoch', {column})) AS BIGINT)"),
-    }
-}
-
-fn epoch_days(conn: &DbConn, column: &str) -> String {
-    match conn {
-        DbConn::Sqlite(_) => format!("COALESCE(unixepoch({column}), 0) / 86400"),
-        DbConn::Pg(_) => format!("CAST({column} - DATE '1970-01-01' AS BIGINT)"),
-    }
-}
+use crate::db::sql::{epoch_days, epoch_seconds};
 
 fn instant(seconds: i64) -> NaiveDateTime {
     DateTime::from_timestamp(seconds, 0)

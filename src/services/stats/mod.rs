@@ -226,10 +226,10 @@ fn fold_period(
     fold: &mut Fold,
 ) -> QueryResult<()> {
     use facts::Cases;
-    let count = match conn {
-        // SQLite streams rows as they are stepped: one slice per thread.
-        DbConn::Sqlite(_) => 2,
-        DbConn::Pg(_) => PG_SLICES,
+    // SQLite streams rows as they are stepped: one slice per thread.
+    let count = match crate::db::sql::is_sqlite(conn) {
+        true => 2,
+        false => PG_SLICES,
     };
     let slices = slices(
         period.from,

@@ -20,7 +20,7 @@ use chrono::{Datelike, NaiveDate};
 use diesel::connection::DefaultLoadingMode;
 use diesel::dsl::sql;
 use diesel::prelude::*;
-use diesel::sql_types::{BigInt, Bool, Text};
+use diesel::sql_types::BigInt;
 
 mod tables {
     diesel::table! {
@@ -77,15 +77,7 @@ fn month_first(number: i32) -> NaiveDate {
 /// none: the first start after the migration). A no-op on SQLite and when the zone is already
 /// the roll-up's. Returns whether it counted.
 pub fn prepare(conn: &mut DbConn, zone: &str) -> QueryResult<bool> {
-    match conn {
-        DbConn::Sqlite(_) => Ok(false),
-        DbConn::Pg(_) => diesel::select(
-            sql::<Bool>("rollup_rebuild(")
-                .bind::<Text, _>(zone)
-                .sql(")"),
-        )
-        .get_result(conn),
-    }
+    crate::db::sql::rollup_rebuild(conn, zone)
 }
 
 /// Runs `load`, a bulk load inside the caller's transaction, with the roll-up's triggers idle,
@@ -100,7 +92,7 @@ pub fn counted_once<T, E>(
 where
     E: From<diesel::result::Error>,
 {
-    if let DbConn::Sqlite(_) = conn {
+    if crate::db::sql::is_sqlite(conn) {
         return load(conn);
     }
     diesel::delete(rollup_zone::table).execute(conn)?;
@@ -111,7 +103,7 @@ where
 
 /// Whether the roll-up can answer for this server: PostgreSQL, counted in the configured zone.
 pub(super) fn usable(conn: &mut DbConn, ctx: &Ctx) -> QueryResult<bool> {
-    if let DbConn::Sqlite(_) = conn {
+    if crate::db::sql::is_sqlite(conn) {
         return Ok(false);
     }
     let zone: Option<String> = rollup_zone::table

@@ -50,7 +50,8 @@ where
             "must be 1 to 100 visible ASCII characters",
         )
     })?;
-    let claim = Claim::new(key, &format!("{} {what}", req.path()))?;
+    let claim = Claim::new(key, &format!("{} {what}", req.path()))
+        .map_err(|e| AppError::field(idempotency::HEADER, e))?;
     if let Some(earlier) = earlier(ctx, caller, &claim).await? {
         return answer_again(ctx, caller, earlier, status).await;
     }

@@ -71,7 +71,7 @@ fn answer(report: Report, format: Format) -> Result<HttpResponse, AppError> {
             .body(reports::csv::render(&report)),
         Format::Xlsx => {
             let bytes = reports::xlsx::render(&report)
-                .map_err(|e| AppError::Internal(crate::db::DbError::Other(format!("xlsx: {e}"))))?;
+                .map_err(|e| AppError::Failure(format!("xlsx: {e}")))?;
             HttpResponse::Ok()
                 .content_type(reports::xlsx::CONTENT_TYPE)
                 .insert_header(attachment("xlsx"))
@@ -143,7 +143,7 @@ pub async fn ledger(
     Ok(match format {
         Format::Xlsx => {
             let bytes = reports::ledger::xlsx(&ledger)
-                .map_err(|e| AppError::Internal(crate::db::DbError::Other(format!("xlsx: {e}"))))?;
+                .map_err(|e| AppError::Failure(format!("xlsx: {e}")))?;
             HttpResponse::Ok()
                 .content_type(reports::xlsx::CONTENT_TYPE)
                 .insert_header(attachment("xlsx"))

@@ -529,9 +529,7 @@ pub async fn act(
     };
     match result {
         Ok(_) => see_other(&format!("/cases/{id}")),
-        Err(e @ (AppError::NotFound(_) | AppError::Forbidden(_) | AppError::Internal(_))) => {
-            error_page(&page, &e)
-        }
+        Err(e) if e.is_not_the_forms() => error_page(&page, &e),
         Err(e) => {
             use actix_web::ResponseError;
             match svc::get(&ctx, caller, id).await {

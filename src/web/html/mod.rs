@@ -246,7 +246,7 @@ pub fn error_page(page: &PageCtx, err: &AppError) -> HttpResponse {
         AppError::NotFound(_) => "error.not_found",
         AppError::Forbidden(_) => "error.forbidden",
         AppError::InvalidTransition(_) => "error.conflict",
-        AppError::Internal(_) => {
+        AppError::Internal(_) | AppError::Failure(_) => {
             // Logged once, by the JSON error's own path.
             let _ = err.error_response();
             "error.internal"

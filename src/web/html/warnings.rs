@@ -241,9 +241,7 @@ pub async fn act(
     };
     match result {
         Ok(to) => see_other(&to),
-        Err(e @ (AppError::NotFound(_) | AppError::Forbidden(_) | AppError::Internal(_))) => {
-            error_page(&page, &e)
-        }
+        Err(e) if e.is_not_the_forms() => error_page(&page, &e),
         Err(e) => {
             use actix_web::ResponseError;
             render_warning(
