@@ -9,6 +9,7 @@ mod cases;
 mod deadlines;
 mod demo;
 mod hardening;
+mod house;
 mod intake;
 mod ledger;
 mod ledger_upload;
