@@ -56,6 +56,22 @@ fn parse_date(entry: &str) -> Result<NaiveDate, CalendarError> {
     NaiveDate::parse_from_str(s, "%Y-%m-%d").map_err(|_| bad())
 }
 
+/// The first day of `d`'s month.
+pub fn first_of_month(d: NaiveDate) -> NaiveDate {
+    NaiveDate::from_ymd_opt(d.year(), d.month(), 1).unwrap_or(d)
+}
+
+/// The first day of the month after `d`'s.
+pub fn next_month(d: NaiveDate) -> NaiveDate {
+    first_of_month(first_of_month(d) + Days::new(32))
+}
+
+/// The first day of the month before `d`'s.
+pub fn previous_month(d: NaiveDate) -> NaiveDate {
+    let first = first_of_month(d);
+    first_of_month(first.pred_opt().unwrap_or(first))
+}
+
 impl HolidayCalendar {
     /// A calendar from sets of holidays and make-up working days. A date in
     /// both sets is treated as a holiday.
@@ -143,6 +159,16 @@ impl HolidayCalendar {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn months_step_over_the_year_and_from_any_day_of_the_month() {
+        let d = |y, m, day| NaiveDate::from_ymd_opt(y, m, day).unwrap();
+        assert_eq!(first_of_month(d(2026, 2, 28)), d(2026, 2, 1));
+        assert_eq!(next_month(d(2025, 12, 1)), d(2026, 1, 1));
+        assert_eq!(next_month(d(2026, 1, 31)), d(2026, 2, 1));
+        assert_eq!(previous_month(d(2026, 1, 1)), d(2025, 12, 1));
+        assert_eq!(previous_month(d(2026, 3, 31)), d(2026, 2, 1));
+    }
 
     fn date(y: i32, m: u32, d: u32) -> NaiveDate {
         NaiveDate::from_ymd_opt(y, m, d).unwrap_or(NaiveDate::MIN)

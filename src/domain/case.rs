@@ -56,6 +56,29 @@ code_enum!(
     }
 );
 
+impl ActionKind {
+    /// The actions a client takes at `POST /cases/{id}/{segment}`, by that segment: `sessions`
+    /// and `payments` name the records they add. Notes and edits have routes of their own.
+    pub const ROUTED: [(&'static str, ActionKind); 8] = [
+        ("accept", ActionKind::Accept),
+        ("reject", ActionKind::Reject),
+        ("assign", ActionKind::Assign),
+        ("sessions", ActionKind::Session),
+        ("extend", ActionKind::Extend),
+        ("close", ActionKind::Close),
+        ("withdraw", ActionKind::Withdraw),
+        ("payments", ActionKind::Payment),
+    ];
+
+    /// The action of a route's path segment (`sessions` is `Session`), if it is one.
+    pub fn of_segment(segment: &str) -> Option<ActionKind> {
+        ActionKind::ROUTED
+            .iter()
+            .find(|(s, _)| *s == segment)
+            .map(|(_, kind)| *kind)
+    }
+}
+
 /// The deadline rules from the settings.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct DeadlineRules {

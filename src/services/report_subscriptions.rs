@@ -9,7 +9,7 @@ use crate::db::schema::{report_subscriptions, users};
 use crate::db::DbConn;
 use crate::domain::role::Role;
 use crate::error::{AppError, AppResult};
-use chrono::{Datelike, NaiveDate, NaiveDateTime};
+use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
 use serde_json::json;
 
@@ -67,11 +67,7 @@ pub fn subscribers(conn: &mut DbConn) -> QueryResult<Vec<(i64, Option<i64>)>> {
 }
 
 /// The month before the one of `today`, as its first day.
-pub fn previous_month(today: NaiveDate) -> NaiveDate {
-    let first = NaiveDate::from_ymd_opt(today.year(), today.month(), 1).unwrap_or(today);
-    let last = first.pred_opt().unwrap_or(first);
-    NaiveDate::from_ymd_opt(last.year(), last.month(), 1).unwrap_or(last)
-}
+pub use crate::domain::calendar::previous_month;
 
 /// Queues the report of the month starting `first` for the unit of `user_id` to that user, in the
 /// caller's transaction, unless it was queued before. Answers how many emails were queued.

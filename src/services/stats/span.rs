@@ -76,9 +76,4 @@ pub(super) fn ymd(year: i32, month: u32) -> NaiveDate {
     NaiveDate::from_ymd_opt(year, month, 1).unwrap_or_default()
 }
 
-pub(super) fn next_month(first: NaiveDate) -> NaiveDate {
-    match first.month() {
-        12 => ymd(first.year() + 1, 1),
-        m => ymd(first.year(), m + 1),
-    }
-}
+pub(super) use crate::domain::calendar::next_month;

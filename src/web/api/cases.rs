@@ -114,21 +114,6 @@ pub async fn note(
     Ok(created(view))
 }
 
-/// The path's action name; `sessions` and `payments` name the records they add.
-fn action_kind(name: &str) -> Option<ActionKind> {
-    Some(match name {
-        "accept" => ActionKind::Accept,
-        "reject" => ActionKind::Reject,
-        "assign" => ActionKind::Assign,
-        "sessions" => ActionKind::Session,
-        "extend" => ActionKind::Extend,
-        "close" => ActionKind::Close,
-        "withdraw" => ActionKind::Withdraw,
-        "payments" => ActionKind::Payment,
-        _ => return None,
-    })
-}
-
 pub async fn act(
     ctx: web::Data<Ctx>,
     req: HttpRequest,
@@ -137,7 +122,8 @@ pub async fn act(
     body: web::Bytes,
 ) -> Result<HttpResponse, AppError> {
     let (id, name) = path.into_inner();
-    let kind = action_kind(&name).ok_or_else(|| AppError::NotFound("no such action".into()))?;
+    let kind =
+        ActionKind::of_segment(&name).ok_or_else(|| AppError::NotFound("no such action".into()))?;
     // An empty body is an action with no values (accept, or any action dated now).
     let input: cases::ActionInput = if body.iter().all(u8::is_ascii_whitespace) {
         cases::ActionInput::default()

@@ -503,12 +503,8 @@ pub async fn act(
     let result = match name.as_str() {
         "note" => svc::add_note(&ctx, caller, id, opt(&form, "text").unwrap_or_default()).await,
         other => {
+            // The page's two closing forms are one action with its outcome chosen.
             let kind = match other {
-                "accept" => Some(ActionKind::Accept),
-                "reject" => Some(ActionKind::Reject),
-                "assign" => Some(ActionKind::Assign),
-                "sessions" => Some(ActionKind::Session),
-                "extend" => Some(ActionKind::Extend),
                 "close_agreement" => {
                     input.outcome = Some("agreement".into());
                     Some(ActionKind::Close)
@@ -517,9 +513,7 @@ pub async fn act(
                     input.outcome = Some("failed".into());
                     Some(ActionKind::Close)
                 }
-                "withdraw" => Some(ActionKind::Withdraw),
-                "payments" => Some(ActionKind::Payment),
-                _ => None,
+                segment => ActionKind::of_segment(segment),
             };
             match kind {
                 Some(kind) => svc::act(&ctx, caller, id, kind, input).await,

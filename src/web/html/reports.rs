@@ -237,17 +237,7 @@ fn unit_param(query: &Query) -> Result<Option<i64>, AppError> {
     }
 }
 
-fn first_of_month(d: NaiveDate) -> NaiveDate {
-    NaiveDate::from_ymd_opt(d.year(), d.month(), 1).unwrap_or(d)
-}
-
-fn prev_month(first: NaiveDate) -> NaiveDate {
-    first_of_month(first.pred_opt().unwrap_or(first))
-}
-
-fn next_month(first: NaiveDate) -> NaiveDate {
-    first_of_month(first + chrono::Days::new(32))
-}
+use crate::domain::calendar::{first_of_month, next_month, previous_month as prev_month};
 
 fn export_links(kind: &str, param: &str, unit: Option<i64>) -> Value {
     let unit = unit.map(|u| format!("&unit_id={u}")).unwrap_or_default();
