@@ -1,32 +1,17 @@
 //! The case list, the intake form and the case page with its action forms.
 
+use super::form::{codes, describe, local_to_rfc3339, opt, options, required_number, Form, Query};
 use super::{error_page, html, render, see_other, signed_in, to_login, PageCtx};
 use crate::domain::case::{needs_assignment, role_may, transition, ActionKind, CaseStatus};
 use crate::domain::vocab::{Category, Channel, Referral};
 use crate::error::AppError;
-use crate::i18n;
 use crate::services::cases::{self as svc, ActionInput, CaseFilter, CaseInput};
 use crate::services::enterprises::Choice;
 use crate::services::{users, Caller, Ctx, Paging};
 use actix_web::http::StatusCode;
 use actix_web::{web, HttpRequest, HttpResponse};
-use chrono::TimeZone;
 use serde_json::{json, Value};
 use std::collections::HashMap;
-
-pub(super) type Form = web::Form<HashMap<String, String>>;
-pub(super) type Query = web::Query<HashMap<String, String>>;
-
-pub(super) fn options(group: &str, values: &[&str], selected: Option<&str>) -> Vec<Value> {
-    values
-        .iter()
-        .map(|v| json!({"group": group, "value": v, "selected": Some(*v) == selected}))
-        .collect()
-}
-
-pub(super) fn codes<T: Copy>(all: &[T], code: fn(T) -> &'static str) -> Vec<&'static str> {
-    all.iter().map(|v| code(*v)).collect()
-}
 
 pub async fn list(ctx: web::Data<Ctx>, req: HttpRequest, query: Query) -> HttpResponse {
     let page = match signed_in(&ctx, &req).await {
@@ -202,57 +187,6 @@ pub async fn new_form(ctx: web::Data<Ctx>, req: HttpRequest, query: Query) -> Ht
         json!({"fields": intake_fields(&values, &HashMap::new()), "enterprises": enterprises}),
     );
     html(StatusCode::OK, render::render("pages/cases/new", &data))
-}
-
-/// A `datetime-local` value (no offset) read in the configured zone, as RFC 3339.
-pub(super) fn local_to_rfc3339(ctx: &Ctx, value: &str) -> String {
-    match chrono::NaiveDateTime::parse_from_str(value.trim(), "%Y-%m-%dT%H:%M") {
-        Ok(naive) => ctx
-            .settings
-            .tz
-            .from_local_datetime(&naive)
-            .earliest()
-            .map(|t| t.to_rfc3339())
-            .unwrap_or_else(|| value.to_string()),
-        Err(_) => value.to_string(),
-    }
-}
-
-pub(super) fn opt(form: &HashMap<String, String>, k: &str) -> Option<String> {
-    form.get(k)
-        .map(|s| s.trim().to_string())
-        .filter(|s| !s.is_empty())
-}
-
-/// A number typed into a form: absent is `None`; unreadable is `None` with an error beside the
-/// field (the service then never sees a value the form could not read).
-pub(super) fn number(
-    form: &HashMap<String, String>,
-    name: &str,
-    errors: &mut HashMap<String, String>,
-) -> Option<i64> {
-    match opt(form, name).map(|v| v.parse::<i64>()) {
-        Some(Ok(n)) => Some(n),
-        Some(Err(_)) => {
-            errors.insert(name.to_string(), "must be a number".to_string());
-            None
-        }
-        None => None,
-    }
-}
-
-/// A number the form must carry: absent or unreadable is an error beside the field.
-pub(super) fn required_number(
-    form: &HashMap<String, String>,
-    name: &str,
-    errors: &mut HashMap<String, String>,
-) -> i64 {
-    number(form, name, errors).unwrap_or_else(|| {
-        errors
-            .entry(name.to_string())
-            .or_insert_with(|| "is required".to_string());
-        0
-    })
 }
 
 pub async fn new_submit(ctx: web::Data<Ctx>, req: HttpRequest, form: Form) -> HttpResponse {
@@ -447,27 +381,6 @@ pub async fn show(ctx: web::Data<Ctx>, req: HttpRequest, id: web::Path<i64>) -> 
     match svc::get(&ctx, &caller, id.into_inner()).await {
         Ok(case) => render_case(&ctx, &page, case, None, StatusCode::OK).await,
         Err(e) => error_page(&page, &e),
-    }
-}
-
-/// Why an action was refused, in the page's language: each field by its form label with its
-/// message, or the refusal itself (a status that no longer allows the action reads as such).
-pub(super) fn describe(err: &AppError, lang: &str) -> String {
-    match err {
-        AppError::Validation(fields) => fields
-            .0
-            .iter()
-            .map(|(field, why)| {
-                let label = ["action", "cases", "warnings"]
-                    .iter()
-                    .find_map(|group| i18n::lookup(lang, &format!("{group}.{field}")))
-                    .unwrap_or_else(|| field.clone());
-                format!("{label}: {}", i18n::message(lang, why))
-            })
-            .collect::<Vec<_>>()
-            .join("; "),
-        AppError::InvalidTransition(_) => i18n::t(lang, "error.conflict"),
-        other => i18n::message(lang, &other.to_string()),
     }
 }
 

@@ -2,9 +2,8 @@
 //! only a link to the intake form with the consultation's values as query parameters: the
 //! intake form reads them, and the case is registered through the case service as any other.
 
-use super::cases::{
-    codes, enterprise_choices, local_to_rfc3339, number, opt, options, required_number, Form, Query,
-};
+use super::cases::enterprise_choices;
+use super::form::{codes, local_to_rfc3339, number, opt, options, required_number, Form, Query};
 use super::{error_page, html, render, see_other, signed_in, PageCtx};
 use crate::domain::vocab::{Category, Channel};
 use crate::error::AppError;

@@ -7,7 +7,7 @@
 //! the reason beside the field (413 too large, 422 otherwise); nothing is written then.
 
 use super::admin::{form_errors, input, select, unit_choices};
-use super::cases::required_number;
+use super::form::required_number;
 use super::{check_form, error_page, html, render, signed_in, PageCtx};
 use crate::error::AppError;
 use crate::i18n;

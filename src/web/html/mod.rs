@@ -9,6 +9,7 @@ mod admin;
 mod cases;
 mod consultations;
 mod desk;
+mod form;
 mod ledger_import;
 mod print;
 pub mod render;

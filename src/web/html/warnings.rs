@@ -2,7 +2,7 @@
 //! scopes it), the report form (built for a phone: one column, large targets), and the warning's
 //! page with the staff's acknowledge, defuse and escalate forms. Each handler calls one service.
 
-use super::cases::{codes, describe, number, opt, options, required_number, Form, Query};
+use super::form::{codes, describe, number, opt, options, required_number, Form, Query};
 use super::{error_page, html, render, see_other, signed_in, PageCtx};
 use crate::domain::role::Role;
 use crate::domain::warning::{transition, Level, WarningAction, WarningCategory, WarningStatus};

@@ -7,7 +7,7 @@ mod people;
 
 pub use people::{notifications, user_action, users, users_create};
 
-use super::cases::{codes, number, opt, Form, Query};
+use super::form::{codes, number, opt, Form, Query};
 use super::{check_form, error_page, html, render, see_other, signed_in, PageCtx};
 use crate::domain::role::Role;
 use crate::domain::vocab::UnitKind;

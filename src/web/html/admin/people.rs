@@ -9,7 +9,7 @@ use crate::domain::role::Role;
 use crate::error::AppError;
 use crate::services::users::{self as svc, UserInput, UserPatch};
 use crate::services::{notifications as outbox, units, Ctx, Paging};
-use crate::web::html::cases::{opt, Form, Query};
+use crate::web::html::form::{opt, Form, Query};
 use crate::web::html::{error_page, see_other, PageCtx};
 use actix_web::http::StatusCode;
 use actix_web::{web, HttpRequest, HttpResponse};

@@ -1,0 +1,97 @@
+//! The form toolkit of the pages: a form's or a query's fields as a map, the options of a select,
+//! numbers and times typed into a form, and a refusal described beside its fields in the page's
+//! language. Every page module that takes a form uses it.
+
+use crate::error::AppError;
+use crate::i18n;
+use crate::services::Ctx;
+use actix_web::web;
+use chrono::TimeZone;
+use serde_json::{json, Value};
+use std::collections::HashMap;
+
+pub(super) type Form = web::Form<HashMap<String, String>>;
+pub(super) type Query = web::Query<HashMap<String, String>>;
+
+pub(super) fn options(group: &str, values: &[&str], selected: Option<&str>) -> Vec<Value> {
+    values
+        .iter()
+        .map(|v| json!({"group": group, "value": v, "selected": Some(*v) == selected}))
+        .collect()
+}
+
+pub(super) fn codes<T: Copy>(all: &[T], code: fn(T) -> &'static str) -> Vec<&'static str> {
+    all.iter().map(|v| code(*v)).collect()
+}
+
+/// A `datetime-local` value (no offset) read in the configured zone, as RFC 3339.
+pub(super) fn local_to_rfc3339(ctx: &Ctx, value: &str) -> String {
+    match chrono::NaiveDateTime::parse_from_str(value.trim(), "%Y-%m-%dT%H:%M") {
+        Ok(naive) => ctx
+            .settings
+            .tz
+            .from_local_datetime(&naive)
+            .earliest()
+            .map(|t| t.to_rfc3339())
+            .unwrap_or_else(|| value.to_string()),
+        Err(_) => value.to_string(),
+    }
+}
+
+pub(super) fn opt(form: &HashMap<String, String>, k: &str) -> Option<String> {
+    form.get(k)
+        .map(|s| s.trim().to_string())
+        .filter(|s| !s.is_empty())
+}
+
+/// A number typed into a form: absent is `None`; unreadable is `None` with an error beside the
+/// field (the service then never sees a value the form could not read).
+pub(super) fn number(
+    form: &HashMap<String, String>,
+    name: &str,
+    errors: &mut HashMap<String, String>,
+) -> Option<i64> {
+    match opt(form, name).map(|v| v.parse::<i64>()) {
+        Some(Ok(n)) => Some(n),
+        Some(Err(_)) => {
+            errors.insert(name.to_string(), "must be a number".to_string());
+            None
+        }
+        None => None,
+    }
+}
+
+/// A number the form must carry: absent or unreadable is an error beside the field.
+pub(super) fn required_number(
+    form: &HashMap<String, String>,
+    name: &str,
+    errors: &mut HashMap<String, String>,
+) -> i64 {
+    number(form, name, errors).unwrap_or_else(|| {
+        errors
+            .entry(name.to_string())
+            .or_insert_with(|| "is required".to_string());
+        0
+    })
+}
+
+/// Why an action was refused, in the page's language: each field by its form label with its
+/// message, or the refusal itself (a status that no longer allows the action reads as such).
+pub(super) fn describe(err: &AppError, lang: &str) -> String {
+    match err {
+        AppError::Validation(fields) => fields
+            .0
+            .iter()
+            .map(|(field, why)| {
+                let label = ["action", "cases", "warnings"]
+                    .iter()
+                    .find_map(|group| i18n::lookup(lang, &format!("{group}.{field}")))
+                    .unwrap_or_else(|| field.clone());
+                format!("{label}: {}", i18n::message(lang, why))
+            })
+            .collect::<Vec<_>>()
+            .join("; "),
+        AppError::InvalidTransition(_) => i18n::t(lang, "error.conflict"),
+        other => i18n::message(lang, &other.to_string()),
+    }
+}
