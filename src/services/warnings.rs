@@ -431,7 +431,7 @@ pub async fn escalate(
                 unit_id: Some(input.unit_id.unwrap_or(row.unit_id)),
             };
             let created = cases::create_in(conn, &c, &caller, case_input)?;
-            cases::log_full_id_view(conn, &caller, &created.row, c.now().naive_utc())?;
+            cases::log_whole_views(conn, &caller, &created.row, c.now().naive_utc())?;
             Ok(cases::shape_view(&c, &caller, created.row, created.parts))
         })
         .await

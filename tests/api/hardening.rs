@@ -684,29 +684,6 @@ fn the_whole_phone_goes_to_managers_and_the_cases_own_mediator_and_every_whole_v
     assert!(last.contains(&(own.id, "view_id_number".to_string())));
 }
 
-impl TestApp {
-    /// A POST with an `Idempotency-Key`.
-    fn post_with_key(
-        &self,
-        token: &str,
-        path: &str,
-        key: &str,
-        body: serde_json::Value,
-    ) -> Response {
-        let r = ureq::post(&format!("{}{path}", self.base))
-            .set("Authorization", &format!("Bearer {token}"))
-            .set("Idempotency-Key", key)
-            .send_json(body);
-        let r = match r {
-            Ok(r) | Err(ureq::Error::Status(_, r)) => r,
-            Err(e) => panic!("{e}"),
-        };
-        let status = r.status();
-        let body = serde_json::from_str(&r.into_string().unwrap()).unwrap();
-        Response { status, body }
-    }
-}
-
 #[test]
 fn a_retried_creating_request_with_the_same_key_answers_the_first_result_and_creates_nothing() {
     let app = spawn_app();

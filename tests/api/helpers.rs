@@ -236,6 +236,15 @@ impl TestApp {
         finish(self.request("POST", path, Some(token)).send_json(body))
     }
 
+    /// A POST with an `Idempotency-Key`.
+    pub fn post_with_key(&self, token: &str, path: &str, key: &str, body: Value) -> Response {
+        finish(
+            self.request("POST", path, Some(token))
+                .set("Idempotency-Key", key)
+                .send_json(body),
+        )
+    }
+
     pub fn post_raw(&self, token: &str, path: &str, body: &str) -> Response {
         finish(
             self.request("POST", path, Some(token))

@@ -50,13 +50,13 @@ pub struct CaseInput {
 pub async fn create(ctx: &Ctx, asker: impl Into<Asker>, input: CaseInput) -> AppResult<CaseView> {
     let c = ctx.clone();
     // The answer is built from what the transaction wrote (the case row and its intake event come
-    // back from their INSERTs), so the intake reads nothing back after its commit. A director's
-    // view of the whole ID number is logged in the same transaction.
+    // back from their INSERTs), so the intake reads nothing back after its commit. Each whole
+    // phone or ID number the answer shows is logged in the same transaction.
     let (caller, created) = ctx
         .write_as(asker.into(), move |conn, caller| {
             caller.require_staff()?;
             let created = create_in(conn, &c, &caller, input)?;
-            log_full_id_view(conn, &caller, &created.row, c.now().naive_utc())?;
+            log_whole_views(conn, &caller, &created.row, c.now().naive_utc())?;
             Ok((caller, created))
         })
         .await?;

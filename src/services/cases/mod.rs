@@ -155,7 +155,13 @@ fn clock_state(status: &str, deadline: NaiveDate, today: NaiveDate) -> (bool, Op
     }
 }
 
-fn summary(ctx: &Ctx, today: NaiveDate, row: CaseRow, enterprise_name: String) -> CaseSummary {
+fn summary(
+    ctx: &Ctx,
+    today: NaiveDate,
+    row: CaseRow,
+    enterprise_name: String,
+    phone: Shown,
+) -> CaseSummary {
     let (overdue, days_left) = clock_state(&row.status, row.deadline, today);
     CaseSummary {
         id: row.id,
@@ -167,7 +173,7 @@ fn summary(ctx: &Ctx, today: NaiveDate, row: CaseRow, enterprise_name: String) -
         enterprise_id: row.enterprise_id,
         enterprise_name,
         applicant_name: row.applicant_name,
-        applicant_phone: row.applicant_phone.as_deref().map(Phone::mask_str),
+        applicant_phone: shown(phone, row.applicant_phone, Phone::mask_str),
         workers_involved: row.workers_involved,
         collective: row.workers_involved >= COLLECTIVE_THRESHOLD,
         amount_claimed: Fen::from_fen(row.amount_claimed),
@@ -282,6 +288,24 @@ fn sight(caller: &Caller, row: &CaseRow, purpose: Purpose) -> (Shown, Shown) {
     }
 }
 
+/// How a list shows the applicant's phone: masked to everyone (a list is never a whole view),
+/// and not at all to an officer.
+fn list_sight(caller: &Caller) -> Shown {
+    match caller.role {
+        Role::Officer => Shown::Hidden,
+        _ => Shown::Masked,
+    }
+}
+
+/// A particular as `how` shows it.
+fn shown(how: Shown, value: Option<String>, mask: fn(&str) -> String) -> Option<String> {
+    match how {
+        Shown::Hidden => None,
+        Shown::Masked => value.as_deref().map(mask),
+        Shown::Whole => value,
+    }
+}
+
 /// The access-log actions of the whole values `caller` is about to see on this case.
 fn whole_views(caller: &Caller, row: &CaseRow, purpose: Purpose) -> Vec<&'static str> {
     let (phone, id_number) = sight(caller, row, purpose);
@@ -296,7 +320,7 @@ fn whole_views(caller: &Caller, row: &CaseRow, purpose: Purpose) -> Vec<&'static
 }
 
 /// Logs each whole value `caller` gets on this case's page, in the caller's transaction.
-pub(crate) fn log_full_id_view(
+pub(crate) fn log_whole_views(
     conn: &mut DbConn,
     caller: &Caller,
     row: &CaseRow,
@@ -332,7 +356,7 @@ fn view_of_row(
     row: CaseRow,
     enterprise_name: String,
 ) -> AppResult<CaseView> {
-    log_full_id_view(conn, caller, &row, ctx.now().naive_utc())?;
+    log_whole_views(conn, caller, &row, ctx.now().naive_utc())?;
     let parts = CaseParts::load(conn, &row, enterprise_name)?;
     Ok(shape_view(ctx, caller, row, parts))
 }
@@ -406,16 +430,8 @@ fn shape_view_for(
         enterprise_id: row.enterprise_id,
         enterprise_name: parts.enterprise_name,
         applicant_name: row.applicant_name,
-        applicant_phone: match phone {
-            Shown::Hidden => None,
-            Shown::Masked => row.applicant_phone.as_deref().map(Phone::mask_str),
-            Shown::Whole => row.applicant_phone,
-        },
-        applicant_id_number: match id_number {
-            Shown::Hidden => None,
-            Shown::Masked => row.applicant_id_number.as_deref().map(ResidentId::mask_str),
-            Shown::Whole => row.applicant_id_number,
-        },
+        applicant_phone: shown(phone, row.applicant_phone, Phone::mask_str),
+        applicant_id_number: shown(id_number, row.applicant_id_number, ResidentId::mask_str),
         workers_involved: row.workers_involved,
         collective: row.workers_involved >= COLLECTIVE_THRESHOLD,
         amount_claimed: Fen::from_fen(row.amount_claimed),

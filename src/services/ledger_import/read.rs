@@ -40,6 +40,12 @@ fn too_long_cell(line: usize) -> String {
     format!("has a cell of more than {MAX_CELL_CHARS} characters on line {line}")
 }
 
+/// Whether a cell has more than `MAX_CELL_CHARS` characters. A cell has at least as many bytes as
+/// characters, so only a long one is counted.
+fn too_long(cell: &str) -> bool {
+    cell.len() > MAX_CELL_CHARS && cell.chars().count() > MAX_CELL_CHARS
+}
+
 /// Adds one record (cut to `MAX_COLUMNS`) unless it is blank, refusing past `MAX_ROWS` data rows.
 fn push(out: &mut Vec<Record>, line: usize, mut cells: Vec<String>) -> Result<(), String> {
     if cells.iter().all(|c| c.trim().is_empty()) {
@@ -85,7 +91,7 @@ pub fn csv_records(bytes: &[u8]) -> Result<Vec<Record>, String> {
                 .take_while(|b| matches!(b, b'\r' | b'\n'))
                 .filter(|b| **b == b'\n')
                 .count();
-        if record.iter().any(|c| c.chars().count() > MAX_CELL_CHARS) {
+        if record.iter().any(too_long) {
             return Err(too_long_cell(line));
         }
         push(&mut out, line, record.iter().map(str::to_string).collect())?;
@@ -176,7 +182,7 @@ pub fn xlsx_records(bytes: Vec<u8>) -> Result<Vec<Record>, String> {
             continue;
         }
         let text = cell_text(Data::from(cell.get_value().clone()));
-        if text.chars().count() > MAX_CELL_CHARS {
+        if too_long(&text) {
             return Err(too_long_cell(r as usize + 1));
         }
         if row.as_ref().is_some_and(|(at, _)| *at != r) {

@@ -63,14 +63,13 @@ pub async fn create(
         return Ok(created(cases::create(&ctx, asker, input).await?));
     }
     let caller = ctx.caller(asker).await?;
-    let what = format!("{input:?}");
     super::creating(
         &ctx,
         &req,
         &caller,
-        what,
         StatusCode::CREATED,
-        |ctx, caller| async move { cases::create(&ctx, &caller, input).await },
+        input,
+        |ctx, caller, input| async move { cases::create(&ctx, &caller, input).await },
     )
     .await
 }
@@ -134,14 +133,13 @@ pub async fn act(
     if kind != ActionKind::Payment {
         return Ok(ok(cases::act(&ctx, &caller, id, kind, input).await?));
     }
-    let what = format!("{input:?}");
     super::creating(
         &ctx,
         &req,
         &caller,
-        what,
         StatusCode::OK,
-        |ctx, caller| async move { cases::act(&ctx, &caller, id, kind, input).await },
+        input,
+        |ctx, caller, input| async move { cases::act(&ctx, &caller, id, kind, input).await },
     )
     .await
 }

@@ -40,14 +40,13 @@ pub async fn create(
     input: web::Json<consultations::ConsultationInput>,
 ) -> Result<HttpResponse, AppError> {
     let input = input.into_inner();
-    let what = format!("{input:?}");
     super::creating(
         &ctx,
         &req,
         &caller,
-        what,
         StatusCode::CREATED,
-        |ctx, caller| async move { consultations::create(&ctx, &caller, input).await },
+        input,
+        |ctx, caller, input| async move { consultations::create(&ctx, &caller, input).await },
     )
     .await
 }

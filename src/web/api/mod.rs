@@ -11,6 +11,7 @@ pub mod units;
 pub mod users;
 pub mod warnings;
 
+use crate::domain::idempotency::KEY_EXPECTED;
 use crate::error::{AppError, AppResult};
 use crate::services::idempotency::{self, Claim};
 use crate::services::{
@@ -26,36 +27,36 @@ use std::future::Future;
 /// header, `create` runs and its answer is sent with `status`. With it, an earlier request of
 /// the caller's with that key in the last 24 hours is answered again (its record as it now
 /// reads, with the same status) and nothing is created; the same key with another request (its
-/// route and body, `what`) is 409 `idempotency_conflict`; otherwise `create` runs with the
-/// claim on its context and keeps the key in its own transaction.
-pub async fn creating<T, F, Fut>(
+/// route and parsed `input`) is 409 `idempotency_conflict`; otherwise `create` runs with the
+/// claim on its context and keeps the key in its own transaction. A request without the header
+/// pays for none of this: not even the fingerprint of its input is taken.
+pub async fn creating<I, T, F, Fut>(
     ctx: &Ctx,
     req: &HttpRequest,
     caller: &Caller,
-    what: String,
     status: StatusCode,
+    input: I,
     create: F,
 ) -> Result<HttpResponse, AppError>
 where
+    I: std::fmt::Debug,
     T: Serialize,
-    F: FnOnce(Ctx, Caller) -> Fut,
+    F: FnOnce(Ctx, Caller, I) -> Fut,
     Fut: Future<Output = AppResult<T>>,
 {
     let Some(header) = req.headers().get(idempotency::HEADER) else {
-        return Ok(HttpResponse::build(status).json(create(ctx.clone(), caller.clone()).await?));
+        let done = create(ctx.clone(), caller.clone(), input).await?;
+        return Ok(HttpResponse::build(status).json(done));
     };
-    let key = header.to_str().map_err(|_| {
-        AppError::field(
-            idempotency::HEADER,
-            "must be 1 to 100 visible ASCII characters",
-        )
-    })?;
-    let claim = Claim::new(key, &format!("{} {what}", req.path()))
+    let key = header
+        .to_str()
+        .map_err(|_| AppError::field(idempotency::HEADER, KEY_EXPECTED))?;
+    let claim = Claim::new(key, &format!("{} {input:?}", req.path()))
         .map_err(|e| AppError::field(idempotency::HEADER, e))?;
     if let Some(earlier) = earlier(ctx, caller, &claim).await? {
         return answer_again(ctx, caller, earlier, status).await;
     }
-    match create(ctx.with_claim(claim.clone()), caller.clone()).await {
+    match create(ctx.with_claim(claim.clone()), caller.clone(), input).await {
         // Another request with this key committed first: this one rolled back whole.
         Err(AppError::Replay) => match earlier(ctx, caller, &claim).await? {
             Some(earlier) => answer_again(ctx, caller, earlier, status).await,

@@ -46,14 +46,13 @@ pub async fn create(
     input: web::Json<WarningInput>,
 ) -> Result<HttpResponse, AppError> {
     let input = input.into_inner();
-    let what = format!("{input:?}");
     super::creating(
         &ctx,
         &req,
         &caller,
-        what,
         StatusCode::CREATED,
-        |ctx, caller| async move { warnings::create(&ctx, &caller, input).await },
+        input,
+        |ctx, caller, input| async move { warnings::create(&ctx, &caller, input).await },
     )
     .await
 }
@@ -115,14 +114,13 @@ pub async fn escalate(
 ) -> Result<HttpResponse, AppError> {
     let input: EscalateInput = body(&bytes)?;
     let id = id.into_inner();
-    let what = format!("{input:?}");
     super::creating(
         &ctx,
         &req,
         &caller,
-        what,
         StatusCode::CREATED,
-        |ctx, caller| async move { warnings::escalate(&ctx, &caller, id, input).await },
+        input,
+        |ctx, caller, input| async move { warnings::escalate(&ctx, &caller, id, input).await },
     )
     .await
 }
