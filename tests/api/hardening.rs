@@ -852,3 +852,31 @@ fn the_openapi_document_declares_each_routes_query_parameters_and_the_idempotenc
         assert_eq!(app.get(&director, path).status, 200, "{path}");
     }
 }
+
+#[test]
+fn the_import_command_refuses_a_file_over_64_mb_before_reading_it() {
+    let app = spawn_app();
+    let file = std::env::temp_dir().join(format!("tiaojie-too-large-{}.csv", std::process::id()));
+    // A sparse file: its length is past the limit, its disk blocks are not written.
+    let f = std::fs::File::create(&file).unwrap();
+    f.set_len(tiaojie::services::ledger_import::MAX_FILE_BYTES + 1)
+        .unwrap();
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_tiaojie"))
+        .env(
+            "TIAOJIE_DATABASE_URL",
+            &app.ctx.settings.config.database_url,
+        )
+        .env_remove("TIAOJIE_CONFIG")
+        .args(["import", "ledger"])
+        .arg(&file)
+        .args(["--unit", &app.street.to_string(), "--dry-run"])
+        .output()
+        .unwrap();
+    let _ = std::fs::remove_file(&file);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(
+        stderr.contains("is larger than 64 MB: import it in parts"),
+        "{stderr}"
+    );
+}

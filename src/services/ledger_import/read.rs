@@ -236,6 +236,24 @@ mod tests {
     }
 
     #[test]
+    fn an_archive_of_more_parts_than_a_workbook_has_is_refused() {
+        use std::io::Write;
+        let mut zip = zip::ZipWriter::new(Cursor::new(Vec::new()));
+        for i in 0..=MAX_PARTS {
+            let options = zip::write::SimpleFileOptions::default();
+            zip.start_file(format!("part{i}.xml"), options).unwrap();
+            zip.write_all(b"x").unwrap();
+        }
+        let bytes = zip.finish().unwrap().into_inner();
+        assert_eq!(
+            xlsx_records(bytes),
+            Err(format!(
+                "is not an xlsx workbook: it has more than {MAX_PARTS} parts"
+            ))
+        );
+    }
+
+    #[test]
     fn bytes_that_are_no_archive_are_not_a_workbook() {
         assert!(xlsx_records(b"PK not really".to_vec())
             .unwrap_err()
