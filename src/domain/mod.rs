@@ -6,6 +6,7 @@ pub mod calendar;
 pub mod case;
 pub mod credit_code;
 pub mod idempotency;
+pub mod ledger;
 pub mod money;
 pub mod password;
 pub mod phone;

@@ -4,10 +4,11 @@
 //! with two decimals; an empty cell where a case has no agreement or is not closed.
 
 use super::csv::Csv;
-use crate::services::ledger::{Ledger, Line, HEADER};
+use crate::domain::ledger::header;
+use crate::services::ledger::{Ledger, Line};
 use rust_xlsxwriter::{Format, Workbook, XlsxError};
 
-/// One line as text cells, in the order of `HEADER`.
+/// One line as text cells, in the order of the ledger's `header()`.
 fn cells(l: &Line) -> [String; 13] {
     [
         l.no.to_string(),
@@ -28,7 +29,7 @@ fn cells(l: &Line) -> [String; 13] {
 
 pub fn csv(ledger: &Ledger) -> String {
     let mut out = Csv::new();
-    out.record(HEADER);
+    out.record(header());
     for l in &ledger.lines {
         out.record(cells(l));
     }
@@ -45,7 +46,7 @@ pub fn xlsx(ledger: &Ledger) -> Result<Vec<u8>, XlsxError> {
     let money = Format::new().set_num_format("#,##0.00");
     let ws = workbook.add_worksheet();
     ws.set_name("台账")?;
-    for (c, h) in HEADER.iter().enumerate() {
+    for (c, h) in header().iter().enumerate() {
         let col = u16::try_from(c).unwrap_or(u16::MAX);
         ws.write_string_with_format(0, col, *h, &bold)?;
         ws.set_column_width(col, if c == 0 || c == 6 { 8 } else { 14 })?;

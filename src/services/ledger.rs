@@ -15,23 +15,6 @@ use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
 use std::collections::BTreeMap;
 
-/// The columns of the ledger, in order.
-pub const HEADER: [&str; 13] = [
-    "序号",
-    "案号",
-    "受理日期",
-    "申请人",
-    "被申请单位",
-    "争议类型",
-    "涉及人数",
-    "涉案金额",
-    "调解员",
-    "处理结果",
-    "协议金额",
-    "履行金额",
-    "结案日期",
-];
-
 /// One line of the ledger.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Line {
@@ -69,18 +52,12 @@ impl Ledger {
     }
 }
 
-/// 处理结果 of a case status: the closing outcome, or where an open case stands.
-pub fn outcome_label(status: &str) -> &'static str {
-    match status {
-        "received" => "待受理",
-        "accepted" => "已受理",
-        "mediating" => "调解中",
-        "resolved" => "调解成功",
-        "failed" => "调解不成",
-        "withdrawn" => "撤回",
-        "rejected" => "不予受理",
-        _ => "其他",
-    }
+/// 处理结果 of a case's stored status; 其他 for a status this version does not know.
+fn outcome_label(status: &str) -> &'static str {
+    status
+        .parse()
+        .map(crate::domain::ledger::outcome_label)
+        .unwrap_or("其他")
 }
 
 /// The applicant cell: the name, and the masked ID number in parentheses.

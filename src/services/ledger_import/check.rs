@@ -1,0 +1,312 @@
+//! Checking a ledger's rows: each cell read as the ledger writes it (dates with / or ., amounts
+//! with thousands commas, the applicant's name before a masked ID number), looked up against the
+//! unit's enterprises and mediators, and either a row ready to write or why it is bad.
+
+use super::super::Ctx;
+use crate::db::schema::{enterprises, units, users};
+use crate::db::DbConn;
+use crate::domain::ledger::{status_of, Column};
+use crate::domain::money::Fen;
+use crate::domain::text::{check_required_text, NAME_MAX};
+use crate::domain::vocab::Category;
+use crate::error::{AppError, AppResult};
+use chrono::NaiveDate;
+use diesel::prelude::*;
+use std::collections::BTreeMap;
+use std::fmt;
+
+/// The ledger's columns an import needs that the header lacks, by header name.
+pub(super) fn missing_columns(has: impl Fn(&str) -> bool) -> Vec<&'static str> {
+    Column::ALL
+        .into_iter()
+        .filter(|c| c.required())
+        .map(Column::header)
+        .filter(|h| !has(h))
+        .collect()
+}
+
+/// One good row, ready to write.
+#[derive(Debug, Clone)]
+pub(super) struct Parsed {
+    pub(super) line: usize,
+    pub(super) case_no: String,
+    pub(super) received: NaiveDate,
+    pub(super) applicant: String,
+    pub(super) enterprise_id: i64,
+    pub(super) category: Category,
+    pub(super) workers: i64,
+    pub(super) amount_claimed: Fen,
+    pub(super) mediator_id: Option<i64>,
+    pub(super) status: &'static str,
+    pub(super) amount_agreed: Option<Fen>,
+    pub(super) amount_paid: Fen,
+    pub(super) closed: Option<NaiveDate>,
+}
+
+/// A date as ledgers write it: 2025-03-05, 2025/3/5 or 2025.3.5.
+fn date(s: &str) -> Option<NaiveDate> {
+    let s = s.trim().replace(['/', '.'], "-");
+    NaiveDate::parse_from_str(&s, "%Y-%m-%d").ok()
+}
+
+/// The name without a masked ID number in parentheses after it (as the export writes it).
+fn applicant_name(s: &str) -> String {
+    let s = s.trim();
+    let cut = s.find(['(', '（']).unwrap_or(s.len());
+    s[..cut].trim().to_string()
+}
+
+/// The lookups a row is checked against.
+pub(super) struct Lookups {
+    /// Enterprise ids by name (several when the name is not unique).
+    enterprises: BTreeMap<String, Vec<i64>>,
+    /// Mediator and director ids of the unit's subtree by display name.
+    mediators: BTreeMap<String, Vec<i64>>,
+    today: NaiveDate,
+}
+
+/// What is wrong with a cell of a bad row. Each has a message in the catalogs under
+/// `import.problem.<code>` (the upload page) and an English predicate (the command line).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Problem {
+    EmptyOrTooLong,
+    NotADate,
+    InTheFuture,
+    UnknownEnterprise,
+    SeveralEnterprises,
+    UnknownCategory,
+    NotAWorkerCount,
+    NotAnAmount,
+    UnknownMediator,
+    SeveralMediators,
+    UnknownOutcome,
+    RequiredForAgreement,
+    GivenForOpenCase,
+    RequiredForClosedCase,
+    BeforeReceipt,
+    FormulaLike,
+    InvisibleCharacter,
+}
+
+impl Problem {
+    pub const ALL: [Problem; 17] = [
+        Problem::EmptyOrTooLong,
+        Problem::NotADate,
+        Problem::InTheFuture,
+        Problem::UnknownEnterprise,
+        Problem::SeveralEnterprises,
+        Problem::UnknownCategory,
+        Problem::NotAWorkerCount,
+        Problem::NotAnAmount,
+        Problem::UnknownMediator,
+        Problem::SeveralMediators,
+        Problem::UnknownOutcome,
+        Problem::RequiredForAgreement,
+        Problem::GivenForOpenCase,
+        Problem::RequiredForClosedCase,
+        Problem::BeforeReceipt,
+        Problem::FormulaLike,
+        Problem::InvisibleCharacter,
+    ];
+
+    /// The code and the English predicate.
+    fn texts(self) -> (&'static str, &'static str) {
+        match self {
+            Problem::EmptyOrTooLong => ("empty_or_too_long", "is empty or too long"),
+            Problem::NotADate => ("not_a_date", "is not a date"),
+            Problem::InTheFuture => ("in_the_future", "is in the future"),
+            Problem::UnknownEnterprise => (
+                "unknown_enterprise",
+                "is not a registered enterprise (register it first)",
+            ),
+            Problem::SeveralEnterprises => ("several_enterprises", "names several enterprises"),
+            Problem::UnknownCategory => ("unknown_category", "is not a dispute category"),
+            Problem::NotAWorkerCount => ("not_a_worker_count", "is not a number of workers"),
+            Problem::NotAnAmount => ("not_an_amount", "is not an amount in yuan"),
+            Problem::UnknownMediator => ("unknown_mediator", "is not a mediator of this unit"),
+            Problem::SeveralMediators => ("several_mediators", "names several users"),
+            Problem::UnknownOutcome => ("unknown_outcome", "is not an outcome"),
+            Problem::RequiredForAgreement => ("required_for_agreement", "is required for 调解成功"),
+            Problem::GivenForOpenCase => ("given_for_open_case", "is given but the case is open"),
+            Problem::RequiredForClosedCase => {
+                ("required_for_closed_case", "is required for a closed case")
+            }
+            Problem::BeforeReceipt => ("before_receipt", "is before 受理日期"),
+            Problem::FormulaLike => (
+                "formula_like",
+                "starts with =, +, -, @, a tab or a line break, which spreadsheets run as a formula",
+            ),
+            Problem::InvisibleCharacter => (
+                "invisible_character",
+                "holds invisible or control characters, or nothing visible",
+            ),
+        }
+    }
+
+    pub fn code(self) -> &'static str {
+        self.texts().0
+    }
+}
+
+/// Why a row cannot be imported: its column (the ledger's header), the problem, and the cell's
+/// text (trimmed; empty when the cell is).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BadRow {
+    pub column: &'static str,
+    pub problem: Problem,
+    pub value: String,
+}
+
+/// The command line's sentence: `受理日期 "2025-02-30" is not a date`.
+impl fmt::Display for BadRow {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let predicate = self.problem.texts().1;
+        match self.value.as_str() {
+            "" => write!(f, "{} {predicate}", self.column),
+            value => write!(f, "{} {value:?} {predicate}", self.column),
+        }
+    }
+}
+
+/// An amount in yuan as ledgers write it, thousands commas allowed.
+fn money(s: &str) -> Option<Fen> {
+    s.trim().replace(',', "").parse::<Fen>().ok()
+}
+
+/// Checks one row; `Err` is why it is bad.
+pub(super) fn parse(
+    line: usize,
+    get: &dyn Fn(&str) -> String,
+    l: &Lookups,
+) -> Result<Parsed, BadRow> {
+    let bad = |column: &'static str, problem| BadRow {
+        column,
+        problem,
+        value: get(column).trim().to_string(),
+    };
+    let case_no = get("案号").trim().to_string();
+    if case_no.is_empty() || case_no.chars().count() > 64 {
+        return Err(bad("案号", Problem::EmptyOrTooLong));
+    }
+    let received = date(&get("受理日期")).ok_or_else(|| bad("受理日期", Problem::NotADate))?;
+    if received > l.today {
+        return Err(bad("受理日期", Problem::InTheFuture));
+    }
+    let applicant = applicant_name(&get("申请人"));
+    if applicant.is_empty() || applicant.chars().count() > NAME_MAX {
+        return Err(bad("申请人", Problem::EmptyOrTooLong));
+    }
+    if crate::reports::csv::looks_like_formula(&applicant) {
+        return Err(bad("申请人", Problem::FormulaLike));
+    }
+    if check_required_text(&applicant, NAME_MAX).is_err() {
+        return Err(bad("申请人", Problem::InvisibleCharacter));
+    }
+    let enterprise = get("被申请单位").trim().to_string();
+    let enterprise_id = match l.enterprises.get(&enterprise).map(Vec::as_slice) {
+        Some([id]) => *id,
+        Some([_, _, ..]) => return Err(bad("被申请单位", Problem::SeveralEnterprises)),
+        _ => return Err(bad("被申请单位", Problem::UnknownEnterprise)),
+    };
+    let category_label = get("争议类型").trim().to_string();
+    let category = Category::ALL
+        .iter()
+        .copied()
+        .find(|c| c.label_zh() == category_label)
+        .ok_or_else(|| bad("争议类型", Problem::UnknownCategory))?;
+    let workers = get("涉及人数")
+        .trim()
+        .parse::<i64>()
+        .ok()
+        .filter(|n| crate::domain::workers::check_workers(*n).is_ok())
+        .ok_or_else(|| bad("涉及人数", Problem::NotAWorkerCount))?;
+    let amount_claimed =
+        money(&get("涉案金额")).ok_or_else(|| bad("涉案金额", Problem::NotAnAmount))?;
+    let mediator_name = get("调解员").trim().to_string();
+    let mediator_id = match (
+        mediator_name.is_empty(),
+        l.mediators.get(&mediator_name).map(Vec::as_slice),
+    ) {
+        (true, _) => None,
+        (false, Some([id])) => Some(*id),
+        (false, Some([_, _, ..])) => return Err(bad("调解员", Problem::SeveralMediators)),
+        (false, _) => return Err(bad("调解员", Problem::UnknownMediator)),
+    };
+    let status = status_of(&get("处理结果"))
+        .map(|s| s.as_str())
+        .ok_or_else(|| bad("处理结果", Problem::UnknownOutcome))?;
+    let amount_agreed = match get("协议金额").trim() {
+        "" => None,
+        a => Some(money(a).ok_or_else(|| bad("协议金额", Problem::NotAnAmount))?),
+    };
+    if status == "resolved" && amount_agreed.is_none() {
+        return Err(bad("协议金额", Problem::RequiredForAgreement));
+    }
+    let amount_paid = match get("履行金额").trim() {
+        "" => Fen::from_fen(0),
+        a => money(a).ok_or_else(|| bad("履行金额", Problem::NotAnAmount))?,
+    };
+    let closed_text = get("结案日期");
+    let closed_open = matches!(status, "received" | "accepted" | "mediating");
+    let closed = match (closed_text.trim(), closed_open) {
+        ("", true) => None,
+        (_, true) => return Err(bad("结案日期", Problem::GivenForOpenCase)),
+        ("", false) => return Err(bad("结案日期", Problem::RequiredForClosedCase)),
+        (d, false) => {
+            let d = date(d).ok_or_else(|| bad("结案日期", Problem::NotADate))?;
+            if d < received {
+                return Err(bad("结案日期", Problem::BeforeReceipt));
+            }
+            if d > l.today {
+                return Err(bad("结案日期", Problem::InTheFuture));
+            }
+            Some(d)
+        }
+    };
+    Ok(Parsed {
+        line,
+        case_no,
+        received,
+        applicant,
+        enterprise_id,
+        category,
+        workers,
+        amount_claimed,
+        mediator_id,
+        status,
+        amount_agreed,
+        amount_paid,
+        closed,
+    })
+}
+
+pub(super) fn lookups(conn: &mut DbConn, ctx: &Ctx, unit_id: i64) -> AppResult<Lookups> {
+    let path: String = units::table
+        .find(unit_id)
+        .select(units::path)
+        .first(conn)
+        .optional()?
+        .ok_or_else(|| AppError::field("unit_id", format!("no unit with id {unit_id}")))?;
+    let unit_ids = crate::services::units_under(conn, &path)?;
+    let mut enterprise_names: BTreeMap<String, Vec<i64>> = BTreeMap::new();
+    for (id, name) in enterprises::table
+        .select((enterprises::id, enterprises::name))
+        .load::<(i64, String)>(conn)?
+    {
+        enterprise_names.entry(name).or_default().push(id);
+    }
+    let mut mediators: BTreeMap<String, Vec<i64>> = BTreeMap::new();
+    for (id, name) in users::table
+        .filter(users::unit_id.eq_any(unit_ids))
+        .filter(users::role.eq_any(["mediator", "director"]))
+        .select((users::id, users::display_name))
+        .load::<(i64, String)>(conn)?
+    {
+        mediators.entry(name).or_default().push(id);
+    }
+    Ok(Lookups {
+        enterprises: enterprise_names,
+        mediators,
+        today: ctx.local_date(ctx.now()),
+    })
+}
