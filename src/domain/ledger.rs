@@ -75,30 +75,26 @@ pub fn header() -> [&'static str; 13] {
     Column::ALL.map(Column::header)
 }
 
-/// 处理结果: the closing outcome of a case, or where an open case stands.
-const OUTCOMES: [(CaseStatus, &str); 7] = [
-    (CaseStatus::Received, "待受理"),
-    (CaseStatus::Accepted, "已受理"),
-    (CaseStatus::Mediating, "调解中"),
-    (CaseStatus::Resolved, "调解成功"),
-    (CaseStatus::Failed, "调解不成"),
-    (CaseStatus::Withdrawn, "撤回"),
-    (CaseStatus::Rejected, "不予受理"),
-];
-
-/// The 处理结果 of a status.
+/// 处理结果 of a status: the closing outcome of a case, or where an open case stands.
 pub fn outcome_label(status: CaseStatus) -> &'static str {
-    OUTCOMES
-        .iter()
-        .find(|(s, _)| *s == status)
-        .map(|(_, label)| *label)
-        .unwrap_or_else(|| unreachable!("every status has an outcome label"))
+    match status {
+        CaseStatus::Received => "待受理",
+        CaseStatus::Accepted => "已受理",
+        CaseStatus::Mediating => "调解中",
+        CaseStatus::Resolved => "调解成功",
+        CaseStatus::Failed => "调解不成",
+        CaseStatus::Withdrawn => "撤回",
+        CaseStatus::Rejected => "不予受理",
+    }
 }
 
 /// The status a 处理结果 names, if any (surrounding spaces ignored).
 pub fn status_of(label: &str) -> Option<CaseStatus> {
     let label = label.trim();
-    OUTCOMES.iter().find(|(_, l)| *l == label).map(|(s, _)| *s)
+    CaseStatus::ALL
+        .iter()
+        .copied()
+        .find(|&s| outcome_label(s) == label)
 }
 
 #[cfg(test)]

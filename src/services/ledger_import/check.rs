@@ -176,89 +176,90 @@ fn money(s: &str) -> Option<Fen> {
 /// Checks one row; `Err` is why it is bad.
 pub(super) fn parse(
     line: usize,
-    get: &dyn Fn(&str) -> String,
+    get: &dyn Fn(Column) -> String,
     l: &Lookups,
 ) -> Result<Parsed, BadRow> {
-    let bad = |column: &'static str, problem| BadRow {
-        column,
+    let bad = |column: Column, problem| BadRow {
+        column: column.header(),
         problem,
         value: get(column).trim().to_string(),
     };
-    let case_no = get("案号").trim().to_string();
+    let case_no = get(Column::CaseNo).trim().to_string();
     if case_no.is_empty() || case_no.chars().count() > 64 {
-        return Err(bad("案号", Problem::EmptyOrTooLong));
+        return Err(bad(Column::CaseNo, Problem::EmptyOrTooLong));
     }
-    let received = date(&get("受理日期")).ok_or_else(|| bad("受理日期", Problem::NotADate))?;
+    let received =
+        date(&get(Column::Received)).ok_or_else(|| bad(Column::Received, Problem::NotADate))?;
     if received > l.today {
-        return Err(bad("受理日期", Problem::InTheFuture));
+        return Err(bad(Column::Received, Problem::InTheFuture));
     }
-    let applicant = applicant_name(&get("申请人"));
+    let applicant = applicant_name(&get(Column::Applicant));
     if applicant.is_empty() || applicant.chars().count() > NAME_MAX {
-        return Err(bad("申请人", Problem::EmptyOrTooLong));
+        return Err(bad(Column::Applicant, Problem::EmptyOrTooLong));
     }
     if crate::reports::csv::looks_like_formula(&applicant) {
-        return Err(bad("申请人", Problem::FormulaLike));
+        return Err(bad(Column::Applicant, Problem::FormulaLike));
     }
     if check_required_text(&applicant, NAME_MAX).is_err() {
-        return Err(bad("申请人", Problem::InvisibleCharacter));
+        return Err(bad(Column::Applicant, Problem::InvisibleCharacter));
     }
-    let enterprise = get("被申请单位").trim().to_string();
+    let enterprise = get(Column::Enterprise).trim().to_string();
     let enterprise_id = match l.enterprises.get(&enterprise).map(Vec::as_slice) {
         Some([id]) => *id,
-        Some([_, _, ..]) => return Err(bad("被申请单位", Problem::SeveralEnterprises)),
-        _ => return Err(bad("被申请单位", Problem::UnknownEnterprise)),
+        Some([_, _, ..]) => return Err(bad(Column::Enterprise, Problem::SeveralEnterprises)),
+        _ => return Err(bad(Column::Enterprise, Problem::UnknownEnterprise)),
     };
-    let category_label = get("争议类型").trim().to_string();
+    let category_label = get(Column::Category).trim().to_string();
     let category = Category::ALL
         .iter()
         .copied()
         .find(|c| c.label_zh() == category_label)
-        .ok_or_else(|| bad("争议类型", Problem::UnknownCategory))?;
-    let workers = get("涉及人数")
+        .ok_or_else(|| bad(Column::Category, Problem::UnknownCategory))?;
+    let workers = get(Column::Workers)
         .trim()
         .parse::<i64>()
         .ok()
         .filter(|n| crate::domain::workers::check_workers(*n).is_ok())
-        .ok_or_else(|| bad("涉及人数", Problem::NotAWorkerCount))?;
+        .ok_or_else(|| bad(Column::Workers, Problem::NotAWorkerCount))?;
     let amount_claimed =
-        money(&get("涉案金额")).ok_or_else(|| bad("涉案金额", Problem::NotAnAmount))?;
-    let mediator_name = get("调解员").trim().to_string();
+        money(&get(Column::Claimed)).ok_or_else(|| bad(Column::Claimed, Problem::NotAnAmount))?;
+    let mediator_name = get(Column::Mediator).trim().to_string();
     let mediator_id = match (
         mediator_name.is_empty(),
         l.mediators.get(&mediator_name).map(Vec::as_slice),
     ) {
         (true, _) => None,
         (false, Some([id])) => Some(*id),
-        (false, Some([_, _, ..])) => return Err(bad("调解员", Problem::SeveralMediators)),
-        (false, _) => return Err(bad("调解员", Problem::UnknownMediator)),
+        (false, Some([_, _, ..])) => return Err(bad(Column::Mediator, Problem::SeveralMediators)),
+        (false, _) => return Err(bad(Column::Mediator, Problem::UnknownMediator)),
     };
-    let status = status_of(&get("处理结果"))
+    let status = status_of(&get(Column::Outcome))
         .map(|s| s.as_str())
-        .ok_or_else(|| bad("处理结果", Problem::UnknownOutcome))?;
-    let amount_agreed = match get("协议金额").trim() {
+        .ok_or_else(|| bad(Column::Outcome, Problem::UnknownOutcome))?;
+    let amount_agreed = match get(Column::Agreed).trim() {
         "" => None,
-        a => Some(money(a).ok_or_else(|| bad("协议金额", Problem::NotAnAmount))?),
+        a => Some(money(a).ok_or_else(|| bad(Column::Agreed, Problem::NotAnAmount))?),
     };
     if status == "resolved" && amount_agreed.is_none() {
-        return Err(bad("协议金额", Problem::RequiredForAgreement));
+        return Err(bad(Column::Agreed, Problem::RequiredForAgreement));
     }
-    let amount_paid = match get("履行金额").trim() {
+    let amount_paid = match get(Column::Paid).trim() {
         "" => Fen::from_fen(0),
-        a => money(a).ok_or_else(|| bad("履行金额", Problem::NotAnAmount))?,
+        a => money(a).ok_or_else(|| bad(Column::Paid, Problem::NotAnAmount))?,
     };
-    let closed_text = get("结案日期");
+    let closed_text = get(Column::Closed);
     let closed_open = matches!(status, "received" | "accepted" | "mediating");
     let closed = match (closed_text.trim(), closed_open) {
         ("", true) => None,
-        (_, true) => return Err(bad("结案日期", Problem::GivenForOpenCase)),
-        ("", false) => return Err(bad("结案日期", Problem::RequiredForClosedCase)),
+        (_, true) => return Err(bad(Column::Closed, Problem::GivenForOpenCase)),
+        ("", false) => return Err(bad(Column::Closed, Problem::RequiredForClosedCase)),
         (d, false) => {
-            let d = date(d).ok_or_else(|| bad("结案日期", Problem::NotADate))?;
+            let d = date(d).ok_or_else(|| bad(Column::Closed, Problem::NotADate))?;
             if d < received {
-                return Err(bad("结案日期", Problem::BeforeReceipt));
+                return Err(bad(Column::Closed, Problem::BeforeReceipt));
             }
             if d > l.today {
-                return Err(bad("结案日期", Problem::InTheFuture));
+                return Err(bad(Column::Closed, Problem::InTheFuture));
             }
             Some(d)
         }

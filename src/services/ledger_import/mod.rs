@@ -15,6 +15,7 @@
 use super::{Caller, Ctx};
 use crate::db::schema::{cases, users};
 use crate::db::DbConn;
+use crate::domain::ledger::Column;
 use crate::error::{AppError, AppResult};
 use diesel::prelude::*;
 use std::collections::{BTreeMap, HashSet};
@@ -26,6 +27,7 @@ mod write;
 use check::{lookups, parse};
 pub use check::{BadRow, Problem};
 pub use read::{Record, MAX_FILE_BYTES};
+
 /// Rows written per transaction.
 pub const BATCH: usize = 500;
 
@@ -242,7 +244,7 @@ fn import_records(
     };
 
     let records: Vec<Record> = records.collect();
-    let case_no_column = columns["案号"];
+    let case_no_column = columns[Column::CaseNo.header()];
     let case_no = |record: &[String]| {
         record
             .get(case_no_column)
@@ -271,9 +273,9 @@ fn import_records(
             report.duplicates.push((*line, number));
             continue;
         }
-        let get = |h: &str| {
+        let get = |c: Column| {
             columns
-                .get(h)
+                .get(c.header())
                 .and_then(|&i| record.get(i))
                 .cloned()
                 .unwrap_or_default()
