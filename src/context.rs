@@ -8,6 +8,7 @@ use crate::clock::Clock;
 use crate::config::Settings;
 use crate::db::Db;
 use crate::domain::idempotency::Claim;
+use crate::domain::permission::Permission;
 use crate::domain::role::Role;
 use crate::error::{AppError, AppResult};
 use chrono::{DateTime, NaiveDate, NaiveDateTime, TimeZone, Utc};
@@ -127,16 +128,23 @@ impl Caller {
         }
     }
 
-    pub fn require(&self, allowed: bool) -> AppResult<()> {
+    /// Whether the caller's role holds `permission` (`domain::permission`'s table).
+    pub fn may(&self, permission: Permission) -> bool {
+        self.role.may(permission)
+    }
+
+    /// 403 unless the caller's role holds `permission`.
+    pub fn require(&self, permission: Permission) -> AppResult<()> {
+        self.require_that(self.may(permission))
+    }
+
+    /// 403 unless a rule about this particular record holds (asking about oneself, say).
+    pub fn require_that(&self, allowed: bool) -> AppResult<()> {
         if allowed {
             Ok(())
         } else {
             Err(AppError::forbidden())
         }
-    }
-
-    pub fn require_staff(&self) -> AppResult<()> {
-        self.require(self.role.is_staff())
     }
 }
 

@@ -4,7 +4,6 @@
 
 use super::calendar::HolidayCalendar;
 use super::money::Fen;
-use super::role::Role;
 use super::vocab::{code_enum, Referral};
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
@@ -169,28 +168,6 @@ pub fn transition(
         (status, action) => return Err(WorkflowError::InvalidTransition { status, action }),
     };
     Ok(to)
-}
-
-/// Whether a role ever takes this action, whatever the case. A `false` here is a 403 before the
-/// case's status is even looked at.
-pub fn role_may(role: Role, action: ActionKind) -> bool {
-    use ActionKind as A;
-    match action {
-        A::Assign | A::Extend => role.is_manager(),
-        A::Accept | A::Reject | A::Session | A::Close | A::Withdraw | A::Payment | A::Edit => {
-            role.is_staff()
-        }
-        A::Note => role.is_staff() || role == Role::Officer,
-    }
-}
-
-/// Whether a mediator must be the case's assigned mediator to take this action.
-pub fn needs_assignment(role: Role, action: ActionKind) -> bool {
-    role == Role::Mediator
-        && matches!(
-            action,
-            ActionKind::Session | ActionKind::Close | ActionKind::Withdraw | ActionKind::Payment
-        )
 }
 
 /// The facts of a case that the workflow needs.
@@ -498,16 +475,5 @@ mod tests {
             decide(&f, &Command::Accept, later, d, now, &rules, &cal),
             Err(WorkflowError::AtInFuture)
         );
-    }
-
-    #[test]
-    fn only_directors_and_admins_assign_and_extend() {
-        for role in Role::ALL {
-            assert_eq!(role_may(role, ActionKind::Assign), role.is_manager());
-            assert_eq!(role_may(role, ActionKind::Extend), role.is_manager());
-        }
-        assert!(!role_may(Role::Officer, ActionKind::Accept));
-        assert!(!role_may(Role::Viewer, ActionKind::Note));
-        assert!(role_may(Role::Officer, ActionKind::Note));
     }
 }

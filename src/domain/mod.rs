@@ -9,6 +9,7 @@ pub mod idempotency;
 pub mod ledger;
 pub mod money;
 pub mod password;
+pub mod permission;
 pub mod phone;
 pub mod resident_id;
 pub mod role;

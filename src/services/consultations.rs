@@ -3,6 +3,7 @@
 use super::{Caller, Ctx, Page, Paging, Scope};
 use crate::db::models::{ConsultationRow, NewConsultation};
 use crate::db::schema::{consultations, enterprises};
+use crate::domain::permission::Permission;
 use crate::domain::text::{check_required_text, LONG_TEXT_MAX};
 use crate::domain::time::parse_past_instant;
 use crate::domain::vocab::{Category, Channel};
@@ -60,7 +61,7 @@ pub async fn create(
     caller: &Caller,
     input: ConsultationInput,
 ) -> AppResult<ConsultationView> {
-    caller.require_staff()?;
+    caller.require(Permission::Consult)?;
     let now = ctx.now();
     let mut errors = FieldErrors::default();
     let received = errors.take("received_at", parse_past_instant(&input.received_at, now));
@@ -133,7 +134,7 @@ pub async fn create(
 }
 
 pub async fn get(ctx: &Ctx, caller: &Caller, id: i64) -> AppResult<ConsultationView> {
-    caller.require_staff()?;
+    caller.require(Permission::Consult)?;
     let caller = caller.clone();
     let c = ctx.clone();
     ctx.db
@@ -164,7 +165,7 @@ pub async fn list(
     filter: ConsultationFilter,
     paging: Paging,
 ) -> AppResult<Page<ConsultationView>> {
-    caller.require_staff()?;
+    caller.require(Permission::Consult)?;
     let scope = caller.scope();
     // `to` is inclusive: the whole of that local day.
     let (from, to) = ctx.local_days(filter.from, filter.to);

@@ -7,6 +7,7 @@ use crate::db::models::{EnterpriseRow, NewEnterprise, UserRow};
 use crate::db::schema::{enterprises, users};
 use crate::db::{is_unique_violation, DbConn};
 use crate::domain::credit_code::CreditCode;
+use crate::domain::permission::Permission;
 use crate::domain::role::Role;
 use crate::domain::text::{check_required_text, check_text, NAME_MAX};
 use crate::error::{AppError, AppResult, FieldErrors};
@@ -124,7 +125,7 @@ pub async fn create(
     caller: &Caller,
     input: EnterpriseInput,
 ) -> AppResult<EnterpriseView> {
-    caller.require(caller.role == Role::Admin)?;
+    caller.require(Permission::ManageEnterprises)?;
     let now = ctx.now().naive_utc();
     let caller = caller.clone();
     ctx.db
@@ -147,7 +148,7 @@ pub fn find_visible(conn: &mut DbConn, caller: &Caller, id: i64) -> AppResult<En
 }
 
 pub async fn get(ctx: &Ctx, caller: &Caller, id: i64) -> AppResult<EnterpriseView> {
-    caller.require(caller.role != Role::Viewer)?;
+    caller.require(Permission::ReadEnterprises)?;
     let caller = caller.clone();
     ctx.db
         .read(move |conn| find_visible(conn, &caller, id).map(EnterpriseView::from))
@@ -161,7 +162,7 @@ pub async fn list(
     unit_id: Option<i64>,
     paging: Paging,
 ) -> AppResult<Page<EnterpriseView>> {
-    caller.require(caller.role != Role::Viewer)?;
+    caller.require(Permission::ReadEnterprises)?;
     let scope = caller.scope();
     ctx.db
         .read(move |conn| {
@@ -220,7 +221,7 @@ pub struct Choice {
 /// subtree (every one for a caller over all units, their own for an officer), at most
 /// `MAX_CHOICES`. A suggestion only: the form still takes any enterprise's number.
 pub async fn choices(ctx: &Ctx, caller: &Caller) -> AppResult<Vec<Choice>> {
-    caller.require(caller.role != Role::Viewer)?;
+    caller.require(Permission::ReadEnterprises)?;
     let scope = caller.scope();
     ctx.db
         .read(move |conn| {
@@ -264,7 +265,7 @@ pub async fn update(
     id: i64,
     patch: EnterprisePatch,
 ) -> AppResult<EnterpriseView> {
-    caller.require(caller.role == Role::Admin)?;
+    caller.require(Permission::ManageEnterprises)?;
     let now = ctx.now().naive_utc();
     let caller = caller.clone();
     ctx.db
@@ -314,7 +315,7 @@ pub async fn set_officer(
     id: i64,
     user_id: i64,
 ) -> AppResult<EnterpriseView> {
-    caller.require(caller.role == Role::Admin)?;
+    caller.require(Permission::ManageEnterprises)?;
     let now = ctx.now().naive_utc();
     let caller = caller.clone();
     ctx.db

@@ -7,8 +7,8 @@ use super::{access, Caller, Ctx};
 use crate::db::schema::{cases, enterprises, users};
 use crate::db::DbConn;
 use crate::domain::money::Fen;
+use crate::domain::permission::Permission;
 use crate::domain::resident_id::ResidentId;
-use crate::domain::role::Role;
 use crate::domain::vocab::Category;
 use crate::error::AppResult;
 use chrono::{NaiveDate, NaiveDateTime};
@@ -178,11 +178,6 @@ fn dedup(mut ids: Vec<i64>) -> Vec<i64> {
     ids
 }
 
-/// Directors and admins export the ledger; everyone else gets 403.
-pub fn require_exporter(caller: &Caller) -> AppResult<()> {
-    caller.require(matches!(caller.role, Role::Director | Role::Admin))
-}
-
 /// The ledger for the caller: role (403), then values (422), then scope (422 on `unit_id`). The
 /// export is written to the access log in the same transaction that reads it.
 pub async fn export(
@@ -191,7 +186,7 @@ pub async fn export(
     span: AppResult<Span>,
     unit_id: Option<i64>,
 ) -> AppResult<Ledger> {
-    require_exporter(caller)?;
+    caller.require(Permission::ExportLedger)?;
     let (from, to) = span?.bounds();
     let caller = caller.clone();
     let c = ctx.clone();
@@ -210,7 +205,7 @@ pub fn export_in(
     to: chrono::NaiveDate,
     unit_id: Option<i64>,
 ) -> AppResult<Ledger> {
-    require_exporter(caller)?;
+    caller.require(Permission::ExportLedger)?;
     let root = Root::for_caller(conn, caller, unit_id)?;
     let ledger = compute(conn, ctx, &root, from, to)?;
     let record_id = match root {

@@ -4,6 +4,7 @@
 use super::{Caller, Ctx, Page, Paging, Scope};
 use crate::db::models::NotificationRow;
 use crate::db::schema::{cases, notifications, warnings};
+use crate::domain::permission::Permission;
 use crate::error::{AppError, AppResult};
 use diesel::prelude::*;
 use serde::Serialize;
@@ -31,7 +32,7 @@ pub async fn list(
     status: Option<String>,
     paging: Paging,
 ) -> AppResult<Page<NotificationView>> {
-    caller.require(caller.role.is_manager())?;
+    caller.require(Permission::ReadOutbox)?;
     let status = match status.as_deref().map(str::trim) {
         None | Some("") => None,
         Some(s @ ("pending" | "sent" | "failed")) => Some(s.to_string()),
@@ -110,7 +111,7 @@ fn view(c: &Ctx, r: NotificationRow) -> NotificationView {
 
 /// Queues a failed mail again (admins); anything but a failed row is 409.
 pub async fn resend(ctx: &Ctx, caller: &Caller, id: i64) -> AppResult<NotificationView> {
-    caller.require(caller.role == crate::domain::role::Role::Admin)?;
+    caller.require(Permission::ResendOutbox)?;
     let c = ctx.clone();
     ctx.db
         .write(move |conn| {

@@ -7,7 +7,7 @@ use super::stats::{compute, Root, Span};
 use super::{Caller, Ctx};
 use crate::db::schema::{report_subscriptions, users};
 use crate::db::DbConn;
-use crate::domain::role::Role;
+use crate::domain::permission::Permission;
 use crate::error::{AppError, AppResult};
 use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
@@ -15,11 +15,6 @@ use serde_json::json;
 
 /// The `reminders_sent` kind of the monthly report.
 pub const KIND: &str = "monthly_report";
-
-/// Who may subscribe: directors and viewers.
-pub fn may_subscribe(caller: &Caller) -> bool {
-    matches!(caller.role, Role::Director | Role::Viewer)
-}
 
 pub async fn is_subscribed(ctx: &Ctx, caller: &Caller) -> AppResult<bool> {
     let id = caller.id;
@@ -36,7 +31,7 @@ pub async fn is_subscribed(ctx: &Ctx, caller: &Caller) -> AppResult<bool> {
 
 /// Opts the caller in (`on`) or out; 403 for other roles than director and viewer.
 pub async fn set(ctx: &Ctx, caller: &Caller, on: bool) -> AppResult<()> {
-    caller.require(may_subscribe(caller))?;
+    caller.require(Permission::SubscribeReports)?;
     let id = caller.id;
     let now = ctx.now().naive_utc();
     ctx.db

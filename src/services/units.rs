@@ -5,7 +5,7 @@ use super::{Caller, Ctx, Scope};
 use crate::db::models::{NewUnit, UnitRow};
 use crate::db::schema::units;
 use crate::db::DbConn;
-use crate::domain::role::Role;
+use crate::domain::permission::Permission;
 use crate::domain::text::{check_required_text, NAME_MAX};
 use crate::domain::vocab::UnitKind;
 use crate::error::{AppError, AppResult, FieldErrors};
@@ -68,7 +68,7 @@ pub fn insert_unit(
 }
 
 pub async fn create(ctx: &Ctx, caller: &Caller, input: UnitInput) -> AppResult<UnitView> {
-    caller.require(caller.role == Role::Admin)?;
+    caller.require(Permission::ManageUnits)?;
     let mut errors = FieldErrors::default();
     let name = errors.take("name", check_required_text(&input.name, NAME_MAX));
     let kind = errors.take("kind", input.kind.parse::<UnitKind>());

@@ -7,6 +7,7 @@ use crate::db::models::{NewUser, UserRow};
 use crate::db::schema::{enterprises, units, users};
 use crate::db::{is_unique_violation, DbConn};
 use crate::domain::password::Password;
+use crate::domain::permission::Permission;
 use crate::domain::role::Role;
 use crate::domain::text::{check_required_text, NAME_MAX};
 use crate::error::{AppError, AppResult, FieldErrors};
@@ -166,7 +167,7 @@ pub fn create_in(
 }
 
 pub async fn create(ctx: &Ctx, caller: &Caller, input: UserInput) -> AppResult<UserView> {
-    caller.require(caller.role == Role::Admin)?;
+    caller.require(Permission::ManageUsers)?;
     let now = ctx.now().naive_utc();
     let caller = caller.clone();
     ctx.db
@@ -196,7 +197,7 @@ fn find_in_scope(conn: &mut DbConn, caller: &Caller, id: i64) -> AppResult<UserR
 }
 
 pub async fn get(ctx: &Ctx, caller: &Caller, id: i64) -> AppResult<UserView> {
-    caller.require(caller.role.is_staff() || caller.id == id)?;
+    caller.require_that(caller.may(Permission::ListStaff) || caller.id == id)?;
     let caller = caller.clone();
     ctx.db
         .read(move |conn| find_in_scope(conn, &caller, id).map(|u| UserView::from(&u)))
@@ -204,7 +205,7 @@ pub async fn get(ctx: &Ctx, caller: &Caller, id: i64) -> AppResult<UserView> {
 }
 
 pub async fn list(ctx: &Ctx, caller: &Caller, role: Option<String>) -> AppResult<Vec<UserView>> {
-    caller.require_staff()?;
+    caller.require(Permission::ListStaff)?;
     let role = match role {
         Some(r) => Some(r.parse::<Role>().map_err(|e| AppError::field("role", e))?),
         None => None,
@@ -243,7 +244,7 @@ pub struct UserPatch {
 }
 
 pub async fn update(ctx: &Ctx, caller: &Caller, id: i64, patch: UserPatch) -> AppResult<UserView> {
-    caller.require(caller.role == Role::Admin)?;
+    caller.require(Permission::ManageUsers)?;
     let now = ctx.now().naive_utc();
     let caller = caller.clone();
     ctx.db

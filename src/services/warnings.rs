@@ -10,6 +10,8 @@ use crate::db::models::{NewWarning, WarningRow};
 use crate::db::schema::{enterprises, warnings};
 use crate::db::DbConn;
 use crate::domain::money::Fen;
+use crate::domain::permission::warning_actions;
+use crate::domain::permission::Permission;
 use crate::domain::role::Role;
 use crate::domain::text::{check_required_text, LONG_TEXT_MAX};
 use crate::domain::vocab::Channel;
@@ -46,9 +48,17 @@ pub struct WarningView {
     /// Not acknowledged (nor closed) by `respond_by`.
     pub overdue: bool,
     pub version: i64,
+    /// What the caller may do to the warning now.
+    pub actions: Vec<WarningAction>,
 }
 
-fn view(ctx: &Ctx, now: NaiveDateTime, row: WarningRow, enterprise_name: String) -> WarningView {
+fn view(
+    ctx: &Ctx,
+    role: Role,
+    now: NaiveDateTime,
+    row: WarningRow,
+    enterprise_name: String,
+) -> WarningView {
     let status = row.status.parse().unwrap_or(WarningStatus::Reported);
     WarningView {
         id: row.id,
@@ -71,21 +81,17 @@ fn view(ctx: &Ctx, now: NaiveDateTime, row: WarningRow, enterprise_name: String)
         respond_by: super::rfc3339(ctx, row.respond_by),
         overdue: overdue(status, row.respond_by, now),
         version: row.version,
+        actions: warning_actions(role, status),
     }
 }
 
-fn load_view(conn: &mut DbConn, ctx: &Ctx, id: i64) -> AppResult<WarningView> {
+fn load_view(conn: &mut DbConn, ctx: &Ctx, role: Role, id: i64) -> AppResult<WarningView> {
     let (row, name): (WarningRow, String) = warnings::table
         .inner_join(enterprises::table)
         .filter(warnings::id.eq(id))
         .select((WarningRow::as_select(), enterprises::name))
         .first(conn)?;
-    Ok(view(ctx, ctx.now().naive_utc(), row, name))
-}
-
-/// Viewers see no warnings at all.
-fn require_reader(caller: &Caller) -> AppResult<()> {
-    caller.require(caller.role != Role::Viewer)
+    Ok(view(ctx, role, ctx.now().naive_utc(), row, name))
 }
 
 fn find_or_404(conn: &mut DbConn, caller: &Caller, id: i64) -> AppResult<WarningRow> {
@@ -106,7 +112,7 @@ pub struct WarningInput {
 /// Reports a warning. An officer reports for their own enterprise; staff name the enterprise,
 /// which must lie in their unit scope (a warning belongs to its enterprise's unit).
 pub async fn create(ctx: &Ctx, caller: &Caller, input: WarningInput) -> AppResult<WarningView> {
-    require_reader(caller)?;
+    caller.require(Permission::ReadWarnings)?;
     let mut errors = FieldErrors::default();
     let level = errors.take("level", input.level.parse::<Level>());
     let category = errors.take("category", input.category.parse::<WarningCategory>());
@@ -202,19 +208,19 @@ pub async fn create(ctx: &Ctx, caller: &Caller, input: WarningInput) -> AppResul
             if level == Level::Red {
                 crate::notify::outbox::red_warning(conn, &c, id)?;
             }
-            load_view(conn, &c, id)
+            load_view(conn, &c, caller.role, id)
         })
         .await
 }
 
 pub async fn get(ctx: &Ctx, caller: &Caller, id: i64) -> AppResult<WarningView> {
-    require_reader(caller)?;
+    caller.require(Permission::ReadWarnings)?;
     let caller = caller.clone();
     let c = ctx.clone();
     ctx.db
         .read(move |conn| {
             find_or_404(conn, &caller, id)?;
-            load_view(conn, &c, id)
+            load_view(conn, &c, caller.role, id)
         })
         .await
 }
@@ -235,7 +241,7 @@ pub async fn list(
     filter: WarningFilter,
     paging: Paging,
 ) -> AppResult<Page<WarningView>> {
-    require_reader(caller)?;
+    caller.require(Permission::ReadWarnings)?;
     let mut errors = FieldErrors::default();
     let status = match filter.status.as_deref().map(str::trim) {
         None | Some("") => None,
@@ -249,6 +255,7 @@ pub async fn list(
     // `to` is inclusive: the whole of that local day.
     let (from, to) = ctx.local_days(filter.from, filter.to);
     let scope = caller.scope();
+    let role = caller.role;
     let c = ctx.clone();
     ctx.db
         .read(move |conn| {
@@ -296,7 +303,7 @@ pub async fn list(
             Ok(Page {
                 items: rows
                     .into_iter()
-                    .map(|(r, name)| view(&c, now, r, name))
+                    .map(|(r, name)| view(&c, role, now, r, name))
                     .collect(),
                 total,
                 page: paging.page,
@@ -314,7 +321,7 @@ fn check_action(
     action: WarningAction,
 ) -> AppResult<(WarningRow, WarningStatus)> {
     let row = find_or_404(conn, caller, id)?;
-    caller.require_staff()?;
+    caller.require(Permission::HandleWarnings)?;
     let status: WarningStatus = row
         .status
         .parse()
@@ -331,7 +338,7 @@ pub async fn act(
     action: WarningAction,
     note: Option<String>,
 ) -> AppResult<WarningView> {
-    require_reader(caller)?;
+    caller.require(Permission::ReadWarnings)?;
     let caller = caller.clone();
     let c = ctx.clone();
     ctx.db
@@ -376,7 +383,7 @@ pub async fn act(
             if action == WarningAction::Defuse {
                 crate::notify::outbox::warning_closed(conn, &c, id)?;
             }
-            load_view(conn, &c, id)
+            load_view(conn, &c, caller.role, id)
         })
         .await
 }
@@ -403,7 +410,7 @@ pub async fn escalate(
     id: i64,
     input: EscalateInput,
 ) -> AppResult<CaseView> {
-    require_reader(caller)?;
+    caller.require(Permission::ReadWarnings)?;
     let caller = caller.clone();
     let c = ctx.clone();
     ctx.db

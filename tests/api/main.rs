@@ -16,6 +16,7 @@ mod ledger_upload;
 mod migrations;
 mod notifications;
 mod organization;
+mod permissions;
 mod rollup;
 mod scope;
 mod stats;

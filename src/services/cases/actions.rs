@@ -1,5 +1,7 @@
 //! The workflow actions on a case, and officers' notes.
 use super::*;
+use crate::domain::permission::may_on_case;
+use crate::domain::permission::Permission;
 
 /// The body of any action; each action reads the fields it needs.
 #[derive(Debug, Default, Deserialize)]
@@ -240,21 +242,18 @@ pub async fn act(
     kind: ActionKind,
     input: ActionInput,
 ) -> AppResult<CaseView> {
-    require_case_reader(caller)?;
+    caller.require(Permission::ReadCases)?;
     let caller = caller.clone();
     let c = ctx.clone();
     ctx.db
         .write(move |conn| {
             let (row, _) = find_in_scope(conn, &caller, id)?;
-            caller.require(role_may(caller.role, kind))?;
+            caller.require(Permission::of_action(kind))?;
             let status: CaseStatus = row.status.parse().map_err(|_| {
                 AppError::InvalidTransition("the case has an unknown status".into())
             })?;
             transition(status, kind, row.extended).map_err(workflow_error)?;
-            // A case with a mediator is theirs to act on; an unassigned accepted case (before
-            // assignment, e.g. withdrawn at once) is any mediator's in scope.
-            let assigned_elsewhere = row.mediator_id.is_some_and(|m| m != caller.id);
-            caller.require(!(needs_assignment(caller.role, kind) && assigned_elsewhere))?;
+            caller.require_that(may_on_case(caller.role, caller.id, row.mediator_id, kind))?;
 
             let now = c.now();
             let mut errors = FieldErrors::default();
@@ -399,13 +398,13 @@ pub async fn act(
 
 /// Adds a note (staff, or the officer of the case's enterprise); it changes nothing else.
 pub async fn add_note(ctx: &Ctx, caller: &Caller, id: i64, text: String) -> AppResult<CaseView> {
-    require_case_reader(caller)?;
+    caller.require(Permission::ReadCases)?;
     let caller = caller.clone();
     let c = ctx.clone();
     ctx.db
         .write(move |conn| {
             let (row, _) = find_in_scope(conn, &caller, id)?;
-            caller.require(role_may(caller.role, ActionKind::Note))?;
+            caller.require(Permission::NoteCase)?;
             let text = check_required_text(&text, LONG_TEXT_MAX)
                 .map_err(|e| AppError::field("text", e.to_string()))?;
             let now_n = c.now().naive_utc();

@@ -1,5 +1,6 @@
 //! Editing a case's facts under optimistic locking.
 use super::*;
+use crate::domain::permission::Permission;
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -16,13 +17,13 @@ pub struct CasePatch {
 
 /// Edits the case's facts (not its status); stale versions are refused.
 pub async fn update(ctx: &Ctx, caller: &Caller, id: i64, patch: CasePatch) -> AppResult<CaseView> {
-    require_case_reader(caller)?;
+    caller.require(Permission::ReadCases)?;
     let caller = caller.clone();
     let c = ctx.clone();
     ctx.db
         .write(move |conn| {
             let (row, _) = find_in_scope(conn, &caller, id)?;
-            caller.require(role_may(caller.role, ActionKind::Edit))?;
+            caller.require(Permission::EditCase)?;
             let mut errors = FieldErrors::default();
             let description = patch
                 .description

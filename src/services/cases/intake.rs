@@ -1,5 +1,6 @@
 //! Intake: a petition registered, its number taken, its clocks started.
 use super::*;
+use crate::domain::permission::Permission;
 
 /// Takes the next number for `year`: the counter row is updated under the write lock (SQLite) or
 /// its row lock (PostgreSQL), so concurrent intakes never share a number.
@@ -54,7 +55,7 @@ pub async fn create(ctx: &Ctx, asker: impl Into<Asker>, input: CaseInput) -> App
     // phone or ID number the answer shows is logged in the same transaction.
     let (caller, created) = ctx
         .write_as(asker.into(), move |conn, caller| {
-            caller.require_staff()?;
+            caller.require(Permission::RegisterCase)?;
             let created = create_in(conn, &c, &caller, input)?;
             log_whole_views(conn, &caller, &created.row, c.now().naive_utc())?;
             Ok((caller, created))

@@ -1,5 +1,6 @@
 //! The case list: filters, search, paging, newest first; personal data masked.
 use super::*;
+use crate::domain::permission::Permission;
 
 #[derive(Debug, Default)]
 pub struct CaseFilter {
@@ -54,7 +55,7 @@ pub async fn list(
     let c = ctx.clone();
     ctx.read_as(asker.into(), move |conn, caller| {
         // The contract's order: who is asking (401, 403) before what they asked (422).
-        require_case_reader(&caller)?;
+        caller.require(Permission::ReadCases)?;
         errors.finish()?;
         let scope = caller.scope();
         let unit_prefix = match filter.unit_id {

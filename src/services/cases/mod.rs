@@ -22,10 +22,11 @@ use crate::db::schema::{
 };
 use crate::db::DbConn;
 use crate::domain::case::{
-    decide, needs_assignment, role_may, transition, ActionKind, CaseFacts, CaseStatus, Command,
-    WorkflowError,
+    decide, transition, ActionKind, CaseFacts, CaseStatus, Command, WorkflowError,
 };
 use crate::domain::money::Fen;
+use crate::domain::permission::case_actions;
+use crate::domain::permission::Permission;
 use crate::domain::phone::Phone;
 use crate::domain::resident_id::ResidentId;
 use crate::domain::role::Role;
@@ -135,6 +136,8 @@ pub struct CaseView {
     pub amount_paid: Fen,
     pub closed_at: Option<String>,
     pub version: i64,
+    /// What the caller may do to the case now (their role, their assignment, its status).
+    pub actions: Vec<ActionKind>,
     pub events: Vec<EventView>,
     pub sessions: Vec<SessionView>,
     pub payments: Vec<PaymentView>,
@@ -377,6 +380,19 @@ fn shape_view_for(
     let today = ctx.local_date(ctx.now());
     let (overdue, days_left) = clock_state(&row.status, row.deadline, today);
     let accept_late = row.status == CaseStatus::Received.as_str() && today > row.accept_by;
+    let actions = row
+        .status
+        .parse()
+        .map(|status| {
+            case_actions(
+                caller.role,
+                caller.id,
+                row.mediator_id,
+                status,
+                row.extended,
+            )
+        })
+        .unwrap_or_default();
     let events = parts
         .events
         .into_iter()
@@ -454,6 +470,7 @@ fn shape_view_for(
         amount_paid: Fen::from_fen(row.amount_paid),
         closed_at: row.closed_at.map(|t| super::rfc3339(ctx, t)),
         version: row.version,
+        actions,
         events,
         sessions,
         payments,
@@ -483,11 +500,6 @@ fn find_in_scope(conn: &mut DbConn, caller: &Caller, id: i64) -> AppResult<(Case
         Some((row, unit_path, name)) if visible(&row, &unit_path) => Ok((row, name)),
         _ => Err(AppError::not_found("case")),
     }
-}
-
-/// Viewers see no personal data: every case route answers them 403.
-fn require_case_reader(caller: &Caller) -> AppResult<()> {
-    caller.require(caller.role != Role::Viewer)
 }
 
 fn utc(t: NaiveDateTime) -> DateTime<Utc> {
@@ -574,7 +586,7 @@ pub async fn get_for(
     let c = ctx.clone();
     let (caller, row, parts) = ctx
         .read_as(asker.into(), move |conn, caller| {
-            require_case_reader(&caller)?;
+            caller.require(Permission::ReadCases)?;
             let (row, enterprise_name) = find_in_scope(conn, &caller, id)?;
             let parts = CaseParts::load(conn, &row, enterprise_name)?;
             Ok((caller, row, parts))

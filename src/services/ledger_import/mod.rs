@@ -16,6 +16,7 @@ use super::{Caller, Ctx};
 use crate::db::schema::{cases, users};
 use crate::db::DbConn;
 use crate::domain::ledger::Column;
+use crate::domain::permission::Permission;
 use crate::error::{AppError, AppResult};
 use diesel::prelude::*;
 use std::collections::{BTreeMap, HashSet};
@@ -155,11 +156,6 @@ pub fn import_xlsx(
     import_file(ctx, unit_id, Format::Xlsx, bytes, dry_run, progress)
 }
 
-/// Directors and admins import a ledger, as they export one: they manage their units' records.
-pub fn require_importer(caller: &Caller) -> AppResult<()> {
-    super::ledger::require_exporter(caller)
-}
-
 /// Uploads imported at once in one process; others wait their turn.
 static IMPORTS: tokio::sync::Semaphore = tokio::sync::Semaphore::const_new(1);
 
@@ -178,7 +174,7 @@ pub async fn upload(
     bytes: Vec<u8>,
     dry_run: bool,
 ) -> AppResult<ImportReport> {
-    require_importer(caller)?;
+    caller.require(Permission::ImportLedger)?;
     let gone = || AppError::Internal(crate::db::DbError::Blocking);
     let _turn = IMPORTS.acquire().await.map_err(|_| gone())?;
     let (ctx, caller) = (ctx.clone(), caller.clone());

@@ -20,7 +20,7 @@ pub use span::Span;
 use super::{Caller, Ctx, Scope};
 use crate::db::schema::units;
 use crate::db::DbConn;
-use crate::domain::role::Role;
+use crate::domain::permission::Permission;
 use crate::domain::stats::{summary_zh, Figures, Fold, Period, WarningFigures};
 use crate::error::{AppError, AppResult};
 use chrono::{Datelike, NaiveDate};
@@ -73,14 +73,6 @@ pub struct Report {
     pub by_month: Option<Vec<MonthRow>>,
 }
 
-/// Directors, admins and viewers read statistics; mediators and officers do not.
-pub fn require_reader(caller: &Caller) -> AppResult<()> {
-    caller.require(matches!(
-        caller.role,
-        Role::Director | Role::Admin | Role::Viewer
-    ))
-}
-
 /// The unit a report covers (with everything below it), or every unit.
 #[derive(Debug, Clone)]
 pub enum Root {
@@ -130,7 +122,7 @@ pub async fn report(
     span: AppResult<Span>,
     unit_id: Option<i64>,
 ) -> AppResult<Report> {
-    require_reader(caller)?;
+    caller.require(Permission::ReadReports)?;
     let span = span?;
     let caller = caller.clone();
     let c = ctx.clone();

@@ -2,6 +2,7 @@
 //! `GET /ledger`: the ledger of cases as CSV or xlsx.
 
 use super::ok;
+use crate::domain::permission::Permission;
 use crate::error::AppError;
 use crate::reports;
 use crate::services::ledger;
@@ -87,7 +88,7 @@ async fn report(
     q: &ReportQuery,
 ) -> Result<HttpResponse, AppError> {
     // The role comes first (403), then the values (422).
-    stats::require_reader(caller)?;
+    caller.require(Permission::ReadReports)?;
     let format = format(q.format.as_deref())?;
     let report = stats::report(ctx, caller, span, q.unit_id).await?;
     answer(report, format)
@@ -126,7 +127,7 @@ pub async fn ledger(
     query: web::Query<LedgerQuery>,
 ) -> Result<HttpResponse, AppError> {
     let q = query.into_inner();
-    ledger::require_exporter(&caller)?;
+    caller.require(Permission::ExportLedger)?;
     let format = match q.format.as_deref().map(str::trim) {
         None | Some("") | Some("csv") => Format::Csv,
         Some("xlsx") => Format::Xlsx,

@@ -2,7 +2,7 @@
 
 use super::form::{codes, describe, local_to_rfc3339, opt, options, required_number, Form, Query};
 use super::{error_page, html, render, see_other, signed_in, to_login, PageCtx};
-use crate::domain::case::{needs_assignment, role_may, transition, ActionKind, CaseStatus};
+use crate::domain::case::{ActionKind, CaseStatus};
 use crate::domain::vocab::{Category, Channel, Referral};
 use crate::error::AppError;
 use crate::services::cases::{self as svc, ActionInput, CaseFilter, CaseInput};
@@ -234,20 +234,12 @@ pub async fn new_submit(ctx: web::Data<Ctx>, req: HttpRequest, form: Form) -> Ht
     }
 }
 
-/// The forms for every action the case's status and the user's role allow.
+/// The forms for the actions the case view says the user may take.
 async fn action_forms(ctx: &Ctx, page: &PageCtx, case: &svc::CaseView) -> Vec<Value> {
     let Some(caller) = page.session.as_ref().map(|s| &s.caller) else {
         return vec![];
     };
-    let Ok(status) = case.status.parse::<CaseStatus>() else {
-        return vec![];
-    };
-    let allowed = |kind: ActionKind| {
-        role_may(caller.role, kind)
-            && transition(status, kind, case.extended).is_ok()
-            && !(needs_assignment(caller.role, kind)
-                && case.mediator_id.is_some_and(|m| m != caller.id))
-    };
+    let allowed = |kind: ActionKind| case.actions.contains(&kind);
     let text = |name: &str, label: &str| json!({"name": name, "label": label, "kind": "text"});
     let area = |name: &str, label: &str| json!({"name": name, "label": label, "textarea": true});
     let today = ctx.local_date(ctx.now()).to_string();

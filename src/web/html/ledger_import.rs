@@ -9,6 +9,7 @@
 use super::admin::{form_errors, input, select, unit_choices};
 use super::form::required_number;
 use super::{check_form, error_page, html, render, signed_in, PageCtx};
+use crate::domain::permission::Permission;
 use crate::error::AppError;
 use crate::i18n;
 use crate::services::ledger_import::{self, Format, ImportReport};
@@ -75,7 +76,7 @@ async fn importer(ctx: &Ctx, req: &HttpRequest) -> Result<(PageCtx, Caller), Htt
     let Some(caller) = page.session.as_ref().map(|s| s.caller.clone()) else {
         return Err(error_page(&page, &AppError::forbidden()));
     };
-    match ledger_import::require_importer(&caller) {
+    match caller.require(Permission::ImportLedger) {
         Ok(()) => Ok((page, caller)),
         Err(e) => Err(error_page(&page, &e)),
     }

@@ -11,11 +11,15 @@ mod consultations;
 mod desk;
 mod form;
 mod ledger_import;
+mod page;
 mod print;
 pub mod render;
 mod reports;
 mod warnings;
 
+pub use page::{OrPage, PageError, PageResult, SignedForm, SignedIn};
+
+use crate::domain::permission::Permission;
 use crate::error::AppError;
 use crate::i18n;
 use crate::services::sessions::{self, WebSession};
@@ -121,6 +125,7 @@ fn session_cookie(ctx: &Ctx, value: String) -> Cookie<'static> {
 }
 
 /// A page request: the session if there is one, the language to render in, and the path.
+#[derive(Clone)]
 pub struct PageCtx {
     pub session: Option<WebSession>,
     pub cookie: Option<String>,
@@ -134,6 +139,19 @@ pub async fn signed_in(ctx: &Ctx, req: &HttpRequest) -> Result<PageCtx, HttpResp
         Ok(p) if p.session.is_some() => Ok(p),
         Ok(p) => Err(to_login(&p.path)),
         Err(e) => Err(JsonFallback::page(e)),
+    }
+}
+
+impl PageCtx {
+    /// A page without a session, in the default language (for the error page when even the
+    /// session cannot be looked up).
+    pub fn anonymous() -> PageCtx {
+        PageCtx {
+            session: None,
+            cookie: None,
+            lang: i18n::DEFAULT_LANG.into(),
+            path: "/".into(),
+        }
     }
 }
 
@@ -173,11 +191,11 @@ impl PageCtx {
             data["user"] = json!({
                 "display_name": s.caller.display_name,
                 "role": s.caller.role.as_str(),
-                "staff": s.caller.role.is_staff(),
+                "staff": s.caller.may(Permission::RegisterCase),
                 "officer": s.caller.role == crate::domain::role::Role::Officer,
-                "admin": s.caller.role == crate::domain::role::Role::Admin,
-                "importer": crate::services::ledger_import::require_importer(&s.caller).is_ok(),
-                "reader": crate::services::stats::require_reader(&s.caller).is_ok(),
+                "admin": s.caller.may(Permission::ManageUsers),
+                "importer": s.caller.may(Permission::ImportLedger),
+                "reader": s.caller.may(Permission::ReadReports),
             });
         }
         if let (Value::Object(base), Value::Object(more)) = (&mut data, extra) {
@@ -271,13 +289,7 @@ pub async fn not_found(ctx: &Ctx, req: &HttpRequest) -> HttpResponse {
 
 /// The HTML 404 page without a session (where the session cannot be looked up).
 pub fn not_found_page() -> HttpResponse {
-    let page = PageCtx {
-        session: None,
-        cookie: None,
-        lang: i18n::DEFAULT_LANG.into(),
-        path: "/".into(),
-    };
-    error_page(&page, &AppError::not_found("page"))
+    error_page(&PageCtx::anonymous(), &AppError::not_found("page"))
 }
 
 /// A signed-in form POST: the page and its session once the CSRF token and the origin check out,
@@ -444,13 +456,7 @@ struct JsonFallback;
 
 impl JsonFallback {
     fn page(err: AppError) -> HttpResponse {
-        let page = PageCtx {
-            session: None,
-            cookie: None,
-            lang: i18n::DEFAULT_LANG.into(),
-            path: "/".into(),
-        };
-        error_page(&page, &err)
+        error_page(&PageCtx::anonymous(), &err)
     }
 }
 

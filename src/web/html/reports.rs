@@ -3,6 +3,7 @@
 //! (no script: integer arithmetic for the bar lengths, every label escaped).
 
 use super::{error_page, html, page_ctx, render, to_login, PageCtx};
+use crate::domain::permission::Permission;
 use crate::domain::stats::{Figures, Rate};
 use crate::error::AppError;
 use crate::i18n;
@@ -255,7 +256,7 @@ pub async fn monthly(ctx: web::Data<Ctx>, req: HttpRequest, query: Query) -> Htt
     let Some(caller) = page.session.as_ref().map(|s| s.caller.clone()) else {
         return to_login(&page.path);
     };
-    if let Err(e) = stats::require_reader(&caller) {
+    if let Err(e) = caller.require(Permission::ReadReports) {
         return error_page(&page, &e);
     }
     let unit = match unit_param(&query) {
@@ -289,7 +290,7 @@ pub async fn monthly(ctx: web::Data<Ctx>, req: HttpRequest, query: Query) -> Htt
             Ok(r) => r,
             Err(e) => return error_page(&page, &e),
         };
-    let subscription = if subs::may_subscribe(&caller) {
+    let subscription = if caller.may(Permission::SubscribeReports) {
         match subs::is_subscribed(&ctx, &caller).await {
             Ok(on) => json!({"on": on}),
             Err(e) => return error_page(&page, &e),
@@ -345,7 +346,7 @@ pub async fn yearly(ctx: web::Data<Ctx>, req: HttpRequest, query: Query) -> Http
     let Some(caller) = page.session.as_ref().map(|s| s.caller.clone()) else {
         return to_login(&page.path);
     };
-    if let Err(e) = stats::require_reader(&caller) {
+    if let Err(e) = caller.require(Permission::ReadReports) {
         return error_page(&page, &e);
     }
     let unit = match unit_param(&query) {

@@ -5,7 +5,7 @@
 use super::form::{codes, describe, number, opt, options, required_number, Form, Query};
 use super::{error_page, html, render, see_other, signed_in, PageCtx};
 use crate::domain::role::Role;
-use crate::domain::warning::{transition, Level, WarningAction, WarningCategory, WarningStatus};
+use crate::domain::warning::{Level, WarningAction, WarningCategory, WarningStatus};
 use crate::error::AppError;
 use crate::services::warnings::{self as svc, EscalateInput, WarningFilter, WarningInput};
 use crate::services::{Ctx, Paging};
@@ -166,18 +166,9 @@ pub async fn new_submit(ctx: web::Data<Ctx>, req: HttpRequest, form: Form) -> Ht
     }
 }
 
-/// The actions the warning's status allows, for staff (the service decides again on submit).
-fn actions(page: &PageCtx, status: &str) -> Value {
-    let staff = page
-        .session
-        .as_ref()
-        .is_some_and(|s| s.caller.role.is_staff());
-    let may = |action: WarningAction| {
-        staff
-            && status
-                .parse::<WarningStatus>()
-                .is_ok_and(|s| transition(s, action).is_ok())
-    };
+/// The actions the warning view says the user may take (the service decides again on submit).
+fn actions(warning: &svc::WarningView) -> Value {
+    let may = |action| warning.actions.contains(&action);
     json!({
         "acknowledge": may(WarningAction::Acknowledge),
         "defuse": may(WarningAction::Defuse),
@@ -199,7 +190,7 @@ async fn render_warning(
         Ok(w) => {
             let data = page.data(
                 "warnings.title",
-                json!({"actions": actions(page, &w.status), "warning": w, "error": error}),
+                json!({"actions": actions(&w), "warning": w, "error": error}),
             );
             html(status, render::render("pages/warnings/show", &data))
         }

@@ -9,7 +9,7 @@ pub use people::{notifications, user_action, users, users_create};
 
 use super::form::{codes, number, opt, Form, Query};
 use super::{check_form, error_page, html, render, see_other, signed_in, PageCtx};
-use crate::domain::role::Role;
+use crate::domain::permission::Permission;
 use crate::domain::vocab::UnitKind;
 use crate::error::AppError;
 use crate::services::enterprises::{self, EnterpriseInput};
@@ -28,7 +28,7 @@ type Errors = HashMap<String, String>;
 async fn admin(ctx: &Ctx, req: &HttpRequest) -> Result<PageCtx, HttpResponse> {
     let page = signed_in(ctx, req).await?;
     match &page.session {
-        Some(s) if s.caller.role == Role::Admin => Ok(page),
+        Some(s) if s.caller.may(Permission::ManageUsers) => Ok(page),
         _ => Err(error_page(&page, &AppError::forbidden())),
     }
 }
