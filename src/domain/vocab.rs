@@ -97,36 +97,5 @@ impl UnitKind {
     }
 }
 
-impl Category {
-    /// The name a Chinese report prints. (Until the message catalog exists, the report labels
-    /// live here, in one place.)
-    pub fn label_zh(self) -> &'static str {
-        match self {
-            Category::WageArrears => "拖欠工资",
-            Category::Contract => "劳动合同",
-            Category::SocialInsurance => "社会保险",
-            Category::WorkInjury => "工伤",
-            Category::OvertimeLeave => "加班休假",
-            Category::Compensation => "经济补偿",
-            Category::Other => "其他劳动争议",
-        }
-    }
-}
-
-impl Channel {
-    /// The name a Chinese report prints.
-    pub fn label_zh(self) -> &'static str {
-        match self {
-            Channel::Visit => "来访",
-            Channel::Phone => "来电",
-            Channel::Letter => "来信",
-            Channel::Online => "网上",
-            Channel::Warning => "预警转办",
-            Channel::Inspection => "劳动监察转办",
-            Channel::Other => "其他",
-        }
-    }
-}
-
 /// Collective disputes involve ten or more workers (derived, never entered).
 pub const COLLECTIVE_THRESHOLD: i64 = 10;

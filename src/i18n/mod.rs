@@ -60,6 +60,12 @@ pub fn t(lang: &str, key: &str) -> String {
     lookup(lang, key).unwrap_or_else(|| key.to_string())
 }
 
+/// The Chinese name of a vocabulary code (`name_zh("category", "other")` is 其他劳动争议), as the
+/// report files, the ledger and its import print and read it: the same word the pages show.
+pub fn name_zh(vocabulary: &str, code: &str) -> String {
+    t(DEFAULT_LANG, &format!("{vocabulary}.{code}"))
+}
+
 /// The message for `key` in `lang`, if the catalog has one.
 pub fn lookup(lang: &str, key: &str) -> Option<String> {
     catalogs()

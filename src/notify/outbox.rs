@@ -348,7 +348,7 @@ pub fn warning_closed(conn: &mut DbConn, ctx: &Ctx, warning_id: i64) -> AppResul
     let vars = json!({
         "enterprise_name": enterprise_name,
         "reported_at": local(ctx, reported_at),
-        "outcome": if status == "escalated" { "转为调解案件" } else { "化解" },
+        "escalated": status == "escalated",
         "case_no": case_no,
         "url": url,
     });

@@ -86,7 +86,7 @@ pub fn render(report: &Report) -> String {
     for sheet in sheets(report, true) {
         out.record(Vec::<String>::new());
         out.record([sheet.title.clone()]);
-        out.record(sheet.header.iter().copied());
+        out.record(sheet.header.iter().map(String::as_str));
         for row in &sheet.rows {
             out.record(row.iter().map(|c| c.plain()));
         }

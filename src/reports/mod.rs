@@ -3,13 +3,21 @@
 //! same sheets, so the formats cannot drift apart.
 
 pub mod csv;
+pub mod figures;
 pub mod ledger;
 pub mod text;
 pub mod xlsx;
 
 use crate::domain::money::Fen;
 use crate::domain::stats::{Figures, LevelCounts, Rate};
+use crate::i18n;
 use crate::services::stats::{Report, Row};
+use figures::{Figure, Value};
+
+/// A word of the Chinese report files, from the catalog's `sheet` section.
+fn word(key: &str) -> String {
+    i18n::t(i18n::DEFAULT_LANG, &format!("sheet.{key}"))
+}
 
 /// One cell of a sheet.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -39,144 +47,123 @@ impl Cell {
 #[derive(Debug, Clone)]
 pub struct Sheet {
     pub title: String,
-    pub header: Vec<&'static str>,
+    pub header: Vec<String>,
     pub rows: Vec<Vec<Cell>>,
 }
 
 /// What the report is of, e.g. "东街街道 2026年3月 统计报表".
 pub fn title(report: &Report) -> String {
-    let unit = report.unit_name.as_deref().unwrap_or("全部单位");
+    let unit = report
+        .unit_name
+        .clone()
+        .unwrap_or_else(|| word("all_units"));
     let when = match (&report.month, report.year) {
         (Some(m), _) => {
             let (y, mo) = m.split_once('-').unwrap_or((m.as_str(), ""));
-            format!("{y}年{}月", mo.trim_start_matches('0'))
+            word("month_of")
+                .replace("{y}", y)
+                .replace("{m}", mo.trim_start_matches('0'))
         }
-        (None, Some(y)) => format!("{y}年"),
-        (None, None) => format!(
-            "{} 至 {}",
-            report.from,
-            report.to.pred_opt().unwrap_or(report.to)
-        ),
+        (None, Some(y)) => word("year_of").replace("{y}", &y.to_string()),
+        (None, None) => word("span")
+            .replace("{from}", &report.from.to_string())
+            .replace(
+                "{to}",
+                &report.to.pred_opt().unwrap_or(report.to).to_string(),
+            ),
     };
-    format!("{unit} {when} 劳动争议调解统计")
+    word("title")
+        .replace("{unit}", &unit)
+        .replace("{when}", &when)
 }
 
-fn rate_rows(label: &str, r: &Rate) -> Vec<Cell> {
+fn rate_rows(label: String, r: &Rate) -> Vec<Cell> {
     vec![
-        Cell::Text(label.into()),
+        Cell::Text(label),
         Cell::Percent(r.percent()),
         Cell::Int(r.numerator),
         Cell::Int(r.denominator),
     ]
 }
 
-fn count_row(label: &str, n: i64) -> Vec<Cell> {
-    vec![Cell::Text(label.into()), Cell::Int(n)]
+fn level_row(label: String, l: &LevelCounts) -> Vec<Cell> {
+    vec![
+        Cell::Text(label),
+        Cell::Int(l.total),
+        Cell::Text(
+            word("levels")
+                .replace("{red}", &l.red.to_string())
+                .replace("{orange}", &l.orange.to_string())
+                .replace("{yellow}", &l.yellow.to_string()),
+        ),
+    ]
 }
 
-fn level_row(label: &str, l: &LevelCounts) -> Vec<Cell> {
-    vec![
-        Cell::Text(label.into()),
-        Cell::Int(l.total),
-        Cell::Text(format!("红{} 橙{} 黄{}", l.red, l.orange, l.yellow)),
-    ]
+/// A figure's line of the summary sheet: its name, its value and, for a rate, its counts.
+fn figure_row(fig: Figure, f: &Figures) -> Vec<Cell> {
+    let label = fig.label_zh();
+    match fig.of(f) {
+        Value::Count(n) => vec![Cell::Text(label), Cell::Int(n)],
+        Value::Money(m) => vec![Cell::Text(label), Cell::Money(m)],
+        Value::Rate(r) => rate_rows(label, r),
+        Value::Days(d) => vec![Cell::Text(label), Cell::Decimal(d.map(str::to_string))],
+        Value::Levels(l) => level_row(label, l),
+    }
 }
 
 /// The figures as label/value lines (rates with numerator and denominator), and the yearly
 /// summary sentence last when `with_sentence`.
 fn summary_sheet(report: &Report, with_sentence: bool) -> Sheet {
-    let f = &report.figures;
-    let mut rows = vec![
-        vec![
-            Cell::Text("统计期间".into()),
-            Cell::Text(report.from.to_string()),
-            Cell::Text(report.to.pred_opt().unwrap_or(report.to).to_string()),
-        ],
-        count_row("接待信访(件)", f.petitions_received),
-        count_row("法律法规咨询(件)", f.consultations),
-        count_row("涉及职工(人次)", f.workers_involved),
-        vec![
-            Cell::Text("涉案金额(元)".into()),
-            Cell::Money(f.amount_involved),
-        ],
-        count_row("调处(件)", f.concluded),
-        rate_rows("调处率(%)", &f.handling_rate),
-        count_row("调解成功(件)", f.resolved),
-        count_row("调解不成(件)", f.failed),
-        rate_rows("成功率(%)", &f.success_rate),
-        vec![
-            Cell::Text("协议金额(元)".into()),
-            Cell::Money(f.amount_agreed),
-        ],
-        vec![
-            Cell::Text("履行金额(元)".into()),
-            Cell::Money(f.amount_paid),
-        ],
-        count_row("期内结案(件)", f.closed_in_period),
-        count_row("期末在办(件)", f.open_at_end),
-        count_row("期末超期(件)", f.overdue_at_end),
-        vec![
-            Cell::Text("平均结案天数".into()),
-            Cell::Decimal(f.avg_days_to_close.clone()),
-        ],
-        level_row("预警上报(件)", &f.warnings_reported),
-        level_row("预警升级(件)", &f.warnings_escalated),
-        level_row("预警化解(件)", &f.warnings_defused),
-    ];
+    let mut rows = vec![vec![
+        Cell::Text(word("period")),
+        Cell::Text(report.from.to_string()),
+        Cell::Text(report.to.pred_opt().unwrap_or(report.to).to_string()),
+    ]];
+    rows.extend(
+        Figure::ALL
+            .iter()
+            .map(|fig| figure_row(*fig, &report.figures)),
+    );
     if let Some(s) = report.summary_zh.as_ref().filter(|_| with_sentence) {
-        rows.push(vec![Cell::Text("总结".into()), Cell::Text(s.clone())]);
+        rows.push(vec![Cell::Text(word("sentence")), Cell::Text(s.clone())]);
     }
     Sheet {
-        title: "汇总".into(),
-        header: vec!["指标", "数值", "分子", "分母"],
+        title: word("summary"),
+        header: ["figure", "value", "numerator", "denominator"]
+            .map(word)
+            .to_vec(),
         rows,
     }
 }
 
-/// The columns every breakdown and month line has, after its own first column.
-const FIGURE_COLUMNS: [&str; 14] = [
-    "接待信访",
-    "法律咨询",
-    "涉及职工人次",
-    "涉案金额(元)",
-    "调处",
-    "调处率(%)",
-    "调解成功",
-    "调解不成",
-    "成功率(%)",
-    "协议金额(元)",
-    "履行金额(元)",
-    "期内结案",
-    "期末在办",
-    "期末超期",
-];
-
-fn figure_cells(first: String, f: &Figures) -> Vec<Cell> {
-    vec![
-        Cell::Text(first),
-        Cell::Int(f.petitions_received),
-        Cell::Int(f.consultations),
-        Cell::Int(f.workers_involved),
-        Cell::Money(f.amount_involved),
-        Cell::Int(f.concluded),
-        Cell::Percent(f.handling_rate.percent()),
-        Cell::Int(f.resolved),
-        Cell::Int(f.failed),
-        Cell::Percent(f.success_rate.percent()),
-        Cell::Money(f.amount_agreed),
-        Cell::Money(f.amount_paid),
-        Cell::Int(f.closed_in_period),
-        Cell::Int(f.open_at_end),
-        Cell::Int(f.overdue_at_end),
-    ]
+/// The figures every breakdown and month line has, after its own first column.
+fn line_figures() -> impl Iterator<Item = Figure> {
+    Figure::ALL.into_iter().filter(|f| f.per_line())
 }
 
-fn breakdown(title: &str, first: &'static str, rows: &[Row]) -> Sheet {
-    let mut header = vec![first];
-    header.extend(FIGURE_COLUMNS);
+/// A breakdown's header: its first column, then the line figures' names.
+fn line_header(first: &str) -> Vec<String> {
+    let mut header = vec![word(first)];
+    header.extend(line_figures().map(Figure::label_zh));
+    header
+}
+
+fn figure_cells(first: String, f: &Figures) -> Vec<Cell> {
+    let mut cells = vec![Cell::Text(first)];
+    cells.extend(line_figures().map(|fig| match fig.of(f) {
+        Value::Count(n) => Cell::Int(n),
+        Value::Money(m) => Cell::Money(m),
+        Value::Rate(r) => Cell::Percent(r.percent()),
+        Value::Days(d) => Cell::Decimal(d.map(str::to_string)),
+        Value::Levels(l) => Cell::Int(l.total),
+    }));
+    cells
+}
+
+fn breakdown(title: &str, first: &str, rows: &[Row]) -> Sheet {
     Sheet {
-        title: title.into(),
-        header,
+        title: word(title),
+        header: line_header(first),
         rows: rows
             .iter()
             .map(|r| figure_cells(r.name.clone(), &r.figures))
@@ -189,18 +176,16 @@ fn breakdown(title: &str, first: &'static str, rows: &[Row]) -> Sheet {
 pub fn sheets(report: &Report, with_sentence: bool) -> Vec<Sheet> {
     let mut sheets = vec![
         summary_sheet(report, with_sentence),
-        breakdown("按纠纷类型", "纠纷类型", &report.by_category),
-        breakdown("按来源渠道", "来源渠道", &report.by_channel),
-        breakdown("按单位", "单位", &report.by_unit),
-        breakdown("按企业(前20)", "企业", &report.by_enterprise),
-        breakdown("按调解员", "调解员", &report.by_mediator),
+        breakdown("by_category", "category", &report.by_category),
+        breakdown("by_channel", "channel", &report.by_channel),
+        breakdown("by_unit", "unit", &report.by_unit),
+        breakdown("by_enterprise", "enterprise", &report.by_enterprise),
+        breakdown("by_mediator", "mediator", &report.by_mediator),
     ];
     if let Some(months) = &report.by_month {
-        let mut header = vec!["月份"];
-        header.extend(FIGURE_COLUMNS);
         sheets.push(Sheet {
-            title: "按月份".into(),
-            header,
+            title: word("by_month"),
+            header: line_header("month"),
             rows: months
                 .iter()
                 .map(|m| figure_cells(m.month.clone(), &m.figures))

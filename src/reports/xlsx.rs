@@ -31,7 +31,7 @@ pub fn render(report: &Report) -> Result<Vec<u8>, XlsxError> {
         }
         for (c, h) in sheet.header.iter().enumerate() {
             let col = u16::try_from(c).unwrap_or(u16::MAX);
-            ws.write_string_with_format(top, col, *h, &bold)?;
+            ws.write_string_with_format(top, col, h.as_str(), &bold)?;
             ws.set_column_width(col, if c == 0 { 22 } else { 14 })?;
         }
         for (r, row) in sheet.rows.iter().enumerate() {

@@ -379,7 +379,7 @@ fn generate(conn: &mut DbConn, ctx: &Ctx, size: DemoSize, hash: &str) -> Result<
                 description: format!(
                     "{}名职工反映{}问题,请求协调处理。",
                     workers,
-                    category.label_zh()
+                    crate::i18n::name_zh("category", category.as_str())
                 ),
                 warning_id: None,
                 status: status.as_str().into(),
@@ -458,7 +458,10 @@ fn generate(conn: &mut DbConn, ctx: &Ctx, size: DemoSize, hash: &str) -> Result<
                 topic: topic.as_str(),
                 workers: 1 + rng.below(3) as i64,
                 enterprise_id: rng.chance(50).then_some(enterprise),
-                summary: &format!("咨询{}相关法律规定,已当场解答。", topic.label_zh()),
+                summary: &format!(
+                    "咨询{}相关法律规定,已当场解答。",
+                    crate::i18n::name_zh("category", topic.as_str())
+                ),
                 answered_by: staff[street_ix][1],
                 created_at: now_n,
             })

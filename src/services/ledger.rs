@@ -150,7 +150,7 @@ pub fn compute(
             category: r
                 .5
                 .parse::<Category>()
-                .map(|c| c.label_zh().to_string())
+                .map(|c| crate::i18n::name_zh("category", c.as_str()))
                 .unwrap_or(r.5),
             workers: r.6,
             amount_claimed: Fen::from_fen(r.7),

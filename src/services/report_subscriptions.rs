@@ -90,7 +90,10 @@ pub fn queue(
     let f = &report.figures;
     let vars = json!({
         "month": month,
-        "unit_name": report.unit_name.clone().unwrap_or_else(|| "全部单位".into()),
+        "unit_name": report
+            .unit_name
+            .clone()
+            .unwrap_or_else(|| crate::i18n::t(crate::i18n::DEFAULT_LANG, "sheet.all_units")),
         "petitions_received": f.petitions_received,
         "consultations": f.consultations,
         "workers_involved": f.workers_involved,

@@ -213,7 +213,7 @@ pub(super) fn parse(
     let category = Category::ALL
         .iter()
         .copied()
-        .find(|c| c.label_zh() == category_label)
+        .find(|c| crate::i18n::name_zh("category", c.as_str()) == category_label)
         .ok_or_else(|| bad(Column::Category, Problem::UnknownCategory))?;
     let workers = get(Column::Workers)
         .trim()

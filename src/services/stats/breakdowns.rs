@@ -19,12 +19,17 @@ fn figures(t: &Tally) -> Figures {
 }
 
 /// One line per code of a vocabulary, in its order, zeros included.
-fn coded(tallies: &[Tally], codes: impl Iterator<Item = (&'static str, &'static str)>) -> Vec<Row> {
+/// One line per code of `vocabulary` (the catalog section naming its codes), in its order.
+fn coded(
+    tallies: &[Tally],
+    vocabulary: &str,
+    codes: impl Iterator<Item = &'static str>,
+) -> Vec<Row> {
     codes
         .zip(tallies)
-        .map(|((code, label), t)| Row {
+        .map(|(code, t)| Row {
             key: Value::from(code),
-            name: label.to_string(),
+            name: crate::i18n::name_zh(vocabulary, code),
             figures: figures(t),
         })
         .collect()
@@ -64,14 +69,16 @@ pub(super) fn unit_lines(root: &Root, all: &[(i64, String, String)]) -> HashMap<
 pub(super) fn by_category(fold: &Fold) -> Vec<Row> {
     coded(
         &fold.by_category,
-        Category::ALL.iter().map(|c| (c.as_str(), c.label_zh())),
+        "category",
+        Category::ALL.iter().map(|c| c.as_str()),
     )
 }
 
 pub(super) fn by_channel(fold: &Fold) -> Vec<Row> {
     coded(
         &fold.by_channel,
-        Channel::ALL.iter().map(|c| (c.as_str(), c.label_zh())),
+        "channel",
+        Channel::ALL.iter().map(|c| c.as_str()),
     )
 }
 
