@@ -231,21 +231,6 @@ impl Driver {
     }
 }
 
-fn named_user(
-    app: &TestApp,
-    username: &str,
-    role: &str,
-    unit: i64,
-    enterprise: Option<i64>,
-) -> i64 {
-    let r = app.post(&app.admin_token, "/api/v1/users", json!({
-        "username": username, "display_name": format!("{username}·测试"), "email": format!("{username}@example.org"),
-        "password": PASSWORD, "role": role, "unit_id": unit, "enterprise_id": enterprise
-    }));
-    assert_eq!(r.status, 201, "{:?}", r.body);
-    r.body["id"].as_i64().unwrap()
-}
-
 #[test]
 fn a_mediator_registers_a_case_in_the_browser_and_a_director_takes_it_to_an_agreement() {
     let Some(browser) = Driver::start(1440, 900) else {
@@ -253,8 +238,8 @@ fn a_mediator_registers_a_case_in_the_browser_and_a_director_takes_it_to_an_agre
     };
     let app = spawn_app();
     let enterprise = app.enterprise(app.street);
-    named_user(&app, "zhangtiao", "mediator", app.street, None);
-    named_user(&app, "lizhuren", "director", app.street, None);
+    app.named_user("zhangtiao", "zhangtiao·测试", "mediator", app.street, None);
+    app.named_user("lizhuren", "lizhuren·测试", "director", app.street, None);
 
     browser.sign_in(&app, "zhangtiao");
     assert_eq!(
@@ -343,7 +328,13 @@ fn the_desk_reads_well_on_a_phone_sized_window() {
     };
     let app = spawn_app();
     let enterprise = app.enterprise(app.street);
-    named_user(&app, "wangyuan", "officer", app.street, Some(enterprise));
+    app.named_user(
+        "wangyuan",
+        "wangyuan·测试",
+        "officer",
+        app.street,
+        Some(enterprise),
+    );
     let (_, mediator) = app.user("mediator", app.street, None);
     app.create_case(&mediator, enterprise);
     browser.sign_in(&app, "wangyuan");
@@ -366,8 +357,20 @@ fn an_officer_on_a_phone_reports_a_red_warning_and_a_director_escalates_it_to_a_
     };
     let app = spawn_app();
     let enterprise = app.enterprise(app.street);
-    named_user(&app, "yujingyuan", "officer", app.street, Some(enterprise));
-    named_user(&app, "zhaozhuren", "director", app.street, None);
+    app.named_user(
+        "yujingyuan",
+        "yujingyuan·测试",
+        "officer",
+        app.street,
+        Some(enterprise),
+    );
+    app.named_user(
+        "zhaozhuren",
+        "zhaozhuren·测试",
+        "director",
+        app.street,
+        None,
+    );
 
     phone.sign_in(&app, "yujingyuan");
     phone.goto(&format!("{}/warnings/new", app.base));

@@ -278,8 +278,6 @@ mod bombs {
 
 #[test]
 fn each_xlsx_bomb_uploaded_to_the_import_page_is_refused_in_seconds_and_the_server_stays_up() {
-    use crate::web::Browser;
-    use crate::web_pages::person;
     let app = spawn_app();
     let mut director = person(&app, "director", Some(app.street), None);
     for (name, path) in bombs::all() {
@@ -372,7 +370,6 @@ fn a_csv_of_too_many_rows_or_with_a_giant_cell_is_refused_saying_which() {
 
 #[test]
 fn after_sign_in_or_a_language_switch_next_only_leads_to_a_path_of_this_site() {
-    use crate::web::Browser;
     let app = spawn_app();
     let username = "nextdirector".to_string();
     let r = app.post(
@@ -609,7 +606,6 @@ fn personal_data_views(app: &TestApp, id: i64) -> Vec<(i64, String)> {
 
 #[test]
 fn the_whole_phone_goes_to_managers_and_the_cases_own_mediator_and_every_whole_view_is_logged() {
-    use crate::web_pages::person;
     let app = spawn_app();
     let enterprise = app.enterprise(app.street);
     let (_, officer) = app.designated_officer(enterprise);

@@ -4,8 +4,6 @@
 //! change nothing.
 
 use crate::helpers::*;
-use crate::web::{Browser, Page};
-use crate::web_pages::{person, Person};
 
 const PAGE: &str = "/ledger/import";
 

@@ -3,50 +3,7 @@
 //! browser does; state changes are checked through the JSON API.
 
 use crate::helpers::*;
-use crate::web::Browser;
 use serde_json::{json, Value};
-use std::sync::atomic::{AtomicU64, Ordering};
-
-static N: AtomicU64 = AtomicU64::new(0);
-
-/// A user of `role` created through the API, with a signed-in browser and an API token.
-pub(crate) struct Person {
-    pub(crate) id: i64,
-    pub(crate) token: String,
-    pub(crate) browser: Browser,
-}
-
-pub(crate) fn person(
-    app: &TestApp,
-    role: &str,
-    unit: Option<i64>,
-    enterprise: Option<i64>,
-) -> Person {
-    let username = format!("{role}p{}", N.fetch_add(1, Ordering::SeqCst));
-    let r = app.post(
-        &app.admin_token,
-        "/api/v1/users",
-        json!({"username": username, "display_name": "页面用户", "email": format!("{username}@example.org"),
-               "password": PASSWORD, "role": role, "unit_id": unit, "enterprise_id": enterprise}),
-    );
-    assert_eq!(r.status, 201, "{:?}", r.body);
-    let id = r.body["id"].as_i64().unwrap();
-    let mut browser = Browser::new(app);
-    let r = browser.post(
-        "/login",
-        &[
-            ("username", &username),
-            ("password", PASSWORD),
-            ("next", "/"),
-        ],
-    );
-    assert_eq!(r.status, 303, "{}", r.body);
-    Person {
-        id,
-        token: app.login(&username, PASSWORD),
-        browser,
-    }
-}
 
 /// A case walked to `mediating` by a director, with the director as mediator.
 fn mediating_case(app: &TestApp, director: &Person, body: Value) -> i64 {

@@ -1,6 +1,9 @@
 //! The test harness: the real app on port 0 with a fresh database (a SQLite file, or a fresh
 //! PostgreSQL schema when TIAOJIE_TEST_DATABASE_URL is set) and a fixed clock.
 
+mod pages;
+pub use pages::{person, signed_in, Browser, Page, Person};
+
 use chrono::{DateTime, TimeZone, Utc};
 use diesel::connection::SimpleConnection;
 use diesel::Connection;
@@ -15,7 +18,7 @@ pub const PASSWORD: &str = "correct horse battery";
 
 static COUNTER: AtomicU64 = AtomicU64::new(0);
 
-fn unique() -> u64 {
+pub(crate) fn unique() -> u64 {
     let n = COUNTER.fetch_add(1, Ordering::SeqCst);
     (u64::from(std::process::id()) << 20) + n
 }
@@ -302,6 +305,30 @@ impl TestApp {
     }
 
     /// Creates a user through the API and answers (id, token).
+    /// A user with the username and display name a test names (the pages show it), signing in
+    /// with `PASSWORD`; answers the id.
+    pub fn named_user(
+        &self,
+        username: &str,
+        display_name: &str,
+        role: &str,
+        unit: impl Into<Option<i64>>,
+        enterprise: Option<i64>,
+    ) -> i64 {
+        let unit: Option<i64> = unit.into();
+        let r = self.post(
+            &self.admin_token,
+            "/api/v1/users",
+            json!({
+                "username": username, "display_name": display_name,
+                "email": format!("{username}@example.org"), "password": PASSWORD,
+                "role": role, "unit_id": unit, "enterprise_id": enterprise
+            }),
+        );
+        assert_eq!(r.status, 201, "{:?}", r.body);
+        r.body["id"].as_i64().unwrap()
+    }
+
     pub fn user(&self, role: &str, unit: i64, enterprise: Option<i64>) -> (i64, String) {
         let username = format!("{role}{}", unique());
         let r = self.post(
