@@ -2,6 +2,7 @@
 //! breakdown, then the months of a year), and each output format (CSV, text, xlsx) writes the
 //! same sheets, so the formats cannot drift apart.
 
+pub mod charts;
 pub mod csv;
 pub mod figures;
 pub mod ledger;

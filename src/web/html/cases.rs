@@ -1,7 +1,7 @@
 //! The case list, the intake form and the case page with its action forms.
 
-use super::form::{codes, describe, local_to_rfc3339, opt, options, required_number, Form, Query};
-use super::{error_page, html, render, see_other, signed_in, to_login, PageCtx};
+use super::form::{codes, describe, local_to_rfc3339, opt, options, required_number, Query};
+use super::{html, render, see_other, OrPage, PageResult, SignedForm, SignedIn};
 use crate::domain::case::{ActionKind, CaseStatus};
 use crate::domain::vocab::{Category, Channel, Referral};
 use crate::error::AppError;
@@ -9,24 +9,15 @@ use crate::services::cases::{self as svc, ActionInput, CaseFilter, CaseInput};
 use crate::services::enterprises::Choice;
 use crate::services::{users, Caller, Ctx, Paging};
 use actix_web::http::StatusCode;
-use actix_web::{web, HttpRequest, HttpResponse};
+use actix_web::{web, HttpResponse};
 use serde_json::{json, Value};
 use std::collections::HashMap;
 
-pub async fn list(ctx: web::Data<Ctx>, req: HttpRequest, query: Query) -> HttpResponse {
-    let page = match signed_in(&ctx, &req).await {
-        Ok(p) => p,
-        Err(r) => return r,
-    };
-    let Some(caller) = page.session.as_ref().map(|s| s.caller.clone()) else {
-        return to_login(&page.path);
-    };
+pub async fn list(ctx: web::Data<Ctx>, query: Query, me: SignedIn) -> PageResult {
+    let SignedIn { page, caller } = me;
     let get = |k: &str| query.get(k).filter(|v| !v.is_empty()).cloned();
     let page_no = get("page").and_then(|p| p.parse().ok()).unwrap_or(1);
-    let paging = match Paging::new(Some(page_no), Some(50)) {
-        Ok(p) => p,
-        Err(e) => return error_page(&page, &e),
-    };
+    let paging = Paging::new(Some(page_no), Some(50)).or_page(&page)?;
     let number = |k: &str| -> Result<Option<i64>, AppError> {
         get(k)
             .map(|v| v.trim().parse::<i64>())
@@ -39,17 +30,10 @@ pub async fn list(ctx: web::Data<Ctx>, req: HttpRequest, query: Query) -> HttpRe
             .transpose()
             .map_err(|_| AppError::field(k, "must be a date YYYY-MM-DD"))
     };
-    let (enterprise_id, mediator_id, from, to) = match (
-        number("enterprise_id"),
-        number("mediator_id"),
-        date("from"),
-        date("to"),
-    ) {
-        (Ok(e), Ok(m), Ok(f), Ok(t)) => (e, m, f, t),
-        (Err(e), ..) | (_, Err(e), ..) | (_, _, Err(e), _) | (.., Err(e)) => {
-            return error_page(&page, &e)
-        }
-    };
+    let enterprise_id = number("enterprise_id").or_page(&page)?;
+    let mediator_id = number("mediator_id").or_page(&page)?;
+    let from = date("from").or_page(&page)?;
+    let to = date("to").or_page(&page)?;
     let filter = CaseFilter {
         status: get("status"),
         category: get("category"),
@@ -74,11 +58,9 @@ pub async fn list(ctx: web::Data<Ctx>, req: HttpRequest, query: Query) -> HttpRe
             }
         }
     }
-    let result = svc::list(&ctx, &caller, filter, paging).await;
-    let found = match result {
-        Ok(p) => p,
-        Err(e) => return error_page(&page, &e),
-    };
+    let found = svc::list(&ctx, &caller, filter, paging)
+        .await
+        .or_page(&page)?;
     let link = |n: i64| {
         let mut params: Vec<(String, String)> = query
             .iter()
@@ -113,7 +95,10 @@ pub async fn list(ctx: web::Data<Ctx>, req: HttpRequest, query: Query) -> HttpRe
             "next": (paging.offset() + paging.per_page < found.total).then(|| link(paging.page + 1)),
         }),
     );
-    html(StatusCode::OK, render::render("pages/cases/list", &data))
+    Ok(html(
+        StatusCode::OK,
+        render::render("pages/cases/list", &data),
+    ))
 }
 
 /// The id of the list of enterprises a form suggests (`<datalist>`): typing part of a name offers
@@ -150,11 +135,8 @@ fn intake_fields(values: &HashMap<String, String>, errors: &HashMap<String, Stri
     ]
 }
 
-pub async fn new_form(ctx: web::Data<Ctx>, req: HttpRequest, query: Query) -> HttpResponse {
-    let page = match signed_in(&ctx, &req).await {
-        Ok(p) => p,
-        Err(r) => return r,
-    };
+pub async fn new_form(ctx: web::Data<Ctx>, query: Query, me: SignedIn) -> PageResult {
+    let SignedIn { page, caller } = me;
     let now = ctx
         .now()
         .with_timezone(&ctx.settings.tz)
@@ -178,22 +160,22 @@ pub async fn new_form(ctx: web::Data<Ctx>, req: HttpRequest, query: Query) -> Ht
             values.insert(key.to_string(), v.clone());
         }
     }
-    let enterprises = match &page.session {
-        Some(s) => enterprise_choices(&ctx, &s.caller).await,
-        None => Vec::new(),
-    };
+    let enterprises = enterprise_choices(&ctx, &caller).await;
     let data = page.data(
         "intake.title",
         json!({"fields": intake_fields(&values, &HashMap::new()), "enterprises": enterprises}),
     );
-    html(StatusCode::OK, render::render("pages/cases/new", &data))
+    Ok(html(
+        StatusCode::OK,
+        render::render("pages/cases/new", &data),
+    ))
 }
 
-pub async fn new_submit(ctx: web::Data<Ctx>, req: HttpRequest, form: Form) -> HttpResponse {
-    let (page, session) = match super::signed_in_form(&ctx, &req, &form).await {
-        Ok(ok) => ok,
-        Err(r) => return r,
-    };
+pub async fn new_submit(ctx: web::Data<Ctx>, signed: SignedForm) -> PageResult {
+    let SignedForm {
+        me: SignedIn { page, caller },
+        form,
+    } = signed;
     let mut errors = HashMap::new();
     let enterprise_id = required_number(&form, "enterprise_id", &mut errors);
     let workers = required_number(&form, "workers_involved", &mut errors);
@@ -212,33 +194,30 @@ pub async fn new_submit(ctx: web::Data<Ctx>, req: HttpRequest, form: Form) -> Ht
         unit_id: None,
     };
     let result = if errors.is_empty() {
-        svc::create(&ctx, &session.caller, input).await
+        svc::create(&ctx, &caller, input).await
     } else {
         Err(AppError::Validation(crate::error::FieldErrors::default()))
     };
     match result {
-        Ok(case) => see_other(&format!("/cases/{}", case.id)),
+        Ok(case) => Ok(see_other(&format!("/cases/{}", case.id))),
         Err(AppError::Validation(fields)) => {
             errors.extend(fields.0);
             let data = page.data(
                 "intake.title",
                 json!({"fields": intake_fields(&form, &errors), "errors": true,
-                       "enterprises": enterprise_choices(&ctx, &session.caller).await}),
+                       "enterprises": enterprise_choices(&ctx, &caller).await}),
             );
-            html(
+            Ok(html(
                 StatusCode::UNPROCESSABLE_ENTITY,
                 render::render("pages/cases/new", &data),
-            )
+            ))
         }
-        Err(e) => error_page(&page, &e),
+        Err(e) => Err(page.fail(e)),
     }
 }
 
 /// The forms for the actions the case view says the user may take.
-async fn action_forms(ctx: &Ctx, page: &PageCtx, case: &svc::CaseView) -> Vec<Value> {
-    let Some(caller) = page.session.as_ref().map(|s| &s.caller) else {
-        return vec![];
-    };
+async fn action_forms(ctx: &Ctx, caller: &Caller, case: &svc::CaseView) -> Vec<Value> {
     let allowed = |kind: ActionKind| case.actions.contains(&kind);
     let text = |name: &str, label: &str| json!({"name": name, "label": label, "kind": "text"});
     let area = |name: &str, label: &str| json!({"name": name, "label": label, "textarea": true});
@@ -343,49 +322,38 @@ async fn action_forms(ctx: &Ctx, page: &PageCtx, case: &svc::CaseView) -> Vec<Va
 
 async fn render_case(
     ctx: &Ctx,
-    page: &PageCtx,
+    me: &SignedIn,
     case: svc::CaseView,
     error: Option<String>,
     status: StatusCode,
 ) -> HttpResponse {
-    let actions = action_forms(ctx, page, &case).await;
+    let actions = action_forms(ctx, &me.caller, &case).await;
     // The printable documents of a concluded case: the agreement of a resolved one, the notice
     // of the right to arbitration of a failed one.
     let prints = json!({
         "agreement": case.status == "resolved",
         "arbitration_notice": case.status == "failed",
     });
-    let data = page.data(
+    let data = me.page.data(
         "cases.title",
         json!({"case": case, "actions": actions, "error": error, "prints": prints}),
     );
     html(status, render::render("pages/cases/show", &data))
 }
 
-pub async fn show(ctx: web::Data<Ctx>, req: HttpRequest, id: web::Path<i64>) -> HttpResponse {
-    let page = match signed_in(&ctx, &req).await {
-        Ok(p) => p,
-        Err(r) => return r,
-    };
-    let Some(caller) = page.session.as_ref().map(|s| s.caller.clone()) else {
-        return to_login(&page.path);
-    };
-    match svc::get(&ctx, &caller, id.into_inner()).await {
-        Ok(case) => render_case(&ctx, &page, case, None, StatusCode::OK).await,
-        Err(e) => error_page(&page, &e),
-    }
+pub async fn show(ctx: web::Data<Ctx>, id: web::Path<i64>, me: SignedIn) -> PageResult {
+    let case = svc::get(&ctx, &me.caller, id.into_inner())
+        .await
+        .or_page(&me.page)?;
+    Ok(render_case(&ctx, &me, case, None, StatusCode::OK).await)
 }
 
 pub async fn act(
     ctx: web::Data<Ctx>,
-    req: HttpRequest,
     path: web::Path<(i64, String)>,
-    form: Form,
-) -> HttpResponse {
-    let (page, session) = match super::signed_in_form(&ctx, &req, &form).await {
-        Ok(ok) => ok,
-        Err(r) => return r,
-    };
+    signed: SignedForm,
+) -> PageResult {
+    let SignedForm { me, form } = signed;
     let (id, name) = path.into_inner();
     let mut input = ActionInput {
         reason: opt(&form, "reason"),
@@ -404,7 +372,7 @@ pub async fn act(
         paid_at: opt(&form, "paid_at"),
         ..Default::default()
     };
-    let caller = &session.caller;
+    let caller = &me.caller;
     let result = match name.as_str() {
         "note" => svc::add_note(&ctx, caller, id, opt(&form, "text").unwrap_or_default()).await,
         other => {
@@ -427,23 +395,13 @@ pub async fn act(
         }
     };
     match result {
-        Ok(_) => see_other(&format!("/cases/{id}")),
-        Err(e) if e.is_not_the_forms() => error_page(&page, &e),
+        Ok(_) => Ok(see_other(&format!("/cases/{id}"))),
+        Err(e) if e.is_not_the_forms() => Err(me.page.fail(e)),
         Err(e) => {
             use actix_web::ResponseError;
-            match svc::get(&ctx, caller, id).await {
-                Ok(case) => {
-                    render_case(
-                        &ctx,
-                        &page,
-                        case,
-                        Some(describe(&e, &page.lang)),
-                        e.status_code(),
-                    )
-                    .await
-                }
-                Err(e2) => error_page(&page, &e2),
-            }
+            let case = svc::get(&ctx, caller, id).await.or_page(&me.page)?;
+            let why = Some(describe(&e, &me.page.lang));
+            Ok(render_case(&ctx, &me, case, why, e.status_code()).await)
         }
     }
 }

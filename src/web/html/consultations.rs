@@ -3,15 +3,15 @@
 //! intake form reads them, and the case is registered through the case service as any other.
 
 use super::cases::enterprise_choices;
-use super::form::{codes, local_to_rfc3339, number, opt, options, required_number, Form, Query};
-use super::{error_page, html, render, see_other, signed_in, PageCtx};
+use super::form::{codes, local_to_rfc3339, number, opt, options, required_number, Query};
+use super::{html, render, see_other, OrPage, PageCtx, PageResult, SignedForm, SignedIn};
 use crate::domain::vocab::{Category, Channel};
 use crate::error::AppError;
 use crate::services::consultations::{self as svc, ConsultationFilter, ConsultationInput};
 use crate::services::enterprises::Choice;
-use crate::services::{Ctx, Paging};
+use crate::services::{Caller, Ctx, Paging};
 use actix_web::http::StatusCode;
-use actix_web::{web, HttpRequest, HttpResponse};
+use actix_web::{web, HttpResponse};
 use serde_json::{json, Value};
 use std::collections::HashMap;
 
@@ -28,19 +28,10 @@ fn intake_link(c: &svc::ConsultationView) -> String {
     format!("/cases/new?{}", qs.finish())
 }
 
-pub async fn list(ctx: web::Data<Ctx>, req: HttpRequest, query: Query) -> HttpResponse {
-    let page = match signed_in(&ctx, &req).await {
-        Ok(p) => p,
-        Err(r) => return r,
-    };
-    let Some(caller) = page.session.as_ref().map(|s| s.caller.clone()) else {
-        return error_page(&page, &AppError::forbidden());
-    };
+pub async fn list(ctx: web::Data<Ctx>, query: Query, me: SignedIn) -> PageResult {
+    let SignedIn { page, caller } = me;
     let page_no = query.get("page").and_then(|p| p.parse().ok()).unwrap_or(1);
-    let paging = match Paging::new(Some(page_no), Some(50)) {
-        Ok(p) => p,
-        Err(e) => return error_page(&page, &e),
-    };
+    let paging = Paging::new(Some(page_no), Some(50)).or_page(&page)?;
     // The period is read here (a date the browser's date input sends); a bad one is the
     // service's kind of answer, a 422.
     let date = |k: &str| -> Result<Option<chrono::NaiveDate>, AppError> {
@@ -52,18 +43,14 @@ pub async fn list(ctx: web::Data<Ctx>, req: HttpRequest, query: Query) -> HttpRe
             None => Ok(None),
         }
     };
-    let filter = match (date("from"), date("to")) {
-        (Ok(from), Ok(to)) => ConsultationFilter {
-            from,
-            to,
-            unit_id: None,
-        },
-        (Err(e), _) | (_, Err(e)) => return error_page(&page, &e),
+    let filter = ConsultationFilter {
+        from: date("from").or_page(&page)?,
+        to: date("to").or_page(&page)?,
+        unit_id: None,
     };
-    let found = match svc::list(&ctx, &caller, filter, paging).await {
-        Ok(p) => p,
-        Err(e) => return error_page(&page, &e),
-    };
+    let found = svc::list(&ctx, &caller, filter, paging)
+        .await
+        .or_page(&page)?;
     let items: Vec<Value> = found.items.iter().map(row).collect();
     let link = |n: i64| {
         let qs: String = url::form_urlencoded::Serializer::new(String::new())
@@ -84,10 +71,10 @@ pub async fn list(ctx: web::Data<Ctx>, req: HttpRequest, query: Query) -> HttpRe
             "next": (paging.offset() + paging.per_page < found.total).then(|| link(paging.page + 1)),
         }),
     );
-    html(
+    Ok(html(
         StatusCode::OK,
         render::render("pages/consultations/list", &data),
-    )
+    ))
 }
 
 fn entry_form(
@@ -127,20 +114,11 @@ fn entry_form(
     html(status, render::render("pages/consultations/new", &data))
 }
 
-pub async fn new_form(ctx: web::Data<Ctx>, req: HttpRequest, query: Query) -> HttpResponse {
-    let page = match signed_in(&ctx, &req).await {
-        Ok(p) => p,
-        Err(r) => return r,
-    };
-    let Some(caller) = page.session.as_ref().map(|s| s.caller.clone()) else {
-        return error_page(&page, &AppError::forbidden());
-    };
+pub async fn new_form(ctx: web::Data<Ctx>, query: Query, me: SignedIn) -> PageResult {
+    let SignedIn { page, caller } = me;
     // The last entries under the form, so a run of calls can be typed in one screen; a user
     // who may not record consultations gets the service's answer (403) instead of a form.
-    let recent = match recent(&ctx, &caller).await {
-        Ok(r) => r,
-        Err(e) => return error_page(&page, &e),
-    };
+    let recent = recent(&ctx, &caller).await.or_page(&page)?;
     let now = ctx
         .now()
         .with_timezone(&ctx.settings.tz)
@@ -156,16 +134,16 @@ pub async fn new_form(ctx: web::Data<Ctx>, req: HttpRequest, query: Query) -> Ht
         ),
     ]);
     let enterprises = enterprise_choices(&ctx, &caller).await;
-    entry_form(
+    Ok(entry_form(
         &page,
         &values,
         &HashMap::new(),
         (recent, enterprises),
         StatusCode::OK,
-    )
+    ))
 }
 
-async fn recent(ctx: &Ctx, caller: &crate::services::Caller) -> Result<Vec<Value>, AppError> {
+async fn recent(ctx: &Ctx, caller: &Caller) -> Result<Vec<Value>, AppError> {
     let paging = Paging::new(Some(1), Some(10))?;
     let found = svc::list(ctx, caller, ConsultationFilter::default(), paging).await?;
     Ok(found.items.iter().map(row).collect())
@@ -178,11 +156,11 @@ fn row(c: &svc::ConsultationView) -> Value {
     v
 }
 
-pub async fn new_submit(ctx: web::Data<Ctx>, req: HttpRequest, form: Form) -> HttpResponse {
-    let (page, session) = match super::signed_in_form(&ctx, &req, &form).await {
-        Ok(ok) => ok,
-        Err(r) => return r,
-    };
+pub async fn new_submit(ctx: web::Data<Ctx>, signed: SignedForm) -> PageResult {
+    let SignedForm {
+        me: SignedIn { page, caller },
+        form,
+    } = signed;
     let mut errors = HashMap::new();
     let enterprise_id = number(&form, "enterprise_id", &mut errors);
     let workers = required_number(&form, "workers", &mut errors);
@@ -196,24 +174,24 @@ pub async fn new_submit(ctx: web::Data<Ctx>, req: HttpRequest, form: Form) -> Ht
         unit_id: None,
     };
     let result = if errors.is_empty() {
-        svc::create(&ctx, &session.caller, input).await
+        svc::create(&ctx, &caller, input).await
     } else {
         Err(AppError::Validation(crate::error::FieldErrors::default()))
     };
     match result {
-        Ok(_) => see_other("/consultations/new?saved=1"),
+        Ok(_) => Ok(see_other("/consultations/new?saved=1")),
         Err(AppError::Validation(fields)) => {
             errors.extend(fields.0);
-            let recent = recent(&ctx, &session.caller).await.unwrap_or_default();
-            let enterprises = enterprise_choices(&ctx, &session.caller).await;
-            entry_form(
+            let recent = recent(&ctx, &caller).await.unwrap_or_default();
+            let enterprises = enterprise_choices(&ctx, &caller).await;
+            Ok(entry_form(
                 &page,
                 &form,
                 &errors,
                 (recent, enterprises),
                 StatusCode::UNPROCESSABLE_ENTITY,
-            )
+            ))
         }
-        Err(e) => error_page(&page, &e),
+        Err(e) => Err(page.fail(e)),
     }
 }

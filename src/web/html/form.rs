@@ -10,7 +10,6 @@ use chrono::TimeZone;
 use serde_json::{json, Value};
 use std::collections::HashMap;
 
-pub(super) type Form = web::Form<HashMap<String, String>>;
 pub(super) type Query = web::Query<HashMap<String, String>>;
 
 pub(super) fn options(group: &str, values: &[&str], selected: Option<&str>) -> Vec<Value> {

@@ -8,7 +8,7 @@
 
 use super::admin::{form_errors, input, select, unit_choices};
 use super::form::required_number;
-use super::{check_form, error_page, html, render, signed_in, PageCtx};
+use super::{check_form, html, render, OrPage, PageCtx, PageError, PageResult, SignedIn};
 use crate::domain::permission::Permission;
 use crate::error::AppError;
 use crate::i18n;
@@ -16,7 +16,7 @@ use crate::services::ledger_import::{self, Format, ImportReport};
 use crate::services::{units, Caller, Ctx};
 use actix_multipart::Multipart;
 use actix_web::http::{header, StatusCode};
-use actix_web::{web, HttpRequest, HttpResponse};
+use actix_web::{web, HttpRequest};
 use futures_util::StreamExt;
 use serde_json::{json, Value};
 use std::collections::HashMap;
@@ -69,34 +69,28 @@ async fn read_upload(mut multipart: Multipart) -> Result<Upload, actix_multipart
     Ok(upload)
 }
 
-/// The page context of a signed-in director or admin, with the caller, or the response to send
-/// instead (the sign-in redirect, or the 403 page).
-async fn importer(ctx: &Ctx, req: &HttpRequest) -> Result<(PageCtx, Caller), HttpResponse> {
-    let page = signed_in(ctx, req).await?;
-    let Some(caller) = page.session.as_ref().map(|s| s.caller.clone()) else {
-        return Err(error_page(&page, &AppError::forbidden()));
-    };
-    match caller.require(Permission::ImportLedger) {
-        Ok(()) => Ok((page, caller)),
-        Err(e) => Err(error_page(&page, &e)),
-    }
+/// A signed-in director or admin, else the 403 page.
+fn importer(me: SignedIn) -> Result<SignedIn, PageError> {
+    me.caller
+        .require(Permission::ImportLedger)
+        .or_page(&me.page)?;
+    Ok(me)
 }
 
-pub async fn form(ctx: web::Data<Ctx>, req: HttpRequest) -> HttpResponse {
-    match importer(&ctx, &req).await {
-        Ok((page, caller)) => {
-            let view = View::new(&page, &caller);
-            view.render(&ctx, None, StatusCode::OK).await
-        }
-        Err(r) => r,
-    }
+pub async fn form(ctx: web::Data<Ctx>, me: SignedIn) -> PageResult {
+    let SignedIn { page, caller } = importer(me)?;
+    View::new(&page, &caller)
+        .render(&ctx, None, StatusCode::OK)
+        .await
 }
 
-pub async fn submit(ctx: web::Data<Ctx>, req: HttpRequest, multipart: Multipart) -> HttpResponse {
-    let (page, caller) = match importer(&ctx, &req).await {
-        Ok(ok) => ok,
-        Err(r) => return r,
-    };
+pub async fn submit(
+    ctx: web::Data<Ctx>,
+    req: HttpRequest,
+    multipart: Multipart,
+    me: SignedIn,
+) -> PageResult {
+    let SignedIn { page, caller } = importer(me)?;
     let mut view = View::new(&page, &caller);
     let declared = req
         .headers()
@@ -110,12 +104,11 @@ pub async fn submit(ctx: web::Data<Ctx>, req: HttpRequest, multipart: Multipart)
         view.refuse("file", "import.unreadable");
         return view.render(&ctx, None, StatusCode::BAD_REQUEST).await;
     };
+    // The CSRF token is a field of the multipart form, so it is checked once the form is read.
     let Some(session) = &page.session else {
-        return error_page(&page, &AppError::forbidden());
+        return Err(page.fail(AppError::forbidden()));
     };
-    if let Err(e) = check_form(&ctx, &req, session, &upload.fields) {
-        return error_page(&page, &e);
-    }
+    check_form(&ctx, &req, session, &upload.fields).or_page(&page)?;
     view.values.clone_from(&upload.fields);
     let unit_id = required_number(&upload.fields, "unit_id", &mut view.errors);
     let dry_run = upload.fields.get("dry_run").is_some_and(|v| v == "on");
@@ -141,7 +134,7 @@ pub async fn submit(ctx: web::Data<Ctx>, req: HttpRequest, multipart: Multipart)
             view.errors.extend(errors);
             view.render(&ctx, None, status).await
         }
-        Err(Err(e)) => error_page(&page, &e),
+        Err(Err(e)) => Err(page.fail(e)),
     }
 }
 
@@ -214,11 +207,8 @@ impl<'a> View<'a> {
             .insert(field.into(), i18n::t(&self.page.lang, key));
     }
 
-    async fn render(&self, ctx: &Ctx, result: Option<Value>, status: StatusCode) -> HttpResponse {
-        let list = match units::list(ctx, self.caller).await {
-            Ok(l) => l,
-            Err(e) => return error_page(self.page, &e),
-        };
+    async fn render(&self, ctx: &Ctx, result: Option<Value>, status: StatusCode) -> PageResult {
+        let list = units::list(ctx, self.caller).await.or_page(self.page)?;
         let mut file = input("file", "import.file", "file", &Values::new(), &self.errors);
         file["accept"] = json!(".csv,.xlsx");
         let unit = select(
@@ -237,6 +227,6 @@ impl<'a> View<'a> {
             "result": result,
         });
         let data = self.page.data("import.title", extra);
-        html(status, render::render("pages/ledger_import", &data))
+        Ok(html(status, render::render("pages/ledger_import", &data)))
     }
 }

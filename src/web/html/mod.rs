@@ -133,15 +133,6 @@ pub struct PageCtx {
     pub path: String,
 }
 
-/// The page context of a signed-in user, or the response to send instead.
-pub async fn signed_in(ctx: &Ctx, req: &HttpRequest) -> Result<PageCtx, HttpResponse> {
-    match page_ctx(ctx, req).await {
-        Ok(p) if p.session.is_some() => Ok(p),
-        Ok(p) => Err(to_login(&p.path)),
-        Err(e) => Err(JsonFallback::page(e)),
-    }
-}
-
 impl PageCtx {
     /// A page without a session, in the default language (for the error page when even the
     /// session cannot be looked up).
@@ -292,23 +283,6 @@ pub fn not_found_page() -> HttpResponse {
     error_page(&PageCtx::anonymous(), &AppError::not_found("page"))
 }
 
-/// A signed-in form POST: the page and its session once the CSRF token and the origin check out,
-/// or the response to send instead (the sign-in page, or the 403 page).
-pub async fn signed_in_form(
-    ctx: &Ctx,
-    req: &HttpRequest,
-    form: &HashMap<String, String>,
-) -> Result<(PageCtx, WebSession), HttpResponse> {
-    let page = signed_in(ctx, req).await?;
-    let Some(session) = page.session.clone() else {
-        return Err(to_login(&page.path));
-    };
-    if let Err(e) = check_form(ctx, req, &session, form) {
-        return Err(error_page(&page, &e));
-    }
-    Ok((page, session))
-}
-
 /// Checks a form POST: the session's CSRF token (constant time) and a same-origin `Origin`.
 pub fn check_form(
     ctx: &Ctx,
@@ -345,7 +319,7 @@ async fn login_form(
 ) -> HttpResponse {
     let page = match page_ctx(&ctx, &req).await {
         Ok(p) => p,
-        Err(e) => return JsonFallback::page(e),
+        Err(e) => return error_page(&PageCtx::anonymous(), &e),
     };
     if page.session.is_some() {
         return see_other(&safe_next(query.get("next")));
@@ -364,7 +338,7 @@ async fn login_submit(
 ) -> HttpResponse {
     let page = match page_ctx(&ctx, &req).await {
         Ok(p) => p,
-        Err(e) => return JsonFallback::page(e),
+        Err(e) => return error_page(&PageCtx::anonymous(), &e),
     };
     let username = form.get("username").cloned().unwrap_or_default();
     let password = form.get("password").cloned().unwrap_or_default();
@@ -410,7 +384,7 @@ async fn logout(
 ) -> HttpResponse {
     let page = match page_ctx(&ctx, &req).await {
         Ok(p) => p,
-        Err(e) => return JsonFallback::page(e),
+        Err(e) => return error_page(&PageCtx::anonymous(), &e),
     };
     let (Some(session), Some(cookie)) = (&page.session, &page.cookie) else {
         return see_other("/login");
@@ -436,7 +410,7 @@ async fn set_lang(
 ) -> HttpResponse {
     let page = match page_ctx(&ctx, &req).await {
         Ok(p) => p,
-        Err(e) => return JsonFallback::page(e),
+        Err(e) => return error_page(&PageCtx::anonymous(), &e),
     };
     let (Some(session), Some(cookie)) = (&page.session, &page.cookie) else {
         return see_other("/login");
@@ -449,15 +423,6 @@ async fn set_lang(
         return error_page(&page, &e);
     }
     see_other(&safe_next(form.get("next")))
-}
-
-/// When even the session lookup fails (the database is down), a plain error page.
-struct JsonFallback;
-
-impl JsonFallback {
-    fn page(err: AppError) -> HttpResponse {
-        error_page(&PageCtx::anonymous(), &err)
-    }
 }
 
 #[cfg(test)]

@@ -4,12 +4,12 @@
 //! through their own services and left blank (a line to fill in by hand) when the caller may
 //! not read them.
 
-use super::{error_page, html, render, signed_in};
+use super::{html, render, OrPage, PageResult, SignedIn};
 use crate::error::AppError;
 use crate::services::cases::{self as svc, CaseView};
 use crate::services::{units, users, Ctx};
 use actix_web::http::StatusCode;
-use actix_web::{web, HttpRequest, HttpResponse};
+use actix_web::web;
 use serde_json::json;
 
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -42,16 +42,16 @@ impl Document {
     }
 }
 
-pub async fn agreement(ctx: web::Data<Ctx>, req: HttpRequest, id: web::Path<i64>) -> HttpResponse {
-    document(&ctx, &req, id.into_inner(), Document::Agreement).await
+pub async fn agreement(ctx: web::Data<Ctx>, id: web::Path<i64>, me: SignedIn) -> PageResult {
+    document(&ctx, me, id.into_inner(), Document::Agreement).await
 }
 
 pub async fn arbitration_notice(
     ctx: web::Data<Ctx>,
-    req: HttpRequest,
     id: web::Path<i64>,
-) -> HttpResponse {
-    document(&ctx, &req, id.into_inner(), Document::ArbitrationNotice).await
+    me: SignedIn,
+) -> PageResult {
+    document(&ctx, me, id.into_inner(), Document::ArbitrationNotice).await
 }
 
 /// The date part of an RFC 3339 time (already in the configured zone).
@@ -68,25 +68,15 @@ fn closing_note(case: &CaseView) -> Option<String> {
         .and_then(|e| e.note.clone())
 }
 
-async fn document(ctx: &Ctx, req: &HttpRequest, id: i64, doc: Document) -> HttpResponse {
-    let page = match signed_in(ctx, req).await {
-        Ok(p) => p,
-        Err(r) => return r,
-    };
-    let Some(caller) = page.session.as_ref().map(|s| s.caller.clone()) else {
-        return error_page(&page, &AppError::forbidden());
-    };
-    let case = match svc::get_for(ctx, &caller, id, svc::Purpose::Print).await {
-        Ok(c) => c,
-        Err(e) => return error_page(&page, &e),
-    };
+async fn document(ctx: &Ctx, me: SignedIn, id: i64, doc: Document) -> PageResult {
+    let SignedIn { page, caller } = me;
+    let case = svc::get_for(ctx, &caller, id, svc::Purpose::Print)
+        .await
+        .or_page(&page)?;
     if case.status != doc.status() {
-        return error_page(
-            &page,
-            &AppError::InvalidTransition(
-                "the case is not in the status this document needs".into(),
-            ),
-        );
+        return Err(page.fail(AppError::InvalidTransition(
+            "the case is not in the status this document needs".into(),
+        )));
     }
     let mediator = match case.mediator_id {
         Some(m) => users::get(ctx, &caller, m)
@@ -111,5 +101,5 @@ async fn document(ctx: &Ctx, req: &HttpRequest, id: i64, doc: Document) -> HttpR
             "case": case,
         }),
     );
-    html(StatusCode::OK, render::render(doc.template(), &data))
+    Ok(html(StatusCode::OK, render::render(doc.template(), &data)))
 }

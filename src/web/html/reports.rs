@@ -1,19 +1,19 @@
 //! The monthly and yearly report pages: every figure with its definition, month-over-month and
-//! year-to-date beside a month's figures, the breakdown tables, and bar charts drawn here as SVG
-//! (no script: integer arithmetic for the bar lengths, every label escaped).
+//! year-to-date beside a month's figures, the breakdown tables, and the bar charts that
+//! `reports::charts` draws as SVG.
 
-use super::{error_page, html, page_ctx, render, to_login, PageCtx};
+use super::{html, render, see_other, OrPage, PageResult, SignedForm, SignedIn};
 use crate::domain::permission::Permission;
 use crate::domain::stats::{Figures, Rate};
 use crate::error::AppError;
 use crate::i18n;
+use crate::reports::charts;
 use crate::services::report_subscriptions as subs;
 use crate::services::stats::{self, Report, Row, Span};
 use crate::services::Ctx;
 use actix_web::http::StatusCode;
-use actix_web::{web, HttpRequest, HttpResponse};
+use actix_web::web;
 use chrono::{Datelike, NaiveDate};
-use handlebars::html_escape;
 use serde_json::{json, Value};
 use std::collections::HashMap;
 
@@ -68,82 +68,6 @@ fn figure_text(f: &Figures, key: &str) -> String {
     }
 }
 
-/// One bar of a chart: its label and its (non-negative) value.
-pub struct Bar {
-    pub label: String,
-    pub value: i64,
-}
-
-const BAR_MAX: i64 = 300;
-
-/// Vertical bars (one per item, label under each), as an SVG with `role="img"`.
-pub fn column_chart(title: &str, bars: &[Bar]) -> String {
-    let max = bars.iter().map(|b| b.value.max(0)).max().unwrap_or(0);
-    let width = 60 * bars.len().max(1) as i64 + 20;
-    let height: i64 = 200;
-    let mut svg = format!(
-        "<svg class=\"chart\" role=\"img\" aria-label=\"{}\" viewBox=\"0 0 {width} {}\" width=\"{width}\" height=\"{}\"><title>{}</title>",
-        html_escape(title),
-        height + 40,
-        height + 40,
-        html_escape(title)
-    );
-    for (i, b) in bars.iter().enumerate() {
-        let h = if max == 0 {
-            0
-        } else {
-            b.value.max(0) * (height - 20) / max
-        };
-        let x = 20 + 60 * i as i64;
-        let y = height - h;
-        svg.push_str(&format!(
-            "<rect class=\"bar\" x=\"{x}\" y=\"{y}\" width=\"40\" height=\"{h}\"><title>{}: {}</title></rect><text x=\"{}\" y=\"{}\" text-anchor=\"middle\">{}</text><text x=\"{}\" y=\"{}\" text-anchor=\"middle\" class=\"label\">{}</text>",
-            html_escape(&b.label),
-            b.value,
-            x + 20,
-            y - 4,
-            b.value,
-            x + 20,
-            height + 16,
-            html_escape(&b.label),
-        ));
-    }
-    svg.push_str("</svg>");
-    svg
-}
-
-/// Horizontal bars (one per line, label at the left), as an SVG with `role="img"`.
-pub fn bar_chart(title: &str, bars: &[Bar]) -> String {
-    let max = bars.iter().map(|b| b.value.max(0)).max().unwrap_or(0);
-    let height = 26 * bars.len().max(1) as i64 + 10;
-    let width = 160 + BAR_MAX + 60;
-    let mut svg = format!(
-        "<svg class=\"chart\" role=\"img\" aria-label=\"{}\" viewBox=\"0 0 {width} {height}\" width=\"{width}\" height=\"{height}\"><title>{}</title>",
-        html_escape(title),
-        html_escape(title)
-    );
-    for (i, b) in bars.iter().enumerate() {
-        let w = if max == 0 {
-            0
-        } else {
-            b.value.max(0) * BAR_MAX / max
-        };
-        let y = 5 + 26 * i as i64;
-        svg.push_str(&format!(
-            "<text x=\"150\" y=\"{}\" text-anchor=\"end\" class=\"label\">{}</text><rect class=\"bar\" x=\"160\" y=\"{y}\" width=\"{w}\" height=\"20\"><title>{}: {}</title></rect><text x=\"{}\" y=\"{}\">{}</text>",
-            y + 15,
-            html_escape(&b.label),
-            html_escape(&b.label),
-            b.value,
-            160 + w + 4,
-            y + 15,
-            b.value,
-        ));
-    }
-    svg.push_str("</svg>");
-    svg
-}
-
 fn row_json(r: &Row, name: String) -> Value {
     json!({
         "name": name,
@@ -180,50 +104,6 @@ fn tables(lang: &str, r: &Report) -> Vec<Value> {
     ]
 }
 
-fn outcome_bars(lang: &str, f: &Figures) -> Vec<Bar> {
-    let other = f.concluded - f.resolved - f.failed;
-    vec![
-        Bar {
-            label: i18n::t(lang, "status.resolved"),
-            value: f.resolved,
-        },
-        Bar {
-            label: i18n::t(lang, "status.failed"),
-            value: f.failed,
-        },
-        Bar {
-            label: i18n::t(lang, "report.withdrawn_rejected"),
-            value: other,
-        },
-        Bar {
-            label: i18n::t(lang, "report.open"),
-            value: f.petitions_received - f.concluded,
-        },
-    ]
-}
-
-fn category_bars(lang: &str, r: &Report) -> Vec<Bar> {
-    r.by_category
-        .iter()
-        .map(|row| Bar {
-            label: i18n::t(
-                lang,
-                &format!("category.{}", row.key.as_str().unwrap_or_default()),
-            ),
-            value: row.figures.petitions_received,
-        })
-        .collect()
-}
-
-/// The page context of a signed-in user, or the response to send instead.
-async fn signed_in(ctx: &Ctx, req: &HttpRequest) -> Result<PageCtx, HttpResponse> {
-    match page_ctx(ctx, req).await {
-        Ok(p) if p.session.is_some() => Ok(p),
-        Ok(p) => Err(to_login(&p.path)),
-        Err(e) => Err(super::JsonFallback::page(e)),
-    }
-}
-
 fn unit_param(query: &Query) -> Result<Option<i64>, AppError> {
     match query
         .get("unit_id")
@@ -248,53 +128,34 @@ fn export_links(kind: &str, param: &str, unit: Option<i64>) -> Value {
     })
 }
 
-pub async fn monthly(ctx: web::Data<Ctx>, req: HttpRequest, query: Query) -> HttpResponse {
-    let page = match signed_in(&ctx, &req).await {
-        Ok(p) => p,
-        Err(r) => return r,
-    };
-    let Some(caller) = page.session.as_ref().map(|s| s.caller.clone()) else {
-        return to_login(&page.path);
-    };
-    if let Err(e) = caller.require(Permission::ReadReports) {
-        return error_page(&page, &e);
-    }
-    let unit = match unit_param(&query) {
-        Ok(u) => u,
-        Err(e) => return error_page(&page, &e),
-    };
+pub async fn monthly(ctx: web::Data<Ctx>, query: Query, me: SignedIn) -> PageResult {
+    let SignedIn { page, caller } = me;
+    caller.require(Permission::ReadReports).or_page(&page)?;
+    let unit = unit_param(&query).or_page(&page)?;
     let month = match query.get("month").filter(|m| !m.trim().is_empty()) {
         Some(m) => m.trim().to_string(),
         None => prev_month(first_of_month(ctx.local_date(ctx.now())))
             .format("%Y-%m")
             .to_string(),
     };
-    let span = Span::month(Some(&month));
-    let first = match span {
-        Ok(Span::Month(f)) => f,
-        Ok(_) => return error_page(&page, &AppError::field("month", "must be a month")),
-        Err(e) => return error_page(&page, &e),
+    let first = match Span::month(Some(&month)).or_page(&page)? {
+        Span::Month(f) => f,
+        _ => return Err(page.fail(AppError::field("month", "must be a month"))),
     };
-    let report = match stats::report(&ctx, &caller, Ok(Span::Month(first)), unit).await {
-        Ok(r) => r,
-        Err(e) => return error_page(&page, &e),
-    };
+    let report = stats::report(&ctx, &caller, Ok(Span::Month(first)), unit)
+        .await
+        .or_page(&page)?;
     let before = prev_month(first);
-    let previous = match stats::report(&ctx, &caller, Ok(Span::Month(before)), unit).await {
-        Ok(r) => r,
-        Err(e) => return error_page(&page, &e),
-    };
+    let previous = stats::report(&ctx, &caller, Ok(Span::Month(before)), unit)
+        .await
+        .or_page(&page)?;
     let jan = NaiveDate::from_ymd_opt(first.year(), 1, 1).unwrap_or(first);
-    let ytd =
-        match stats::report(&ctx, &caller, Ok(Span::Dates(jan, next_month(first))), unit).await {
-            Ok(r) => r,
-            Err(e) => return error_page(&page, &e),
-        };
+    let ytd = stats::report(&ctx, &caller, Ok(Span::Dates(jan, next_month(first))), unit)
+        .await
+        .or_page(&page)?;
     let subscription = if caller.may(Permission::SubscribeReports) {
-        match subs::is_subscribed(&ctx, &caller).await {
-            Ok(on) => json!({"on": on}),
-            Err(e) => return error_page(&page, &e),
-        }
+        let on = subs::is_subscribed(&ctx, &caller).await.or_page(&page)?;
+        json!({"on": on})
     } else {
         Value::Null
     };
@@ -310,16 +171,6 @@ pub async fn monthly(ctx: web::Data<Ctx>, req: HttpRequest, query: Query) -> Htt
             })
         })
         .collect();
-    let charts = vec![
-        column_chart(
-            &i18n::t(&lang, "report.chart_outcomes"),
-            &outcome_bars(&lang, &report.figures),
-        ),
-        bar_chart(
-            &i18n::t(&lang, "report.chart_categories"),
-            &category_bars(&lang, &report),
-        ),
-    ];
     let data = page.data(
         "report.monthly_title",
         json!({
@@ -330,63 +181,30 @@ pub async fn monthly(ctx: web::Data<Ctx>, req: HttpRequest, query: Query) -> Htt
             "unit_id": unit,
             "figures": figures,
             "tables": tables(&lang, &report),
-            "charts": charts,
+            "charts": charts::monthly(&lang, &report),
             "exports": export_links("monthly", &format!("month={month}"), unit),
             "subscription": subscription,
         }),
     );
-    html(StatusCode::OK, render::render("pages/report", &data))
+    Ok(html(StatusCode::OK, render::render("pages/report", &data)))
 }
 
-pub async fn yearly(ctx: web::Data<Ctx>, req: HttpRequest, query: Query) -> HttpResponse {
-    let page = match signed_in(&ctx, &req).await {
-        Ok(p) => p,
-        Err(r) => return r,
-    };
-    let Some(caller) = page.session.as_ref().map(|s| s.caller.clone()) else {
-        return to_login(&page.path);
-    };
-    if let Err(e) = caller.require(Permission::ReadReports) {
-        return error_page(&page, &e);
-    }
-    let unit = match unit_param(&query) {
-        Ok(u) => u,
-        Err(e) => return error_page(&page, &e),
-    };
+pub async fn yearly(ctx: web::Data<Ctx>, query: Query, me: SignedIn) -> PageResult {
+    let SignedIn { page, caller } = me;
+    caller.require(Permission::ReadReports).or_page(&page)?;
+    let unit = unit_param(&query).or_page(&page)?;
     let year = match query.get("year").filter(|y| !y.trim().is_empty()) {
         Some(y) => y.trim().to_string(),
         None => ctx.local_date(ctx.now()).year().to_string(),
     };
-    let report = match stats::report(&ctx, &caller, Span::year(Some(&year)), unit).await {
-        Ok(r) => r,
-        Err(e) => return error_page(&page, &e),
-    };
+    let report = stats::report(&ctx, &caller, Span::year(Some(&year)), unit)
+        .await
+        .or_page(&page)?;
     let lang = page.lang.clone();
     let figures: Vec<Value> = FIGURES
         .iter()
         .map(|k| json!({"key": k, "value": figure_text(&report.figures, k)}))
         .collect();
-    let month_bars: Vec<Bar> = report
-        .by_month
-        .as_deref()
-        .unwrap_or_default()
-        .iter()
-        .map(|m| Bar {
-            label: m.month.get(5..7).unwrap_or(&m.month).to_string(),
-            value: m.figures.petitions_received,
-        })
-        .collect();
-    let charts = vec![
-        column_chart(&i18n::t(&lang, "report.chart_months"), &month_bars),
-        column_chart(
-            &i18n::t(&lang, "report.chart_outcomes"),
-            &outcome_bars(&lang, &report.figures),
-        ),
-        bar_chart(
-            &i18n::t(&lang, "report.chart_categories"),
-            &category_bars(&lang, &report),
-        ),
-    ];
     let data = page.data(
         "report.yearly_title",
         json!({
@@ -396,36 +214,26 @@ pub async fn yearly(ctx: web::Data<Ctx>, req: HttpRequest, query: Query) -> Http
             "unit_id": unit,
             "figures": figures,
             "tables": tables(&lang, &report),
-            "charts": charts,
+            "charts": charts::yearly(&lang, &report),
             "summary": report.summary_zh,
             "exports": export_links("yearly", &format!("year={year}"), unit),
         }),
     );
-    html(StatusCode::OK, render::render("pages/report", &data))
+    Ok(html(StatusCode::OK, render::render("pages/report", &data)))
 }
 
 /// `POST /reports/subscription`: the signed-in director or viewer opts in (`subscribe=on`) or out
 /// of the monthly report by email.
-pub async fn subscription(
-    ctx: web::Data<Ctx>,
-    req: HttpRequest,
-    form: web::Form<HashMap<String, String>>,
-) -> HttpResponse {
-    let (page, session) = match super::signed_in_form(&ctx, &req, &form).await {
-        Ok(ok) => ok,
-        Err(r) => return r,
-    };
-    let session = &session;
+pub async fn subscription(ctx: web::Data<Ctx>, signed: SignedForm) -> PageResult {
+    let SignedForm { me, form } = signed;
     let on = form.get("subscribe").is_some_and(|v| v == "on");
-    if let Err(e) = subs::set(&ctx, &session.caller, on).await {
-        return error_page(&page, &e);
-    }
+    subs::set(&ctx, &me.caller, on).await.or_page(&me.page)?;
     let back = form
         .get("month")
         .filter(|m| m.len() == 7 && m.bytes().all(|b| b.is_ascii_digit() || b == b'-'))
         .map(|m| format!("/reports/monthly?month={m}"))
         .unwrap_or_else(|| "/reports/monthly".into());
-    super::see_other(&back)
+    Ok(see_other(&back))
 }
 
 #[cfg(test)]
@@ -436,28 +244,5 @@ mod tests {
     fn rates_print_with_numerator_and_denominator_and_a_dash_for_nothing() {
         assert_eq!(rate_text(&Rate::new(37, 41)), "90.2% (37/41)");
         assert_eq!(rate_text(&Rate::new(0, 0)), "—");
-    }
-
-    #[test]
-    fn charts_escape_labels_and_scale_by_integers() {
-        let svg = bar_chart(
-            "<t>",
-            &[
-                Bar {
-                    label: "<script>".into(),
-                    value: 2,
-                },
-                Bar {
-                    label: "b".into(),
-                    value: 1,
-                },
-            ],
-        );
-        assert!(!svg.contains("<script>"));
-        assert!(svg.contains("&lt;script&gt;"));
-        assert!(svg.contains("width=\"300\""));
-        assert!(svg.contains("width=\"150\""));
-        assert_eq!(svg.matches("class=\"bar\"").count(), 2);
-        assert!(svg.contains("role=\"img\""));
     }
 }

@@ -2,41 +2,31 @@
 //! scopes it), the report form (built for a phone: one column, large targets), and the warning's
 //! page with the staff's acknowledge, defuse and escalate forms. Each handler calls one service.
 
-use super::form::{codes, describe, number, opt, options, required_number, Form, Query};
-use super::{error_page, html, render, see_other, signed_in, PageCtx};
+use super::form::{codes, describe, number, opt, options, required_number, Query};
+use super::{html, render, see_other, OrPage, PageResult, SignedForm, SignedIn};
 use crate::domain::role::Role;
 use crate::domain::warning::{Level, WarningAction, WarningCategory, WarningStatus};
 use crate::error::AppError;
 use crate::services::warnings::{self as svc, EscalateInput, WarningFilter, WarningInput};
-use crate::services::{Ctx, Paging};
+use crate::services::{Caller, Ctx, Paging};
 use actix_web::http::StatusCode;
-use actix_web::{web, HttpRequest, HttpResponse};
+use actix_web::web;
 use serde_json::{json, Value};
 use std::collections::HashMap;
 
-pub async fn list(ctx: web::Data<Ctx>, req: HttpRequest, query: Query) -> HttpResponse {
-    let page = match signed_in(&ctx, &req).await {
-        Ok(p) => p,
-        Err(r) => return r,
-    };
-    let Some(caller) = page.session.as_ref().map(|s| s.caller.clone()) else {
-        return error_page(&page, &AppError::forbidden());
-    };
+pub async fn list(ctx: web::Data<Ctx>, query: Query, me: SignedIn) -> PageResult {
+    let SignedIn { page, caller } = me;
     let get = |k: &str| query.get(k).filter(|v| !v.is_empty()).cloned();
     let page_no = get("page").and_then(|p| p.parse().ok()).unwrap_or(1);
-    let paging = match Paging::new(Some(page_no), Some(50)) {
-        Ok(p) => p,
-        Err(e) => return error_page(&page, &e),
-    };
+    let paging = Paging::new(Some(page_no), Some(50)).or_page(&page)?;
     let filter = WarningFilter {
         status: get("status"),
         level: get("level"),
         ..Default::default()
     };
-    let found = match svc::list(&ctx, &caller, filter, paging).await {
-        Ok(p) => p,
-        Err(e) => return error_page(&page, &e),
-    };
+    let found = svc::list(&ctx, &caller, filter, paging)
+        .await
+        .or_page(&page)?;
     let link = |n: i64| {
         let qs: String = url::form_urlencoded::Serializer::new(String::new())
             .extend_pairs(
@@ -61,21 +51,21 @@ pub async fn list(ctx: web::Data<Ctx>, req: HttpRequest, query: Query) -> HttpRe
             "next": (paging.offset() + paging.per_page < found.total).then(|| link(paging.page + 1)),
         }),
     );
-    html(StatusCode::OK, render::render("pages/warnings/list", &data))
+    Ok(html(
+        StatusCode::OK,
+        render::render("pages/warnings/list", &data),
+    ))
 }
 
 /// The report form's data: values kept, errors beside their fields. Officers report for their
 /// own enterprise (the service implies it), so only staff see the enterprise field.
 fn report_form(
-    page: &PageCtx,
+    caller: &Caller,
     values: &HashMap<String, String>,
     errors: &HashMap<String, String>,
 ) -> Value {
     let v = |k: &str| values.get(k).cloned().unwrap_or_default();
-    let officer = page
-        .session
-        .as_ref()
-        .is_some_and(|s| s.caller.role == Role::Officer);
+    let officer = caller.role == Role::Officer;
     let levels: Vec<Value> = codes(Level::ALL, Level::as_str)
         .into_iter()
         .map(|l| json!({"value": l, "checked": values.get("level").map(String::as_str) == Some(l)}))
@@ -102,37 +92,34 @@ fn report_form(
     })
 }
 
-pub async fn new_form(ctx: web::Data<Ctx>, req: HttpRequest) -> HttpResponse {
-    let page = match signed_in(&ctx, &req).await {
-        Ok(p) => p,
-        Err(r) => return r,
-    };
-    let Some(caller) = page.session.as_ref().map(|s| s.caller.clone()) else {
-        return error_page(&page, &AppError::forbidden());
-    };
+pub async fn new_form(ctx: web::Data<Ctx>, me: SignedIn) -> PageResult {
+    let SignedIn { page, caller } = me;
     // The reporter's latest warnings under the form (an officer sees what became of them); a
     // user who may not read warnings gets the service's 403 instead of a form.
-    let recent = match recent(&ctx, &caller).await {
-        Ok(r) => r,
-        Err(e) => return error_page(&page, &e),
-    };
+    let recent = recent(&ctx, &caller).await.or_page(&page)?;
     let values = HashMap::from([("workers_at_risk".to_string(), "1".to_string())]);
-    let mut data = page.data("warnings.new", report_form(&page, &values, &HashMap::new()));
+    let mut data = page.data(
+        "warnings.new",
+        report_form(&caller, &values, &HashMap::new()),
+    );
     data["items"] = recent;
-    html(StatusCode::OK, render::render("pages/warnings/new", &data))
+    Ok(html(
+        StatusCode::OK,
+        render::render("pages/warnings/new", &data),
+    ))
 }
 
-async fn recent(ctx: &Ctx, caller: &crate::services::Caller) -> Result<Value, AppError> {
+async fn recent(ctx: &Ctx, caller: &Caller) -> Result<Value, AppError> {
     let paging = Paging::new(Some(1), Some(5))?;
     let found = svc::list(ctx, caller, WarningFilter::default(), paging).await?;
     Ok(json!(found.items))
 }
 
-pub async fn new_submit(ctx: web::Data<Ctx>, req: HttpRequest, form: Form) -> HttpResponse {
-    let (page, session) = match super::signed_in_form(&ctx, &req, &form).await {
-        Ok(ok) => ok,
-        Err(r) => return r,
-    };
+pub async fn new_submit(ctx: web::Data<Ctx>, signed: SignedForm) -> PageResult {
+    let SignedForm {
+        me: SignedIn { page, caller },
+        form,
+    } = signed;
     // Numbers the form could not even read are reported beside their fields, as the service
     // would report a bad value.
     let mut errors = HashMap::new();
@@ -147,22 +134,22 @@ pub async fn new_submit(ctx: web::Data<Ctx>, req: HttpRequest, form: Form) -> Ht
         description: form.get("description").cloned().unwrap_or_default(),
     };
     let result = if errors.is_empty() {
-        svc::create(&ctx, &session.caller, input).await
+        svc::create(&ctx, &caller, input).await
     } else {
         Err(AppError::Validation(crate::error::FieldErrors::default()))
     };
     match result {
-        Ok(w) => see_other(&format!("/warnings/{}", w.id)),
+        Ok(w) => Ok(see_other(&format!("/warnings/{}", w.id))),
         Err(AppError::Validation(fields)) => {
             errors.extend(fields.0);
-            let mut data = page.data("warnings.new", report_form(&page, &form, &errors));
-            data["items"] = recent(&ctx, &session.caller).await.unwrap_or_default();
-            html(
+            let mut data = page.data("warnings.new", report_form(&caller, &form, &errors));
+            data["items"] = recent(&ctx, &caller).await.unwrap_or_default();
+            Ok(html(
                 StatusCode::UNPROCESSABLE_ENTITY,
                 render::render("pages/warnings/new", &data),
-            )
+            ))
         }
-        Err(e) => error_page(&page, &e),
+        Err(e) => Err(page.fail(e)),
     }
 }
 
@@ -178,46 +165,31 @@ fn actions(warning: &svc::WarningView) -> Value {
 
 async fn render_warning(
     ctx: &Ctx,
-    page: &PageCtx,
+    me: &SignedIn,
     id: i64,
     error: Option<String>,
     status: StatusCode,
-) -> HttpResponse {
-    let Some(caller) = page.session.as_ref().map(|s| &s.caller) else {
-        return error_page(page, &AppError::forbidden());
-    };
-    match svc::get(ctx, caller, id).await {
-        Ok(w) => {
-            let data = page.data(
-                "warnings.title",
-                json!({"actions": actions(&w), "warning": w, "error": error}),
-            );
-            html(status, render::render("pages/warnings/show", &data))
-        }
-        Err(e) => error_page(page, &e),
-    }
+) -> PageResult {
+    let w = svc::get(ctx, &me.caller, id).await.or_page(&me.page)?;
+    let data = me.page.data(
+        "warnings.title",
+        json!({"actions": actions(&w), "warning": w, "error": error}),
+    );
+    Ok(html(status, render::render("pages/warnings/show", &data)))
 }
 
-pub async fn show(ctx: web::Data<Ctx>, req: HttpRequest, id: web::Path<i64>) -> HttpResponse {
-    let page = match signed_in(&ctx, &req).await {
-        Ok(p) => p,
-        Err(r) => return r,
-    };
-    render_warning(&ctx, &page, id.into_inner(), None, StatusCode::OK).await
+pub async fn show(ctx: web::Data<Ctx>, id: web::Path<i64>, me: SignedIn) -> PageResult {
+    render_warning(&ctx, &me, id.into_inner(), None, StatusCode::OK).await
 }
 
 pub async fn act(
     ctx: web::Data<Ctx>,
-    req: HttpRequest,
     path: web::Path<(i64, String)>,
-    form: Form,
-) -> HttpResponse {
-    let (page, session) = match super::signed_in_form(&ctx, &req, &form).await {
-        Ok(ok) => ok,
-        Err(r) => return r,
-    };
+    signed: SignedForm,
+) -> PageResult {
+    let SignedForm { me, form } = signed;
     let (id, name) = path.into_inner();
-    let caller = &session.caller;
+    let caller = &me.caller;
     let result = match name.as_str() {
         "acknowledge" => svc::act(&ctx, caller, id, WarningAction::Acknowledge, None)
             .await
@@ -231,18 +203,12 @@ pub async fn act(
         _ => Err(AppError::not_found("action")),
     };
     match result {
-        Ok(to) => see_other(&to),
-        Err(e) if e.is_not_the_forms() => error_page(&page, &e),
+        Ok(to) => Ok(see_other(&to)),
+        Err(e) if e.is_not_the_forms() => Err(me.page.fail(e)),
         Err(e) => {
             use actix_web::ResponseError;
-            render_warning(
-                &ctx,
-                &page,
-                id,
-                Some(describe(&e, &page.lang)),
-                e.status_code(),
-            )
-            .await
+            let why = Some(describe(&e, &me.page.lang));
+            render_warning(&ctx, &me, id, why, e.status_code()).await
         }
     }
 }

@@ -7,8 +7,10 @@ mod people;
 
 pub use people::{notifications, user_action, users, users_create};
 
-use super::form::{codes, number, opt, Form, Query};
-use super::{check_form, error_page, html, render, see_other, signed_in, PageCtx};
+use super::form::{codes, number, opt, Query};
+use super::{
+    html, render, see_other, OrPage, PageCtx, PageError, PageResult, SignedForm, SignedIn,
+};
 use crate::domain::permission::Permission;
 use crate::domain::vocab::UnitKind;
 use crate::error::AppError;
@@ -16,37 +18,25 @@ use crate::services::enterprises::{self, EnterpriseInput};
 use crate::services::units::{self, UnitInput, UnitView};
 use crate::services::{users as users_svc, Ctx, Paging};
 use actix_web::http::StatusCode;
-use actix_web::{web, HttpRequest, HttpResponse};
+use actix_web::{web, HttpResponse};
 use serde_json::{json, Value};
 use std::collections::HashMap;
 
 type Values = HashMap<String, String>;
 type Errors = HashMap<String, String>;
 
-/// The page context of a signed-in admin, or the response to send instead (the sign-in
-/// redirect, or the 403 page: the admin area is the admin's alone).
-async fn admin(ctx: &Ctx, req: &HttpRequest) -> Result<PageCtx, HttpResponse> {
-    let page = signed_in(ctx, req).await?;
-    match &page.session {
-        Some(s) if s.caller.may(Permission::ManageUsers) => Ok(page),
-        _ => Err(error_page(&page, &AppError::forbidden())),
+/// The signed-in admin, else the 403 page: the admin area is the admin's alone.
+fn admin(me: SignedIn) -> Result<SignedIn, PageError> {
+    if me.caller.may(Permission::ManageUsers) {
+        Ok(me)
+    } else {
+        Err(me.page.fail(AppError::forbidden()))
     }
 }
 
-/// An admin form POST: admin, CSRF and origin checked.
-async fn admin_post(
-    ctx: &Ctx,
-    req: &HttpRequest,
-    form: &Values,
-) -> Result<(PageCtx, crate::services::Caller), HttpResponse> {
-    let page = admin(ctx, req).await?;
-    let Some(session) = page.session.clone() else {
-        return Err(error_page(&page, &AppError::forbidden()));
-    };
-    if let Err(e) = check_form(ctx, req, &session, form) {
-        return Err(error_page(&page, &e));
-    }
-    Ok((page, session.caller))
+/// An admin's form POST (its CSRF token and origin already checked), with its fields.
+fn admin_form(signed: SignedForm) -> Result<(SignedIn, Values), PageError> {
+    Ok((admin(signed.me)?, signed.form))
 }
 
 /// The field errors of a refused form (422, or a duplicate 409), with the status to answer;
@@ -118,35 +108,19 @@ pub(super) fn unit_choices(list: &[UnitView], none: bool) -> Vec<(String, String
 
 // ---- units ----
 
-pub async fn units_page(ctx: web::Data<Ctx>, req: HttpRequest) -> HttpResponse {
-    let page = match admin(&ctx, &req).await {
-        Ok(p) => p,
-        Err(r) => return r,
-    };
-    units_view(
-        &ctx,
-        &page,
-        &HashMap::new(),
-        &HashMap::new(),
-        StatusCode::OK,
-    )
-    .await
+pub async fn units_page(ctx: web::Data<Ctx>, me: SignedIn) -> PageResult {
+    let me = admin(me)?;
+    units_view(&ctx, &me, &HashMap::new(), &HashMap::new(), StatusCode::OK).await
 }
 
 async fn units_view(
     ctx: &Ctx,
-    page: &PageCtx,
+    me: &SignedIn,
     values: &Values,
     errors: &Errors,
     status: StatusCode,
-) -> HttpResponse {
-    let Some(caller) = page.session.as_ref().map(|s| &s.caller) else {
-        return error_page(page, &AppError::forbidden());
-    };
-    let list = match units::list(ctx, caller).await {
-        Ok(l) => l,
-        Err(e) => return error_page(page, &e),
-    };
+) -> PageResult {
+    let list = units::list(ctx, &me.caller).await.or_page(&me.page)?;
     let names: HashMap<i64, String> = list.iter().map(|u| (u.id, u.name.clone())).collect();
     let items: Vec<Value> = list
         .iter()
@@ -176,14 +150,17 @@ async fn units_view(
         ),
     ];
     let extra = json!({"items": items, "fields": fields, "invalid": !errors.is_empty(), "section": "units"});
-    render_admin(page, "pages/admin/units", "admin.units", extra, status)
+    Ok(render_admin(
+        &me.page,
+        "pages/admin/units",
+        "admin.units",
+        extra,
+        status,
+    ))
 }
 
-pub async fn units_create(ctx: web::Data<Ctx>, req: HttpRequest, form: Form) -> HttpResponse {
-    let (page, caller) = match admin_post(&ctx, &req, &form).await {
-        Ok(p) => p,
-        Err(r) => return r,
-    };
+pub async fn units_create(ctx: web::Data<Ctx>, signed: SignedForm) -> PageResult {
+    let (me, form) = admin_form(signed)?;
     let mut errors = HashMap::new();
     let parent_id = number(&form, "parent_id", &mut errors);
     let input = UnitInput {
@@ -192,58 +169,45 @@ pub async fn units_create(ctx: web::Data<Ctx>, req: HttpRequest, form: Form) -> 
         parent_id,
     };
     let result = match errors.is_empty() {
-        true => units::create(&ctx, &caller, input).await,
+        true => units::create(&ctx, &me.caller, input).await,
         false => Err(AppError::Validation(Default::default())),
     };
     match result.map_err(form_errors) {
-        Ok(_) => see_other("/admin/units"),
+        Ok(_) => Ok(see_other("/admin/units")),
         Err(Ok((more, status))) => {
             errors.extend(more);
-            units_view(&ctx, &page, &form, &errors, status).await
+            units_view(&ctx, &me, &form, &errors, status).await
         }
-        Err(Err(e)) => error_page(&page, &e),
+        Err(Err(e)) => Err(me.page.fail(e)),
     }
 }
 
 // ---- enterprises ----
 
-pub async fn enterprises_page(ctx: web::Data<Ctx>, req: HttpRequest, query: Query) -> HttpResponse {
-    let page = match admin(&ctx, &req).await {
-        Ok(p) => p,
-        Err(r) => return r,
-    };
+pub async fn enterprises_page(ctx: web::Data<Ctx>, query: Query, me: SignedIn) -> PageResult {
+    let me = admin(me)?;
     let page_no = query.get("page").and_then(|p| p.parse().ok()).unwrap_or(1);
     let empty = HashMap::new();
-    enterprises_view(&ctx, &page, page_no, &empty, &empty, StatusCode::OK).await
+    enterprises_view(&ctx, &me, page_no, &empty, &empty, StatusCode::OK).await
 }
 
 async fn enterprises_view(
     ctx: &Ctx,
-    page: &PageCtx,
+    me: &SignedIn,
     page_no: i64,
     values: &Values,
     errors: &Errors,
     status: StatusCode,
-) -> HttpResponse {
-    let Some(caller) = page.session.as_ref().map(|s| &s.caller) else {
-        return error_page(page, &AppError::forbidden());
-    };
-    let paging = match Paging::new(Some(page_no), Some(100)) {
-        Ok(p) => p,
-        Err(e) => return error_page(page, &e),
-    };
-    let found = match enterprises::list(ctx, caller, None, None, paging).await {
-        Ok(f) => f,
-        Err(e) => return error_page(page, &e),
-    };
-    let unit_list = match units::list(ctx, caller).await {
-        Ok(l) => l,
-        Err(e) => return error_page(page, &e),
-    };
-    let officers = match users_svc::list(ctx, caller, Some("officer".into())).await {
-        Ok(l) => l,
-        Err(e) => return error_page(page, &e),
-    };
+) -> PageResult {
+    let (page, caller) = (&me.page, &me.caller);
+    let paging = Paging::new(Some(page_no), Some(100)).or_page(page)?;
+    let found = enterprises::list(ctx, caller, None, None, paging)
+        .await
+        .or_page(page)?;
+    let unit_list = units::list(ctx, caller).await.or_page(page)?;
+    let officers = users_svc::list(ctx, caller, Some("officer".into()))
+        .await
+        .or_page(page)?;
     let unit_names: HashMap<i64, &str> =
         unit_list.iter().map(|u| (u.id, u.name.as_str())).collect();
     let items: Vec<Value> = found
@@ -293,20 +257,17 @@ async fn enterprises_view(
         "prev": (paging.page > 1).then(|| link(paging.page - 1)),
         "next": (paging.offset() + paging.per_page < found.total).then(|| link(paging.page + 1)),
     });
-    render_admin(
+    Ok(render_admin(
         page,
         "pages/admin/enterprises",
         "admin.enterprises",
         extra,
         status,
-    )
+    ))
 }
 
-pub async fn enterprises_create(ctx: web::Data<Ctx>, req: HttpRequest, form: Form) -> HttpResponse {
-    let (page, caller) = match admin_post(&ctx, &req, &form).await {
-        Ok(p) => p,
-        Err(r) => return r,
-    };
+pub async fn enterprises_create(ctx: web::Data<Ctx>, signed: SignedForm) -> PageResult {
+    let (me, form) = admin_form(signed)?;
     let mut errors = HashMap::new();
     let unit_id = number(&form, "unit_id", &mut errors);
     let employee_count = number(&form, "employee_count", &mut errors);
@@ -330,40 +291,36 @@ pub async fn enterprises_create(ctx: web::Data<Ctx>, req: HttpRequest, form: For
         ),
     };
     let result = match errors.is_empty() {
-        true => enterprises::create(&ctx, &caller, input).await,
+        true => enterprises::create(&ctx, &me.caller, input).await,
         false => Err(AppError::Validation(Default::default())),
     };
     match result.map_err(form_errors) {
-        Ok(_) => see_other("/admin/enterprises"),
+        Ok(_) => Ok(see_other("/admin/enterprises")),
         Err(Ok((more, status))) => {
             errors.extend(more);
-            enterprises_view(&ctx, &page, 1, &form, &errors, status).await
+            enterprises_view(&ctx, &me, 1, &form, &errors, status).await
         }
-        Err(Err(e)) => error_page(&page, &e),
+        Err(Err(e)) => Err(me.page.fail(e)),
     }
 }
 
 pub async fn enterprise_officer(
     ctx: web::Data<Ctx>,
-    req: HttpRequest,
     id: web::Path<i64>,
-    form: Form,
-) -> HttpResponse {
-    let (page, caller) = match admin_post(&ctx, &req, &form).await {
-        Ok(p) => p,
-        Err(r) => return r,
-    };
+    signed: SignedForm,
+) -> PageResult {
+    let (me, form) = admin_form(signed)?;
     let mut errors = HashMap::new();
     let user_id = number(&form, "user_id", &mut errors).unwrap_or(0);
-    match enterprises::set_officer(&ctx, &caller, id.into_inner(), user_id)
+    match enterprises::set_officer(&ctx, &me.caller, id.into_inner(), user_id)
         .await
         .map_err(form_errors)
     {
-        Ok(_) => see_other("/admin/enterprises"),
+        Ok(_) => Ok(see_other("/admin/enterprises")),
         Err(Ok((more, status))) => {
             errors.extend(more);
-            enterprises_view(&ctx, &page, 1, &HashMap::new(), &errors, status).await
+            enterprises_view(&ctx, &me, 1, &HashMap::new(), &errors, status).await
         }
-        Err(Err(e)) => error_page(&page, &e),
+        Err(Err(e)) => Err(me.page.fail(e)),
     }
 }

@@ -2,47 +2,36 @@
 //! through `services::users`) and the notification outbox (`services::notifications`).
 
 use super::{
-    admin, admin_post, form_errors, input, number, render_admin, select, unit_choices, Errors,
+    admin, admin_form, form_errors, input, number, render_admin, select, unit_choices, Errors,
     Values,
 };
 use crate::domain::role::Role;
 use crate::error::AppError;
 use crate::services::users::{self as svc, UserInput, UserPatch};
 use crate::services::{notifications as outbox, units, Ctx, Paging};
-use crate::web::html::form::{opt, Form, Query};
-use crate::web::html::{error_page, see_other, PageCtx};
+use crate::web::html::form::{opt, Query};
+use crate::web::html::{see_other, OrPage, PageResult, SignedForm, SignedIn};
 use actix_web::http::StatusCode;
-use actix_web::{web, HttpRequest, HttpResponse};
+use actix_web::web;
 use serde_json::{json, Value};
 use std::collections::HashMap;
 
-pub async fn users(ctx: web::Data<Ctx>, req: HttpRequest) -> HttpResponse {
-    let page = match admin(&ctx, &req).await {
-        Ok(p) => p,
-        Err(r) => return r,
-    };
+pub async fn users(ctx: web::Data<Ctx>, me: SignedIn) -> PageResult {
+    let me = admin(me)?;
     let empty = HashMap::new();
-    users_view(&ctx, &page, &empty, &empty, StatusCode::OK).await
+    users_view(&ctx, &me, &empty, &empty, StatusCode::OK).await
 }
 
 async fn users_view(
     ctx: &Ctx,
-    page: &PageCtx,
+    me: &SignedIn,
     values: &Values,
     errors: &Errors,
     status: StatusCode,
-) -> HttpResponse {
-    let Some(caller) = page.session.as_ref().map(|s| &s.caller) else {
-        return error_page(page, &AppError::forbidden());
-    };
-    let list = match svc::list(ctx, caller, None).await {
-        Ok(l) => l,
-        Err(e) => return error_page(page, &e),
-    };
-    let unit_list = match units::list(ctx, caller).await {
-        Ok(l) => l,
-        Err(e) => return error_page(page, &e),
-    };
+) -> PageResult {
+    let (page, caller) = (&me.page, &me.caller);
+    let list = svc::list(ctx, caller, None).await.or_page(page)?;
+    let unit_list = units::list(ctx, caller).await.or_page(page)?;
     let unit_names: HashMap<i64, &str> =
         unit_list.iter().map(|u| (u.id, u.name.as_str())).collect();
     let items: Vec<Value> = list
@@ -90,14 +79,17 @@ async fn users_view(
         "invalid": errors.keys().any(|k| k != "row"),
         "row_error": errors.get("row").or(errors.get("active")).or(errors.get("version")),
     });
-    render_admin(page, "pages/admin/users", "admin.users", extra, status)
+    Ok(render_admin(
+        page,
+        "pages/admin/users",
+        "admin.users",
+        extra,
+        status,
+    ))
 }
 
-pub async fn users_create(ctx: web::Data<Ctx>, req: HttpRequest, form: Form) -> HttpResponse {
-    let (page, caller) = match admin_post(&ctx, &req, &form).await {
-        Ok(p) => p,
-        Err(r) => return r,
-    };
+pub async fn users_create(ctx: web::Data<Ctx>, signed: SignedForm) -> PageResult {
+    let (me, form) = admin_form(signed)?;
     let mut errors = HashMap::new();
     let unit_id = number(&form, "unit_id", &mut errors);
     let enterprise_id = number(&form, "enterprise_id", &mut errors);
@@ -111,30 +103,26 @@ pub async fn users_create(ctx: web::Data<Ctx>, req: HttpRequest, form: Form) -> 
         enterprise_id,
     };
     let result = match errors.is_empty() {
-        true => svc::create(&ctx, &caller, input).await,
+        true => svc::create(&ctx, &me.caller, input).await,
         false => Err(AppError::Validation(Default::default())),
     };
     match result.map_err(form_errors) {
-        Ok(_) => see_other("/admin/users"),
+        Ok(_) => Ok(see_other("/admin/users")),
         Err(Ok((more, status))) => {
             errors.extend(more);
-            users_view(&ctx, &page, &form, &errors, status).await
+            users_view(&ctx, &me, &form, &errors, status).await
         }
-        Err(Err(e)) => error_page(&page, &e),
+        Err(Err(e)) => Err(me.page.fail(e)),
     }
 }
 
 /// `deactivate`, `activate` or `password` on one user, with the version the list showed.
 pub async fn user_action(
     ctx: web::Data<Ctx>,
-    req: HttpRequest,
     path: web::Path<(i64, String)>,
-    form: Form,
-) -> HttpResponse {
-    let (page, caller) = match admin_post(&ctx, &req, &form).await {
-        Ok(p) => p,
-        Err(r) => return r,
-    };
+    signed: SignedForm,
+) -> PageResult {
+    let (me, form) = admin_form(signed)?;
     let (id, action) = path.into_inner();
     let mut errors = HashMap::new();
     let version = number(&form, "version", &mut errors).unwrap_or(0);
@@ -149,13 +137,13 @@ pub async fn user_action(
         "deactivate" => patch.active = Some(false),
         "activate" => patch.active = Some(true),
         "password" => patch.password = Some(form.get("password").cloned().unwrap_or_default()),
-        _ => return error_page(&page, &AppError::not_found("action")),
+        _ => return Err(me.page.fail(AppError::not_found("action"))),
     }
-    match svc::update(&ctx, &caller, id, patch)
+    match svc::update(&ctx, &me.caller, id, patch)
         .await
         .map_err(form_errors)
     {
-        Ok(_) => see_other("/admin/users"),
+        Ok(_) => Ok(see_other("/admin/users")),
         Err(Ok((more, status))) => {
             // A row's error is shown above the list, naming the field it is about.
             let text = more
@@ -164,30 +152,20 @@ pub async fn user_action(
                 .collect::<Vec<_>>()
                 .join("; ");
             errors.insert("row".to_string(), text);
-            users_view(&ctx, &page, &HashMap::new(), &errors, status).await
+            users_view(&ctx, &me, &HashMap::new(), &errors, status).await
         }
-        Err(Err(e)) => error_page(&page, &e),
+        Err(Err(e)) => Err(me.page.fail(e)),
     }
 }
 
-pub async fn notifications(ctx: web::Data<Ctx>, req: HttpRequest, query: Query) -> HttpResponse {
-    let page = match admin(&ctx, &req).await {
-        Ok(p) => p,
-        Err(r) => return r,
-    };
-    let Some(caller) = page.session.as_ref().map(|s| s.caller.clone()) else {
-        return error_page(&page, &AppError::forbidden());
-    };
+pub async fn notifications(ctx: web::Data<Ctx>, query: Query, me: SignedIn) -> PageResult {
+    let SignedIn { page, caller } = admin(me)?;
     let status = query.get("status").filter(|s| !s.is_empty()).cloned();
     let page_no = query.get("page").and_then(|p| p.parse().ok()).unwrap_or(1);
-    let paging = match Paging::new(Some(page_no), Some(100)) {
-        Ok(p) => p,
-        Err(e) => return error_page(&page, &e),
-    };
-    let found = match outbox::list(&ctx, &caller, status.clone(), paging).await {
-        Ok(f) => f,
-        Err(e) => return error_page(&page, &e),
-    };
+    let paging = Paging::new(Some(page_no), Some(100)).or_page(&page)?;
+    let found = outbox::list(&ctx, &caller, status.clone(), paging)
+        .await
+        .or_page(&page)?;
     let tabs: Vec<Value> = ["", "pending", "sent", "failed"]
         .iter()
         .map(|s| json!({"value": s, "current": status.as_deref().unwrap_or("") == *s}))
@@ -204,11 +182,11 @@ pub async fn notifications(ctx: web::Data<Ctx>, req: HttpRequest, query: Query) 
         "prev": (paging.page > 1).then(|| link(paging.page - 1)),
         "next": (paging.offset() + paging.per_page < found.total).then(|| link(paging.page + 1)),
     });
-    render_admin(
+    Ok(render_admin(
         &page,
         "pages/admin/notifications",
         "admin.notifications",
         extra,
         StatusCode::OK,
-    )
+    ))
 }
