@@ -2,12 +2,15 @@
 //! (a browser without a session is sent to sign in); `SignedForm` is a signed-in form POST whose
 //! CSRF token and origin checked out. A handler answers `PageResult`, and a failed use case
 //! becomes the error page with `.or_page(&me.page)?`, so no handler repeats the preamble.
+//! `check_form` is the CSRF and origin check behind `SignedForm`, for the forms it cannot read
+//! (the multipart upload, sign-out and the language switch).
 
-use super::{check_form, error_page, page_ctx, to_login, PageCtx};
+use super::{error_page, page_ctx, to_login, PageCtx};
 use crate::context::{Caller, Ctx};
 use crate::error::AppError;
+use crate::services::sessions::{self, WebSession};
 use actix_web::dev::Payload;
-use actix_web::http::StatusCode;
+use actix_web::http::{header, StatusCode};
 use actix_web::{web, FromRequest, HttpRequest, HttpResponse, ResponseError};
 use std::collections::HashMap;
 use std::fmt;
@@ -148,4 +151,33 @@ impl FromRequest for SignedForm {
             Ok(SignedForm { me, form })
         })
     }
+}
+
+/// Checks a form POST: the session's CSRF token (constant time) and a same-origin `Origin`.
+pub fn check_form(
+    ctx: &Ctx,
+    req: &HttpRequest,
+    session: &WebSession,
+    form: &HashMap<String, String>,
+) -> Result<(), AppError> {
+    let token_ok = form
+        .get("csrf")
+        .is_some_and(|t| sessions::constant_time_eq(t, &session.csrf_token));
+    if !token_ok || !same_origin(ctx, req) {
+        return Err(AppError::Forbidden("csrf".into()));
+    }
+    Ok(())
+}
+
+pub(super) fn same_origin(ctx: &Ctx, req: &HttpRequest) -> bool {
+    let Some(origin) = req
+        .headers()
+        .get(header::ORIGIN)
+        .and_then(|o| o.to_str().ok())
+    else {
+        return true;
+    };
+    let base = ctx.settings.config.base_url.trim_end_matches('/');
+    let host = req.connection_info().host().to_string();
+    origin == base || origin == format!("http://{host}") || origin == format!("https://{host}")
 }
