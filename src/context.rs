@@ -41,7 +41,7 @@ impl Ctx {
 
     /// The local calendar date of an instant, in the configured zone.
     pub fn local_date(&self, at: DateTime<Utc>) -> NaiveDate {
-        at.with_timezone(&self.settings.tz).date_naive()
+        crate::domain::time::local_date(self.settings.tz, at)
     }
 
     /// A list filter's `from` and `to` local dates, both inclusive, as the UTC bounds
@@ -59,13 +59,7 @@ impl Ctx {
 
     /// The first instant of a local date, as UTC.
     pub fn local_midnight(&self, date: NaiveDate) -> NaiveDateTime {
-        let naive = date.and_hms_opt(0, 0, 0).unwrap_or_default();
-        self.settings
-            .tz
-            .from_local_datetime(&naive)
-            .earliest()
-            .map(|t| t.naive_utc())
-            .unwrap_or(naive)
+        crate::domain::time::local_midnight(self.settings.tz, date)
     }
 }
 

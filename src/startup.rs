@@ -31,7 +31,7 @@ pub fn command_context(settings: Settings, clock: Clock) -> Result<Ctx, DbError>
 fn ready(db: Db, settings: Settings, clock: Clock) -> Result<Ctx, DbError> {
     db.migrate()?;
     // PostgreSQL's statistics roll-up counts months in the configured zone.
-    crate::services::stats::rollup::prepare(&mut *db.get()?, settings.tz.name())?;
+    crate::db::stats::rollup::prepare(&mut *db.get()?, settings.tz.name())?;
     Ok(Ctx {
         claim: None,
         db,

@@ -6,9 +6,23 @@ use diesel::dsl::sql;
 use diesel::prelude::*;
 use diesel::sql_types::{Bool, Text};
 
-/// Whether this is the embedded SQLite (one writer, rows streamed as they are stepped, no
-/// statistics roll-up) rather than PostgreSQL.
-pub fn is_sqlite(conn: &DbConn) -> bool {
+/// Whether a query's rows arrive as they are stepped (SQLite) rather than its whole answer at once
+/// (PostgreSQL), so that a large read needs no cutting into slices to stay small.
+pub fn streams_rows(conn: &DbConn) -> bool {
+    matches!(conn, DbConn::Sqlite(_))
+}
+
+/// Whether the statistics roll-up's tables and triggers exist (PostgreSQL's migration
+/// `stats_rollup`; SQLite has none).
+pub fn has_rollup(conn: &DbConn) -> bool {
+    matches!(conn, DbConn::Pg(_))
+}
+
+/// Whether a long list in time order pays for walking the received-time index with the unit
+/// filter kept off the unit index (`services::cases::list`): SQLite cannot walk several IN ranges
+/// of the unit index in time order and would otherwise sort every match. PostgreSQL keeps the
+/// plain unit filter, as it always has.
+pub fn time_order_pays(conn: &DbConn) -> bool {
     matches!(conn, DbConn::Sqlite(_))
 }
 

@@ -13,6 +13,9 @@ use serde::ser::SerializeStruct;
 use serde::{Serialize, Serializer};
 use std::collections::HashMap;
 
+/// How many enterprises a report lists (`by_enterprise`), those of the most petitions.
+pub const TOP_ENTERPRISES: usize = 20;
+
 /// `num / den` rounded half up to one decimal, by integer arithmetic; `None` when `den` is 0.
 pub fn one_decimal(num: i128, den: i128) -> Option<String> {
     if den == 0 {
@@ -302,7 +305,7 @@ struct Lines {
 }
 
 /// One part of a fold. A record counts in every part; a group of PostgreSQL's roll-up stands for
-/// records on one line of one part (`services::stats::rollup`).
+/// records on one line of one part (`db::stats::rollup`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Part {
     /// The total, the months and the line of the record's unit.

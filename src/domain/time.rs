@@ -6,8 +6,26 @@
 //! answer NULL for it, which once made every report of a unit fail. So a parsed instant is always
 //! an ordinary one: second 60 is read as the start of the next minute (where POSIX time puts it),
 //! and the fraction is cut to microseconds, the databases' resolution.
+//!
+//! Also the local calendar of the configured zone (`local_date`, `local_midnight`), which the
+//! context and the statistics' queries both count days and months by.
 
-use chrono::{DateTime, NaiveDate, SubsecRound, Utc};
+use chrono::{DateTime, NaiveDate, NaiveDateTime, SubsecRound, TimeZone, Utc};
+use chrono_tz::Tz;
+
+/// The local calendar date of an instant in `tz`.
+pub fn local_date(tz: Tz, at: DateTime<Utc>) -> NaiveDate {
+    at.with_timezone(&tz).date_naive()
+}
+
+/// The first instant of a local date in `tz`, as UTC.
+pub fn local_midnight(tz: Tz, date: NaiveDate) -> NaiveDateTime {
+    let naive = date.and_hms_opt(0, 0, 0).unwrap_or_default();
+    tz.from_local_datetime(&naive)
+        .earliest()
+        .map(|t| t.naive_utc())
+        .unwrap_or(naive)
+}
 
 /// What a client is told when a time cannot be read.
 pub const INSTANT_EXPECTED: &str =

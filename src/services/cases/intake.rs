@@ -2,31 +2,11 @@
 use super::*;
 use crate::domain::permission::Permission;
 
-/// Takes the next number for `year`: the counter row is updated under the write lock (SQLite) or
-/// its row lock (PostgreSQL), so concurrent intakes never share a number.
+/// The next case number of `year`, as `prefix-year-00001` (`db::next_case_number` keeps
+/// concurrent intakes from sharing one).
 fn next_case_no(conn: &mut DbConn, prefix: &str, year: i32) -> QueryResult<String> {
-    use crate::db::schema::case_counters;
     let year = i64::from(year);
-    let take = |conn: &mut DbConn| {
-        diesel::update(case_counters::table.find(year))
-            .set(case_counters::last.eq(case_counters::last + 1))
-            .returning(case_counters::last)
-            .get_result::<i64>(conn)
-            .optional()
-    };
-    let n = match take(conn)? {
-        Some(n) => n,
-        None => {
-            // The year's first case. Both backends accept ON CONFLICT DO NOTHING; the year is our
-            // own integer, not client text.
-            diesel::sql_query(format!(
-                "INSERT INTO case_counters (year, last) VALUES ({year}, 0) \
-                 ON CONFLICT (year) DO NOTHING"
-            ))
-            .execute(conn)?;
-            take(conn)?.ok_or(diesel::result::Error::NotFound)?
-        }
-    };
+    let n = crate::db::next_case_number(conn, year)?;
     Ok(format!("{prefix}-{year}-{n:05}"))
 }
 

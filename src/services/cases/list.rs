@@ -185,7 +185,7 @@ pub async fn list(
         // Walking the time index pays when the matches are many (sorting them is the cost);
         // for a few, the unit index and a small sort are quicker.
         let in_time_order =
-            !by_deadline && crate::db::sql::is_sqlite(conn) && total > TIME_ORDER_ABOVE;
+            !by_deadline && crate::db::sql::time_order_pays(conn) && total > TIME_ORDER_ABOVE;
         let ordered = match by_deadline {
             true => query(false).order((cases::deadline.asc(), cases::id.asc())),
             false => query(in_time_order).order((cases::received_at.desc(), cases::id.desc())),

@@ -49,7 +49,7 @@ pub fn ensure(ctx: &Ctx, size: DemoSize) -> Result<String, AppError> {
             .map_err(AppError::Failure)?;
         ctx.db.write_blocking(|conn| {
             // One bulk load, counted into PostgreSQL's statistics roll-up once at its end.
-            crate::services::stats::rollup::counted_once(conn, ctx.settings.tz.name(), |conn| {
+            crate::db::stats::rollup::counted_once(conn, ctx.settings.tz.name(), |conn| {
                 generate(conn, ctx, size, &hash)
             })
         })?;

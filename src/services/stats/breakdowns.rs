@@ -4,15 +4,12 @@
 use super::{Root, Row};
 use crate::db::schema::{enterprises, users};
 use crate::db::DbConn;
-use crate::domain::stats::{Figures, Fold, Tally, WarningFigures};
+use crate::domain::stats::{Figures, Fold, Tally, WarningFigures, TOP_ENTERPRISES};
 use crate::domain::vocab::{Category, Channel};
 use diesel::prelude::*;
 use serde_json::Value;
 use std::cmp::Reverse;
 use std::collections::{BTreeMap, HashMap};
-
-/// How many enterprises `by_enterprise` lists.
-pub const TOP_ENTERPRISES: usize = 20;
 
 fn figures(t: &Tally) -> Figures {
     t.figures(WarningFigures::default())

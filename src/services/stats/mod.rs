@@ -3,22 +3,23 @@
 //!
 //! The cases that matter to a period (received before its end and not closed before its start:
 //! every petition, closing and backlog case of the period) and its consultations are streamed from
-//! indexed queries (`facts`) into one fold (`domain::stats::Fold`), which fills the totals, the
+//! indexed queries (`db::stats::facts`) into one fold (`domain::stats::Fold`), which fills the totals, the
 //! twelve months of a year and every breakdown in a single pass. Months and days are local dates
 //! (chrono in the configured zone), so no time-zone SQL differs between SQLite and PostgreSQL. Only non-personal columns are read: the
 //! statistics carry no names, phone or ID numbers, so reading or exporting them writes nothing to
 //! the access log.
 
 mod breakdowns;
-mod facts;
-pub mod rollup;
 mod span;
 
-pub use breakdowns::TOP_ENTERPRISES;
+// Kept at their old paths for the command line's and the tests' callers.
+pub use crate::db::stats::rollup;
+pub use crate::domain::stats::TOP_ENTERPRISES;
 pub use span::Span;
 
 use super::{Caller, Ctx, Scope};
 use crate::db::schema::units;
+use crate::db::stats::facts;
 use crate::db::DbConn;
 use crate::domain::permission::Permission;
 use crate::domain::stats::{summary_zh, Figures, Fold, Period, WarningFigures};
@@ -218,8 +219,8 @@ fn fold_period(
     fold: &mut Fold,
 ) -> QueryResult<()> {
     use facts::Cases;
-    // SQLite streams rows as they are stepped: one slice per thread.
-    let count = match crate::db::sql::is_sqlite(conn) {
+    // A backend that streams rows as they are stepped needs only one slice per thread.
+    let count = match crate::db::sql::streams_rows(conn) {
         true => 2,
         false => PG_SLICES,
     };
@@ -231,12 +232,12 @@ fn fold_period(
     );
     let fold_slices = |conn: &mut DbConn, slices: &[Slice], fold: &mut Fold| {
         for &(from, to) in slices {
-            facts::fold_cases(conn, ctx, ids, Cases::Received(from, to), fold)?;
+            facts::fold_cases(conn, ctx.settings.tz, ids, Cases::Received(from, to), fold)?;
             facts::fold_consultations(conn, ids, (from, to), fold)?;
         }
         Ok::<_, diesel::result::Error>(())
     };
-    facts::fold_cases(conn, ctx, ids, Cases::OpenAt(period.from), fold)?;
+    facts::fold_cases(conn, ctx.settings.tz, ids, Cases::OpenAt(period.from), fold)?;
     let Some(mut other) = ctx.db.spare() else {
         return fold_slices(conn, &slices, fold);
     };
@@ -335,8 +336,8 @@ fn compute_with(
     let lines = breakdowns::unit_lines(root, &all_units);
     let mut fold = Fold::new(period, months.clone(), lines.clone());
     match whole_months(span) {
-        Some(months) if rollup_allowed && rollup::usable(conn, ctx)? => {
-            rollup::fold(conn, ctx, ids, months, &mut fold)?
+        Some(months) if rollup_allowed && rollup::usable(conn, ctx.settings.tz.name())? => {
+            rollup::fold(conn, ctx.settings.tz, ids, months, &mut fold)?
         }
         _ => fold_period(conn, ctx, ids, &period, &mut fold)?,
     }

@@ -10,13 +10,13 @@
 //! `domain::stats` holds the groups' fold to the cases'. Periods that are not whole months, SQLite,
 //! and a roll-up counted in another zone than the configured one read the records (`facts`).
 
-use super::breakdowns::TOP_ENTERPRISES;
 use crate::db::DbConn;
 use crate::domain::case::CaseStatus;
 use crate::domain::money::Fen;
-use crate::domain::stats::{CaseFact, ConsultationFact, Fold, Part};
-use crate::services::Ctx;
+use crate::domain::stats::{CaseFact, ConsultationFact, Fold, Part, TOP_ENTERPRISES};
+use crate::domain::time::local_midnight;
 use chrono::{Datelike, NaiveDate};
+use chrono_tz::Tz;
 use diesel::connection::DefaultLoadingMode;
 use diesel::dsl::sql;
 use diesel::prelude::*;
@@ -63,7 +63,7 @@ mod tables {
 use tables::{case_rollup, consultation_rollup, rollup_zone};
 
 /// A local month as the roll-up numbers it: year * 12 + month - 1.
-pub(super) fn month_number(first: NaiveDate) -> i32 {
+pub fn month_number(first: NaiveDate) -> i32 {
     first.year() * 12 + first.month0() as i32
 }
 
@@ -92,7 +92,7 @@ pub fn counted_once<T, E>(
 where
     E: From<diesel::result::Error>,
 {
-    if crate::db::sql::is_sqlite(conn) {
+    if !crate::db::sql::has_rollup(conn) {
         return load(conn);
     }
     diesel::delete(rollup_zone::table).execute(conn)?;
@@ -101,16 +101,16 @@ where
     Ok(loaded)
 }
 
-/// Whether the roll-up can answer for this server: PostgreSQL, counted in the configured zone.
-pub(super) fn usable(conn: &mut DbConn, ctx: &Ctx) -> QueryResult<bool> {
-    if crate::db::sql::is_sqlite(conn) {
+/// Whether the roll-up can answer in `zone` (the configured one): PostgreSQL, counted in it.
+pub fn usable(conn: &mut DbConn, zone: &str) -> QueryResult<bool> {
+    if !crate::db::sql::has_rollup(conn) {
         return Ok(false);
     }
-    let zone: Option<String> = rollup_zone::table
+    let counted_in: Option<String> = rollup_zone::table
         .select(rollup_zone::zone)
         .first(conn)
         .optional()?;
-    Ok(zone.as_deref() == Some(ctx.settings.tz.name()))
+    Ok(counted_in.as_deref() == Some(zone))
 }
 
 /// The part of a report a roll-up row's `kind` counts in.
@@ -140,17 +140,17 @@ type CaseGroup = (
 /// Folds the groups that matter to the months [first, end): cases received before `end` and not
 /// closed before `first`, consultations received in them; of the units given (every unit when
 /// `None`). Of the enterprises, only the lines of the most petitions (`TOP_ENTERPRISES`, ties to
-/// the lower id, as `breakdowns::by_enterprise` picks them) are read: the report shows no other,
+/// the lower id, as `services::stats`' `by_enterprise` picks them) are read: the report shows no other,
 /// and an enterprise's lines are most of the roll-up.
-pub(super) fn fold(
+pub fn fold(
     conn: &mut DbConn,
-    ctx: &Ctx,
+    tz: Tz,
     unit_ids: Option<&[i64]>,
     (first, end): (i32, i32),
     fold: &mut Fold,
 ) -> QueryResult<()> {
     let top = top_enterprises(conn, unit_ids, (first, end))?;
-    let start = |month: i32| ctx.local_midnight(month_first(month));
+    let start = |month: i32| local_midnight(tz, month_first(month));
     let mut cases = case_rollup::table
         .filter(case_rollup::received_month.lt(end))
         .filter(

@@ -7,9 +7,10 @@ use crate::db::DbConn;
 use crate::domain::case::CaseStatus;
 use crate::domain::money::Fen;
 use crate::domain::stats::{CaseFact, ConsultationFact, Fold};
+use crate::domain::time::local_date;
 use crate::domain::vocab::{Category, Channel};
-use crate::services::Ctx;
 use chrono::{DateTime, NaiveDate, NaiveDateTime};
+use chrono_tz::Tz;
 use diesel::connection::DefaultLoadingMode;
 use diesel::dsl::sql;
 use diesel::prelude::*;
@@ -84,7 +85,7 @@ fn date(days: i64) -> NaiveDate {
 /// Which cases to fold: those received in [from, to), or those received before `from` and not
 /// closed before it (still open, or closed on or after `from`).
 #[derive(Debug, Clone, Copy)]
-pub(super) enum Cases {
+pub enum Cases {
     Received(NaiveDateTime, NaiveDateTime),
     OpenAt(NaiveDateTime),
 }
@@ -95,9 +96,9 @@ pub(super) enum Cases {
 /// a range (`cases_stats`, or `cases_unit_stats` for some units: both cover every column read
 /// here); received before it and still open, or closed in or after it (`cases_closed_received`,
 /// or `cases_stats` when the history before the period is short).
-pub(super) fn fold_cases(
+pub fn fold_cases(
     conn: &mut DbConn,
-    ctx: &Ctx,
+    tz: Tz,
     unit_ids: Option<&[i64]>,
     which: Cases,
     fold: &mut Fold,
@@ -153,7 +154,7 @@ pub(super) fn fold_cases(
             let received_at = instant(r.10);
             let closed_at = r.11.map(instant);
             let days_to_close = closed_at.map_or(0, |closed| {
-                (ctx.local_date(closed.and_utc()) - ctx.local_date(received_at.and_utc()))
+                (local_date(tz, closed.and_utc()) - local_date(tz, received_at.and_utc()))
                     .num_days()
             });
             fold.case(&CaseFact {
@@ -180,7 +181,7 @@ pub(super) fn fold_cases(
 
 /// Folds the consultations received in [from, to) (`consultations_stats`, or
 /// `consultations_unit_stats` for some units: both covering).
-pub(super) fn fold_consultations(
+pub fn fold_consultations(
     conn: &mut DbConn,
     unit_ids: Option<&[i64]>,
     (from, to): (NaiveDateTime, NaiveDateTime),
