@@ -8,6 +8,7 @@ use crate::domain::stats::{Figures, Rate};
 use crate::error::AppError;
 use crate::i18n;
 use crate::reports::charts;
+use crate::reports::figures::{Figure, Value as FigureValue};
 use crate::services::report_subscriptions as subs;
 use crate::services::stats::{self, Report, Row, Span};
 use crate::services::Ctx;
@@ -19,52 +20,19 @@ use std::collections::HashMap;
 
 type Query = web::Query<HashMap<String, String>>;
 
-/// The figures shown, in order; each has `report.fig.<key>` and `report.def.<key>` in the catalogs.
-const FIGURES: &[&str] = &[
-    "petitions_received",
-    "consultations",
-    "workers_involved",
-    "amount_involved",
-    "concluded",
-    "handling_rate",
-    "resolved",
-    "success_rate",
-    "amount_agreed",
-    "amount_paid",
-    "closed_in_period",
-    "open_at_end",
-    "overdue_at_end",
-    "avg_days_to_close",
-    "warnings_reported",
-    "warnings_escalated",
-    "warnings_defused",
-];
-
 /// A rate as the report prints it: "90.2% (37/41)", or "—" with nothing to count.
 pub fn rate_text(r: &Rate) -> String {
     r.with_counts()
 }
 
-fn figure_text(f: &Figures, key: &str) -> String {
-    match key {
-        "petitions_received" => f.petitions_received.to_string(),
-        "consultations" => f.consultations.to_string(),
-        "workers_involved" => f.workers_involved.to_string(),
-        "amount_involved" => f.amount_involved.to_string(),
-        "concluded" => f.concluded.to_string(),
-        "handling_rate" => rate_text(&f.handling_rate),
-        "resolved" => f.resolved.to_string(),
-        "success_rate" => rate_text(&f.success_rate),
-        "amount_agreed" => f.amount_agreed.to_string(),
-        "amount_paid" => f.amount_paid.to_string(),
-        "closed_in_period" => f.closed_in_period.to_string(),
-        "open_at_end" => f.open_at_end.to_string(),
-        "overdue_at_end" => f.overdue_at_end.to_string(),
-        "avg_days_to_close" => f.avg_days_to_close.clone().unwrap_or_else(|| "—".into()),
-        "warnings_reported" => f.warnings_reported.total.to_string(),
-        "warnings_escalated" => f.warnings_escalated.total.to_string(),
-        "warnings_defused" => f.warnings_defused.total.to_string(),
-        _ => String::new(),
+/// A figure of `f` as the report page prints it.
+fn figure_text(f: &Figures, figure: Figure) -> String {
+    match figure.of(f) {
+        FigureValue::Count(n) => n.to_string(),
+        FigureValue::Money(m) => m.to_string(),
+        FigureValue::Rate(r) => rate_text(r),
+        FigureValue::Days(d) => d.unwrap_or("—").to_string(),
+        FigureValue::Levels(l) => l.total.to_string(),
     }
 }
 
@@ -160,11 +128,11 @@ pub async fn monthly(ctx: web::Data<Ctx>, query: Query, me: SignedIn) -> PageRes
         Value::Null
     };
     let lang = page.lang.clone();
-    let figures: Vec<Value> = FIGURES
+    let figures: Vec<Value> = Figure::ALL
         .iter()
-        .map(|k| {
+        .map(|&k| {
             json!({
-                "key": k,
+                "key": k.key(),
                 "value": figure_text(&report.figures, k),
                 "prev": figure_text(&previous.figures, k),
                 "ytd": figure_text(&ytd.figures, k),
@@ -201,9 +169,9 @@ pub async fn yearly(ctx: web::Data<Ctx>, query: Query, me: SignedIn) -> PageResu
         .await
         .or_page(&page)?;
     let lang = page.lang.clone();
-    let figures: Vec<Value> = FIGURES
+    let figures: Vec<Value> = Figure::ALL
         .iter()
-        .map(|k| json!({"key": k, "value": figure_text(&report.figures, k)}))
+        .map(|&k| json!({"key": k.key(), "value": figure_text(&report.figures, k)}))
         .collect();
     let data = page.data(
         "report.yearly_title",
