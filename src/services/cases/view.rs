@@ -1,0 +1,362 @@
+//! The case as its pages show it: the list's summary, the case page (`CaseView`) with its
+//! timeline, sessions, payments and notes, and their shaping from the rows as the caller's sight
+//! (`sight`) allows.
+
+use super::sight::{shown, sight, Shown};
+use super::*;
+use crate::services::rfc3339;
+
+/// A case as the list shows it: personal data masked for everyone.
+#[derive(Debug, Serialize)]
+pub struct CaseSummary {
+    pub id: i64,
+    pub case_no: String,
+    pub unit_id: i64,
+    pub status: String,
+    pub channel: String,
+    pub category: String,
+    pub enterprise_id: i64,
+    pub enterprise_name: String,
+    pub applicant_name: Option<String>,
+    pub applicant_phone: Option<String>,
+    pub workers_involved: i64,
+    pub collective: bool,
+    pub amount_claimed: Fen,
+    pub mediator_id: Option<i64>,
+    pub received_at: String,
+    pub accept_by: NaiveDate,
+    pub deadline: NaiveDate,
+    pub overdue: bool,
+    pub days_left: Option<i64>,
+    pub version: i64,
+}
+
+#[derive(Debug, Serialize)]
+pub struct EventView {
+    pub id: i64,
+    pub at: String,
+    pub actor_id: Option<i64>,
+    pub action: String,
+    pub from_status: Option<String>,
+    pub to_status: Option<String>,
+    pub note: Option<String>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct SessionView {
+    pub id: i64,
+    pub held_at: String,
+    pub location: String,
+    pub attendees: String,
+    pub notes: String,
+}
+
+#[derive(Debug, Serialize)]
+pub struct PaymentView {
+    pub id: i64,
+    pub amount: Fen,
+    pub paid_at: NaiveDate,
+}
+
+#[derive(Debug, Serialize)]
+pub struct NoteView {
+    pub id: i64,
+    pub author_id: i64,
+    pub text: String,
+    pub created_at: String,
+}
+
+/// The case page: every field, the timeline, sessions, payments and notes.
+#[derive(Debug, Serialize)]
+pub struct CaseView {
+    pub id: i64,
+    pub case_no: String,
+    pub unit_id: i64,
+    pub status: String,
+    pub channel: String,
+    pub category: String,
+    pub enterprise_id: i64,
+    pub enterprise_name: String,
+    pub applicant_name: Option<String>,
+    pub applicant_phone: Option<String>,
+    pub applicant_id_number: Option<String>,
+    pub workers_involved: i64,
+    pub collective: bool,
+    pub amount_claimed: Fen,
+    pub description: String,
+    pub warning_id: Option<i64>,
+    pub mediator_id: Option<i64>,
+    pub coordinator_id: Option<i64>,
+    pub received_at: String,
+    pub accept_by: NaiveDate,
+    pub accept_late: bool,
+    pub deadline: NaiveDate,
+    pub extended: bool,
+    pub overdue: bool,
+    pub days_left: Option<i64>,
+    pub outcome: Option<String>,
+    pub referral: Option<String>,
+    pub agreement_no: Option<String>,
+    pub payment_due: Option<NaiveDate>,
+    pub amount_agreed: Option<Fen>,
+    pub amount_paid: Fen,
+    pub closed_at: Option<String>,
+    pub version: i64,
+    /// What the caller may do to the case now (their role, their assignment, its status).
+    pub actions: Vec<ActionKind>,
+    pub events: Vec<EventView>,
+    pub sessions: Vec<SessionView>,
+    pub payments: Vec<PaymentView>,
+    pub notes: Vec<NoteView>,
+}
+
+/// Deadline state as of `today` (local): overdue and days left, for open cases only.
+pub(super) fn clock_state(
+    status: &str,
+    deadline: NaiveDate,
+    today: NaiveDate,
+) -> (bool, Option<i64>) {
+    let open = status
+        .parse::<CaseStatus>()
+        .map(CaseStatus::is_open)
+        .unwrap_or(false);
+    if open {
+        let left = (deadline - today).num_days();
+        (left < 0, Some(left))
+    } else {
+        (false, None)
+    }
+}
+
+pub(super) fn summary(
+    ctx: &Ctx,
+    today: NaiveDate,
+    row: CaseRow,
+    enterprise_name: String,
+    phone: Shown,
+) -> CaseSummary {
+    let (overdue, days_left) = clock_state(&row.status, row.deadline, today);
+    CaseSummary {
+        id: row.id,
+        case_no: row.case_no,
+        unit_id: row.unit_id,
+        status: row.status,
+        channel: row.channel,
+        category: row.category,
+        enterprise_id: row.enterprise_id,
+        enterprise_name,
+        applicant_name: row.applicant_name,
+        applicant_phone: shown(phone, row.applicant_phone, Phone::mask_str),
+        workers_involved: row.workers_involved,
+        collective: row.workers_involved >= COLLECTIVE_THRESHOLD,
+        amount_claimed: Fen::from_fen(row.amount_claimed),
+        mediator_id: row.mediator_id,
+        received_at: rfc3339(ctx, row.received_at),
+        accept_by: row.accept_by,
+        deadline: row.deadline,
+        overdue,
+        days_left,
+        version: row.version,
+    }
+}
+
+/// Loads the case page for `caller`, masking by role; a whole ID number shown is logged.
+pub(crate) fn load_view(
+    conn: &mut DbConn,
+    ctx: &Ctx,
+    caller: &Caller,
+    id: i64,
+) -> AppResult<CaseView> {
+    let (row, enterprise_name) = cases::table
+        .inner_join(enterprises::table.on(enterprises::id.eq(cases::enterprise_id)))
+        .filter(cases::id.eq(id))
+        .select((CaseRow::as_select(), enterprises::name))
+        .first(conn)?;
+    view_of_row(conn, ctx, caller, row, enterprise_name)
+}
+
+/// What the case page shows besides the case row: the enterprise's name and the case's records.
+pub(crate) struct CaseParts {
+    pub enterprise_name: String,
+    pub events: Vec<CaseEventRow>,
+    pub sessions: Vec<SessionRow>,
+    pub payments: Vec<PaymentRow>,
+    pub notes: Vec<NoteRow>,
+}
+
+impl CaseParts {
+    /// The records of the case in `row`, whose enterprise's name the caller has already read.
+    /// What the row shows cannot exist is not asked for: sessions before mediation, payments
+    /// while nothing is paid (each is more than 0, and `amount_paid` is their sum, written with
+    /// them).
+    pub(super) fn load(
+        conn: &mut DbConn,
+        row: &CaseRow,
+        enterprise_name: String,
+    ) -> QueryResult<CaseParts> {
+        let id = row.id;
+        let no_sessions = row
+            .status
+            .parse::<CaseStatus>()
+            .is_ok_and(CaseStatus::before_mediation);
+        let no_payments = row.amount_paid == 0;
+        crate::on_backend!(conn, |c| {
+            Ok(CaseParts {
+                enterprise_name,
+                events: case_events::table
+                    .filter(case_events::case_id.eq(id))
+                    .order((case_events::at, case_events::id))
+                    .select(CaseEventRow::as_select())
+                    .load(c)?,
+                sessions: match no_sessions {
+                    true => Vec::new(),
+                    false => mediation_sessions::table
+                        .filter(mediation_sessions::case_id.eq(id))
+                        .order((mediation_sessions::held_at, mediation_sessions::id))
+                        .select(SessionRow::as_select())
+                        .load(c)?,
+                },
+                payments: match no_payments {
+                    true => Vec::new(),
+                    false => payments::table
+                        .filter(payments::case_id.eq(id))
+                        .order((payments::paid_at, payments::id))
+                        .select(PaymentRow::as_select())
+                        .load(c)?,
+                },
+                notes: case_notes::table
+                    .filter(case_notes::case_id.eq(id))
+                    .order((case_notes::created_at, case_notes::id))
+                    .select(NoteRow::as_select())
+                    .load(c)?,
+            })
+        })
+    }
+}
+
+/// The case page of a row already loaded.
+pub(super) fn view_of_row(
+    conn: &mut DbConn,
+    ctx: &Ctx,
+    caller: &Caller,
+    row: CaseRow,
+    enterprise_name: String,
+) -> AppResult<CaseView> {
+    log_whole_views(conn, caller, &row, ctx.now().naive_utc())?;
+    let parts = CaseParts::load(conn, &row, enterprise_name)?;
+    Ok(shape_view(ctx, caller, row, parts))
+}
+
+/// The case page as `caller` may see it: the applicant's phone and ID number as `sight` says.
+pub(crate) fn shape_view(ctx: &Ctx, caller: &Caller, row: CaseRow, parts: CaseParts) -> CaseView {
+    shape_view_for(ctx, caller, row, parts, Purpose::Page)
+}
+
+pub(super) fn shape_view_for(
+    ctx: &Ctx,
+    caller: &Caller,
+    row: CaseRow,
+    parts: CaseParts,
+    purpose: Purpose,
+) -> CaseView {
+    let (phone, id_number) = sight(caller, &row, purpose);
+    let today = ctx.local_date(ctx.now());
+    let (overdue, days_left) = clock_state(&row.status, row.deadline, today);
+    let accept_late = row.status == CaseStatus::Received.as_str() && today > row.accept_by;
+    let actions = row
+        .status
+        .parse()
+        .map(|status| {
+            case_actions(
+                caller.role,
+                caller.id,
+                row.mediator_id,
+                status,
+                row.extended,
+            )
+        })
+        .unwrap_or_default();
+    let events = parts
+        .events
+        .into_iter()
+        .map(|e| EventView {
+            id: e.id,
+            at: rfc3339(ctx, e.at),
+            actor_id: e.actor_id,
+            action: e.action,
+            from_status: e.from_status,
+            to_status: e.to_status,
+            note: e.note,
+        })
+        .collect();
+    let sessions = parts
+        .sessions
+        .into_iter()
+        .map(|s| SessionView {
+            id: s.id,
+            held_at: rfc3339(ctx, s.held_at),
+            location: s.location,
+            attendees: s.attendees,
+            notes: s.notes,
+        })
+        .collect();
+    let payments = parts
+        .payments
+        .into_iter()
+        .map(|p| PaymentView {
+            id: p.id,
+            amount: Fen::from_fen(p.amount),
+            paid_at: p.paid_at,
+        })
+        .collect();
+    let notes = parts
+        .notes
+        .into_iter()
+        .map(|n| NoteView {
+            id: n.id,
+            author_id: n.author_id,
+            text: n.text,
+            created_at: rfc3339(ctx, n.created_at),
+        })
+        .collect();
+    CaseView {
+        id: row.id,
+        case_no: row.case_no,
+        unit_id: row.unit_id,
+        status: row.status,
+        channel: row.channel,
+        category: row.category,
+        enterprise_id: row.enterprise_id,
+        enterprise_name: parts.enterprise_name,
+        applicant_name: row.applicant_name,
+        applicant_phone: shown(phone, row.applicant_phone, Phone::mask_str),
+        applicant_id_number: shown(id_number, row.applicant_id_number, ResidentId::mask_str),
+        workers_involved: row.workers_involved,
+        collective: row.workers_involved >= COLLECTIVE_THRESHOLD,
+        amount_claimed: Fen::from_fen(row.amount_claimed),
+        description: row.description,
+        warning_id: row.warning_id,
+        mediator_id: row.mediator_id,
+        coordinator_id: row.coordinator_id,
+        received_at: rfc3339(ctx, row.received_at),
+        accept_by: row.accept_by,
+        accept_late,
+        deadline: row.deadline,
+        extended: row.extended,
+        overdue,
+        days_left,
+        outcome: row.outcome,
+        referral: row.referral,
+        agreement_no: row.agreement_no,
+        payment_due: row.payment_due,
+        amount_agreed: row.amount_agreed.map(Fen::from_fen),
+        amount_paid: Fen::from_fen(row.amount_paid),
+        closed_at: row.closed_at.map(|t| rfc3339(ctx, t)),
+        version: row.version,
+        actions,
+        events,
+        sessions,
+        payments,
+        notes,
+    }
+}
