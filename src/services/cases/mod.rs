@@ -7,14 +7,16 @@ mod actions;
 mod edit;
 mod intake;
 mod list;
+mod notes;
 mod sight;
 mod view;
 
-pub use actions::{act, add_note, ActionInput};
+pub use actions::{act, ActionInput};
 pub use edit::{update, CasePatch};
 pub(crate) use intake::create_in;
 pub use intake::{create, CaseInput};
 pub use list::{list, CaseFilter};
+pub use notes::add_note;
 pub(crate) use sight::log_whole_views;
 pub use sight::Purpose;
 use sight::{list_sight, record_views, whole_views};
