@@ -62,6 +62,8 @@ pub(super) struct Lookups {
     enterprises: BTreeMap<String, Vec<i64>>,
     /// Mediator and director ids of the unit's subtree by display name.
     mediators: BTreeMap<String, Vec<i64>>,
+    /// Each category by its name in the catalog (the ledger's 纠纷类型 words), read once per import.
+    categories: BTreeMap<String, Category>,
     today: NaiveDate,
 }
 
@@ -210,10 +212,9 @@ pub(super) fn parse(
         _ => return Err(bad(Column::Enterprise, Problem::UnknownEnterprise)),
     };
     let category_label = get(Column::Category).trim().to_string();
-    let category = Category::ALL
-        .iter()
-        .copied()
-        .find(|c| crate::i18n::name_zh("category", c.as_str()) == category_label)
+    let category = *l
+        .categories
+        .get(&category_label)
         .ok_or_else(|| bad(Column::Category, Problem::UnknownCategory))?;
     let workers = get(Column::Workers)
         .trim()
@@ -308,6 +309,10 @@ pub(super) fn lookups(conn: &mut DbConn, ctx: &Ctx, unit_id: i64) -> AppResult<L
     Ok(Lookups {
         enterprises: enterprise_names,
         mediators,
+        categories: Category::ALL
+            .iter()
+            .map(|c| (crate::i18n::name_zh("category", c.as_str()), *c))
+            .collect(),
         today: ctx.local_date(ctx.now()),
     })
 }
