@@ -29,6 +29,10 @@ pub enum AppError {
     Duplicate { field: String, message: String },
     #[error("some values are not valid")]
     Validation(FieldErrors),
+    /// A JSON body that parses but has the wrong shape: a missing field, a wrong type, an
+    /// unknown field or enum value. A 400 like malformed JSON, with `fields` naming each.
+    #[error("the request body does not have the expected form; fields says where")]
+    BadShape(FieldErrors),
     #[error("{0}")]
     TooManyRequests(String),
     #[error("this route does not take {method}; it takes {allow}")]
@@ -56,7 +60,7 @@ impl From<diesel::result::Error> for AppError {
 impl AppError {
     pub fn code(&self) -> &'static str {
         match self {
-            AppError::BadRequest(_) => "bad_request",
+            AppError::BadRequest(_) | AppError::BadShape(_) => "bad_request",
             AppError::Unauthorized(_) => "unauthorized",
             AppError::Forbidden(_) => "forbidden",
             AppError::NotFound(_) => "not_found",
@@ -107,7 +111,7 @@ impl AppError {
 impl ResponseError for AppError {
     fn status_code(&self) -> StatusCode {
         match self {
-            AppError::BadRequest(_) => StatusCode::BAD_REQUEST,
+            AppError::BadRequest(_) | AppError::BadShape(_) => StatusCode::BAD_REQUEST,
             AppError::Unauthorized(_) => StatusCode::UNAUTHORIZED,
             AppError::Forbidden(_) => StatusCode::FORBIDDEN,
             AppError::NotFound(_) => StatusCode::NOT_FOUND,
@@ -144,7 +148,7 @@ impl ResponseError for AppError {
         };
         let mut body = json!({"error": {"code": self.code(), "message": message}});
         let fields = match self {
-            AppError::Validation(f) => Some(f.0.clone()),
+            AppError::Validation(f) | AppError::BadShape(f) => Some(f.0.clone()),
             AppError::Duplicate { field, message } => {
                 Some(BTreeMap::from([(field.clone(), message.clone())]))
             }

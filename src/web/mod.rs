@@ -3,6 +3,7 @@
 
 pub mod api;
 pub mod baseline;
+pub mod body;
 pub mod extract;
 pub mod html;
 
@@ -12,12 +13,8 @@ use actix_web::{web, HttpResponse};
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
     use api::*;
+    // JSON bodies are read by `body::Body`, which names the field a wrong shape is about.
     cfg.app_data(
-        web::JsonConfig::default()
-            .limit(256 * 1024)
-            .error_handler(|err, _| AppError::BadRequest(format!("malformed JSON: {err}")).into()),
-    )
-    .app_data(
         web::QueryConfig::default()
             .error_handler(|err, _| AppError::field("query", err.to_string()).into()),
     )

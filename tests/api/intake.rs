@@ -1,5 +1,5 @@
 use crate::helpers::*;
-use serde_json::json;
+use serde_json::{json, Value};
 use std::collections::HashSet;
 
 #[test]
@@ -89,6 +89,60 @@ fn malformed_json_and_wrong_types_are_400() {
     body["workers_involved"] = json!("twelve");
     let r = app.post(&app.admin_token, "/api/v1/cases", body);
     assert_eq!(r.status, 400);
+}
+
+#[test]
+fn a_body_of_the_wrong_shape_names_the_field_and_what_it_expects() {
+    let app = spawn_app();
+    let enterprise = app.enterprise(app.street);
+    let post = |change: &dyn Fn(&mut Value)| {
+        let mut body = app.case_body(enterprise);
+        change(&mut body);
+        app.post(&app.admin_token, "/api/v1/cases", body)
+    };
+    let cases = [
+        (
+            "workers_involved",
+            post(&|b| b["workers_involved"] = json!("twelve")),
+            "must be a whole number",
+        ),
+        (
+            "description",
+            post(&|b| {
+                b.as_object_mut().unwrap().remove("description");
+            }),
+            "is required",
+        ),
+        (
+            "enterprise_id",
+            post(&|b| b["enterprise_id"] = json!(true)),
+            "must be a whole number",
+        ),
+        (
+            "status",
+            post(&|b| b["status"] = json!("resolved")),
+            "is not a field of this request",
+        ),
+    ];
+    for (field, r, expected) in cases {
+        assert_eq!(r.status, 400, "{field}: {:?}", r.body);
+        assert_eq!(r.code(), "bad_request");
+        let said = r
+            .field_error(field)
+            .unwrap_or_else(|| panic!("{field}: {:?}", r.body));
+        assert!(said.starts_with(expected), "{field}: {said}");
+        let message = r.body["error"]["message"].as_str().unwrap();
+        assert!(
+            !message.contains("line") && !message.contains("column"),
+            "{message}"
+        );
+    }
+    // An unknown code of a vocabulary is a value the contract checks: 422 with the codes it takes.
+    let r = post(&|b| b["category"] = json!("theft"));
+    assert_eq!(r.status, 422, "{:?}", r.body);
+    assert!(r.field_error("category").unwrap().contains("wage_arrears"));
+    let list = app.get(&app.admin_token, "/api/v1/cases");
+    assert_eq!(list.body["total"], 0, "no shape error wrote a case");
 }
 
 #[test]

@@ -3,6 +3,7 @@
 use super::ok;
 use crate::error::AppError;
 use crate::services::{auth, Ctx};
+use crate::web::body::Body;
 use crate::web::extract::{bearer_token, client_address};
 use actix_web::{web, HttpRequest, HttpResponse};
 use serde::Deserialize;
@@ -17,7 +18,7 @@ pub struct LoginInput {
 pub async fn login(
     ctx: web::Data<Ctx>,
     req: HttpRequest,
-    input: web::Json<LoginInput>,
+    input: Body<LoginInput>,
 ) -> Result<HttpResponse, AppError> {
     let input = input.into_inner();
     let result = auth::login(&ctx, input.username, input.password, client_address(&req)).await?;

@@ -5,6 +5,7 @@ use crate::domain::case::ActionKind;
 use crate::error::AppError;
 use crate::services::cases::{self, CaseFilter};
 use crate::services::{idempotency, Asker, Caller, Ctx, Paging};
+use crate::web::body::Body;
 use actix_web::http::StatusCode;
 use actix_web::{web, HttpRequest, HttpResponse};
 use chrono::NaiveDate;
@@ -54,7 +55,7 @@ pub async fn create(
     ctx: web::Data<Ctx>,
     req: HttpRequest,
     asker: Asker,
-    input: web::Json<cases::CaseInput>,
+    input: Body<cases::CaseInput>,
 ) -> Result<HttpResponse, AppError> {
     let input = input.into_inner();
     // The intake resolves its token in its own transaction; a retry-safe one needs the caller
@@ -86,7 +87,7 @@ pub async fn update(
     ctx: web::Data<Ctx>,
     caller: Caller,
     id: web::Path<i64>,
-    patch: web::Json<cases::CasePatch>,
+    patch: Body<cases::CasePatch>,
 ) -> Result<HttpResponse, AppError> {
     Ok(ok(cases::update(
         &ctx,
@@ -107,7 +108,7 @@ pub async fn note(
     ctx: web::Data<Ctx>,
     caller: Caller,
     id: web::Path<i64>,
-    input: web::Json<NoteInput>,
+    input: Body<NoteInput>,
 ) -> Result<HttpResponse, AppError> {
     let view = cases::add_note(&ctx, &caller, id.into_inner(), input.into_inner().text).await?;
     Ok(created(view))
@@ -127,8 +128,7 @@ pub async fn act(
     let input: cases::ActionInput = if body.iter().all(u8::is_ascii_whitespace) {
         cases::ActionInput::default()
     } else {
-        serde_json::from_slice(&body)
-            .map_err(|e| AppError::BadRequest(format!("malformed JSON: {e}")))?
+        crate::web::body::decode(&body)?
     };
     if kind != ActionKind::Payment {
         return Ok(ok(cases::act(&ctx, &caller, id, kind, input).await?));

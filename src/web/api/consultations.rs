@@ -4,6 +4,7 @@ use super::ok;
 use crate::error::AppError;
 use crate::services::consultations::{self, ConsultationFilter};
 use crate::services::{Caller, Ctx, Paging};
+use crate::web::body::Body;
 use actix_web::http::StatusCode;
 use actix_web::{web, HttpRequest, HttpResponse};
 use chrono::NaiveDate;
@@ -37,7 +38,7 @@ pub async fn create(
     ctx: web::Data<Ctx>,
     req: HttpRequest,
     caller: Caller,
-    input: web::Json<consultations::ConsultationInput>,
+    input: Body<consultations::ConsultationInput>,
 ) -> Result<HttpResponse, AppError> {
     let input = input.into_inner();
     super::creating(

@@ -3,6 +3,7 @@
 use super::{created, ok};
 use crate::error::AppError;
 use crate::services::{enterprises, Caller, Ctx, Paging};
+use crate::web::body::Body;
 use actix_web::{web, HttpResponse};
 use serde::Deserialize;
 
@@ -29,7 +30,7 @@ pub async fn list(
 pub async fn create(
     ctx: web::Data<Ctx>,
     caller: Caller,
-    input: web::Json<enterprises::EnterpriseInput>,
+    input: Body<enterprises::EnterpriseInput>,
 ) -> Result<HttpResponse, AppError> {
     Ok(created(
         enterprises::create(&ctx, &caller, input.into_inner()).await?,
@@ -48,7 +49,7 @@ pub async fn update(
     ctx: web::Data<Ctx>,
     caller: Caller,
     id: web::Path<i64>,
-    patch: web::Json<enterprises::EnterprisePatch>,
+    patch: Body<enterprises::EnterprisePatch>,
 ) -> Result<HttpResponse, AppError> {
     Ok(ok(enterprises::update(
         &ctx,
@@ -69,7 +70,7 @@ pub async fn set_officer(
     ctx: web::Data<Ctx>,
     caller: Caller,
     id: web::Path<i64>,
-    input: web::Json<OfficerInput>,
+    input: Body<OfficerInput>,
 ) -> Result<HttpResponse, AppError> {
     Ok(ok(enterprises::set_officer(
         &ctx,

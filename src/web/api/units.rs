@@ -3,6 +3,7 @@
 use super::{created, ok};
 use crate::error::AppError;
 use crate::services::{units, Caller, Ctx};
+use crate::web::body::Body;
 use actix_web::{web, HttpResponse};
 
 pub async fn list(ctx: web::Data<Ctx>, caller: Caller) -> Result<HttpResponse, AppError> {
@@ -19,7 +20,7 @@ pub async fn list(ctx: web::Data<Ctx>, caller: Caller) -> Result<HttpResponse, A
 pub async fn create(
     ctx: web::Data<Ctx>,
     caller: Caller,
-    input: web::Json<units::UnitInput>,
+    input: Body<units::UnitInput>,
 ) -> Result<HttpResponse, AppError> {
     Ok(created(
         units::create(&ctx, &caller, input.into_inner()).await?,

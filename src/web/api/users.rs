@@ -3,6 +3,7 @@
 use super::{created, ok};
 use crate::error::AppError;
 use crate::services::{users, Caller, Ctx};
+use crate::web::body::Body;
 use actix_web::{web, HttpResponse};
 use serde::Deserialize;
 
@@ -33,7 +34,7 @@ pub async fn list(
 pub async fn create(
     ctx: web::Data<Ctx>,
     caller: Caller,
-    input: web::Json<users::UserInput>,
+    input: Body<users::UserInput>,
 ) -> Result<HttpResponse, AppError> {
     Ok(created(
         users::create(&ctx, &caller, input.into_inner()).await?,
@@ -52,7 +53,7 @@ pub async fn update(
     ctx: web::Data<Ctx>,
     caller: Caller,
     id: web::Path<i64>,
-    patch: web::Json<users::UserPatch>,
+    patch: Body<users::UserPatch>,
 ) -> Result<HttpResponse, AppError> {
     Ok(ok(users::update(
         &ctx,

@@ -5,6 +5,7 @@ use crate::domain::warning::WarningAction;
 use crate::error::AppError;
 use crate::services::warnings::{self, EscalateInput, WarningFilter, WarningInput};
 use crate::services::{Caller, Ctx, Paging};
+use crate::web::body::Body;
 use actix_web::http::StatusCode;
 use actix_web::{web, HttpRequest, HttpResponse};
 use chrono::NaiveDate;
@@ -43,7 +44,7 @@ pub async fn create(
     ctx: web::Data<Ctx>,
     req: HttpRequest,
     caller: Caller,
-    input: web::Json<WarningInput>,
+    input: Body<WarningInput>,
 ) -> Result<HttpResponse, AppError> {
     let input = input.into_inner();
     super::creating(
