@@ -15,6 +15,7 @@ mod ledger;
 mod ledger_upload;
 mod migrations;
 mod notifications;
+mod openapi;
 mod organization;
 mod permissions;
 mod rollup;

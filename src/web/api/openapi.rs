@@ -66,13 +66,122 @@ fn object(required: &[&str], props: &[(&str, Value)]) -> Value {
         .iter()
         .map(|(k, v)| (k.to_string(), v.clone()))
         .collect();
+    let mut schema =
+        json!({"type": "object", "properties": properties, "additionalProperties": false});
+    if !required.is_empty() {
+        schema["required"] = json!(required);
+    }
+    schema
+}
+
+/// A response body: an object whose every property is always present (a `?` after its type
+/// makes it nullable). Types: `i` integer, `s` string, `b` boolean, `money`, `date`, `time`,
+/// `[X]` a list of schema X, `X` schema X, `{}` any object, `[s]` a list of strings.
+fn answer(props: &[(&str, &str)]) -> Value {
+    let properties: Map<String, Value> = props
+        .iter()
+        .map(|(k, t)| (k.to_string(), typed(t)))
+        .collect();
+    let required: Vec<&str> = props.iter().map(|(k, _)| *k).collect();
     json!({"type": "object", "required": required, "properties": properties, "additionalProperties": false})
+}
+
+fn typed(t: &str) -> Value {
+    let (t, nullable) = match t.strip_suffix('?') {
+        Some(t) => (t, true),
+        None => (t, false),
+    };
+    let mut v = match t {
+        "i" => integer(),
+        "s" => string(),
+        "b" => json!({"type": "boolean"}),
+        "money" => money(),
+        "date" => json!({"type": "string", "format": "date"}),
+        "time" => json!({"type": "string", "format": "date-time"}),
+        "{}" => json!({"type": "object"}),
+        "any" => json!({}),
+        list if list.starts_with('[') => {
+            json!({"type": "array", "items": typed(list.trim_start_matches('[').trim_end_matches(']'))})
+        }
+        name => json!({"$ref": format!("#/components/schemas/{name}")}),
+    };
+    if nullable {
+        if v.get("$ref").is_some() {
+            v = json!({"allOf": [v], "nullable": true});
+        } else {
+            v["nullable"] = json!(true);
+        }
+    }
+    v
+}
+
+/// A page of a list: `{"items","total","page","per_page"}`.
+fn list_of(item: &str) -> Value {
+    answer(&[
+        ("items", &format!("[{item}]")),
+        ("total", "i"),
+        ("page", "i"),
+        ("per_page", "i"),
+    ])
+}
+
+/// The figures of a report, as the top of a report and every line of a breakdown carry them.
+const FIGURES: &[(&str, &str)] = &[
+    ("petitions_received", "i"),
+    ("consultations", "i"),
+    ("workers_involved", "i"),
+    ("amount_involved", "money"),
+    ("concluded", "i"),
+    ("handling_rate", "Rate"),
+    ("resolved", "i"),
+    ("failed", "i"),
+    ("success_rate", "Rate"),
+    ("amount_agreed", "money"),
+    ("amount_paid", "money"),
+    ("closed_in_period", "i"),
+    ("open_at_end", "i"),
+    ("overdue_at_end", "i"),
+    ("avg_days_to_close", "s?"),
+    ("warnings_reported", "Levels"),
+    ("warnings_escalated", "Levels"),
+    ("warnings_defused", "Levels"),
+];
+
+/// `/stats` and the reports: a monthly report adds `month`, a yearly one `year`, `summary_zh`
+/// and `by_month`.
+fn report() -> Value {
+    let mut r = with_figures(&[
+        ("from", "date"),
+        ("to", "date"),
+        ("unit_id", "i?"),
+        ("unit_name", "s?"),
+        ("by_category", "[Line]"),
+        ("by_channel", "[Line]"),
+        ("by_unit", "[Line]"),
+        ("by_enterprise", "[Line]"),
+        ("by_mediator", "[Line]"),
+    ]);
+    for (k, t) in [
+        ("month", "s"),
+        ("year", "i"),
+        ("summary_zh", "s"),
+        ("by_month", "[MonthLine]"),
+    ] {
+        r["properties"][k] = typed(t);
+    }
+    r["description"] = json!("The figures of [from, to) at the top level and the breakdowns, each line with key, name and its figures; a monthly report adds month, a yearly one year, summary_zh and by_month (twelve lines)");
+    r
+}
+
+fn with_figures(props: &[(&str, &str)]) -> Value {
+    let all: Vec<(&str, &str)> = props.iter().chain(FIGURES).copied().collect();
+    answer(&all)
 }
 
 fn schemas() -> Value {
     let s = string;
     let i = integer;
-    json!({
+    let mut schemas = json!({
         "Error": {"type": "object", "properties": {"error": {"type": "object", "properties": {
             "code": {"type": "string", "enum": ["bad_request", "unauthorized", "forbidden", "not_found",
                 "invalid_transition", "version_conflict", "duplicate", "validation", "too_many_requests",
@@ -122,31 +231,242 @@ fn schemas() -> Value {
             ("agreement_no", s()), ("payment_due", json!({"type": "string", "format": "date"})),
             ("referral", json!({"type": "string", "enum": ["arbitration", "litigation", "inspection", "legal_aid", "other"]})),
             ("note", s()), ("amount", money()), ("paid_at", json!({"type": "string", "format": "date"}))]),
-        "Rate": {"type": "object", "required": ["numerator", "denominator", "percent"], "properties": {
-            "numerator": i(), "denominator": i(),
-            "percent": {"type": "string", "nullable": true, "description": "one decimal, rounded half up; null when the denominator is 0"}}},
-        "Levels": {"type": "object", "properties": {"total": i(), "yellow": i(), "orange": i(), "red": i()}},
-        "Figures": {"type": "object", "properties": {
-            "petitions_received": i(), "consultations": i(), "workers_involved": i(), "amount_involved": money(),
-            "concluded": i(), "handling_rate": {"$ref": "#/components/schemas/Rate"}, "resolved": i(), "failed": i(),
-            "success_rate": {"$ref": "#/components/schemas/Rate"}, "amount_agreed": money(), "amount_paid": money(),
-            "closed_in_period": i(), "open_at_end": i(), "overdue_at_end": i(),
-            "avg_days_to_close": {"type": "string", "nullable": true},
-            "warnings_reported": {"$ref": "#/components/schemas/Levels"},
-            "warnings_escalated": {"$ref": "#/components/schemas/Levels"},
-            "warnings_defused": {"$ref": "#/components/schemas/Levels"}}},
-        "Report": {"description": "The Figures at the top level, plus from, to, unit_id, unit_name, month or year, the breakdowns (each line: key, name and the Figures), and for a year summary_zh and by_month (twelve lines: month and the Figures)",
-            "allOf": [{"$ref": "#/components/schemas/Figures"}, {"type": "object", "properties": {
-                "from": {"type": "string", "format": "date"}, "to": {"type": "string", "format": "date"},
-                "unit_id": {"type": "integer", "nullable": true}, "unit_name": {"type": "string", "nullable": true},
-                "by_category": {"type": "array", "items": {"$ref": "#/components/schemas/Figures"}},
-                "by_channel": {"type": "array", "items": {"$ref": "#/components/schemas/Figures"}},
-                "by_unit": {"type": "array", "items": {"$ref": "#/components/schemas/Figures"}},
-                "by_enterprise": {"type": "array", "items": {"$ref": "#/components/schemas/Figures"}},
-                "by_mediator": {"type": "array", "items": {"$ref": "#/components/schemas/Figures"}},
-                "summary_zh": s(),
-                "by_month": {"type": "array", "items": {"$ref": "#/components/schemas/Figures"}}}}]},
-    })
+    });
+    let answers = [
+        (
+            "Rate",
+            answer(&[("numerator", "i"), ("denominator", "i"), ("percent", "s?")]),
+        ),
+        (
+            "Levels",
+            answer(&[
+                ("total", "i"),
+                ("yellow", "i"),
+                ("orange", "i"),
+                ("red", "i"),
+            ]),
+        ),
+        ("Figures", answer(FIGURES)),
+        ("Line", with_figures(&[("key", "any"), ("name", "s")])),
+        ("MonthLine", with_figures(&[("month", "s")])),
+        ("Report", report()),
+        ("Health", answer(&[("status", "s")])),
+        (
+            "Document",
+            json!({"type": "object", "description": "an OpenAPI 3.0 document"}),
+        ),
+        (
+            "Unit",
+            answer(&[
+                ("id", "i"),
+                ("name", "s"),
+                ("kind", "s"),
+                ("parent_id", "i?"),
+            ]),
+        ),
+        (
+            "Enterprise",
+            answer(&[
+                ("id", "i"),
+                ("name", "s"),
+                ("credit_code", "s"),
+                ("unit_id", "i"),
+                ("industry", "s?"),
+                ("employee_count", "i?"),
+                ("has_mediation_committee", "b"),
+                ("officer_id", "i?"),
+                ("version", "i"),
+            ]),
+        ),
+        (
+            "User",
+            answer(&[
+                ("id", "i"),
+                ("username", "s"),
+                ("display_name", "s"),
+                ("email", "s"),
+                ("role", "s"),
+                ("unit_id", "i?"),
+                ("enterprise_id", "i?"),
+                ("active", "b"),
+                ("version", "i"),
+            ]),
+        ),
+        ("LoginAnswer", answer(&[("token", "s"), ("user", "User")])),
+        (
+            "Consultation",
+            answer(&[
+                ("id", "i"),
+                ("unit_id", "i"),
+                ("received_at", "time"),
+                ("channel", "s"),
+                ("topic", "s"),
+                ("workers", "i"),
+                ("enterprise_id", "i?"),
+                ("summary", "s"),
+                ("answered_by", "i"),
+                ("case_id", "i?"),
+                ("version", "i"),
+            ]),
+        ),
+        (
+            "CaseSummary",
+            answer(&[
+                ("id", "i"),
+                ("case_no", "s"),
+                ("unit_id", "i"),
+                ("status", "s"),
+                ("channel", "s"),
+                ("category", "s"),
+                ("enterprise_id", "i"),
+                ("enterprise_name", "s"),
+                ("applicant_name", "s?"),
+                ("applicant_phone", "s?"),
+                ("workers_involved", "i"),
+                ("collective", "b"),
+                ("amount_claimed", "money"),
+                ("mediator_id", "i?"),
+                ("received_at", "time"),
+                ("accept_by", "date"),
+                ("deadline", "date"),
+                ("overdue", "b"),
+                ("days_left", "i?"),
+                ("version", "i"),
+            ]),
+        ),
+        (
+            "Event",
+            answer(&[
+                ("id", "i"),
+                ("at", "time"),
+                ("actor_id", "i?"),
+                ("action", "s"),
+                ("from_status", "s?"),
+                ("to_status", "s?"),
+                ("note", "s?"),
+            ]),
+        ),
+        (
+            "Session",
+            answer(&[
+                ("id", "i"),
+                ("held_at", "time"),
+                ("location", "s"),
+                ("attendees", "s"),
+                ("notes", "s"),
+            ]),
+        ),
+        (
+            "Payment",
+            answer(&[("id", "i"), ("amount", "money"), ("paid_at", "date")]),
+        ),
+        (
+            "Note",
+            answer(&[
+                ("id", "i"),
+                ("author_id", "i"),
+                ("text", "s"),
+                ("created_at", "time"),
+            ]),
+        ),
+        (
+            "Case",
+            answer(&[
+                ("id", "i"),
+                ("case_no", "s"),
+                ("unit_id", "i"),
+                ("status", "s"),
+                ("channel", "s"),
+                ("category", "s"),
+                ("enterprise_id", "i"),
+                ("enterprise_name", "s"),
+                ("applicant_name", "s?"),
+                ("applicant_phone", "s?"),
+                ("applicant_id_number", "s?"),
+                ("workers_involved", "i"),
+                ("collective", "b"),
+                ("amount_claimed", "money"),
+                ("description", "s"),
+                ("warning_id", "i?"),
+                ("mediator_id", "i?"),
+                ("coordinator_id", "i?"),
+                ("received_at", "time"),
+                ("accept_by", "date"),
+                ("accept_late", "b"),
+                ("deadline", "date"),
+                ("extended", "b"),
+                ("overdue", "b"),
+                ("days_left", "i?"),
+                ("outcome", "s?"),
+                ("referral", "s?"),
+                ("agreement_no", "s?"),
+                ("payment_due", "date?"),
+                ("amount_agreed", "money?"),
+                ("amount_paid", "money"),
+                ("closed_at", "time?"),
+                ("version", "i"),
+                ("actions", "[s]"),
+                ("events", "[Event]"),
+                ("sessions", "[Session]"),
+                ("payments", "[Payment]"),
+                ("notes", "[Note]"),
+            ]),
+        ),
+        (
+            "Warning",
+            answer(&[
+                ("id", "i"),
+                ("enterprise_id", "i"),
+                ("enterprise_name", "s"),
+                ("unit_id", "i"),
+                ("reported_by", "i"),
+                ("level", "s"),
+                ("category", "s"),
+                ("workers_at_risk", "i"),
+                ("amount_at_risk", "money?"),
+                ("description", "s"),
+                ("status", "s"),
+                ("acknowledged_at", "time?"),
+                ("acknowledged_by", "i?"),
+                ("closed_at", "time?"),
+                ("note", "s?"),
+                ("case_id", "i?"),
+                ("reported_at", "time"),
+                ("respond_by", "time"),
+                ("overdue", "b"),
+                ("version", "i"),
+                ("actions", "[s]"),
+            ]),
+        ),
+        (
+            "Notification",
+            answer(&[
+                ("id", "i"),
+                ("kind", "s"),
+                ("recipient", "s"),
+                ("subject", "s"),
+                ("status", "s"),
+                ("attempts", "i"),
+                ("last_error", "s?"),
+                ("next_attempt_at", "time"),
+                ("created_at", "time"),
+                ("sent_at", "time?"),
+                ("case_id", "i?"),
+                ("warning_id", "i?"),
+            ]),
+        ),
+        ("UnitList", list_of("Unit")),
+        ("EnterpriseList", list_of("Enterprise")),
+        ("UserList", list_of("User")),
+        ("ConsultationList", list_of("Consultation")),
+        ("CaseList", list_of("CaseSummary")),
+        ("WarningList", list_of("Warning")),
+        ("NotificationList", list_of("Notification")),
+    ];
+    for (name, schema) in answers {
+        schemas[name] = schema;
+    }
+    schemas
 }
 
 /// A query parameter: (name, schema type, required, format or enum, `|`-separated).
@@ -288,13 +608,68 @@ pub fn methods_of(path: &str) -> Vec<String> {
     methods
 }
 
+/// The schema of a route's success body (in `components.schemas`), or `None` for no body.
+pub fn answer_of(method: &str, path: &str) -> Option<&'static str> {
+    let list = method == "get" && !path.contains("{id}");
+    let name = match path.split('/').nth(3).unwrap_or(path) {
+        _ if path == "/healthz" => "Health",
+        "openapi.json" => "Document",
+        "auth" if path.ends_with("/logout") => return None,
+        "auth" => "LoginAnswer",
+        "me" => "User",
+        "units" if list => "UnitList",
+        "units" => "Unit",
+        "enterprises" if list => "EnterpriseList",
+        "enterprises" => "Enterprise",
+        "users" if list => "UserList",
+        "users" => "User",
+        "consultations" if list => "ConsultationList",
+        "consultations" => "Consultation",
+        "cases" if list => "CaseList",
+        "cases" => "Case",
+        "warnings" if list => "WarningList",
+        "warnings" if path.ends_with("/escalate") => "Case",
+        "warnings" => "Warning",
+        "notifications" if list => "NotificationList",
+        "notifications" => "Notification",
+        "stats" | "reports" => "Report",
+        "ledger" => return None,
+        _ => "Document",
+    };
+    Some(name)
+}
+
+/// The success response of a route: its JSON body, and the files of the routes that also
+/// answer CSV or xlsx (`format=`).
+fn success(method: &str, path: &str, status: u16) -> Value {
+    let mut content = Map::new();
+    if let Some(name) = answer_of(method, path) {
+        content.insert(
+            "application/json".into(),
+            json!({"schema": {"$ref": format!("#/components/schemas/{name}")}}),
+        );
+    }
+    if path.contains("/reports/") || path.ends_with("/ledger") {
+        content.insert("text/csv".into(), json!({"schema": {"type": "string"}}));
+        content.insert(
+            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet".into(),
+            json!({"schema": {"type": "string", "format": "binary"}}),
+        );
+    }
+    let mut answer = json!({"description": if status == 204 { "no content" } else { "success" }});
+    if !content.is_empty() {
+        answer["content"] = Value::Object(content);
+    }
+    answer
+}
+
 pub fn build() -> Value {
     let mut paths = Map::new();
     for (method, path, summary, body, status) in OPERATIONS {
         let mut op = json!({
             "summary": summary,
             "responses": {
-                status.to_string(): {"description": "success"},
+                status.to_string(): success(method, path, *status),
                 "default": {"description": "error", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}
             }
         });
