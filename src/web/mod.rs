@@ -3,6 +3,7 @@
 
 pub mod api;
 pub mod baseline;
+pub mod download;
 pub mod extract;
 pub mod html;
 
