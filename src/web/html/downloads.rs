@@ -1,11 +1,12 @@
 //! The files a page links to, under the page's session: the monthly and yearly report
 //! (`/reports/{monthly,yearly}/export`), the ledger of a period (`/ledger`, its form, and
-//! `/ledger/export`) and the case list's filtered rows (`/cases/export`). Each calls the same
+//! `/ledger/export`) and the case list's filtered rows (`/cases/export`, masked as the ledger). Each calls the same
 //! service and the same file writer (`web::download`) as the JSON API, so a file downloaded from
 //! a page is the API's file; the API itself keeps taking only its bearer token. A download is a
 //! GET that changes nothing but the access log, so it needs no CSRF token.
 
 use super::admin::{form_errors, input, select, unit_choices};
+use super::cases::case_filter;
 use super::form::Query;
 use super::reports::unit_param;
 use super::{html, render, OrPage, PageCtx, PageResult, SignedIn};
@@ -158,4 +159,16 @@ async fn ledger_page(
         json!({"fields": fields, "invalid": !errors.is_empty(), "format_error": errors.get("format")}),
     );
     Ok(html(status, render::render("pages/ledger", &data)))
+}
+
+/// `GET /cases/export?<the case list's filter>&format=csv|xlsx`: the filtered rows as a ledger
+/// (directors and admins; the 403 page otherwise, the error page naming a bad value).
+pub async fn cases_file(ctx: web::Data<Ctx>, query: Query, me: SignedIn) -> PageResult {
+    let SignedIn { page, caller } = exporter(me)?;
+    let format = file_format(&query).or_page(&page)?;
+    let filter = case_filter(&query).or_page(&page)?;
+    let ledger = ledger::export_list(&ctx, &caller, filter)
+        .await
+        .or_page(&page)?;
+    download::ledger(&ledger, format).or_page(&page)
 }

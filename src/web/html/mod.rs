@@ -42,6 +42,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .route("/lang", web::post().to(session::set_lang))
         .route("/", web::get().to(desk::desk))
         .route("/cases", web::get().to(cases::list))
+        .route("/cases/export", web::get().to(downloads::cases_file))
         .route("/cases/new", web::get().to(cases::new_form))
         .route("/cases/new", web::post().to(cases::new_submit))
         .route("/cases/{id}", web::get().to(cases::show))
