@@ -4,6 +4,7 @@
 use crate::db::DbUrl;
 use crate::domain::calendar::HolidayCalendar;
 use crate::domain::case::DeadlineRules;
+use crate::domain::search_key::SearchKey;
 use crate::domain::warning::ResponseTimes;
 use chrono_tz::Tz;
 use serde::Deserialize;
@@ -48,10 +49,17 @@ pub struct Config {
     /// believed. Empty: the socket's peer is the client, whatever a header says.
     #[serde(default)]
     pub trusted_proxies: Vec<String>,
+    /// The secret of the applicants' search digests (`domain::search_key`). Empty: a built-in
+    /// development key, which `serve` warns about.
+    #[serde(default)]
+    pub search_key: SearchKey,
     pub deadlines: DeadlineConfig,
     pub mail: MailConfig,
     pub warnings: WarningConfig,
 }
+
+/// The search key of a deployment that sets none: good for the demo and the tests only.
+const DEVELOPMENT_SEARCH_KEY: &str = "tiaojie development search key: set search_key";
 
 /// Response times per warning level, in hours.
 #[derive(Debug, Clone, Deserialize)]
@@ -115,6 +123,9 @@ pub struct Settings {
     pub rules: DeadlineRules,
     pub response_times: ResponseTimes,
     pub trusted_proxies: Vec<Cidr>,
+    pub search_key: SearchKey,
+    /// Whether `search_key` is the built-in development key.
+    pub search_key_is_default: bool,
 }
 
 /// An address range: an address and how many of its leading bits a member shares with it.
@@ -237,6 +248,9 @@ impl Config {
                 *slot = v;
             }
         }
+        if let Some(v) = env("TIAOJIE_SEARCH_KEY") {
+            self.search_key = SearchKey::from(v);
+        }
         if let Some(v) = env("TIAOJIE_TRUSTED_PROXIES") {
             self.trusted_proxies = v
                 .split([',', ' '])
@@ -334,7 +348,17 @@ impl Config {
             .map(|p| p.parse::<Cidr>())
             .collect::<Result<Vec<_>, _>>()
             .map_err(|e| invalid("trusted_proxies", e))?;
+        let search_key_is_default = self.search_key.is_empty();
+        if !search_key_is_default && self.search_key.len() < 32 {
+            return Err(invalid("search_key", "must be at least 32 characters"));
+        }
+        let search_key = match search_key_is_default {
+            true => SearchKey::new(DEVELOPMENT_SEARCH_KEY.as_bytes()),
+            false => self.search_key.clone(),
+        };
         Ok(Settings {
+            search_key,
+            search_key_is_default,
             config: self,
             tz,
             calendar,

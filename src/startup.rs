@@ -3,7 +3,7 @@
 use crate::clock::Clock;
 use crate::config::Settings;
 use crate::db::{Db, DbError};
-use crate::services::Ctx;
+use crate::services::{digests, Ctx};
 use actix_web::dev::Service;
 use actix_web::{middleware, web, App, HttpServer};
 use std::net::TcpListener;
@@ -30,6 +30,10 @@ pub fn command_context(settings: Settings, clock: Clock) -> Result<Ctx, DbError>
 
 fn ready(db: Db, settings: Settings, clock: Clock) -> Result<Ctx, DbError> {
     db.migrate()?;
+    // The applicants' search digests of cases written before them, or under another key.
+    let key = &settings.search_key;
+    db.write_blocking(|conn| digests::check_key(conn, key).map_err(DbError::from))?;
+    while db.write_blocking(|conn| digests::fill_batch(conn, key).map_err(DbError::from))? > 0 {}
     // PostgreSQL's statistics roll-up counts months in the configured zone.
     crate::db::stats::rollup::prepare(&mut *db.get()?, settings.tz.name())?;
     Ok(Ctx {

@@ -7,6 +7,12 @@ pub(super) fn serve(ctx: Ctx, bench_baseline: bool) -> Result<(), String> {
     let listener =
         std::net::TcpListener::bind(&bind).map_err(|e| format!("cannot listen on {bind}: {e}"))?;
     println!("tiaojie listening on http://{bind}");
+    if ctx.settings.search_key_is_default {
+        tracing::warn!(
+            "search_key is not set: the applicants' search digests use the development key; \
+             set TIAOJIE_SEARCH_KEY (32 characters or more) in production"
+        );
+    }
     let worker = crate::notify::worker::Worker::from_settings(&ctx.settings)?;
     actix_web::rt::System::new().block_on(async move {
         actix_web::rt::spawn(worker.run(ctx.clone()));

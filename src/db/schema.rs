@@ -301,6 +301,14 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    case_digests (case_id) {
+        case_id -> BigInt,
+        phone -> Nullable<Text>,
+        id_number -> Nullable<Text>,
+    }
+}
+
 diesel::joinable!(report_subscriptions -> users (user_id));
 diesel::joinable!(warnings -> enterprises (enterprise_id));
 diesel::joinable!(cases -> enterprises (enterprise_id));
@@ -317,6 +325,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     consultations,
     case_counters,
     cases,
+    case_digests,
     case_tallies,
     case_events,
     mediation_sessions,

@@ -11,6 +11,7 @@ pub enum Column {
     No,
     CaseNo,
     Received,
+    Accepted,
     Applicant,
     Enterprise,
     Category,
@@ -25,10 +26,11 @@ pub enum Column {
 
 impl Column {
     /// Every column, in the export's order.
-    pub const ALL: [Column; 13] = [
+    pub const ALL: [Column; 14] = [
         Column::No,
         Column::CaseNo,
         Column::Received,
+        Column::Accepted,
         Column::Applicant,
         Column::Enterprise,
         Column::Category,
@@ -46,7 +48,8 @@ impl Column {
         match self {
             Column::No => "序号",
             Column::CaseNo => "案号",
-            Column::Received => "受理日期",
+            Column::Received => "收案日期",
+            Column::Accepted => "受理日期",
             Column::Applicant => "申请人",
             Column::Enterprise => "被申请单位",
             Column::Category => "争议类型",
@@ -61,17 +64,37 @@ impl Column {
     }
 
     /// Whether an import needs the column. 序号 is the export's own numbering; a ledger kept by
-    /// hand may lack the mediator, the amounts agreed and paid, and the closing date.
+    /// hand may lack the acceptance date, the mediator, the amounts agreed and paid, and the
+    /// closing date.
     pub fn required(self) -> bool {
         !matches!(
             self,
-            Column::No | Column::Mediator | Column::Agreed | Column::Paid | Column::Closed
+            Column::No
+                | Column::Accepted
+                | Column::Mediator
+                | Column::Agreed
+                | Column::Paid
+                | Column::Closed
         )
+    }
+
+    /// The column of a header cell as the import reads it. Ledgers written before 收案日期 had a
+    /// column of its own (this product's, and most centers' own) used 受理日期 for the date a
+    /// case was received: in a header without 收案日期, 受理日期 is read as the receipt date.
+    pub fn of_header(header: &[&str]) -> Vec<Option<Column>> {
+        let old = !header.iter().any(|h| h.trim() == Column::Received.header());
+        header
+            .iter()
+            .map(|h| match h.trim() {
+                t if old && t == Column::Accepted.header() => Some(Column::Received),
+                t => Column::ALL.into_iter().find(|c| c.header() == t),
+            })
+            .collect()
     }
 }
 
 /// The ledger's header row, in order.
-pub fn header() -> [&'static str; 13] {
+pub fn header() -> [&'static str; 14] {
     Column::ALL.map(Column::header)
 }
 
@@ -111,6 +134,14 @@ mod tests {
     }
 
     #[test]
+    fn an_old_header_without_a_receipt_date_column_reads_its_acceptance_date_as_the_receipt() {
+        let old = Column::of_header(&["案号", " 受理日期 ", "备注"]);
+        assert_eq!(old, [Some(Column::CaseNo), Some(Column::Received), None]);
+        let new = Column::of_header(&["受理日期", "收案日期"]);
+        assert_eq!(new, [Some(Column::Accepted), Some(Column::Received)]);
+    }
+
+    #[test]
     fn the_header_names_each_column_once_and_the_import_needs_eight() {
         let header = header();
         let mut unique = header.to_vec();
@@ -126,7 +157,7 @@ mod tests {
             required,
             [
                 "案号",
-                "受理日期",
+                "收案日期",
                 "申请人",
                 "被申请单位",
                 "争议类型",

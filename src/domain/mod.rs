@@ -13,6 +13,7 @@ pub mod permission;
 pub mod phone;
 pub mod resident_id;
 pub mod role;
+pub mod search_key;
 pub mod stats;
 pub mod text;
 pub mod time;

@@ -3,6 +3,7 @@
 use super::{Caller, Ctx, Page, Paging, Scope};
 use crate::db::models::{ConsultationRow, NewConsultation};
 use crate::db::schema::{consultations, enterprises};
+use crate::db::DbConn;
 use crate::domain::permission::Permission;
 use crate::domain::text::{check_required_text, LONG_TEXT_MAX};
 use crate::domain::time::parse_past_instant;
@@ -12,6 +13,7 @@ use crate::error::{AppError, AppResult, FieldErrors};
 use chrono::NaiveDate;
 use diesel::prelude::*;
 use serde::{Deserialize, Serialize};
+use std::collections::HashMap;
 
 #[derive(Debug, Serialize)]
 pub struct ConsultationView {
@@ -22,13 +24,43 @@ pub struct ConsultationView {
     pub topic: String,
     pub workers: i64,
     pub enterprise_id: Option<i64>,
+    /// The enterprise's name, for the lists (null without an enterprise).
+    pub enterprise_name: Option<String>,
     pub summary: String,
     pub answered_by: i64,
     pub case_id: Option<i64>,
     pub version: i64,
 }
 
-fn view(ctx: &Ctx, r: ConsultationRow) -> ConsultationView {
+/// The views of `rows`, each with its enterprise's name (one query for them all).
+fn views(
+    conn: &mut DbConn,
+    ctx: &Ctx,
+    rows: Vec<ConsultationRow>,
+) -> QueryResult<Vec<ConsultationView>> {
+    let mut ids: Vec<i64> = rows.iter().filter_map(|r| r.enterprise_id).collect();
+    ids.sort_unstable();
+    ids.dedup();
+    let names: HashMap<i64, String> = enterprises::table
+        .filter(enterprises::id.eq_any(ids))
+        .select((enterprises::id, enterprises::name))
+        .load::<(i64, String)>(conn)?
+        .into_iter()
+        .collect();
+    Ok(rows
+        .into_iter()
+        .map(|r| {
+            let name = r.enterprise_id.and_then(|e| names.get(&e).cloned());
+            view(ctx, r, name)
+        })
+        .collect())
+}
+
+fn one(conn: &mut DbConn, ctx: &Ctx, row: ConsultationRow) -> QueryResult<ConsultationView> {
+    Ok(views(conn, ctx, vec![row])?.remove(0))
+}
+
+fn view(ctx: &Ctx, r: ConsultationRow, enterprise_name: Option<String>) -> ConsultationView {
     ConsultationView {
         id: r.id,
         unit_id: r.unit_id,
@@ -37,6 +69,7 @@ fn view(ctx: &Ctx, r: ConsultationRow) -> ConsultationView {
         topic: r.topic,
         workers: r.workers,
         enterprise_id: r.enterprise_id,
+        enterprise_name,
         summary: r.summary,
         answered_by: r.answered_by,
         case_id: r.case_id,
@@ -128,7 +161,7 @@ pub async fn create(
                 .find(row)
                 .select(ConsultationRow::as_select())
                 .first(conn)?;
-            Ok(view(&c, row))
+            Ok(one(conn, &c, row)?)
         })
         .await
 }
@@ -145,7 +178,7 @@ pub async fn get(ctx: &Ctx, caller: &Caller, id: i64) -> AppResult<ConsultationV
                 .first(conn)
                 .optional()?;
             match row {
-                Some(r) if super::unit_in_scope(conn, &caller, r.unit_id)? => Ok(view(&c, r)),
+                Some(r) if super::unit_in_scope(conn, &caller, r.unit_id)? => Ok(one(conn, &c, r)?),
                 _ => Err(AppError::not_found("consultation")),
             }
         })
@@ -207,15 +240,13 @@ pub async fn list(
                 q
             };
             let total = query().count().get_result(conn)?;
-            let items = query()
+            let rows = query()
                 .select(ConsultationRow::as_select())
                 .order((consultations::received_at.desc(), consultations::id.desc()))
                 .offset(paging.offset())
                 .limit(paging.per_page)
-                .load(conn)?
-                .into_iter()
-                .map(|r| view(&c, r))
-                .collect();
+                .load(conn)?;
+            let items = views(conn, &c, rows)?;
             Ok(Page {
                 items,
                 total,

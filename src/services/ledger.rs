@@ -2,15 +2,16 @@
 //! keep on paper and in spreadsheets. It carries applicants' names, so every export through the API
 //! is written to the access log (`access::EXPORT`, record type `ledger`); ID numbers are masked.
 
+use super::cases::{self as case_list, CaseFilter};
 use super::stats::{Root, Span};
-use super::{access, Caller, Ctx};
-use crate::db::schema::{cases, enterprises, users};
+use super::{access, Caller, Ctx, Paging};
+use crate::db::schema::{case_events, cases, enterprises, users};
 use crate::db::DbConn;
 use crate::domain::money::Fen;
 use crate::domain::permission::Permission;
 use crate::domain::resident_id::ResidentId;
 use crate::domain::vocab::Category;
-use crate::error::AppResult;
+use crate::error::{AppError, AppResult};
 use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
 use std::collections::BTreeMap;
@@ -20,8 +21,10 @@ use std::collections::BTreeMap;
 pub struct Line {
     pub no: i64,
     pub case_no: String,
-    /// The local date the case was received.
+    /// 收案日期: the local date the case was received.
     pub received: NaiveDate,
+    /// 受理日期: the local date it was accepted (None for a case never accepted).
+    pub accepted: Option<NaiveDate>,
     /// The applicant's name, with the masked ID number in parentheses when there is one.
     pub applicant: String,
     pub enterprise: String,
@@ -35,20 +38,19 @@ pub struct Line {
     pub closed: Option<NaiveDate>,
 }
 
-/// The ledger of one period.
+/// The ledger of one period, or of the case list's rows.
 #[derive(Debug, Clone)]
 pub struct Ledger {
-    pub from: NaiveDate,
-    /// The date after the last (the period is [from, to)).
-    pub to: NaiveDate,
+    /// The file name stem: "tiaojie-ledger-2026-03-01-2026-04-01" for the period [from, to),
+    /// "tiaojie-cases-2026-03-02" for the case list on a day.
+    pub stem: String,
     pub unit_name: Option<String>,
     pub lines: Vec<Line>,
 }
 
 impl Ledger {
-    /// The file name stem, e.g. "tiaojie-ledger-2026-03-01-2026-04-01".
     pub fn file_stem(&self) -> String {
-        format!("tiaojie-ledger-{}-{}", self.from, self.to)
+        self.stem.clone()
     }
 }
 
@@ -71,6 +73,7 @@ fn applicant(name: Option<&str>, id_number: Option<&str>) -> String {
 }
 
 type LedgerRow = (
+    i64,
     String,
     NaiveDateTime,
     Option<String>,
@@ -97,21 +100,7 @@ pub fn compute(
     let mut q = cases::table
         .filter(cases::received_at.ge(ctx.local_midnight(from)))
         .filter(cases::received_at.lt(ctx.local_midnight(to)))
-        .select((
-            cases::case_no,
-            cases::received_at,
-            cases::applicant_name,
-            cases::applicant_id_number,
-            cases::enterprise_id,
-            cases::category,
-            cases::workers_involved,
-            cases::amount_claimed,
-            cases::mediator_id,
-            cases::status,
-            cases::amount_agreed,
-            cases::amount_paid,
-            cases::closed_at,
-        ))
+        .select(cases::id)
         .order((cases::received_at, cases::id))
         .into_boxed();
     let unit_name = match root {
@@ -122,60 +111,163 @@ pub fn compute(
             Some(name.clone())
         }
     };
-    let rows: Vec<LedgerRow> = q.load(conn)?;
-    let enterprise_ids: Vec<i64> = rows.iter().map(|r| r.4).collect();
-    let mediator_ids: Vec<i64> = rows.iter().filter_map(|r| r.8).collect();
-    let enterprise_names: BTreeMap<i64, String> = enterprises::table
-        .filter(enterprises::id.eq_any(dedup(enterprise_ids)))
-        .select((enterprises::id, enterprises::name))
-        .load::<(i64, String)>(conn)?
-        .into_iter()
-        .collect();
-    let mediator_names: BTreeMap<i64, String> = users::table
-        .filter(users::id.eq_any(dedup(mediator_ids)))
-        .select((users::id, users::display_name))
-        .load::<(i64, String)>(conn)?
-        .into_iter()
-        .collect();
-    let date = |t: NaiveDateTime| ctx.local_date(t.and_utc());
-    let lines = rows
-        .into_iter()
-        .zip(1..)
-        .map(|(r, no)| Line {
-            no,
-            case_no: r.0,
-            received: date(r.1),
-            applicant: applicant(r.2.as_deref(), r.3.as_deref()),
-            enterprise: enterprise_names.get(&r.4).cloned().unwrap_or_default(),
-            category: r
-                .5
-                .parse::<Category>()
-                .map(|c| crate::i18n::name_zh("category", c.as_str()))
-                .unwrap_or(r.5),
-            workers: r.6,
-            amount_claimed: Fen::from_fen(r.7),
-            mediator: r
-                .8
-                .and_then(|m| mediator_names.get(&m).cloned())
-                .unwrap_or_default(),
-            outcome: outcome_label(&r.9).to_string(),
-            amount_agreed: r.10.map(Fen::from_fen),
-            amount_paid: Fen::from_fen(r.11),
-            closed: r.12.map(date),
-        })
-        .collect();
+    let ids: Vec<i64> = q.load(conn)?;
+    let rows = rows_of(conn, &ids)?;
+    let lines = lines(conn, ctx, rows)?;
     Ok(Ledger {
-        from,
-        to,
+        stem: format!("tiaojie-ledger-{from}-{to}"),
         unit_name,
         lines,
     })
 }
 
+/// The rows of the cases `ids`, in that order.
+fn rows_of(conn: &mut DbConn, ids: &[i64]) -> QueryResult<Vec<LedgerRow>> {
+    let mut found: BTreeMap<i64, LedgerRow> = BTreeMap::new();
+    for chunk in ids.chunks(CHUNK) {
+        let rows: Vec<LedgerRow> = cases::table
+            .filter(cases::id.eq_any(chunk))
+            .select((
+                cases::id,
+                cases::case_no,
+                cases::received_at,
+                cases::applicant_name,
+                cases::applicant_id_number,
+                cases::enterprise_id,
+                cases::category,
+                cases::workers_involved,
+                cases::amount_claimed,
+                cases::mediator_id,
+                cases::status,
+                cases::amount_agreed,
+                cases::amount_paid,
+                cases::closed_at,
+            ))
+            .load(conn)?;
+        found.extend(rows.into_iter().map(|r| (r.0, r)));
+    }
+    Ok(ids.iter().filter_map(|id| found.remove(id)).collect())
+}
+
+/// The ledger's lines of `rows`, in their order, numbered from 1: the enterprises' and
+/// mediators' names and the acceptance dates read in one query each (per `CHUNK` cases).
+fn lines(conn: &mut DbConn, ctx: &Ctx, rows: Vec<LedgerRow>) -> QueryResult<Vec<Line>> {
+    let ids: Vec<i64> = rows.iter().map(|r| r.0).collect();
+    let enterprise_ids: Vec<i64> = rows.iter().map(|r| r.5).collect();
+    let mediator_ids: Vec<i64> = rows.iter().filter_map(|r| r.9).collect();
+    let mut enterprise_names: BTreeMap<i64, String> = BTreeMap::new();
+    for chunk in dedup(enterprise_ids).chunks(CHUNK) {
+        enterprise_names.extend(
+            enterprises::table
+                .filter(enterprises::id.eq_any(chunk))
+                .select((enterprises::id, enterprises::name))
+                .load::<(i64, String)>(conn)?,
+        );
+    }
+    let mut mediator_names: BTreeMap<i64, String> = BTreeMap::new();
+    for chunk in dedup(mediator_ids).chunks(CHUNK) {
+        mediator_names.extend(
+            users::table
+                .filter(users::id.eq_any(chunk))
+                .select((users::id, users::display_name))
+                .load::<(i64, String)>(conn)?,
+        );
+    }
+    // A case is accepted once (received → accepted); its accept event dates it.
+    let mut accepted: BTreeMap<i64, NaiveDateTime> = BTreeMap::new();
+    for chunk in ids.chunks(CHUNK) {
+        accepted.extend(
+            case_events::table
+                .filter(case_events::case_id.eq_any(chunk))
+                .filter(case_events::action.eq("accept"))
+                .select((case_events::case_id, case_events::at))
+                .load::<(i64, NaiveDateTime)>(conn)?,
+        );
+    }
+    let date = |t: NaiveDateTime| ctx.local_date(t.and_utc());
+    Ok(rows
+        .into_iter()
+        .zip(1..)
+        .map(|(r, no)| Line {
+            no,
+            case_no: r.1,
+            received: date(r.2),
+            accepted: accepted.get(&r.0).map(|t| date(*t)),
+            applicant: applicant(r.3.as_deref(), r.4.as_deref()),
+            enterprise: enterprise_names.get(&r.5).cloned().unwrap_or_default(),
+            category: r
+                .6
+                .parse::<Category>()
+                .map(|c| crate::i18n::name_zh("category", c.as_str()))
+                .unwrap_or(r.6),
+            workers: r.7,
+            amount_claimed: Fen::from_fen(r.8),
+            mediator: r
+                .9
+                .and_then(|m| mediator_names.get(&m).cloned())
+                .unwrap_or_default(),
+            outcome: outcome_label(&r.10).to_string(),
+            amount_agreed: r.11.map(Fen::from_fen),
+            amount_paid: Fen::from_fen(r.12),
+            closed: r.13.map(date),
+        })
+        .collect())
+}
+
+/// How many ids one `IN` list holds (well under either backend's limit of bound parameters).
+const CHUNK: usize = 1_000;
+
 fn dedup(mut ids: Vec<i64>) -> Vec<i64> {
     ids.sort_unstable();
     ids.dedup();
     ids
+}
+
+/// The most cases a case list export holds; a filter matching more is refused (422) so that
+/// the export is narrowed rather than cut short.
+pub const LIST_MAX: i64 = 10_000;
+
+/// The case list's rows, as the list filters and orders them for the caller (its scope, its
+/// checks, its 422s), as a ledger: the same columns and masking as the period's. Directors and
+/// admins, as for the ledger (403 first); one access-log row (`record_type = "case_list"`).
+pub async fn export_list(ctx: &Ctx, caller: &Caller, filter: CaseFilter) -> AppResult<Ledger> {
+    caller.require(Permission::ExportLedger)?;
+    let mut ids: Vec<i64> = Vec::new();
+    for page in 1.. {
+        let paging = Paging::new(Some(page), Some(200))?;
+        let found = case_list::list(ctx, caller.clone(), filter.clone(), paging).await?;
+        if found.total > LIST_MAX {
+            return Err(AppError::field(
+                "q",
+                format!("matches more than {LIST_MAX} cases: narrow the filter"),
+            ));
+        }
+        ids.extend(found.items.iter().map(|c| c.id));
+        if found.items.is_empty() || i64::try_from(ids.len()).unwrap_or(i64::MAX) >= found.total {
+            break;
+        }
+    }
+    let (c, caller) = (ctx.clone(), caller.clone());
+    ctx.db
+        .write(move |conn| {
+            let rows = rows_of(conn, &ids)?;
+            let lines = lines(conn, &c, rows)?;
+            let now = c.now();
+            access::record(
+                conn,
+                caller.id,
+                access::EXPORT,
+                "case_list",
+                None,
+                now.naive_utc(),
+            )?;
+            Ok(Ledger {
+                stem: format!("tiaojie-cases-{}", c.local_date(now)),
+                unit_name: None,
+                lines,
+            })
+        })
+        .await
 }
 
 /// The ledger for the caller: role (403), then values (422), then scope (422 on `unit_id`). The

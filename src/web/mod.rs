@@ -4,6 +4,7 @@
 pub mod api;
 pub mod baseline;
 pub mod body;
+pub mod download;
 pub mod extract;
 pub mod html;
 

@@ -94,7 +94,9 @@ impl Driver {
                 "args": ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
                          "--disable-background-networking", "--disable-component-update", "--disable-sync",
                          "--no-first-run", "--disable-quic", format!("--user-data-dir={}", profile.display()),
-                         format!("--window-size={},{height}", width.max(500))]
+                         format!("--window-size={},{height}", width.max(500))],
+                "prefs": {"download.default_directory": profile.join("downloads").display().to_string(),
+                          "download.prompt_for_download": false}
             }
         }}});
         if width < 500 {
@@ -213,6 +215,24 @@ impl Driver {
         let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("target/screenshots");
         std::fs::create_dir_all(&dir).unwrap();
         std::fs::write(dir.join(format!("{name}.png")), png).unwrap();
+    }
+
+    /// Waits (up to 20 s) for a download named `name` to finish and answers its bytes.
+    fn downloaded(&self, name: &str) -> Vec<u8> {
+        let path = self._profile.join("downloads").join(name);
+        let started = Instant::now();
+        loop {
+            if let Ok(bytes) = std::fs::read(&path) {
+                if !bytes.is_empty() {
+                    return bytes;
+                }
+            }
+            assert!(
+                started.elapsed() < Duration::from_secs(20),
+                "{name} was never downloaded"
+            );
+            std::thread::sleep(Duration::from_millis(100));
+        }
     }
 
     fn sign_in(&self, app: &TestApp, username: &str) {
@@ -413,4 +433,45 @@ fn an_officer_on_a_phone_reports_a_red_warning_and_a_director_escalates_it_to_a_
     let warnings = app.get(&token, "/api/v1/warnings").body;
     assert_eq!(warnings["items"][0]["status"], "escalated");
     assert_eq!(warnings["items"][0]["level"], "red");
+}
+
+#[test]
+fn a_signed_in_director_and_the_viewer_click_the_report_pages_csv_and_excel_links_and_get_the_files(
+) {
+    let Some(browser) = Driver::start(1440, 900) else {
+        return;
+    };
+    let app = spawn_app();
+    let enterprise = app.enterprise(app.street);
+    let (_, mediator) = app.user("mediator", app.street, None);
+    app.create_case(&mediator, enterprise);
+    app.named_user("xiazai", "xiazai·测试", "director", app.street, None);
+    browser.sign_in(&app, "xiazai");
+    browser.goto(&format!("{}/reports/monthly?month=2026-03", app.base));
+    browser.click("a[href*='format=csv']");
+    let csv = String::from_utf8(browser.downloaded("tiaojie-report-2026-03.csv")).unwrap();
+    assert!(csv.contains("接待信访"), "the report, not an error: {csv}");
+    browser.click("a[href*='format=xlsx']");
+    assert!(browser
+        .downloaded("tiaojie-report-2026-03.xlsx")
+        .starts_with(b"PK"));
+    browser.goto(&format!("{}/reports/yearly?year=2026", app.base));
+    browser.click("a[href*='format=xlsx']");
+    assert!(browser
+        .downloaded("tiaojie-report-2026.xlsx")
+        .starts_with(b"PK"));
+    browser.goto(&format!("{}/ledger", app.base));
+    browser.click("button[value=xlsx]");
+    let ledger = browser.downloaded("tiaojie-ledger-2026-01-01-2026-03-03.xlsx");
+    assert!(ledger.starts_with(b"PK"));
+
+    let Some(viewer) = Driver::start(1440, 900) else {
+        return;
+    };
+    app.named_user("kanbiao", "kanbiao·测试", "viewer", app.district, None);
+    viewer.sign_in(&app, "kanbiao");
+    viewer.goto(&format!("{}/reports/monthly?month=2026-03", app.base));
+    viewer.click("a[href*='format=csv']");
+    let csv = String::from_utf8(viewer.downloaded("tiaojie-report-2026-03.csv")).unwrap();
+    assert!(csv.contains("接待信访"), "{csv}");
 }

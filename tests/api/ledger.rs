@@ -14,7 +14,8 @@ struct Center {
     mediator: String,
 }
 
-fn center() -> Center {
+/// An app whose clock reads 20 January 2026, 09:00 in Shanghai.
+fn january_app() -> TestApp {
     let app = spawn_app();
     app.set_now(
         chrono_tz::Asia::Shanghai
@@ -22,6 +23,11 @@ fn center() -> Center {
             .unwrap()
             .with_timezone(&chrono::Utc),
     );
+    app
+}
+
+fn center() -> Center {
+    let app = january_app();
     let enterprise = app.enterprise(app.street);
     let (director_id, director) = app.user("director", app.street, None);
     let (mediator_id, mediator) = app.user("mediator", app.street, None);
@@ -118,9 +124,9 @@ fn the_csv_ledger_has_one_row_per_case_received_in_the_period_with_masked_id_num
     assert_eq!(content_type, "text/csv; charset=utf-8");
     let text = String::from_utf8(bytes).unwrap();
     let expected = format!(
-        "\u{FEFF}序号,案号,受理日期,申请人,被申请单位,争议类型,涉及人数,涉案金额,调解员,处理结果,协议金额,履行金额,结案日期\r\n\
-         1,{resolved_no},2025-03-05,王芳(110105********002X),{enterprise},拖欠工资,12,45000.50,测试用户,调解成功,40000.00,30000.00,2025-03-15\r\n\
-         2,{waiting_no},2025-03-20,王芳(110105********002X),{enterprise},拖欠工资,3,1000.00,,待受理,,0.00,\r\n"
+        "\u{FEFF}序号,案号,收案日期,受理日期,申请人,被申请单位,争议类型,涉及人数,涉案金额,调解员,处理结果,协议金额,履行金额,结案日期\r\n\
+         1,{resolved_no},2025-03-05,2025-03-06,王芳(110105********002X),{enterprise},拖欠工资,12,45000.50,测试用户,调解成功,40000.00,30000.00,2025-03-15\r\n\
+         2,{waiting_no},2025-03-20,,王芳(110105********002X),{enterprise},拖欠工资,3,1000.00,,待受理,,0.00,\r\n"
     );
     assert_eq!(text, expected);
     assert!(!text.contains("11010519491231002X"));
@@ -366,7 +372,7 @@ fn a_ledger_csv_imports_its_good_rows_with_their_history_and_reports_the_bad_one
     let csv = String::from_utf8(bytes).unwrap();
     assert!(
         csv.ends_with(&format!(
-            "1,L-001,2025-05-06,李雷,{e},拖欠工资,4,12000.00,,调解成功,10000.00,6000.00,2025-05-20\r\n"
+            "1,L-001,2025-05-06,2025-05-06,李雷,{e},拖欠工资,4,12000.00,,调解成功,10000.00,6000.00,2025-05-20\r\n"
         )),
         "{csv}"
     );
@@ -551,4 +557,163 @@ fn the_import_command_reports_progress_bad_rows_and_duplicates_and_imports_once(
         "{stdout}"
     );
     let _ = std::fs::remove_file(&file);
+}
+
+/// The worksheet's XML of an exported workbook.
+fn sheet_xml(bytes: &[u8]) -> String {
+    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes.to_vec())).unwrap();
+    let mut xml = String::new();
+    std::io::Read::read_to_string(
+        &mut zip.by_name("xl/worksheets/sheet1.xml").unwrap(),
+        &mut xml,
+    )
+    .unwrap();
+    xml
+}
+
+/// The cell `r` of a worksheet's XML: its attributes and its value.
+fn cell(xml: &str, r: &str) -> Option<String> {
+    let start = xml.find(&format!("<c r=\"{r}\""))?;
+    let end = start
+        + xml[start..]
+            .find("</c>")
+            .or_else(|| xml[start..].find("/>"))?;
+    Some(xml[start..end].to_string())
+}
+
+#[test]
+fn the_xlsx_ledger_has_real_dates_a_frozen_filtered_header_and_columns_sized_to_their_cells() {
+    let c = center();
+    c.enter_march();
+    let (_, _, bytes) = c
+        .app
+        .get_bytes(&c.director, &format!("{MARCH}&format=xlsx"));
+    let xml = sheet_xml(&bytes);
+    assert!(
+        xml.contains("state=\"frozen\"") && xml.contains("ySplit=\"1\""),
+        "{xml}"
+    );
+    assert!(xml.contains("<autoFilter ref=\"A1:N3\""), "{xml}");
+    // 收案日期 and 受理日期 are date serials (numbers with a date format), not text:
+    // 2025-03-05 is 45721 and 2025-03-06 is 45722 in the 1900 date system.
+    let received = cell(&xml, "C2").unwrap();
+    assert!(
+        !received.contains("t=\"s\"") && received.contains("<v>45721</v>"),
+        "{received}"
+    );
+    let accepted = cell(&xml, "D2").unwrap();
+    assert!(accepted.contains("<v>45722</v>"), "{accepted}");
+    assert!(
+        cell(&xml, "D3").is_none(),
+        "a case never accepted has no 受理日期"
+    );
+    let closed = cell(&xml, "N2").unwrap();
+    assert!(closed.contains("<v>45731</v>"), "{closed}");
+    // Columns as wide as their cells: the applicant's (with the masked ID) is wider than 序号's.
+    let attr = |c: &str, name: &str| -> f64 {
+        let v = c.split(&format!("{name}=\"")).nth(1).unwrap();
+        v.split('"').next().unwrap().parse().unwrap()
+    };
+    let widths: Vec<f64> = xml
+        .split("<col ")
+        .skip(1)
+        .flat_map(|c| {
+            let columns = attr(c, "max") - attr(c, "min") + 1.0;
+            std::iter::repeat_n(attr(c, "width"), columns as usize)
+        })
+        .collect();
+    assert_eq!(widths.len(), 14, "{xml}");
+    assert!(widths[4] > 20.0 && widths[0] < 8.0, "{widths:?}");
+}
+
+/// A second center with the first one's enterprise and mediator names, for reading its ledger:
+/// its director sits in the district, so that the street's only mediator of that name is the
+/// mediator.
+fn center_like(c: &Center) -> Center {
+    let app = january_app();
+    let code = tiaojie::domain::credit_code::CreditCode::with_check_character("91330203MA2AAAAAA")
+        .unwrap();
+    let r = app.post(
+        &app.admin_token,
+        "/api/v1/enterprises",
+        json!({"name": c.enterprise_name(), "credit_code": code.as_str(), "unit_id": app.street}),
+    );
+    assert_eq!(r.status, 201, "{:?}", r.body);
+    let enterprise = r.body["id"].as_i64().unwrap();
+    let (director_id, director) = app.user("director", app.district, None);
+    let (mediator_id, mediator) = app.user("mediator", app.street, None);
+    Center {
+        app,
+        enterprise,
+        director_id,
+        director,
+        mediator_id,
+        mediator,
+    }
+}
+
+#[test]
+fn an_exported_ledger_imports_into_another_center_and_exports_the_same_rows_again() {
+    use tiaojie::services::ledger_import::import_xlsx;
+    let c = center();
+    c.enter_march();
+    let (_, _, csv) = c.app.get_bytes(&c.director, MARCH);
+    let (_, _, xlsx) = c
+        .app
+        .get_bytes(&c.director, &format!("{MARCH}&format=xlsx"));
+    // The import keeps the applicant's name, not the masked ID number after it.
+    let expected = String::from_utf8(csv.clone())
+        .unwrap()
+        .replace("王芳(110105********002X)", "王芳");
+
+    let from_xlsx = center_like(&c);
+    let report = import_xlsx(
+        &from_xlsx.app.ctx,
+        from_xlsx.app.street,
+        xlsx,
+        false,
+        &mut |_, _| {},
+    )
+    .unwrap();
+    assert_eq!((report.imported, report.bad.len()), (2, 0), "{report:?}");
+    let (_, _, again) = from_xlsx.app.get_bytes(&from_xlsx.director, MARCH);
+    assert_eq!(String::from_utf8(again).unwrap(), expected);
+
+    let from_csv = center_like(&c);
+    let (report, _) = import(&from_csv, &String::from_utf8(csv).unwrap(), false);
+    assert_eq!((report.imported, report.bad.len()), (2, 0), "{report:?}");
+    let (_, _, again) = from_csv.app.get_bytes(&from_csv.director, MARCH);
+    assert_eq!(String::from_utf8(again).unwrap(), expected);
+}
+
+#[test]
+fn a_ledger_with_both_dates_accepts_on_the_acceptance_date_and_refuses_one_for_a_case_never_accepted(
+) {
+    let c = center();
+    let e = c.enterprise_name();
+    let text = format!(
+        "案号,收案日期,受理日期,申请人,被申请单位,争议类型,涉及人数,涉案金额,处理结果,结案日期\r\n\
+         N-1,2025-05-06,2025-05-08,李雷,{e},拖欠工资,1,100,已受理,\r\n\
+         N-2,2025-05-06,2025-05-07,李雷,{e},拖欠工资,1,100,待受理,\r\n\
+         N-3,2025-05-06,2025-05-05,李雷,{e},拖欠工资,1,100,已受理,\r\n"
+    );
+    let (report, _) = import(&c, &text, false);
+    assert_eq!(report.imported, 1, "{report:?}");
+    let why: Vec<(&str, Problem)> = report
+        .bad
+        .iter()
+        .map(|(_, b)| (b.column, b.problem))
+        .collect();
+    assert_eq!(
+        why,
+        [
+            ("受理日期", Problem::GivenForUnacceptedCase),
+            ("受理日期", Problem::BeforeReceipt)
+        ]
+    );
+    let (_, _, bytes) = c
+        .app
+        .get_bytes(&c.director, "/api/v1/ledger?from=2025-05-01&to=2025-06-01");
+    let csv = String::from_utf8(bytes).unwrap();
+    assert!(csv.contains("1,N-1,2025-05-06,2025-05-08,李雷,"), "{csv}");
 }

@@ -434,7 +434,7 @@ fn the_monthly_report_page_shows_the_known_figures_a_chart_and_escapes_names() {
     assert!(r.body.contains("&lt;script&gt;alert(1)&lt;/script&gt;厂"));
     assert!(r
         .body
-        .contains("/api/v1/reports/monthly?month&#x3D;2026-03&amp;format&#x3D;csv"));
+        .contains("/reports/monthly/export?month&#x3D;2026-03&amp;format&#x3D;csv"));
     assert!(r.body.contains("href=\"/reports/monthly\""));
 }
 

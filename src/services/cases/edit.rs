@@ -74,17 +74,19 @@ pub async fn update(ctx: &Ctx, caller: &Caller, id: i64, patch: CasePatch) -> Ap
             mark(category.is_some(), "category");
             let personal = name.is_some() || phone.is_some() || id_number.is_some();
             let now_n = c.now().naive_utc();
+            let new_phone = phone
+                .flatten()
+                .map_or(row.applicant_phone, |p| p.map(String::from));
+            let new_id_number = id_number
+                .flatten()
+                .map_or(row.applicant_id_number, |n| n.map(String::from));
             let updated =
                 diesel::update(cases::table.find(id).filter(cases::version.eq(row.version)))
                     .set((
                         cases::description.eq(description.flatten().unwrap_or(row.description)),
                         cases::applicant_name.eq(name.flatten().unwrap_or(row.applicant_name)),
-                        cases::applicant_phone.eq(phone
-                            .flatten()
-                            .map_or(row.applicant_phone, |p| p.map(String::from))),
-                        cases::applicant_id_number.eq(id_number
-                            .flatten()
-                            .map_or(row.applicant_id_number, |n| n.map(String::from))),
+                        cases::applicant_phone.eq(new_phone.clone()),
+                        cases::applicant_id_number.eq(new_id_number.clone()),
                         cases::workers_involved
                             .eq(workers.flatten().unwrap_or(row.workers_involved)),
                         cases::amount_claimed
@@ -115,6 +117,13 @@ pub async fn update(ctx: &Ctx, caller: &Caller, id: i64, patch: CasePatch) -> Ap
                 },
             )?;
             if personal {
+                crate::services::digests::keep(
+                    conn,
+                    &c.settings.search_key,
+                    id,
+                    new_phone.as_deref(),
+                    new_id_number.as_deref(),
+                )?;
                 access::record(
                     conn,
                     caller.id,

@@ -181,6 +181,13 @@ pub(crate) fn create_in(
         .returning(<CaseRow as Selectable<<DbConn as Connection>::Backend>>::construct_selection())
         .get_result(conn)?;
     let id = row.id;
+    crate::services::digests::keep(
+        conn,
+        &settings.search_key,
+        id,
+        row.applicant_phone.as_deref(),
+        row.applicant_id_number.as_deref(),
+    )?;
     let event: CaseEventRow = diesel::insert_into(case_events::table)
         .values(NewCaseEvent {
             case_id: id,

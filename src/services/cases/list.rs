@@ -2,7 +2,7 @@
 use super::*;
 use crate::domain::permission::Permission;
 
-#[derive(Debug, Default)]
+#[derive(Debug, Default, Clone)]
 pub struct CaseFilter {
     pub status: Option<String>,
     pub category: Option<String>,
@@ -52,6 +52,11 @@ pub async fn list(
         .map(str::trim)
         .filter(|t| !t.is_empty())
         .map(crate::db::containing);
+    // A whole phone or ID number in `q` finds its cases through their keyed digests.
+    let (phone_digests, id_digests) = match filter.q.as_deref() {
+        Some(q) => crate::services::digests::matching(&ctx.settings.search_key, q),
+        None => (vec![], vec![]),
+    };
     let c = ctx.clone();
     ctx.read_as(asker.into(), move |conn, caller| {
         // The contract's order: who is asking (401, 403) before what they asked (422).
@@ -94,6 +99,20 @@ pub async fn list(
                     .load(conn)?,
             ),
             None => None,
+        };
+        let number_matches: Vec<i64> = match phone_digests.is_empty() && id_digests.is_empty() {
+            true => vec![],
+            false => {
+                use crate::db::schema::case_digests as d;
+                d::table
+                    .filter(
+                        d::phone
+                            .eq_any(phone_digests)
+                            .or(d::id_number.eq_any(id_digests)),
+                    )
+                    .select(d::case_id)
+                    .load(conn)?
+            }
         };
         // `in_time_order`: the unit filter written so that SQLite cannot use a unit index for
         // it (`unit_id + 0`), and walks the receipt-time index newest first instead, checking
@@ -154,7 +173,8 @@ pub async fn list(
                         .like(p.clone())
                         .escape('\\')
                         .or(cases::applicant_name.like(p.clone()).escape('\\'))
-                        .or(cases::enterprise_id.eq_any(ids.clone())),
+                        .or(cases::enterprise_id.eq_any(ids.clone()))
+                        .or(cases::id.eq_any(number_matches.clone())),
                 );
             }
             q

@@ -154,6 +154,7 @@ pub(super) fn year_of_cases(
             }
         }
         let assigned = events.iter().any(|e| e.0 == "assign");
+        let phone = format!("13{}", 100_000_000 + rng.below(899_999_999));
         let last_event_at = events.last().map_or(received_at, |e| e.3);
         let id: i64 = diesel::insert_into(cases::table)
             .values(NewCase {
@@ -163,8 +164,8 @@ pub(super) fn year_of_cases(
                 category: category.as_str().into(),
                 enterprise_id: enterprise,
                 applicant_name: Some(person_name(rng)),
-                applicant_phone: Some(format!("13{}", 100_000_000 + rng.below(899_999_999))),
-                applicant_id_number: id_number,
+                applicant_phone: Some(phone.clone()),
+                applicant_id_number: id_number.clone(),
                 workers_involved: workers,
                 amount_claimed: amount,
                 description: format!(
@@ -184,6 +185,13 @@ pub(super) fn year_of_cases(
             })
             .returning(cases::id)
             .get_result(conn)?;
+        crate::services::digests::keep(
+            conn,
+            &ctx.settings.search_key,
+            id,
+            Some(&phone),
+            id_number.as_deref(),
+        )?;
         diesel::update(cases::table.find(id))
             .set((
                 cases::mediator_id.eq(assigned.then_some(mediator)),

@@ -31,6 +31,8 @@ pub(super) struct Parsed {
     pub(super) line: usize,
     pub(super) case_no: String,
     pub(super) received: NaiveDate,
+    /// 受理日期, when the ledger has it.
+    pub(super) accepted: Option<NaiveDate>,
     pub(super) applicant: String,
     pub(super) enterprise_id: i64,
     pub(super) category: Category,
@@ -86,12 +88,14 @@ pub enum Problem {
     GivenForOpenCase,
     RequiredForClosedCase,
     BeforeReceipt,
+    AfterClosing,
+    GivenForUnacceptedCase,
     FormulaLike,
     InvisibleCharacter,
 }
 
 impl Problem {
-    pub const ALL: [Problem; 17] = [
+    pub const ALL: [Problem; 19] = [
         Problem::EmptyOrTooLong,
         Problem::NotADate,
         Problem::InTheFuture,
@@ -107,6 +111,8 @@ impl Problem {
         Problem::GivenForOpenCase,
         Problem::RequiredForClosedCase,
         Problem::BeforeReceipt,
+        Problem::AfterClosing,
+        Problem::GivenForUnacceptedCase,
         Problem::FormulaLike,
         Problem::InvisibleCharacter,
     ];
@@ -133,7 +139,12 @@ impl Problem {
             Problem::RequiredForClosedCase => {
                 ("required_for_closed_case", "is required for a closed case")
             }
-            Problem::BeforeReceipt => ("before_receipt", "is before 受理日期"),
+            Problem::BeforeReceipt => ("before_receipt", "is before 收案日期"),
+            Problem::AfterClosing => ("after_closing", "is after 结案日期"),
+            Problem::GivenForUnacceptedCase => (
+                "given_for_unaccepted_case",
+                "is given but the case was never accepted",
+            ),
             Problem::FormulaLike => (
                 "formula_like",
                 "starts with =, +, -, @, a tab or a line break, which spreadsheets run as a formula",
@@ -159,7 +170,7 @@ pub struct BadRow {
     pub value: String,
 }
 
-/// The command line's sentence: `受理日期 "2025-02-30" is not a date`.
+/// The command line's sentence: `收案日期 "2025-02-30" is not a date`.
 impl fmt::Display for BadRow {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let predicate = self.problem.texts().1;
@@ -265,10 +276,30 @@ pub(super) fn parse(
             Some(d)
         }
     };
+    let accepted = match get(Column::Accepted).trim() {
+        "" => None,
+        _ if matches!(status, "received" | "rejected") => {
+            return Err(bad(Column::Accepted, Problem::GivenForUnacceptedCase))
+        }
+        d => {
+            let d = date(d).ok_or_else(|| bad(Column::Accepted, Problem::NotADate))?;
+            if d < received {
+                return Err(bad(Column::Accepted, Problem::BeforeReceipt));
+            }
+            if closed.is_some_and(|c| d > c) {
+                return Err(bad(Column::Accepted, Problem::AfterClosing));
+            }
+            if d > l.today {
+                return Err(bad(Column::Accepted, Problem::InTheFuture));
+            }
+            Some(d)
+        }
+    };
     Ok(Parsed {
         line,
         case_no,
         received,
+        accepted,
         applicant,
         enterprise_id,
         category,

@@ -209,10 +209,13 @@ fn import_records(
     let (_, header) = records
         .next()
         .ok_or_else(|| AppError::field("file", "is empty"))?;
-    let columns: BTreeMap<String, usize> = header
-        .iter()
+    let names: Vec<&str> = header.iter().map(String::as_str).collect();
+    // An older ledger's 受理日期 is its receipt date: a bad row names the column as the file does.
+    let old_format = !names.iter().any(|h| h.trim() == Column::Received.header());
+    let columns: BTreeMap<&'static str, usize> = Column::of_header(&names)
+        .into_iter()
         .enumerate()
-        .map(|(i, h)| (h.trim().to_string(), i))
+        .filter_map(|(i, c)| c.map(|c| (c.header(), i)))
         .collect();
     let missing = check::missing_columns(|h| columns.contains_key(h));
     if !missing.is_empty() {
@@ -281,7 +284,12 @@ fn import_records(
                 seen.insert(p.case_no.clone());
                 good.push(p);
             }
-            Err(reason) => report.bad.push((*line, reason)),
+            Err(mut reason) => {
+                if old_format && reason.column == Column::Received.header() {
+                    reason.column = Column::Accepted.header();
+                }
+                report.bad.push((*line, reason))
+            }
         }
     }
     let total = good.len();

@@ -74,16 +74,21 @@ pub(super) fn write_case(
     // The timeline: (at, action, from, to).
     let mut events: Vec<(NaiveDateTime, &str, Option<&str>, &str)> =
         vec![(received_at, "intake", None, "received")];
+    // Accepted on 受理日期 when the ledger says, else on the day it was received; a withdrawn
+    // case was accepted only when the ledger gives the date.
+    let accepted_at = p.accepted.map_or(received_at, |d| ctx.local_midnight(d));
     let mediated = matches!(p.status, "mediating" | "resolved" | "failed");
-    if mediated || p.status == "accepted" {
-        events.push((received_at, "accept", Some("received"), "accepted"));
+    let withdrawn_accepted = p.status == "withdrawn" && p.accepted.is_some();
+    if mediated || p.status == "accepted" || withdrawn_accepted {
+        events.push((accepted_at, "accept", Some("received"), "accepted"));
     }
     if mediated {
-        events.push((received_at, "assign", Some("accepted"), "mediating"));
+        events.push((accepted_at, "assign", Some("accepted"), "mediating"));
     }
     if let Some(at) = closed_at {
         let (action, from) = match p.status {
             "rejected" => ("reject", "received"),
+            "withdrawn" if withdrawn_accepted => ("withdraw", "accepted"),
             "withdrawn" => ("withdraw", "received"),
             _ => ("close", "mediating"),
         };

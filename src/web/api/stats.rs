@@ -4,11 +4,10 @@
 use super::ok;
 use crate::domain::permission::Permission;
 use crate::error::AppError;
-use crate::reports;
 use crate::services::ledger;
-use crate::services::stats::{self, Report, Span};
+use crate::services::stats::{self, Span};
 use crate::services::{Caller, Ctx};
-use actix_web::http::header;
+use crate::web::download::{self, FileFormat};
 use actix_web::{web, HttpResponse};
 use serde::Deserialize;
 
@@ -37,48 +36,14 @@ pub struct ReportQuery {
     format: Option<String>,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Format {
-    Json,
-    Csv,
-    Xlsx,
-}
-
-fn format(value: Option<&str>) -> Result<Format, AppError> {
+/// `format=json|csv|xlsx`: JSON (the default) or a file.
+fn format(value: Option<&str>) -> Result<Option<FileFormat>, AppError> {
     match value.map(str::trim) {
-        None | Some("") | Some("json") => Ok(Format::Json),
-        Some("csv") => Ok(Format::Csv),
-        Some("xlsx") => Ok(Format::Xlsx),
+        None | Some("") | Some("json") => Ok(None),
+        Some("csv") => Ok(Some(FileFormat::Csv)),
+        Some("xlsx") => Ok(Some(FileFormat::Xlsx)),
         Some(_) => Err(AppError::field("format", "must be json, csv or xlsx")),
     }
-}
-
-/// The report in the asked format; files come as attachments named after the period.
-fn answer(report: Report, format: Format) -> Result<HttpResponse, AppError> {
-    let attachment = |ext: &str| {
-        (
-            header::CONTENT_DISPOSITION,
-            format!(
-                "attachment; filename=\"{}.{ext}\"",
-                reports::file_stem(&report)
-            ),
-        )
-    };
-    Ok(match format {
-        Format::Json => ok(&report),
-        Format::Csv => HttpResponse::Ok()
-            .content_type(reports::csv::CONTENT_TYPE)
-            .insert_header(attachment("csv"))
-            .body(reports::csv::render(&report)),
-        Format::Xlsx => {
-            let bytes = reports::xlsx::render(&report)
-                .map_err(|e| AppError::Failure(format!("xlsx: {e}")))?;
-            HttpResponse::Ok()
-                .content_type(reports::xlsx::CONTENT_TYPE)
-                .insert_header(attachment("xlsx"))
-                .body(bytes)
-        }
-    })
 }
 
 async fn report(
@@ -91,7 +56,10 @@ async fn report(
     caller.require(Permission::ReadReports)?;
     let format = format(q.format.as_deref())?;
     let report = stats::report(ctx, caller, span, q.unit_id).await?;
-    answer(report, format)
+    match format {
+        None => Ok(ok(&report)),
+        Some(file) => download::report(&report, file),
+    }
 }
 
 pub async fn monthly(
@@ -128,31 +96,8 @@ pub async fn ledger(
 ) -> Result<HttpResponse, AppError> {
     let q = query.into_inner();
     caller.require(Permission::ExportLedger)?;
-    let format = match q.format.as_deref().map(str::trim) {
-        None | Some("") | Some("csv") => Format::Csv,
-        Some("xlsx") => Format::Xlsx,
-        Some(_) => return Err(AppError::field("format", "must be csv or xlsx")),
-    };
+    let format = FileFormat::parse(q.format.as_deref())?;
     let span = Span::dates(q.from.as_deref(), q.to.as_deref());
     let ledger = ledger::export(&ctx, &caller, span, q.unit_id).await?;
-    let attachment = |ext: &str| {
-        (
-            header::CONTENT_DISPOSITION,
-            format!("attachment; filename=\"{}.{ext}\"", ledger.file_stem()),
-        )
-    };
-    Ok(match format {
-        Format::Xlsx => {
-            let bytes = reports::ledger::xlsx(&ledger)
-                .map_err(|e| AppError::Failure(format!("xlsx: {e}")))?;
-            HttpResponse::Ok()
-                .content_type(reports::xlsx::CONTENT_TYPE)
-                .insert_header(attachment("xlsx"))
-                .body(bytes)
-        }
-        _ => HttpResponse::Ok()
-            .content_type(reports::csv::CONTENT_TYPE)
-            .insert_header(attachment("csv"))
-            .body(reports::ledger::csv(&ledger)),
-    })
+    download::ledger(&ledger, format)
 }

@@ -4,6 +4,7 @@ use super::case_actions::render_case;
 use super::form::{codes, local_to_rfc3339, opt, options, required_number, Query};
 use super::{html, render, see_other, OrPage, PageResult, SignedForm, SignedIn};
 use crate::domain::case::CaseStatus;
+use crate::domain::permission::Permission;
 use crate::domain::vocab::{Category, Channel};
 use crate::error::AppError;
 use crate::services::cases::{self as svc, CaseFilter, CaseInput};
@@ -14,11 +15,9 @@ use actix_web::web;
 use serde_json::{json, Value};
 use std::collections::HashMap;
 
-pub async fn list(ctx: web::Data<Ctx>, query: Query, me: SignedIn) -> PageResult {
-    let SignedIn { page, caller } = me;
+/// The case list's filter as its query string gives it (the list and its export read it alike).
+pub(super) fn case_filter(query: &Query) -> Result<CaseFilter, AppError> {
     let get = |k: &str| query.get(k).filter(|v| !v.is_empty()).cloned();
-    let page_no = get("page").and_then(|p| p.parse().ok()).unwrap_or(1);
-    let paging = Paging::new(Some(page_no), Some(50)).or_page(&page)?;
     let number = |k: &str| -> Result<Option<i64>, AppError> {
         get(k)
             .map(|v| v.trim().parse::<i64>())
@@ -31,23 +30,28 @@ pub async fn list(ctx: web::Data<Ctx>, query: Query, me: SignedIn) -> PageResult
             .transpose()
             .map_err(|_| AppError::field(k, "must be a date YYYY-MM-DD"))
     };
-    let enterprise_id = number("enterprise_id").or_page(&page)?;
-    let mediator_id = number("mediator_id").or_page(&page)?;
-    let from = date("from").or_page(&page)?;
-    let to = date("to").or_page(&page)?;
-    let filter = CaseFilter {
+    Ok(CaseFilter {
         status: get("status"),
         category: get("category"),
         channel: get("channel"),
-        enterprise_id,
-        mediator_id,
+        enterprise_id: number("enterprise_id")?,
+        mediator_id: number("mediator_id")?,
         overdue: get("overdue").map(|o| o == "true"),
-        from,
-        to,
+        from: date("from")?,
+        to: date("to")?,
         q: get("q"),
         sort: get("sort"),
         ..Default::default()
-    };
+    })
+}
+
+pub async fn list(ctx: web::Data<Ctx>, query: Query, me: SignedIn) -> PageResult {
+    let SignedIn { page, caller } = me;
+    let get = |k: &str| query.get(k).filter(|v| !v.is_empty()).cloned();
+    let page_no = get("page").and_then(|p| p.parse().ok()).unwrap_or(1);
+    let paging = Paging::new(Some(page_no), Some(50)).or_page(&page)?;
+    let filter = case_filter(&query).or_page(&page)?;
+    let mediator_id = filter.mediator_id;
     // Mediators to filter by: the staff's colleagues in scope (officers see none).
     let mut mediators = Vec::new();
     if caller.role.is_staff() {
@@ -62,19 +66,24 @@ pub async fn list(ctx: web::Data<Ctx>, query: Query, me: SignedIn) -> PageResult
     let found = svc::list(&ctx, &caller, filter, paging)
         .await
         .or_page(&page)?;
-    let link = |n: i64| {
+    let link = |path: &str, extra: (&str, String)| {
         let mut params: Vec<(String, String)> = query
             .iter()
             .filter(|(k, _)| k.as_str() != "page")
             .map(|(k, v)| (k.clone(), v.clone()))
             .collect();
         params.sort();
-        params.push(("page".into(), n.to_string()));
+        params.push((extra.0.into(), extra.1));
         let qs: String = url::form_urlencoded::Serializer::new(String::new())
             .extend_pairs(params)
             .finish();
-        format!("/cases?{qs}")
+        format!("{path}?{qs}")
     };
+    // The filtered rows as a file, for those who may export the ledger.
+    let exports = caller.may(Permission::ExportLedger).then(|| {
+        json!({"csv": link("/cases/export", ("format", "csv".into())),
+               "xlsx": link("/cases/export", ("format", "xlsx".into()))})
+    });
     let statuses = codes(CaseStatus::ALL, CaseStatus::as_str);
     let categories = codes(Category::ALL, Category::as_str);
     let data = page.data(
@@ -92,8 +101,10 @@ pub async fn list(ctx: web::Data<Ctx>, query: Query, me: SignedIn) -> PageResult
             "from": get("from"),
             "to": get("to"),
             "by_deadline": get("sort").is_some_and(|s| s == "deadline"),
-            "prev": (paging.page > 1).then(|| link(paging.page - 1)),
-            "next": (paging.offset() + paging.per_page < found.total).then(|| link(paging.page + 1)),
+            "prev": (paging.page > 1).then(|| link("/cases", ("page", (paging.page - 1).to_string()))),
+            "next": (paging.offset() + paging.per_page < found.total)
+                .then(|| link("/cases", ("page", (paging.page + 1).to_string()))),
+            "exports": exports,
         }),
     );
     Ok(html(

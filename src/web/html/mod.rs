@@ -10,6 +10,7 @@ mod case_actions;
 mod cases;
 mod consultations;
 mod desk;
+mod downloads;
 mod errors;
 mod form;
 mod ledger_import;
@@ -41,6 +42,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .route("/lang", web::post().to(session::set_lang))
         .route("/", web::get().to(desk::desk))
         .route("/cases", web::get().to(cases::list))
+        .route("/cases/export", web::get().to(downloads::cases_file))
         .route("/cases/new", web::get().to(cases::new_form))
         .route("/cases/new", web::post().to(cases::new_submit))
         .route("/cases/{id}", web::get().to(cases::show))
@@ -89,10 +91,14 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .route("/warnings/new", web::post().to(warnings::new_submit))
         .route("/warnings/{id}", web::get().to(warnings::show))
         .route("/warnings/{id}/act/{action}", web::post().to(warnings::act))
+        .route("/ledger", web::get().to(downloads::ledger_form))
+        .route("/ledger/export", web::get().to(downloads::ledger_file))
         .route("/ledger/import", web::get().to(ledger_import::form))
         .route("/ledger/import", web::post().to(ledger_import::submit))
         .route("/reports/monthly", web::get().to(reports::monthly))
         .route("/reports/yearly", web::get().to(reports::yearly))
+        .route("/reports/monthly/export", web::get().to(downloads::monthly))
+        .route("/reports/yearly/export", web::get().to(downloads::yearly))
         .route(
             "/reports/subscription",
             web::post().to(reports::subscription),
@@ -168,6 +174,7 @@ impl PageCtx {
                 "officer": s.caller.role == crate::domain::role::Role::Officer,
                 "admin": s.caller.may(Permission::ManageUsers),
                 "importer": s.caller.may(Permission::ImportLedger),
+                "ledger": s.caller.may(Permission::ExportLedger),
                 "reader": s.caller.may(Permission::ReadReports),
             });
         }

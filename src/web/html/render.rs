@@ -111,6 +111,10 @@ const TEMPLATES: &[(&str, &str)] = &[
         include_str!("../../../templates/pages/ledger_import.hbs"),
     ),
     (
+        "pages/ledger",
+        include_str!("../../../templates/pages/ledger.hbs"),
+    ),
+    (
         "partials/enterprise_choices",
         include_str!("../../../templates/partials/enterprise_choices.hbs"),
     ),

@@ -72,7 +72,7 @@ fn tables(lang: &str, r: &Report) -> Vec<Value> {
     ]
 }
 
-fn unit_param(query: &Query) -> Result<Option<i64>, AppError> {
+pub(super) fn unit_param(query: &Query) -> Result<Option<i64>, AppError> {
     match query
         .get("unit_id")
         .map(|u| u.trim())
@@ -91,8 +91,8 @@ use crate::domain::calendar::{first_of_month, next_month, previous_month as prev
 fn export_links(kind: &str, param: &str, unit: Option<i64>) -> Value {
     let unit = unit.map(|u| format!("&unit_id={u}")).unwrap_or_default();
     json!({
-        "csv": format!("/api/v1/reports/{kind}?{param}{unit}&format=csv"),
-        "xlsx": format!("/api/v1/reports/{kind}?{param}{unit}&format=xlsx"),
+        "csv": format!("/reports/{kind}/export?{param}{unit}&format=csv"),
+        "xlsx": format!("/reports/{kind}/export?{param}{unit}&format=xlsx"),
     })
 }
 

@@ -2,7 +2,7 @@
 //! PostgreSQL schema when TIAOJIE_TEST_DATABASE_URL is set) and a fixed clock.
 
 mod pages;
-pub use pages::{person, signed_in, Browser, Page, Person};
+pub use pages::{link_to, person, signed_in, Browser, File, Page, Person};
 
 use chrono::{DateTime, TimeZone, Utc};
 use diesel::connection::SimpleConnection;

@@ -151,3 +151,48 @@ pub fn person(app: &TestApp, role: &str, unit: Option<i64>, enterprise: Option<i
         browser,
     }
 }
+
+/// A downloaded file as the browser receives it.
+pub struct File {
+    pub status: u16,
+    pub content_type: String,
+    pub disposition: String,
+    pub bytes: Vec<u8>,
+}
+
+impl Browser {
+    /// A GET whose answer may be a file (bytes, not text), with the session's cookie.
+    pub fn get_file(&mut self, path: &str) -> File {
+        let mut req = self.agent.get(&format!("{}{path}", self.base));
+        if let Some(c) = &self.cookie {
+            req = req.set("Cookie", c);
+        }
+        let r = match req.call() {
+            Ok(r) => r,
+            Err(ureq::Error::Status(_, r)) => r,
+            Err(e) => panic!("{e}"),
+        };
+        let header = |name: &str| r.header(name).unwrap_or("").to_string();
+        let (status, content_type, disposition) = (
+            r.status(),
+            header("content-type"),
+            header("content-disposition"),
+        );
+        let mut bytes = Vec::new();
+        std::io::Read::read_to_end(&mut r.into_reader(), &mut bytes).unwrap();
+        File {
+            status,
+            content_type,
+            disposition,
+            bytes,
+        }
+    }
+}
+
+/// The `href` of every link in `body` whose text is `text` (the first match of each).
+pub fn link_to(body: &str, text: &str) -> Option<String> {
+    let end = body.find(&format!(">{text}</a>"))?;
+    let start = body[..end].rfind("href=\"")? + 6;
+    let href = body[start..end].split('"').next()?;
+    Some(href.replace("&amp;", "&").replace("&#x3D;", "="))
+}
