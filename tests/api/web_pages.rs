@@ -565,27 +565,94 @@ fn an_unknown_page_answers_the_html_404_and_an_unknown_api_route_the_json_one() 
 }
 
 #[test]
-fn a_refused_action_reads_in_the_pages_language_with_the_fields_label() {
+fn a_refused_action_reads_in_the_pages_language_beside_its_field_and_a_reload_submits_nothing() {
     let app = spawn_app();
     let e = app.enterprise(app.street);
     let mut director = person(&app, "director", Some(app.street), None);
     let id = mediating_case(&app, &director, app.case_body(e));
+    let events = |app: &TestApp| {
+        app.get(&director.token, &format!("/api/v1/cases/{id}"))
+            .body["events"]
+            .as_array()
+            .unwrap()
+            .len()
+    };
+    let before = events(&app);
     let b = &mut director.browser;
     let page = b.get(&format!("/cases/{id}"));
     let csrf = Browser::csrf(&page);
     let r = b.post(
         &format!("/cases/{id}/act/close_agreement"),
-        &[("csrf", csrf.as_str()), ("amount_agreed", "四万元")],
+        &[
+            ("csrf", csrf.as_str()),
+            ("amount_agreed", "四万元"),
+            ("agreement_no", "调协字第7号"),
+        ],
     );
+    // Post/redirect/get: the answer is a redirect to the case page, never a page at /act/.
+    assert_eq!(r.status, 303, "{}", r.body);
+    assert_eq!(r.location.as_deref(), Some(format!("/cases/{id}").as_str()));
+    let r = b.get(&format!("/cases/{id}"));
     assert_eq!(r.status, 422, "{}", r.body);
     assert!(r.body.contains("协议金额"), "{}", r.body);
-    assert!(r.body.contains("最多两位小数"), "{}", r.body);
+    assert!(
+        r.body
+            .contains("aria-invalid=\"true\" aria-describedby=\"e_close_agreement_amount_agreed\""),
+        "the error is beside the amount: {}",
+        r.body
+    );
+    assert!(
+        r.body.contains("请以元为单位填写"),
+        "says what to write: {}",
+        r.body
+    );
+    assert!(
+        r.body.contains("value=\"四万元\""),
+        "the amount typed is kept"
+    );
+    assert!(
+        r.body.contains("value=\"调协字第7号\""),
+        "the number typed is kept"
+    );
     assert!(!r.body.contains("amount_agreed:"));
+    // Reloading shows the case page again and submits nothing.
+    let again = b.get(&format!("/cases/{id}"));
+    assert_eq!(again.status, 200);
+    assert!(!again.body.contains("请以元为单位填写"));
+    assert_eq!(events(&app), before);
+
+    // Closing as failed with an empty reason: the error is beside the reason, the referral kept.
+    let b = &mut director.browser;
+    let r = b.post(
+        &format!("/cases/{id}/act/close_failed"),
+        &[
+            ("csrf", csrf.as_str()),
+            ("referral", "litigation"),
+            ("note", "  "),
+        ],
+    );
+    assert_eq!(r.status, 303);
+    let r = b.get(&format!("/cases/{id}"));
+    assert_eq!(r.status, 422);
+    let form = &r.body[r.body.find("/act/close_failed").unwrap()..];
+    let form = &form[..form.find("</form>").unwrap()];
+    assert!(
+        form.contains("<option value=\"litigation\" selected>"),
+        "{form}"
+    );
+    assert!(
+        form.contains("aria-describedby=\"e_close_failed_note\""),
+        "{form}"
+    );
+    assert!(form.contains("id=\"e_close_failed_note\">必填"), "{form}");
+
     // Accepting a case already in mediation (another user was quicker): the status refusal.
     let r = b.post(
         &format!("/cases/{id}/act/accept"),
         &[("csrf", csrf.as_str())],
     );
+    assert_eq!(r.status, 303, "{}", r.body);
+    let r = b.get(&format!("/cases/{id}"));
     assert_eq!(r.status, 409, "{}", r.body);
     assert!(r.body.contains("当前状态下不能进行此操作"), "{}", r.body);
     assert_eq!(
@@ -593,6 +660,7 @@ fn a_refused_action_reads_in_the_pages_language_with_the_fields_label() {
             .body["status"],
         "mediating"
     );
+    assert_eq!(events(&app), before);
 }
 
 #[test]

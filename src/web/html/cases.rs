@@ -1,7 +1,7 @@
 //! The case list, the intake form and the case page (its action forms are `case_actions`).
 
-use super::case_actions::render_case;
-use super::form::{codes, local_to_rfc3339, opt, options, required_number, Query};
+use super::case_actions::{render_case, take_failed_form};
+use super::form::{amount, codes, local_to_rfc3339, opt, options, required_number, Query};
 use super::{html, render, see_other, OrPage, PageResult, SignedForm, SignedIn};
 use crate::domain::case::CaseStatus;
 use crate::domain::vocab::{Category, Channel};
@@ -189,20 +189,20 @@ pub async fn new_submit(ctx: web::Data<Ctx>, signed: SignedForm) -> PageResult {
         applicant_phone: opt(&form, "applicant_phone"),
         applicant_id_number: opt(&form, "applicant_id_number"),
         workers_involved: workers,
-        amount_claimed: opt(&form, "amount_claimed").unwrap_or_default(),
+        amount_claimed: amount(&form, "amount_claimed", &mut errors).unwrap_or_default(),
         description: form.get("description").cloned().unwrap_or_default(),
         warning_id: None,
         unit_id: None,
     };
-    let result = if errors.is_empty() {
-        svc::create(&ctx, &caller, input).await
-    } else {
-        Err(AppError::Validation(crate::error::FieldErrors::default()))
-    };
-    match result {
+    // Whatever the form could not read is passed on in a shape the service refuses too (no
+    // enterprise 0, no 0 workers, the amount as typed), so every error shows at once; the
+    // form's own message takes the place of the service's.
+    match svc::create(&ctx, &caller, input).await {
         Ok(case) => Ok(see_other(&format!("/cases/{}", case.id))),
         Err(AppError::Validation(fields)) => {
-            errors.extend(fields.0);
+            let mut fields = fields.0;
+            fields.extend(errors);
+            let errors: HashMap<String, String> = fields.into_iter().collect();
             let data = page.data(
                 "intake.title",
                 json!({"fields": intake_fields(&form, &errors), "errors": true,
@@ -221,5 +221,6 @@ pub async fn show(ctx: web::Data<Ctx>, id: web::Path<i64>, me: SignedIn) -> Page
     let case = svc::get(&ctx, &me.caller, id.into_inner())
         .await
         .or_page(&me.page)?;
-    Ok(render_case(&ctx, &me, case, None, StatusCode::OK).await)
+    let failed = take_failed_form(&ctx, &me).await;
+    Ok(render_case(&ctx, &me, case, failed).await)
 }
