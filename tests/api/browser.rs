@@ -251,7 +251,7 @@ fn a_mediator_registers_a_case_in_the_browser_and_a_director_takes_it_to_an_agre
     browser.goto(&format!("{}/cases/new", app.base));
     browser.click("select[name=channel] option[value=visit]");
     browser.click("select[name=category] option[value=wage_arrears]");
-    browser.clear_and_type("#f_enterprise_id", &enterprise.to_string());
+    browser.clear_and_type("#f_enterprise", &app.enterprise_name(enterprise));
     browser.clear_and_type("#f_applicant_name", "王芳");
     browser.clear_and_type("#f_applicant_phone", "13812348000");
     browser.clear_and_type("#f_workers_involved", "12");

@@ -48,13 +48,13 @@ fn a_mediator_registers_a_case_through_the_form_and_accepts_it() {
     let form = b.get("/cases/new");
     assert_eq!(form.status, 200);
     let csrf = Browser::csrf(&form);
-    let e = e.to_string();
+    let e = app.enterprise_name(e);
     let mut fields = vec![
         ("csrf", csrf.as_str()),
         ("received_at", "2026-03-02T08:30"),
         ("channel", "visit"),
         ("category", "wage_arrears"),
-        ("enterprise_id", e.as_str()),
+        ("enterprise", e.as_str()),
         ("applicant_name", "王芳"),
         ("applicant_phone", "13812348000"),
         ("workers_involved", "3"),
@@ -225,7 +225,7 @@ fn the_chosen_language_is_kept_for_the_next_sign_in() {
     let mut again = signed_in(&app, &user);
     assert!(again.get("/").body.contains("Sign out"));
     // Field errors on English pages keep the services' English.
-    let e = app.enterprise(app.street).to_string();
+    let e = app.enterprise_name(app.enterprise(app.street));
     let form = again.get("/cases/new");
     let r = again.post(
         "/cases/new",
@@ -234,7 +234,7 @@ fn the_chosen_language_is_kept_for_the_next_sign_in() {
             ("received_at", "2026-03-02T08:30"),
             ("channel", "visit"),
             ("category", "wage_arrears"),
-            ("enterprise_id", e.as_str()),
+            ("enterprise", e.as_str()),
             ("applicant_name", "王芳"),
             ("workers_involved", "3"),
             ("amount_claimed", "12,00"),

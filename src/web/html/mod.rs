@@ -10,6 +10,7 @@ mod case_actions;
 mod cases;
 mod consultations;
 mod desk;
+mod enterprise_field;
 mod errors;
 mod form;
 mod ledger_import;

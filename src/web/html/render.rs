@@ -111,8 +111,8 @@ const TEMPLATES: &[(&str, &str)] = &[
         include_str!("../../../templates/pages/ledger_import.hbs"),
     ),
     (
-        "partials/enterprise_choices",
-        include_str!("../../../templates/partials/enterprise_choices.hbs"),
+        "partials/enterprise_field",
+        include_str!("../../../templates/partials/enterprise_field.hbs"),
     ),
     (
         "partials/case_table",
