@@ -209,6 +209,7 @@ diesel::table! {
         created_at -> Timestamp,
         last_seen_at -> Timestamp,
         expires_at -> Timestamp,
+        flash -> Nullable<Text>,
     }
 }
 

@@ -39,6 +39,18 @@ pub enum MoneyError {
     /// The amount has too many integer digits or does not fit.
     #[error("is too large (at most {MAX_INTEGER_DIGITS} digits of yuan)")]
     TooLarge,
+    /// Typed into a form: not a number of yuan at all.
+    #[error("must be an amount in yuan such as 86400, 86,400 or 86400.50")]
+    Typed,
+    /// Typed into a form in 万 (a slip of one 万 is a factor of 10,000, so it is not guessed).
+    #[error("must be in yuan, not in 万: write 86400 for 8.64万")]
+    TenThousands,
+    /// Typed into a form with commas that are not thousands separators.
+    #[error("has its thousands separators out of place: write 86,400 or 86400")]
+    Separators,
+    /// Typed into a form with fractions of a fen.
+    #[error("has more than two decimals (the smallest amount is 0.01 yuan)")]
+    Decimals,
 }
 
 impl Fen {
@@ -146,6 +158,70 @@ impl FromStr for Fen {
     }
 }
 
+impl Fen {
+    /// An amount as a person types it into a form: full-width digits and punctuation
+    /// ("８６，４００"), a leading "¥"/"￥", a trailing "元" and thousands separators in their
+    /// places ("86,400") are understood; an amount in 万, misplaced commas or fractions of a fen
+    /// are refused with a message saying what to write instead. The JSON API takes only the
+    /// plain decimal (`FromStr`).
+    pub fn from_typed(typed: &str) -> Result<Fen, MoneyError> {
+        let text: String = typed
+            .trim()
+            .chars()
+            .map(|c| match c {
+                '０'..='９' => {
+                    char::from_u32(u32::from(c) - u32::from('０') + u32::from('0')).unwrap_or(c)
+                }
+                '，' => ',',
+                '．' => '.',
+                other => other,
+            })
+            .collect();
+        let text = text.trim_matches(|c: char| c.is_whitespace());
+        let text = text.strip_prefix(['¥', '￥']).unwrap_or(text).trim_start();
+        let text = text.strip_suffix('元').unwrap_or(text).trim_end();
+        if text.is_empty() {
+            return Err(MoneyError::Empty);
+        }
+        if text.contains('万') {
+            return Err(MoneyError::TenThousands);
+        }
+        let (int_part, frac_part) = match text.split_once('.') {
+            Some((i, f)) => (i, Some(f)),
+            None => (text, None),
+        };
+        let digits = |p: &str| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit());
+        let int_digits = if int_part.contains(',') {
+            let mut groups = int_part.split(',');
+            let first = groups.next().unwrap_or_default();
+            let grouped =
+                digits(first) && first.len() <= 3 && groups.all(|g| g.len() == 3 && digits(g));
+            if !grouped {
+                return Err(MoneyError::Separators);
+            }
+            int_part.replace(',', "")
+        } else {
+            int_part.to_string()
+        };
+        match frac_part {
+            Some(f) if digits(f) && f.len() > 2 => return Err(MoneyError::Decimals),
+            Some(f) if !digits(f) => return Err(MoneyError::Typed),
+            _ => {}
+        }
+        if !digits(&int_digits) {
+            return Err(MoneyError::Typed);
+        }
+        let plain = match frac_part {
+            Some(f) => format!("{int_digits}.{f}"),
+            None => int_digits,
+        };
+        plain.parse().map_err(|e| match e {
+            MoneyError::Format => MoneyError::Typed,
+            other => other,
+        })
+    }
+}
+
 impl TryFrom<String> for Fen {
     type Error = MoneyError;
 
@@ -167,6 +243,46 @@ mod tests {
 
     fn parse(s: &str) -> Result<Fen, MoneyError> {
         s.parse()
+    }
+
+    #[test]
+    fn an_amount_typed_with_separators_full_width_digits_or_yuan_is_understood() {
+        let yuan = Ok(Fen::from_fen(8_640_000));
+        for typed in [
+            "86400",
+            "86,400",
+            "86400元",
+            "86,400 元",
+            "¥86,400",
+            "￥86400.00",
+            "８６，４００",
+            "８６４００．００元",
+            " 86400 ",
+        ] {
+            assert_eq!(Fen::from_typed(typed), yuan, "{typed}");
+        }
+        assert_eq!(
+            Fen::from_typed("1,234,567.5"),
+            Ok(Fen::from_fen(123_456_750))
+        );
+    }
+
+    #[test]
+    fn an_amount_typed_wrongly_is_refused_with_what_to_write_instead() {
+        assert_eq!(Fen::from_typed("8.64万"), Err(MoneyError::TenThousands));
+        assert_eq!(Fen::from_typed("8.64万元"), Err(MoneyError::TenThousands));
+        assert_eq!(Fen::from_typed("8,64,00"), Err(MoneyError::Separators));
+        assert_eq!(Fen::from_typed("86400,"), Err(MoneyError::Separators));
+        assert_eq!(Fen::from_typed("1234,567"), Err(MoneyError::Separators));
+        assert_eq!(Fen::from_typed("86400.123"), Err(MoneyError::Decimals));
+        assert_eq!(Fen::from_typed("四万元"), Err(MoneyError::TenThousands));
+        assert_eq!(Fen::from_typed("四千元"), Err(MoneyError::Typed));
+        assert_eq!(Fen::from_typed("-5"), Err(MoneyError::Typed));
+        assert_eq!(Fen::from_typed("86 400"), Err(MoneyError::Typed));
+        assert_eq!(Fen::from_typed("元"), Err(MoneyError::Empty));
+        assert!(MoneyError::Typed.to_string().contains("86,400"));
+        // The API's plain decimal stays strict.
+        assert_eq!(parse("86,400"), Err(MoneyError::Format));
     }
 
     #[test]

@@ -8,6 +8,7 @@ pub mod cases;
 pub mod consultations;
 pub mod demo;
 pub mod digests;
+pub mod enterprise_names;
 pub mod enterprises;
 pub mod escalation;
 pub mod idempotency;

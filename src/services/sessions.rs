@@ -29,6 +29,8 @@ pub struct WebSession {
     pub caller: Caller,
     pub csrf_token: String,
     pub lang: String,
+    /// What the session's last failed form left for the next page (`set_flash`), as JSON.
+    pub flash: Option<String>,
 }
 
 /// Starts a session for a user who has just proved their password, in the language they chose
@@ -69,7 +71,14 @@ pub async fn start(ctx: &Ctx, user_id: i64, lang: &str) -> AppResult<String> {
 pub async fn find(ctx: &Ctx, cookie: String) -> AppResult<Option<WebSession>> {
     let now = ctx.now().naive_utc();
     let id = hash_token(&cookie);
-    type Found = (UserRow, Option<String>, String, String, NaiveDateTime);
+    type Found = (
+        UserRow,
+        Option<String>,
+        String,
+        String,
+        NaiveDateTime,
+        Option<String>,
+    );
     let key = id.clone();
     let found: Option<Found> = ctx
         .db
@@ -87,13 +96,14 @@ pub async fn find(ctx: &Ctx, cookie: String) -> AppResult<Option<WebSession>> {
                     web_sessions::csrf_token,
                     web_sessions::lang,
                     web_sessions::last_seen_at,
+                    web_sessions::flash,
                 ))
                 .first(conn)
                 .optional()
                 .map_err(crate::error::AppError::from)
         })
         .await?;
-    let Some((user, path, csrf_token, lang, last_seen)) = found else {
+    let Some((user, path, csrf_token, lang, last_seen, flash)) = found else {
         return Ok(None);
     };
     if now - last_seen > Duration::seconds(TOUCH_SECONDS) {
@@ -110,7 +120,23 @@ pub async fn find(ctx: &Ctx, cookie: String) -> AppResult<Option<WebSession>> {
         caller: caller_of(user, path)?,
         csrf_token,
         lang,
+        flash,
     }))
+}
+
+/// Keeps a failed form's values and errors (JSON) for the session's next page, which answers a
+/// redirect after the POST so that reloading it never submits the form again. `None` clears it
+/// once that page has shown it.
+pub async fn set_flash(ctx: &Ctx, cookie: String, flash: Option<String>) -> AppResult<()> {
+    let id = hash_token(&cookie);
+    ctx.db
+        .write(move |conn| {
+            diesel::update(web_sessions::table.find(&id))
+                .set(web_sessions::flash.eq(flash))
+                .execute(conn)?;
+            Ok(())
+        })
+        .await
 }
 
 /// Ends a session.

@@ -271,7 +271,7 @@ fn a_mediator_registers_a_case_in_the_browser_and_a_director_takes_it_to_an_agre
     browser.goto(&format!("{}/cases/new", app.base));
     browser.click("select[name=channel] option[value=visit]");
     browser.click("select[name=category] option[value=wage_arrears]");
-    browser.clear_and_type("#f_enterprise_id", &enterprise.to_string());
+    browser.clear_and_type("#f_enterprise", &app.enterprise_name(enterprise));
     browser.clear_and_type("#f_applicant_name", "王芳");
     browser.clear_and_type("#f_applicant_phone", "13812348000");
     browser.clear_and_type("#f_workers_involved", "12");
@@ -474,4 +474,99 @@ fn a_signed_in_director_and_the_viewer_click_the_report_pages_csv_and_excel_link
     viewer.click("a[href*='format=csv']");
     let csv = String::from_utf8(viewer.downloaded("tiaojie-report-2026-03.csv")).unwrap();
     assert!(csv.contains("接待信访"), "{csv}");
+}
+
+#[test]
+fn a_bad_close_form_comes_back_with_its_errors_beside_its_fields_and_a_reload_submits_nothing() {
+    let Some(browser) = Driver::start(1440, 900) else {
+        return;
+    };
+    let app = spawn_app();
+    let enterprise = app.enterprise(app.street);
+    let director = app.named_user(
+        "zhouzhuren",
+        "zhouzhuren·测试",
+        "director",
+        app.street,
+        None,
+    );
+    let token = app.login("zhouzhuren", PASSWORD);
+    let id = app.create_case(&token, enterprise)["id"].as_i64().unwrap();
+    for (name, body) in [
+        ("accept", json!({})),
+        ("assign", json!({"mediator_id": director})),
+    ] {
+        let r = app.post(&token, &format!("/api/v1/cases/{id}/{name}"), body);
+        assert_eq!(r.status, 200, "{name}: {:?}", r.body);
+    }
+    let events = || {
+        app.get(&token, &format!("/api/v1/cases/{id}")).body["events"]
+            .as_array()
+            .unwrap()
+            .len()
+    };
+    let before = events();
+    let case_url = format!("{}/cases/{id}", app.base);
+    browser.sign_in(&app, "zhouzhuren");
+    browser.goto(&case_url);
+
+    // Close with an agreement: an amount in 万 and an agreement number.
+    let form = "form[action$='/act/close_agreement']";
+    let summaries = browser.source().matches("<summary>").count();
+    for n in 1..=summaries {
+        browser.click(&format!("details.action:nth-of-type({n}) summary"));
+    }
+    browser.clear_and_type(&format!("{form} input[name=amount_agreed]"), "4万");
+    browser.clear_and_type(&format!("{form} input[name=agreement_no]"), "调协字第9号");
+    browser.click(&format!("{form} button"));
+    let error = browser.wait_text("#e_close_agreement_amount_agreed", "万");
+    assert!(error.contains("86400"), "says what to write: {error}");
+    assert_eq!(
+        browser.current_url(),
+        case_url,
+        "the address is the case page"
+    );
+    let value = |css: &str| {
+        call(
+            "POST",
+            &browser.url("/execute/sync"),
+            Some(json!({"script": "return document.querySelector(arguments[0]).value", "args": [css]})),
+        )
+        .as_str()
+        .unwrap_or("")
+        .to_string()
+    };
+    assert_eq!(value(&format!("{form} input[name=amount_agreed]")), "4万");
+    assert_eq!(
+        value(&format!("{form} input[name=agreement_no]")),
+        "调协字第9号"
+    );
+    browser.screenshot("case-form-errors");
+
+    // Close as failed without a reason: the error is beside the reason, the referral kept.
+    let failed = "form[action$='/act/close_failed']";
+    browser.click(&format!("details.action:has({failed}) summary"));
+    browser.click(&format!(
+        "{failed} select[name=referral] option[value=litigation]"
+    ));
+    browser.click(&format!("{failed} button"));
+    let error = browser.wait_text("#e_close_failed_note", "必填");
+    assert_eq!(error, "必填");
+    let label = browser.text(&format!("{failed} label[for=a_close_failed_note]"));
+    assert!(
+        label.contains("理由"),
+        "the message stands beside the reason: {label}"
+    );
+    assert_eq!(
+        value(&format!("{failed} select[name=referral]")),
+        "litigation"
+    );
+
+    // Reloading the page submits nothing again and shows the case as it is.
+    call("POST", &browser.url("/refresh"), Some(json!({})));
+    assert_eq!(browser.current_url(), case_url);
+    assert!(!browser.source().contains("e_close_failed_note"));
+    assert_eq!(events(), before, "nothing was recorded");
+    let case = app.get(&token, &format!("/api/v1/cases/{id}")).body;
+    assert_eq!(case["status"], "mediating");
 }

@@ -48,13 +48,13 @@ fn a_mediator_registers_a_case_through_the_form_and_accepts_it() {
     let form = b.get("/cases/new");
     assert_eq!(form.status, 200);
     let csrf = Browser::csrf(&form);
-    let e = e.to_string();
+    let e = app.enterprise_name(e);
     let mut fields = vec![
         ("csrf", csrf.as_str()),
         ("received_at", "2026-03-02T08:30"),
         ("channel", "visit"),
         ("category", "wage_arrears"),
-        ("enterprise_id", e.as_str()),
+        ("enterprise", e.as_str()),
         ("applicant_name", "王芳"),
         ("applicant_phone", "13812348000"),
         ("workers_involved", "3"),
@@ -62,23 +62,32 @@ fn a_mediator_registers_a_case_through_the_form_and_accepts_it() {
         ("description", "拖欠两个月工资"),
     ];
     // A bad amount: the form comes back with the error beside the field and the values kept.
-    fields[8].1 = "12,000";
+    fields[8].1 = "12000.505";
     let r = b.post("/cases/new", &fields);
     assert_eq!(r.status, 422);
     assert!(r
         .body
         .contains("aria-invalid=\"true\" aria-describedby=\"e_amount_claimed\""));
     assert!(r.body.contains("拖欠两个月工资"));
-    // The reason reads in the page's language, not in the API's English.
-    assert!(r.body.contains("最多两位小数"), "{}", r.body);
-    assert!(!r.body.contains("at most two decimals"));
-    fields[8].1 = "12000";
+    // The reason reads in the page's language, not in the API's English, and says what to write.
+    assert!(
+        r.body.contains("小数超过两位（最小金额为 0.01 元）"),
+        "{}",
+        r.body
+    );
+    assert!(!r.body.contains("more than two decimals"));
+    // "12,000元" is how people write it: understood as 12000.00.
+    fields[8].1 = "12,000元";
     let r = b.post("/cases/new", &fields);
     assert_eq!(r.status, 303, "{}", r.body);
     let case_path = r.location.unwrap();
     let page = b.get(&case_path);
     assert!(page.body.contains("TJ-2026-00001"));
     assert!(page.body.contains("待受理"));
+    assert!(
+        page.body.contains("12000.00") || page.body.contains("12,000.00"),
+        "the amount as understood"
+    );
     let r = b.post(
         &format!("{case_path}/act/accept"),
         &[("csrf", &Browser::csrf(&page))],
@@ -216,7 +225,7 @@ fn the_chosen_language_is_kept_for_the_next_sign_in() {
     let mut again = signed_in(&app, &user);
     assert!(again.get("/").body.contains("Sign out"));
     // Field errors on English pages keep the services' English.
-    let e = app.enterprise(app.street).to_string();
+    let e = app.enterprise_name(app.enterprise(app.street));
     let form = again.get("/cases/new");
     let r = again.post(
         "/cases/new",
@@ -225,15 +234,19 @@ fn the_chosen_language_is_kept_for_the_next_sign_in() {
             ("received_at", "2026-03-02T08:30"),
             ("channel", "visit"),
             ("category", "wage_arrears"),
-            ("enterprise_id", e.as_str()),
+            ("enterprise", e.as_str()),
             ("applicant_name", "王芳"),
             ("workers_involved", "3"),
-            ("amount_claimed", "12,000"),
+            ("amount_claimed", "12,00"),
             ("description", "拖欠两个月工资"),
         ],
     );
     assert_eq!(r.status, 422);
-    assert!(r.body.contains("at most two decimals"), "{}", r.body);
+    assert!(
+        r.body.contains("has its thousands separators out of place"),
+        "{}",
+        r.body
+    );
 }
 
 #[test]

@@ -117,7 +117,7 @@ fn an_officer_reports_a_warning_from_the_phone_form_and_sees_only_their_enterpri
     assert_eq!(form.status, 200);
     assert!(form.body.contains("inputmode=\"numeric\""));
     assert!(
-        !form.body.contains("name=\"enterprise_id\""),
+        !form.body.contains("name=\"enterprise\""),
         "the officer's enterprise is implied"
     );
     let csrf = Browser::csrf(&form);
@@ -263,14 +263,14 @@ fn a_mediator_records_consultations_on_one_screen_and_turns_one_into_a_case() {
     let form = b.get("/consultations/new");
     assert_eq!(form.status, 200);
     let csrf = Browser::csrf(&form);
-    let e = e.to_string();
+    let e = app.enterprise_name(e);
     let mut fields = vec![
         ("csrf", csrf.as_str()),
         ("received_at", "2026-03-02T08:40"),
         ("channel", "phone"),
         ("topic", "overtime_leave"),
         ("workers", "0"),
-        ("enterprise_id", e.as_str()),
+        ("enterprise", e.as_str()),
         ("summary", "<script>alert(1)</script>加班费怎么算"),
     ];
     let r = b.post("/consultations/new", &fields);
@@ -565,27 +565,94 @@ fn an_unknown_page_answers_the_html_404_and_an_unknown_api_route_the_json_one() 
 }
 
 #[test]
-fn a_refused_action_reads_in_the_pages_language_with_the_fields_label() {
+fn a_refused_action_reads_in_the_pages_language_beside_its_field_and_a_reload_submits_nothing() {
     let app = spawn_app();
     let e = app.enterprise(app.street);
     let mut director = person(&app, "director", Some(app.street), None);
     let id = mediating_case(&app, &director, app.case_body(e));
+    let events = |app: &TestApp| {
+        app.get(&director.token, &format!("/api/v1/cases/{id}"))
+            .body["events"]
+            .as_array()
+            .unwrap()
+            .len()
+    };
+    let before = events(&app);
     let b = &mut director.browser;
     let page = b.get(&format!("/cases/{id}"));
     let csrf = Browser::csrf(&page);
     let r = b.post(
         &format!("/cases/{id}/act/close_agreement"),
-        &[("csrf", csrf.as_str()), ("amount_agreed", "四万元")],
+        &[
+            ("csrf", csrf.as_str()),
+            ("amount_agreed", "四万元"),
+            ("agreement_no", "调协字第7号"),
+        ],
     );
+    // Post/redirect/get: the answer is a redirect to the case page, never a page at /act/.
+    assert_eq!(r.status, 303, "{}", r.body);
+    assert_eq!(r.location.as_deref(), Some(format!("/cases/{id}").as_str()));
+    let r = b.get(&format!("/cases/{id}"));
     assert_eq!(r.status, 422, "{}", r.body);
     assert!(r.body.contains("协议金额"), "{}", r.body);
-    assert!(r.body.contains("最多两位小数"), "{}", r.body);
+    assert!(
+        r.body
+            .contains("aria-invalid=\"true\" aria-describedby=\"e_close_agreement_amount_agreed\""),
+        "the error is beside the amount: {}",
+        r.body
+    );
+    assert!(
+        r.body.contains("请以元为单位填写"),
+        "says what to write: {}",
+        r.body
+    );
+    assert!(
+        r.body.contains("value=\"四万元\""),
+        "the amount typed is kept"
+    );
+    assert!(
+        r.body.contains("value=\"调协字第7号\""),
+        "the number typed is kept"
+    );
     assert!(!r.body.contains("amount_agreed:"));
+    // Reloading shows the case page again and submits nothing.
+    let again = b.get(&format!("/cases/{id}"));
+    assert_eq!(again.status, 200);
+    assert!(!again.body.contains("请以元为单位填写"));
+    assert_eq!(events(&app), before);
+
+    // Closing as failed with an empty reason: the error is beside the reason, the referral kept.
+    let b = &mut director.browser;
+    let r = b.post(
+        &format!("/cases/{id}/act/close_failed"),
+        &[
+            ("csrf", csrf.as_str()),
+            ("referral", "litigation"),
+            ("note", "  "),
+        ],
+    );
+    assert_eq!(r.status, 303);
+    let r = b.get(&format!("/cases/{id}"));
+    assert_eq!(r.status, 422);
+    let form = &r.body[r.body.find("/act/close_failed").unwrap()..];
+    let form = &form[..form.find("</form>").unwrap()];
+    assert!(
+        form.contains("<option value=\"litigation\" selected>"),
+        "{form}"
+    );
+    assert!(
+        form.contains("aria-describedby=\"e_close_failed_note\""),
+        "{form}"
+    );
+    assert!(form.contains("id=\"e_close_failed_note\">必填"), "{form}");
+
     // Accepting a case already in mediation (another user was quicker): the status refusal.
     let r = b.post(
         &format!("/cases/{id}/act/accept"),
         &[("csrf", csrf.as_str())],
     );
+    assert_eq!(r.status, 303, "{}", r.body);
+    let r = b.get(&format!("/cases/{id}"));
     assert_eq!(r.status, 409, "{}", r.body);
     assert!(r.body.contains("当前状态下不能进行此操作"), "{}", r.body);
     assert_eq!(
@@ -593,6 +660,7 @@ fn a_refused_action_reads_in_the_pages_language_with_the_fields_label() {
             .body["status"],
         "mediating"
     );
+    assert_eq!(events(&app), before);
 }
 
 #[test]
@@ -618,9 +686,13 @@ fn the_intake_and_consultation_forms_suggest_the_enterprises_of_the_callers_area
         );
         assert!(
             page.body
-                .contains(&format!("<option value=\"{ours}\">{our_name}</option>")),
+                .contains(&format!("<option value=\"{our_name}\"></option>")),
             "{path}: {}",
             page.body
+        );
+        assert!(
+            !page.body.contains("name=\"enterprise_id\""),
+            "{path}: the page never asks for the enterprise's number"
         );
         assert!(!page.body.contains(&their_name), "{path}");
     }
@@ -628,4 +700,199 @@ fn the_intake_and_consultation_forms_suggest_the_enterprises_of_the_callers_area
     let mut director = person(&app, "director", Some(app.district), None);
     let page = director.browser.get("/cases/new");
     assert!(page.body.contains(&our_name) && page.body.contains(&their_name));
+}
+
+#[test]
+fn an_enterprise_is_picked_by_name_and_an_unknown_or_shared_name_is_refused_beside_the_field() {
+    let app = spawn_app();
+    let ours = app.enterprise(app.street);
+    let name = app.enterprise_name(ours);
+    let mut mediator = person(&app, "mediator", Some(app.street), None);
+    let b = &mut mediator.browser;
+    let form = b.get("/cases/new");
+    let csrf = Browser::csrf(&form);
+    let intake = |enterprise: &str| {
+        vec![
+            ("csrf", csrf.clone()),
+            ("received_at", "2026-03-02T08:30".to_string()),
+            ("channel", "visit".to_string()),
+            ("category", "wage_arrears".to_string()),
+            ("enterprise", enterprise.to_string()),
+            ("applicant_name", "王芳".to_string()),
+            ("workers_involved", "3".to_string()),
+            ("amount_claimed", "86,400".to_string()),
+            ("description", "拖欠两个月工资".to_string()),
+        ]
+    };
+    let post = |b: &mut Browser, fields: Vec<(&str, String)>| {
+        let fields: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (*k, v.as_str())).collect();
+        b.post("/cases/new", &fields)
+    };
+    // Part of the name: refused beside the field, offering the full name, the rest kept.
+    let r = post(b, intake("测试企业"));
+    assert_eq!(r.status, 422, "{}", r.body);
+    assert!(
+        r.body.contains("aria-describedby=\"e_enterprise\""),
+        "{}",
+        r.body
+    );
+    assert!(
+        r.body
+            .contains(&format!("不是本辖区企业的全称，您要找的是否是：{name}")),
+        "{}",
+        r.body
+    );
+    assert!(
+        r.body.contains("value=\"测试企业\""),
+        "what was typed is kept"
+    );
+    assert!(r.body.contains("拖欠两个月工资"));
+    // A name nobody has.
+    let r = post(b, intake("不存在的公司"));
+    assert!(r.body.contains("不是本辖区已登记的企业"), "{}", r.body);
+    // Two enterprises of one name: the choices are their credit codes, and a code picks one.
+    let code = |n: u64| {
+        tiaojie::domain::credit_code::CreditCode::with_check_character(&format!("91330203{n:09}"))
+            .unwrap()
+            .as_str()
+            .to_string()
+    };
+    let (first, second) = (code(777_000_001), code(777_000_002));
+    for c in [&first, &second] {
+        let r = app.post(
+            &app.admin_token,
+            "/api/v1/enterprises",
+            json!({"name": "同名小店", "credit_code": c, "unit_id": app.street}),
+        );
+        assert_eq!(r.status, 201, "{:?}", r.body);
+    }
+    let r = post(b, intake("同名小店"));
+    assert_eq!(r.status, 422);
+    assert!(r.body.contains("有多家企业同名"), "{}", r.body);
+    assert!(
+        r.body.contains(&first) && r.body.contains(&second),
+        "{}",
+        r.body
+    );
+    let r = post(b, intake(&second));
+    assert_eq!(r.status, 303, "{}", r.body);
+    // The full name registers the case against that enterprise, the amount as typed understood.
+    let r = post(b, intake(&name));
+    assert_eq!(r.status, 303, "{}", r.body);
+    let id: i64 = r
+        .location
+        .unwrap()
+        .rsplit('/')
+        .next()
+        .unwrap()
+        .parse()
+        .unwrap();
+    let case = app
+        .get(&mediator.token, &format!("/api/v1/cases/{id}"))
+        .body;
+    assert_eq!(case["enterprise_id"], ours);
+    assert_eq!(case["amount_claimed"], "86400.00");
+    // The consultation form takes the name too.
+    let b = &mut mediator.browser;
+    let form = b.get("/consultations/new");
+    let csrf = Browser::csrf(&form);
+    let r = b.post(
+        "/consultations/new",
+        &[
+            ("csrf", csrf.as_str()),
+            ("received_at", "2026-03-02T08:40"),
+            ("channel", "phone"),
+            ("topic", "overtime_leave"),
+            ("workers", "2"),
+            ("enterprise", name.as_str()),
+            ("summary", "加班费怎么算"),
+        ],
+    );
+    assert_eq!(r.status, 303, "{}", r.body);
+    let list = app.get(&mediator.token, "/api/v1/consultations").body;
+    assert_eq!(list["items"][0]["enterprise_id"], ours);
+}
+
+#[test]
+fn a_bad_case_filter_shows_the_filter_again_with_the_field_named_and_the_api_names_it_too() {
+    let app = spawn_app();
+    let ours = app.enterprise(app.street);
+    let theirs = app.enterprise(app.street);
+    let mut director = person(&app, "director", Some(app.street), None);
+    app.create_case(&director.token, ours);
+    app.create_case(&director.token, theirs);
+    let b = &mut director.browser;
+    let r = b.get("/cases?from=2026-13-01&overdue=maybe&status=received");
+    assert_eq!(r.status, 422, "{}", r.body);
+    assert!(r.body.contains("请更正标出的筛选条件"), "{}", r.body);
+    assert!(
+        r.body.contains("id=\"e_from\">必须是日期（年-月-日）"),
+        "{}",
+        r.body
+    );
+    assert!(r.body.contains("id=\"e_overdue\">"), "{}", r.body);
+    assert!(
+        r.body.contains("value=\"received\" selected"),
+        "the rest is kept"
+    );
+    let r = b.get("/cases?enterprise_id=abc");
+    assert_eq!(r.status, 422);
+    assert!(
+        r.body.contains("id=\"e_enterprise\">必须是数字"),
+        "{}",
+        r.body
+    );
+    // Picked by name: only that enterprise's case.
+    let name = app.enterprise_name(ours);
+    let qs: String = url::form_urlencoded::Serializer::new(String::new())
+        .append_pair("enterprise", &name)
+        .finish();
+    let r = b.get(&format!("/cases?{qs}"));
+    assert_eq!(r.status, 200, "{}", r.body);
+    assert!(r.body.contains("TJ-2026-00001") && !r.body.contains("TJ-2026-00002"));
+    assert!(
+        r.body.contains(&format!("value=\"{name}\"")),
+        "the name stays in the field"
+    );
+    // The unit filter lists the units by name.
+    assert!(r.body.contains("<select name=\"unit_id\""), "{}", r.body);
+    // The JSON API reads the filter by the same rule.
+    let r = app.get(
+        &director.token,
+        "/api/v1/cases?enterprise_id=abc&to=2026-02-30",
+    );
+    assert_eq!(r.status, 422);
+    assert_eq!(
+        r.body["error"]["fields"]["enterprise_id"],
+        "must be a number"
+    );
+    assert_eq!(r.body["error"]["fields"]["to"], "must be a date YYYY-MM-DD");
+    let r = app.get(
+        &director.token,
+        &format!("/api/v1/cases?enterprise_id={ours}"),
+    );
+    assert_eq!(r.body["total"], 1);
+}
+
+#[test]
+fn a_bad_report_month_shows_the_report_form_again_with_the_month_named() {
+    let app = spawn_app();
+    let mut director = person(&app, "director", Some(app.street), None);
+    let r = director.browser.get("/reports/monthly?month=2026-13");
+    assert_eq!(r.status, 422, "{}", r.body);
+    assert!(
+        r.body.contains("aria-describedby=\"e_month\""),
+        "{}",
+        r.body
+    );
+    assert!(
+        r.body.contains("value=\"2026-13\""),
+        "what was typed is kept"
+    );
+    assert!(r.body.contains("<select name=\"unit_id\""), "units by name");
+    let r = director.browser.get("/reports/yearly?year=20x6");
+    assert_eq!(r.status, 422, "{}", r.body);
+    assert!(r.body.contains("aria-describedby=\"e_year\""), "{}", r.body);
+    let r = director.browser.get("/reports/monthly?month=2026-02");
+    assert_eq!(r.status, 200);
 }

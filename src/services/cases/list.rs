@@ -8,6 +8,9 @@ pub struct CaseFilter {
     pub category: Option<String>,
     pub channel: Option<String>,
     pub enterprise_id: Option<i64>,
+    /// An enterprise by its exact name (or credit code) in the caller's area, as the pages pick
+    /// it (`services::enterprise_names`); it takes the place of `enterprise_id`.
+    pub enterprise: Option<String>,
     pub mediator_id: Option<i64>,
     pub unit_id: Option<i64>,
     pub overdue: Option<bool>,
@@ -62,6 +65,12 @@ pub async fn list(
         // The contract's order: who is asking (401, 403) before what they asked (422).
         caller.require(Permission::ReadCases)?;
         errors.finish()?;
+        let mut filter = filter;
+        if let Some(name) = filter.enterprise.as_deref() {
+            let id =
+                crate::services::enterprise_names::resolve_in(conn, &caller, "enterprise", name)?;
+            filter.enterprise_id = Some(id);
+        }
         let scope = caller.scope();
         let unit_prefix = match filter.unit_id {
             Some(u) => Some(

@@ -8,6 +8,7 @@ mod edit;
 mod intake;
 mod list;
 mod notes;
+mod query;
 mod sight;
 mod view;
 
@@ -17,6 +18,7 @@ pub(crate) use intake::create_in;
 pub use intake::{create, CaseInput};
 pub use list::{list, CaseFilter};
 pub use notes::add_note;
+pub use query::CaseQuery;
 pub(crate) use sight::log_whole_views;
 pub use sight::Purpose;
 use sight::{list_sight, record_views, whole_views};

@@ -3,52 +3,23 @@
 use super::{created, ok};
 use crate::domain::case::ActionKind;
 use crate::error::AppError;
-use crate::services::cases::{self, CaseFilter};
-use crate::services::{idempotency, Asker, Caller, Ctx, Paging};
+use crate::services::cases::{self, CaseQuery};
+use crate::services::{idempotency, Asker, Caller, Ctx};
 use crate::web::body::Body;
 use actix_web::http::StatusCode;
 use actix_web::{web, HttpRequest, HttpResponse};
-use chrono::NaiveDate;
 use serde::Deserialize;
+use std::collections::HashMap;
 
-#[derive(Deserialize)]
-pub struct ListQuery {
-    status: Option<String>,
-    category: Option<String>,
-    channel: Option<String>,
-    enterprise_id: Option<i64>,
-    mediator_id: Option<i64>,
-    unit_id: Option<i64>,
-    overdue: Option<bool>,
-    from: Option<NaiveDate>,
-    to: Option<NaiveDate>,
-    q: Option<String>,
-    sort: Option<String>,
-    page: Option<i64>,
-    per_page: Option<i64>,
-}
-
+/// `GET /api/v1/cases`: the filter read by the same rule as the `/cases` page's (`CaseQuery`),
+/// each unreadable value a 422 naming its field.
 pub async fn list(
     ctx: web::Data<Ctx>,
     asker: Asker,
-    query: web::Query<ListQuery>,
+    query: web::Query<HashMap<String, String>>,
 ) -> Result<HttpResponse, AppError> {
-    let q = query.into_inner();
-    let paging = Paging::new(q.page, q.per_page)?;
-    let filter = CaseFilter {
-        status: q.status,
-        category: q.category,
-        channel: q.channel,
-        enterprise_id: q.enterprise_id,
-        mediator_id: q.mediator_id,
-        unit_id: q.unit_id,
-        overdue: q.overdue,
-        from: q.from,
-        to: q.to,
-        q: q.q,
-        sort: q.sort,
-    };
-    Ok(ok(cases::list(&ctx, asker, filter, paging).await?))
+    let q = CaseQuery::parse(&query, 50)?;
+    Ok(ok(cases::list(&ctx, asker, q.filter, q.paging).await?))
 }
 
 pub async fn create(

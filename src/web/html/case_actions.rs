@@ -1,23 +1,109 @@
 //! The case page's action forms: the forms for the actions the case view says the caller may
-//! take, the case page rendered with them, and their submission (one service call each; a
-//! refusal about the form's values re-renders the case page with it, in the page's language).
+//! take, the case page rendered with them, and their submission (one service call each). Every
+//! submission answers a redirect to the case page (post/redirect/get): a refusal is kept in the
+//! session for that page, which opens the form as the user left it, each error beside its field.
 
-use super::form::{codes, describe, local_to_rfc3339, opt, options};
+use super::form::{amount, codes, describe, local_to_rfc3339, opt, options};
 use super::{html, render, see_other, OrPage, PageResult, SignedForm, SignedIn};
 use crate::domain::case::ActionKind;
 use crate::domain::vocab::Referral;
 use crate::error::AppError;
 use crate::services::cases::{self as svc, ActionInput};
-use crate::services::{users, Caller, Ctx};
+use crate::services::{sessions, users, Ctx};
 use actix_web::http::StatusCode;
 use actix_web::{web, HttpResponse};
+use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
+use std::collections::HashMap;
 
-/// The forms for the actions the case view says the user may take.
-async fn action_forms(ctx: &Ctx, caller: &Caller, case: &svc::CaseView) -> Vec<Value> {
+/// A failed action form, kept in the session across the redirect that answers it
+/// (post/redirect/get): the case page then opens that form with its values and its errors beside
+/// its fields, and reloading the page submits nothing.
+#[derive(Serialize, Deserialize)]
+pub(super) struct FailedForm {
+    case_id: i64,
+    form: String,
+    status: u16,
+    values: HashMap<String, String>,
+    /// Field name → the service's (English) message, shown through `{{msg}}`.
+    errors: HashMap<String, String>,
+    /// The refusal not about one of the form's fields, already in the page's language.
+    refusal: Option<String>,
+}
+
+/// One field of an action form: `name`, its label key, and its kind (`text`, `date`, ...,
+/// `textarea`, or a select's options); `required` marks it for the user.
+fn field(name: &str, label: &str, kind: &str, required: bool) -> Value {
+    let mut f = json!({"name": name, "label": label, "required": required});
+    match kind {
+        "textarea" => f["textarea"] = json!(true),
+        kind => f["kind"] = json!(kind),
+    }
+    f
+}
+
+fn with_value(mut f: Value, value: impl Into<Value>) -> Value {
+    f["value"] = value.into();
+    f
+}
+
+fn with_options(mut f: Value, options: Vec<Value>) -> Value {
+    f["options"] = json!(options);
+    f
+}
+
+/// The form named `name` as the user left it: their values in its fields (a select's choice
+/// selected), each error beside its field and the others above the form.
+fn refill(form: &mut Value, failed: &FailedForm, lang: &str) {
+    form["open"] = json!(true);
+    let mut elsewhere = crate::error::FieldErrors::default();
+    let names: Vec<String> = form["fields"]
+        .as_array()
+        .map(|fields| {
+            fields
+                .iter()
+                .filter_map(|f| f["name"].as_str().map(str::to_string))
+                .collect()
+        })
+        .unwrap_or_default();
+    for (field, why) in &failed.errors {
+        if !names.contains(field) {
+            elsewhere.add(field, why.clone());
+        }
+    }
+    for f in form["fields"].as_array_mut().into_iter().flatten() {
+        let name = f["name"].as_str().unwrap_or_default().to_string();
+        let typed = failed.values.get(&name).cloned().unwrap_or_default();
+        if let Some(options) = f["options"].as_array_mut() {
+            for o in options {
+                let value = match &o["value"] {
+                    Value::String(s) => s.clone(),
+                    other => other.to_string(),
+                };
+                o["selected"] = json!(value == typed);
+            }
+        } else {
+            f["value"] = json!(typed);
+        }
+        f["error"] = json!(failed.errors.get(&name));
+    }
+    let mut refusals: Vec<String> = failed.refusal.iter().cloned().collect();
+    if !elsewhere.0.is_empty() {
+        refusals.push(describe(&AppError::Validation(elsewhere), lang));
+    }
+    form["refusal"] = json!((!refusals.is_empty()).then(|| refusals.join("; ")));
+}
+
+/// The forms for the actions the case view says the user may take; the one that failed (if any)
+/// refilled as the user left it.
+async fn action_forms(
+    ctx: &Ctx,
+    me: &SignedIn,
+    case: &svc::CaseView,
+    failed: Option<&FailedForm>,
+) -> Vec<Value> {
+    let caller = &me.caller;
     let allowed = |kind: ActionKind| case.actions.contains(&kind);
-    let text = |name: &str, label: &str| json!({"name": name, "label": label, "kind": "text"});
-    let area = |name: &str, label: &str| json!({"name": name, "label": label, "textarea": true});
     let today = ctx.local_date(ctx.now()).to_string();
     let now_local = ctx
         .now()
@@ -27,7 +113,11 @@ async fn action_forms(ctx: &Ctx, caller: &Caller, case: &svc::CaseView) -> Vec<V
     let mut forms = Vec::new();
     let mut add = |name: &str, label: &str, kind: ActionKind, fields: Vec<Value>| {
         if allowed(kind) {
-            forms.push(json!({"name": name, "label": label, "fields": fields}));
+            let mut form = json!({"name": name, "label": label, "fields": fields});
+            if let Some(failed) = failed.filter(|f| f.form == name) {
+                refill(&mut form, failed, &me.page.lang);
+            }
+            forms.push(form);
         }
     };
     add("accept", "action.accept", ActionKind::Accept, vec![]);
@@ -35,7 +125,7 @@ async fn action_forms(ctx: &Ctx, caller: &Caller, case: &svc::CaseView) -> Vec<V
         "reject",
         "action.reject",
         ActionKind::Reject,
-        vec![area("reason", "action.reason")],
+        vec![field("reason", "action.reason", "textarea", true)],
     );
     if allowed(ActionKind::Assign) {
         let mut people = Vec::new();
@@ -50,7 +140,10 @@ async fn action_forms(ctx: &Ctx, caller: &Caller, case: &svc::CaseView) -> Vec<V
             "assign",
             "action.assign",
             ActionKind::Assign,
-            vec![json!({"name": "mediator_id", "label": "action.mediator_id", "options": people})],
+            vec![with_options(
+                field("mediator_id", "action.mediator_id", "select", true),
+                people,
+            )],
         );
     }
     add(
@@ -58,10 +151,13 @@ async fn action_forms(ctx: &Ctx, caller: &Caller, case: &svc::CaseView) -> Vec<V
         "action.session",
         ActionKind::Session,
         vec![
-            json!({"name": "held_at", "label": "action.held_at", "kind": "datetime-local", "value": now_local}),
-            text("location", "action.location"),
-            text("attendees", "action.attendees"),
-            area("notes", "cases.notes"),
+            with_value(
+                field("held_at", "action.held_at", "datetime-local", true),
+                now_local,
+            ),
+            field("location", "action.location", "text", true),
+            field("attendees", "action.attendees", "text", true),
+            field("notes", "cases.notes", "textarea", false),
         ],
     );
     add(
@@ -69,8 +165,8 @@ async fn action_forms(ctx: &Ctx, caller: &Caller, case: &svc::CaseView) -> Vec<V
         "action.extend",
         ActionKind::Extend,
         vec![
-            json!({"name": "days", "label": "action.days", "kind": "number", "value": "15"}),
-            area("reason", "action.reason"),
+            with_value(field("days", "action.days", "number", true), "15"),
+            field("reason", "action.reason", "textarea", true),
         ],
     );
     add(
@@ -78,9 +174,9 @@ async fn action_forms(ctx: &Ctx, caller: &Caller, case: &svc::CaseView) -> Vec<V
         "action.close_agreement",
         ActionKind::Close,
         vec![
-            text("amount_agreed", "cases.amount_agreed"),
-            text("agreement_no", "action.agreement_no"),
-            json!({"name": "payment_due", "label": "action.payment_due", "kind": "date"}),
+            field("amount_agreed", "cases.amount_agreed", "text", true),
+            field("agreement_no", "action.agreement_no", "text", false),
+            field("payment_due", "action.payment_due", "date", false),
         ],
     );
     let referrals = codes(Referral::ALL, Referral::as_str);
@@ -89,42 +185,63 @@ async fn action_forms(ctx: &Ctx, caller: &Caller, case: &svc::CaseView) -> Vec<V
         "action.close_failed",
         ActionKind::Close,
         vec![
-            json!({"name": "referral", "label": "action.referral", "options": options("referral", &referrals, None)}),
-            area("note", "action.reason"),
+            with_options(
+                field("referral", "action.referral", "select", true),
+                options("referral", &referrals, None),
+            ),
+            field("note", "action.reason", "textarea", true),
         ],
     );
     add(
         "withdraw",
         "action.withdraw",
         ActionKind::Withdraw,
-        vec![area("note", "action.reason")],
+        vec![field("note", "action.reason", "textarea", true)],
     );
     add(
         "payments",
         "action.payment",
         ActionKind::Payment,
         vec![
-            text("amount", "action.amount"),
-            json!({"name": "paid_at", "label": "action.paid_at", "kind": "date", "value": today}),
+            field("amount", "action.amount", "text", true),
+            with_value(field("paid_at", "action.paid_at", "date", true), today),
         ],
     );
     add(
         "note",
         "action.note",
         ActionKind::Note,
-        vec![area("text", "action.text")],
+        vec![field("text", "action.text", "textarea", true)],
     );
     forms
 }
 
+/// The case page, with the form that failed (if any) open as the user left it, answered with
+/// that failure's status.
 pub(super) async fn render_case(
     ctx: &Ctx,
     me: &SignedIn,
     case: svc::CaseView,
-    error: Option<String>,
-    status: StatusCode,
+    failed: Option<FailedForm>,
 ) -> HttpResponse {
-    let actions = action_forms(ctx, &me.caller, &case).await;
+    let failed = failed.filter(|f| f.case_id == case.id);
+    let status = failed
+        .as_ref()
+        .and_then(|f| StatusCode::from_u16(f.status).ok())
+        .unwrap_or(StatusCode::OK);
+    let actions = action_forms(ctx, me, &case, failed.as_ref()).await;
+    // A form the case no longer offers (another user moved it on): its refusal above the page.
+    let error = failed
+        .as_ref()
+        .filter(|f| !actions.iter().any(|a| a["name"] == f.form.as_str()))
+        .map(|f| {
+            let mut why: Vec<String> = f.refusal.iter().cloned().collect();
+            if !f.errors.is_empty() {
+                let fields = crate::error::FieldErrors(f.errors.clone().into_iter().collect());
+                why.push(describe(&AppError::Validation(fields), &me.page.lang));
+            }
+            why.join("; ")
+        });
     // The printable documents of a concluded case: the agreement of a resolved one, the notice
     // of the right to arbitration of a failed one.
     let prints = json!({
@@ -133,9 +250,34 @@ pub(super) async fn render_case(
     });
     let data = me.page.data(
         "cases.title",
-        json!({"case": case, "actions": actions, "error": error, "prints": prints}),
+        json!({"case": case, "actions": actions, "prints": prints, "error": error}),
     );
     html(status, render::render("pages/cases/show", &data))
+}
+
+/// The failed form the session kept for this page, taken (cleared) so that it shows once.
+pub(super) async fn take_failed_form(ctx: &Ctx, me: &SignedIn) -> Option<FailedForm> {
+    let flash = me.page.session.as_ref()?.flash.as_deref()?;
+    let cookie = me.page.cookie.clone()?;
+    let failed = serde_json::from_str(flash).ok();
+    // A flash that cannot be cleared would show again: still show the page.
+    let _ = sessions::set_flash(ctx, cookie, None).await;
+    failed
+}
+
+/// A number typed into an action form: unreadable is an error beside the field, which the
+/// service's own message for the (then missing) value does not replace.
+fn typed_number<T: std::str::FromStr>(
+    form: &HashMap<String, String>,
+    name: &str,
+    typed: &mut HashMap<String, String>,
+) -> Option<T> {
+    let value = opt(form, name)?;
+    let parsed = value.parse().ok();
+    if parsed.is_none() {
+        typed.insert(name.to_string(), "must be a number".to_string());
+    }
+    parsed
 }
 
 pub async fn act(
@@ -145,20 +287,21 @@ pub async fn act(
 ) -> PageResult {
     let SignedForm { me, form } = signed;
     let (id, name) = path.into_inner();
+    let mut unreadable = HashMap::new();
     let mut input = ActionInput {
         reason: opt(&form, "reason"),
-        mediator_id: opt(&form, "mediator_id").and_then(|m| m.parse().ok()),
+        mediator_id: typed_number(&form, "mediator_id", &mut unreadable),
         held_at: opt(&form, "held_at").map(|h| local_to_rfc3339(&ctx, &h)),
         location: opt(&form, "location"),
         attendees: opt(&form, "attendees"),
         notes: opt(&form, "notes"),
-        days: opt(&form, "days").and_then(|d| d.parse().ok()),
-        amount_agreed: opt(&form, "amount_agreed"),
+        days: typed_number(&form, "days", &mut unreadable),
+        amount_agreed: amount(&form, "amount_agreed", &mut unreadable),
         agreement_no: opt(&form, "agreement_no"),
         payment_due: opt(&form, "payment_due"),
         referral: opt(&form, "referral"),
         note: opt(&form, "note"),
-        amount: opt(&form, "amount"),
+        amount: amount(&form, "amount", &mut unreadable),
         paid_at: opt(&form, "paid_at"),
         ..Default::default()
     };
@@ -184,14 +327,35 @@ pub async fn act(
             }
         }
     };
-    match result {
-        Ok(_) => Ok(see_other(&format!("/cases/{id}"))),
-        Err(e) if e.is_not_the_forms() => Err(me.page.fail(e)),
-        Err(e) => {
-            use actix_web::ResponseError;
-            let case = svc::get(&ctx, caller, id).await.or_page(&me.page)?;
-            let why = Some(describe(&e, &me.page.lang));
-            Ok(render_case(&ctx, &me, case, why, e.status_code()).await)
-        }
+    let e = match result {
+        Ok(_) => return Ok(see_other(&format!("/cases/{id}"))),
+        Err(e) if e.is_not_the_forms() => return Err(me.page.fail(e)),
+        Err(e) => e,
+    };
+    use actix_web::ResponseError;
+    let (mut errors, refusal) = match &e {
+        AppError::Validation(fields) => (fields.0.clone().into_iter().collect(), None),
+        other => (HashMap::new(), Some(describe(other, &me.page.lang))),
+    };
+    errors.extend(unreadable);
+    let mut values = form;
+    values.remove("csrf");
+    let failed = FailedForm {
+        case_id: id,
+        form: name,
+        status: e.status_code().as_u16(),
+        values,
+        errors,
+        refusal,
+    };
+    let kept = match (serde_json::to_string(&failed), me.page.cookie.clone()) {
+        (Ok(json), Some(cookie)) => sessions::set_flash(&ctx, cookie, Some(json)).await.is_ok(),
+        _ => false,
+    };
+    if kept {
+        return Ok(see_other(&format!("/cases/{id}")));
     }
+    // Without the session's flash, the page answers the POST itself.
+    let case = svc::get(&ctx, caller, id).await.or_page(&me.page)?;
+    Ok(render_case(&ctx, &me, case, Some(failed)).await)
 }

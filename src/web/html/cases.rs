@@ -1,59 +1,43 @@
 //! The case list, the intake form and the case page (its action forms are `case_actions`).
 
-use super::case_actions::render_case;
-use super::form::{codes, local_to_rfc3339, opt, options, required_number, Query};
+use super::case_actions::{render_case, take_failed_form};
+use super::enterprise_field;
+use super::form::{amount, codes, local_to_rfc3339, opt, options, required_number, Query};
 use super::{html, render, see_other, OrPage, PageResult, SignedForm, SignedIn};
 use crate::domain::case::CaseStatus;
 use crate::domain::permission::Permission;
 use crate::domain::vocab::{Category, Channel};
 use crate::error::AppError;
-use crate::services::cases::{self as svc, CaseFilter, CaseInput};
-use crate::services::enterprises::Choice;
-use crate::services::{users, Caller, Ctx, Paging};
+use crate::services::cases::{self as svc, CaseInput, CaseQuery};
+use crate::services::{users, Ctx, Paging};
 use actix_web::http::StatusCode;
 use actix_web::web;
 use serde_json::{json, Value};
 use std::collections::HashMap;
 
-/// The case list's filter as its query string gives it (the list and its export read it alike).
-pub(super) fn case_filter(query: &Query) -> Result<CaseFilter, AppError> {
-    let get = |k: &str| query.get(k).filter(|v| !v.is_empty()).cloned();
-    let number = |k: &str| -> Result<Option<i64>, AppError> {
-        get(k)
-            .map(|v| v.trim().parse::<i64>())
-            .transpose()
-            .map_err(|_| AppError::field(k, "must be a number"))
-    };
-    let date = |k: &str| -> Result<Option<chrono::NaiveDate>, AppError> {
-        get(k)
-            .map(|v| v.trim().parse::<chrono::NaiveDate>())
-            .transpose()
-            .map_err(|_| AppError::field(k, "must be a date YYYY-MM-DD"))
-    };
-    Ok(CaseFilter {
-        status: get("status"),
-        category: get("category"),
-        channel: get("channel"),
-        enterprise_id: number("enterprise_id")?,
-        mediator_id: number("mediator_id")?,
-        overdue: get("overdue").map(|o| o == "true"),
-        from: date("from")?,
-        to: date("to")?,
-        q: get("q"),
-        sort: get("sort"),
-        ..Default::default()
-    })
-}
-
 pub async fn list(ctx: web::Data<Ctx>, query: Query, me: SignedIn) -> PageResult {
     let SignedIn { page, caller } = me;
     let get = |k: &str| query.get(k).filter(|v| !v.is_empty()).cloned();
-    let page_no = get("page").and_then(|p| p.parse().ok()).unwrap_or(1);
-    let paging = Paging::new(Some(page_no), Some(50)).or_page(&page)?;
-    let filter = case_filter(&query).or_page(&page)?;
-    let mediator_id = filter.mediator_id;
-    // Mediators to filter by: the staff's colleagues in scope (officers see none).
+    // One rule reads the filter for this page and the API; what it refuses, and what the list
+    // refuses, comes back as the form with each error beside its field.
+    let asked = CaseQuery::parse(&query, 50);
+    let paging = asked.as_ref().ok().map(|q| q.paging);
+    let mediator_id = asked.as_ref().ok().and_then(|q| q.filter.mediator_id);
+    let unit_id = asked.as_ref().ok().and_then(|q| q.filter.unit_id);
+    let found = match asked {
+        Ok(q) => svc::list(&ctx, &caller, q.filter, q.paging).await,
+        Err(e) => Err(e),
+    };
+    let (found, mut errors) = match found {
+        Ok(found) => (Some(found), HashMap::new()),
+        Err(AppError::Validation(fields)) => (None, fields.0.into_iter().collect()),
+        Err(e) => return Err(page.fail(e)),
+    };
+    enterprise_field::beside_field(&mut errors);
+    // Mediators and units to filter by, by name: the staff's colleagues and units in scope
+    // (officers see none).
     let mut mediators = Vec::new();
+    let mut units = Vec::new();
     if caller.role.is_staff() {
         for role in ["mediator", "director"] {
             if let Ok(list) = users::list(&ctx, &caller, Some(role.into())).await {
@@ -62,14 +46,17 @@ pub async fn list(ctx: web::Data<Ctx>, query: Query, me: SignedIn) -> PageResult
                 }));
             }
         }
+        if let Ok(list) = crate::services::units::list(&ctx, &caller).await {
+            units.extend(list.into_iter().map(
+                |u| json!({"value": u.id, "label": u.name, "selected": Some(u.id) == unit_id}),
+            ));
+        }
     }
-    let found = svc::list(&ctx, &caller, filter, paging)
-        .await
-        .or_page(&page)?;
-    let link = |path: &str, extra: (&str, String)| {
+    // The list's own address with one parameter changed: another page, or the export's format.
+    let link_to = |path: &str, extra: (&str, String)| {
         let mut params: Vec<(String, String)> = query
             .iter()
-            .filter(|(k, _)| k.as_str() != "page")
+            .filter(|(k, _)| k.as_str() != "page" && k.as_str() != "format")
             .map(|(k, v)| (k.clone(), v.clone()))
             .collect();
         params.sort();
@@ -79,49 +66,52 @@ pub async fn list(ctx: web::Data<Ctx>, query: Query, me: SignedIn) -> PageResult
             .finish();
         format!("{path}?{qs}")
     };
+    let link = |n: i64| link_to("/cases", ("page", n.to_string()));
     // The filtered rows as a file, for those who may export the ledger.
     let exports = caller.may(Permission::ExportLedger).then(|| {
-        json!({"csv": link("/cases/export", ("format", "csv".into())),
-               "xlsx": link("/cases/export", ("format", "xlsx".into()))})
+        json!({"csv": link_to("/cases/export", ("format", "csv".into())),
+               "xlsx": link_to("/cases/export", ("format", "xlsx".into()))})
     });
+    // An enterprise asked for by number (a link from elsewhere) shows by its name.
+    let enterprise = match get(enterprise_field::FIELD) {
+        Some(name) => Some(name),
+        None => enterprise_field::name_of(&ctx, &caller, query.get("enterprise_id")).await,
+    };
+    let (total, items) = found
+        .as_ref()
+        .map_or((0, json!([])), |f| (f.total, json!(f.items)));
+    let more = |f: &crate::services::Page<_>, p: Paging| p.offset() + p.per_page < f.total;
     let statuses = codes(CaseStatus::ALL, CaseStatus::as_str);
     let categories = codes(Category::ALL, Category::as_str);
     let data = page.data(
         "cases.title",
         json!({
-            "items": found.items,
-            "total": found.total,
+            "items": items,
+            "total": total,
             "q": get("q"),
             "overdue": get("overdue").is_some_and(|o| o == "true"),
             "statuses": options("status", &statuses, get("status").as_deref()),
             "categories": options("category", &categories, get("category").as_deref()),
             "channels": options("channel", &codes(Channel::ALL, Channel::as_str), get("channel").as_deref()),
             "mediators": mediators,
-            "enterprise_id": get("enterprise_id"),
+            "units": units,
+            "enterprise": enterprise,
+            "enterprises": enterprise_field::choices(&ctx, &caller).await,
             "from": get("from"),
             "to": get("to"),
             "by_deadline": get("sort").is_some_and(|s| s == "deadline"),
-            "prev": (paging.page > 1).then(|| link("/cases", ("page", (paging.page - 1).to_string()))),
-            "next": (paging.offset() + paging.per_page < found.total)
-                .then(|| link("/cases", ("page", (paging.page + 1).to_string()))),
+            "errors": errors,
+            "invalid": found.is_none(),
+            "prev": paging.filter(|p| p.page > 1).map(|p| link(p.page - 1)),
+            "next": found.as_ref().zip(paging).filter(|(f, p)| more(f, *p)).map(|(_, p)| link(p.page + 1)),
             "exports": exports,
         }),
     );
-    Ok(html(
-        StatusCode::OK,
-        render::render("pages/cases/list", &data),
-    ))
-}
-
-/// The id of the list of enterprises a form suggests (`<datalist>`): typing part of a name offers
-/// the matching enterprises, and choosing one fills in its number. No script.
-pub(super) const ENTERPRISE_CHOICES: &str = "enterprise_choices";
-
-/// The enterprises to suggest on a form; none when they cannot be read (the form still works).
-pub(super) async fn enterprise_choices(ctx: &Ctx, caller: &Caller) -> Vec<Choice> {
-    crate::services::enterprises::choices(ctx, caller)
-        .await
-        .unwrap_or_default()
+    let status = match found {
+        Some(_) => StatusCode::OK,
+        None => StatusCode::UNPROCESSABLE_ENTITY,
+    };
+    Ok(html(status, render::render("pages/cases/list", &data)))
 }
 
 /// The intake form's fields, with values kept and errors beside them.
@@ -136,8 +126,8 @@ fn intake_fields(values: &HashMap<String, String>, errors: &HashMap<String, Stri
                "options": options("channel", &channels, values.get("channel").map(String::as_str))}),
         json!({"name": "category", "label": "cases.category", "error": errors.get("category"),
                "options": options("category", &categories, values.get("category").map(String::as_str))}),
-        json!({"name": "enterprise_id", "label": "cases.enterprise", "kind": "text", "value": v("enterprise_id"),
-               "error": errors.get("enterprise_id"), "list": ENTERPRISE_CHOICES}),
+        json!({"enterprise": true, "name": "enterprise", "label": "cases.enterprise",
+               "value": v("enterprise"), "error": errors.get("enterprise"), "required": true}),
         field("applicant_name", "cases.applicant", "text"),
         field("applicant_phone", "cases.phone", "tel"),
         field("applicant_id_number", "cases.id_number", "text"),
@@ -145,7 +135,26 @@ fn intake_fields(values: &HashMap<String, String>, errors: &HashMap<String, Stri
         field("amount_claimed", "cases.amount_claimed", "text"),
         json!({"name": "description", "label": "cases.description", "textarea": true, "value": v("description"), "error": errors.get("description")}),
     ]
+    .into_iter()
+    .map(|mut f| {
+        let required = REQUIRED.contains(&f["name"].as_str().unwrap_or_default());
+        f["required"] = json!(required);
+        f
+    })
+    .collect()
 }
+
+/// The intake fields the service requires, marked on the form.
+const REQUIRED: [&str; 8] = [
+    "received_at",
+    "channel",
+    "category",
+    "enterprise",
+    "applicant_name",
+    "workers_involved",
+    "amount_claimed",
+    "description",
+];
 
 pub async fn new_form(ctx: web::Data<Ctx>, query: Query, me: SignedIn) -> PageResult {
     let SignedIn { page, caller } = me;
@@ -163,7 +172,7 @@ pub async fn new_form(ctx: web::Data<Ctx>, query: Query, me: SignedIn) -> PageRe
     for key in [
         "channel",
         "category",
-        "enterprise_id",
+        "enterprise",
         "workers_involved",
         "amount_claimed",
         "description",
@@ -172,7 +181,10 @@ pub async fn new_form(ctx: web::Data<Ctx>, query: Query, me: SignedIn) -> PageRe
             values.insert(key.to_string(), v.clone());
         }
     }
-    let enterprises = enterprise_choices(&ctx, &caller).await;
+    if let Some(name) = enterprise_field::name_of(&ctx, &caller, query.get("enterprise_id")).await {
+        values.insert(enterprise_field::FIELD.into(), name);
+    }
+    let enterprises = enterprise_field::choices(&ctx, &caller).await;
     let data = page.data(
         "intake.title",
         json!({"fields": intake_fields(&values, &HashMap::new()), "enterprises": enterprises}),
@@ -189,35 +201,36 @@ pub async fn new_submit(ctx: web::Data<Ctx>, signed: SignedForm) -> PageResult {
         form,
     } = signed;
     let mut errors = HashMap::new();
-    let enterprise_id = required_number(&form, "enterprise_id", &mut errors);
+    let enterprise_id = enterprise_field::resolve(&ctx, &caller, &form, &mut errors).await;
     let workers = required_number(&form, "workers_involved", &mut errors);
     let input = CaseInput {
         received_at: local_to_rfc3339(&ctx, form.get("received_at").map_or("", String::as_str)),
         channel: opt(&form, "channel").unwrap_or_default(),
         category: opt(&form, "category").unwrap_or_default(),
-        enterprise_id,
+        enterprise_id: enterprise_id.unwrap_or(0),
         applicant_name: opt(&form, "applicant_name"),
         applicant_phone: opt(&form, "applicant_phone"),
         applicant_id_number: opt(&form, "applicant_id_number"),
         workers_involved: workers,
-        amount_claimed: opt(&form, "amount_claimed").unwrap_or_default(),
+        amount_claimed: amount(&form, "amount_claimed", &mut errors).unwrap_or_default(),
         description: form.get("description").cloned().unwrap_or_default(),
         warning_id: None,
         unit_id: None,
     };
-    let result = if errors.is_empty() {
-        svc::create(&ctx, &caller, input).await
-    } else {
-        Err(AppError::Validation(crate::error::FieldErrors::default()))
-    };
-    match result {
+    // Whatever the form could not read is passed on in a shape the service refuses too (no
+    // enterprise 0, no 0 workers, the amount as typed), so every error shows at once; the
+    // form's own message takes the place of the service's.
+    match svc::create(&ctx, &caller, input).await {
         Ok(case) => Ok(see_other(&format!("/cases/{}", case.id))),
         Err(AppError::Validation(fields)) => {
-            errors.extend(fields.0);
+            let mut fields = fields.0;
+            fields.extend(errors);
+            let mut errors: HashMap<String, String> = fields.into_iter().collect();
+            enterprise_field::beside_field(&mut errors);
             let data = page.data(
                 "intake.title",
                 json!({"fields": intake_fields(&form, &errors), "errors": true,
-                       "enterprises": enterprise_choices(&ctx, &caller).await}),
+                       "enterprises": enterprise_field::choices(&ctx, &caller).await}),
             );
             Ok(html(
                 StatusCode::UNPROCESSABLE_ENTITY,
@@ -232,5 +245,6 @@ pub async fn show(ctx: web::Data<Ctx>, id: web::Path<i64>, me: SignedIn) -> Page
     let case = svc::get(&ctx, &me.caller, id.into_inner())
         .await
         .or_page(&me.page)?;
-    Ok(render_case(&ctx, &me, case, None, StatusCode::OK).await)
+    let failed = take_failed_form(&ctx, &me).await;
+    Ok(render_case(&ctx, &me, case, failed).await)
 }

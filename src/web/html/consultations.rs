@@ -2,8 +2,8 @@
 //! only a link to the intake form with the consultation's values as query parameters: the
 //! intake form reads them, and the case is registered through the case service as any other.
 
-use super::cases::enterprise_choices;
-use super::form::{codes, local_to_rfc3339, number, opt, options, required_number, Query};
+use super::enterprise_field;
+use super::form::{codes, local_to_rfc3339, opt, options, required_number, Query};
 use super::{html, render, see_other, OrPage, PageCtx, PageResult, SignedForm, SignedIn};
 use crate::domain::vocab::{Category, Channel};
 use crate::error::AppError;
@@ -95,14 +95,14 @@ fn entry_form(
             "channels": options("channel", &channels, values.get("channel").map(String::as_str)),
             "topics": options("category", &topics, values.get("topic").map(String::as_str)),
             "workers": v("workers"),
-            "enterprise_id": v("enterprise_id"),
+            "enterprise": v("enterprise"),
             "summary": v("summary"),
             "errors": {
                 "received_at": err("received_at"),
                 "channel": err("channel"),
                 "topic": err("topic"),
                 "workers": err("workers"),
-                "enterprise_id": err("enterprise_id"),
+                "enterprise": err("enterprise"),
                 "summary": err("summary"),
             },
             "invalid": !errors.is_empty(),
@@ -133,7 +133,7 @@ pub async fn new_form(ctx: web::Data<Ctx>, query: Query, me: SignedIn) -> PageRe
             query.get("saved").cloned().unwrap_or_default(),
         ),
     ]);
-    let enterprises = enterprise_choices(&ctx, &caller).await;
+    let enterprises = enterprise_field::choices(&ctx, &caller).await;
     Ok(entry_form(
         &page,
         &values,
@@ -162,7 +162,7 @@ pub async fn new_submit(ctx: web::Data<Ctx>, signed: SignedForm) -> PageResult {
         form,
     } = signed;
     let mut errors = HashMap::new();
-    let enterprise_id = number(&form, "enterprise_id", &mut errors);
+    let enterprise_id = enterprise_field::resolve(&ctx, &caller, &form, &mut errors).await;
     let workers = required_number(&form, "workers", &mut errors);
     let input = ConsultationInput {
         received_at: local_to_rfc3339(&ctx, form.get("received_at").map_or("", String::as_str)),
@@ -173,17 +173,21 @@ pub async fn new_submit(ctx: web::Data<Ctx>, signed: SignedForm) -> PageResult {
         summary: form.get("summary").cloned().unwrap_or_default(),
         unit_id: None,
     };
-    let result = if errors.is_empty() {
-        svc::create(&ctx, &caller, input).await
-    } else {
-        Err(AppError::Validation(crate::error::FieldErrors::default()))
+    // Workers the form could not read are 0, which the service refuses too, so its errors show
+    // with the form's; a name that resolves to no enterprise must not be saved as none.
+    let result = match errors.contains_key(enterprise_field::FIELD) {
+        true => Err(AppError::Validation(crate::error::FieldErrors::default())),
+        false => svc::create(&ctx, &caller, input).await,
     };
     match result {
         Ok(_) => Ok(see_other("/consultations/new?saved=1")),
         Err(AppError::Validation(fields)) => {
-            errors.extend(fields.0);
+            let mut all: HashMap<String, String> = fields.0.into_iter().collect();
+            all.extend(errors);
+            let mut errors = all;
+            enterprise_field::beside_field(&mut errors);
             let recent = recent(&ctx, &caller).await.unwrap_or_default();
-            let enterprises = enterprise_choices(&ctx, &caller).await;
+            let enterprises = enterprise_field::choices(&ctx, &caller).await;
             Ok(entry_form(
                 &page,
                 &form,

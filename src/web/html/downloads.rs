@@ -6,12 +6,12 @@
 //! GET that changes nothing but the access log, so it needs no CSRF token.
 
 use super::admin::{form_errors, input, select, unit_choices};
-use super::cases::case_filter;
 use super::form::Query;
 use super::reports::unit_param;
 use super::{html, render, OrPage, PageCtx, PageResult, SignedIn};
 use crate::domain::permission::Permission;
 use crate::error::{AppError, FieldErrors};
+use crate::services::cases::CaseQuery;
 use crate::services::stats::{self, Span};
 use crate::services::{ledger, units, Caller, Ctx};
 use crate::web::download::{self, FileFormat};
@@ -166,7 +166,7 @@ async fn ledger_page(
 pub async fn cases_file(ctx: web::Data<Ctx>, query: Query, me: SignedIn) -> PageResult {
     let SignedIn { page, caller } = exporter(me)?;
     let format = file_format(&query).or_page(&page)?;
-    let filter = case_filter(&query).or_page(&page)?;
+    let filter = CaseQuery::parse(&query, 50).or_page(&page)?.filter;
     let ledger = ledger::export_list(&ctx, &caller, filter)
         .await
         .or_page(&page)?;

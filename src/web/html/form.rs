@@ -60,6 +60,25 @@ pub(super) fn number(
     }
 }
 
+/// An amount typed into a form ("86,400", "86400元", "８６，４００"; `Fen::from_typed`), as the
+/// plain decimal the services take. A refused one is answered as typed, which the services'
+/// stricter parser refuses too (so the form still shows every error at once), with why beside
+/// the field, which takes the place of the service's own message.
+pub(super) fn amount(
+    form: &HashMap<String, String>,
+    name: &str,
+    errors: &mut HashMap<String, String>,
+) -> Option<String> {
+    let typed = opt(form, name)?;
+    match crate::domain::money::Fen::from_typed(&typed) {
+        Ok(fen) => Some(fen.to_string()),
+        Err(e) => {
+            errors.insert(name.to_string(), e.to_string());
+            Some(typed)
+        }
+    }
+}
+
 /// A number the form must carry: absent or unreadable is an error beside the field.
 pub(super) fn required_number(
     form: &HashMap<String, String>,

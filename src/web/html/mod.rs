@@ -11,6 +11,7 @@ mod cases;
 mod consultations;
 mod desk;
 mod downloads;
+mod enterprise_field;
 mod errors;
 mod form;
 mod ledger_import;

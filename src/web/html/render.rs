@@ -115,8 +115,8 @@ const TEMPLATES: &[(&str, &str)] = &[
         include_str!("../../../templates/pages/ledger.hbs"),
     ),
     (
-        "partials/enterprise_choices",
-        include_str!("../../../templates/partials/enterprise_choices.hbs"),
+        "partials/enterprise_field",
+        include_str!("../../../templates/partials/enterprise_field.hbs"),
     ),
     (
         "partials/case_table",

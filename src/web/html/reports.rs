@@ -11,7 +11,7 @@ use crate::reports::charts;
 use crate::reports::figures::{Figure, Value as FigureValue};
 use crate::services::report_subscriptions as subs;
 use crate::services::stats::{self, Report, Row, Span};
-use crate::services::Ctx;
+use crate::services::{Caller, Ctx};
 use actix_web::http::StatusCode;
 use actix_web::web;
 use chrono::{Datelike, NaiveDate};
@@ -96,38 +96,35 @@ fn export_links(kind: &str, param: &str, unit: Option<i64>) -> Value {
     })
 }
 
-pub async fn monthly(ctx: web::Data<Ctx>, query: Query, me: SignedIn) -> PageResult {
-    let SignedIn { page, caller } = me;
-    caller.require(Permission::ReadReports).or_page(&page)?;
-    let unit = unit_param(&query).or_page(&page)?;
+async fn monthly_data(
+    ctx: &Ctx,
+    caller: &Caller,
+    query: &Query,
+    lang: &str,
+) -> Result<Value, AppError> {
+    caller.require(Permission::ReadReports)?;
+    let unit = unit_param(query)?;
     let month = match query.get("month").filter(|m| !m.trim().is_empty()) {
         Some(m) => m.trim().to_string(),
         None => prev_month(first_of_month(ctx.local_date(ctx.now())))
             .format("%Y-%m")
             .to_string(),
     };
-    let first = match Span::month(Some(&month)).or_page(&page)? {
+    let first = match Span::month(Some(&month))? {
         Span::Month(f) => f,
-        _ => return Err(page.fail(AppError::field("month", "must be a month"))),
+        _ => return Err(AppError::field("month", "must be a month")),
     };
-    let report = stats::report(&ctx, &caller, Ok(Span::Month(first)), unit)
-        .await
-        .or_page(&page)?;
+    let report = stats::report(ctx, caller, Ok(Span::Month(first)), unit).await?;
     let before = prev_month(first);
-    let previous = stats::report(&ctx, &caller, Ok(Span::Month(before)), unit)
-        .await
-        .or_page(&page)?;
+    let previous = stats::report(ctx, caller, Ok(Span::Month(before)), unit).await?;
     let jan = NaiveDate::from_ymd_opt(first.year(), 1, 1).unwrap_or(first);
-    let ytd = stats::report(&ctx, &caller, Ok(Span::Dates(jan, next_month(first))), unit)
-        .await
-        .or_page(&page)?;
+    let ytd = stats::report(ctx, caller, Ok(Span::Dates(jan, next_month(first))), unit).await?;
     let subscription = if caller.may(Permission::SubscribeReports) {
-        let on = subs::is_subscribed(&ctx, &caller).await.or_page(&page)?;
+        let on = subs::is_subscribed(ctx, caller).await?;
         json!({"on": on})
     } else {
         Value::Null
     };
-    let lang = page.lang.clone();
     let figures: Vec<Value> = Figure::ALL
         .iter()
         .map(|&k| {
@@ -139,55 +136,94 @@ pub async fn monthly(ctx: web::Data<Ctx>, query: Query, me: SignedIn) -> PageRes
             })
         })
         .collect();
-    let data = page.data(
-        "report.monthly_title",
-        json!({
+    Ok(json!({
             "monthly": true,
             "period": month,
             "prev_period": before.format("%Y-%m").to_string(),
             "unit_name": report.unit_name,
             "unit_id": unit,
             "figures": figures,
-            "tables": tables(&lang, &report),
-            "charts": charts::monthly(&lang, &report),
+            "tables": tables(lang, &report),
+            "charts": charts::monthly(lang, &report),
             "exports": export_links("monthly", &format!("month={month}"), unit),
             "subscription": subscription,
-        }),
-    );
-    Ok(html(StatusCode::OK, render::render("pages/report", &data)))
+    }))
 }
 
-pub async fn yearly(ctx: web::Data<Ctx>, query: Query, me: SignedIn) -> PageResult {
-    let SignedIn { page, caller } = me;
-    caller.require(Permission::ReadReports).or_page(&page)?;
-    let unit = unit_param(&query).or_page(&page)?;
+pub async fn monthly(ctx: web::Data<Ctx>, query: Query, me: SignedIn) -> PageResult {
+    let found = monthly_data(&ctx, &me.caller, &query, &me.page.lang).await;
+    answer(&ctx, &me, &query, "report.monthly_title", "month", found).await
+}
+
+async fn yearly_data(
+    ctx: &Ctx,
+    caller: &Caller,
+    query: &Query,
+    lang: &str,
+) -> Result<Value, AppError> {
+    caller.require(Permission::ReadReports)?;
+    let unit = unit_param(query)?;
     let year = match query.get("year").filter(|y| !y.trim().is_empty()) {
         Some(y) => y.trim().to_string(),
         None => ctx.local_date(ctx.now()).year().to_string(),
     };
-    let report = stats::report(&ctx, &caller, Span::year(Some(&year)), unit)
-        .await
-        .or_page(&page)?;
-    let lang = page.lang.clone();
+    let report = stats::report(ctx, caller, Span::year(Some(&year)), unit).await?;
     let figures: Vec<Value> = Figure::ALL
         .iter()
         .map(|&k| json!({"key": k.key(), "value": figure_text(&report.figures, k)}))
         .collect();
-    let data = page.data(
-        "report.yearly_title",
-        json!({
+    Ok(json!({
             "monthly": false,
             "period": year,
             "unit_name": report.unit_name,
             "unit_id": unit,
             "figures": figures,
-            "tables": tables(&lang, &report),
-            "charts": charts::yearly(&lang, &report),
+            "tables": tables(lang, &report),
+            "charts": charts::yearly(lang, &report),
             "summary": report.summary_zh,
             "exports": export_links("yearly", &format!("year={year}"), unit),
-        }),
-    );
-    Ok(html(StatusCode::OK, render::render("pages/report", &data)))
+    }))
+}
+
+pub async fn yearly(ctx: web::Data<Ctx>, query: Query, me: SignedIn) -> PageResult {
+    let found = yearly_data(&ctx, &me.caller, &query, &me.page.lang).await;
+    answer(&ctx, &me, &query, "report.yearly_title", "year", found).await
+}
+
+/// The report page, or, for a month, year or unit it cannot read, its filter alone with why
+/// beside each field (422); the unit is picked by name from the units the caller may read.
+async fn answer(
+    ctx: &Ctx,
+    me: &SignedIn,
+    query: &Query,
+    title: &str,
+    period: &str,
+    found: Result<Value, AppError>,
+) -> PageResult {
+    let (mut extra, status) = match found {
+        Ok(extra) => (extra, StatusCode::OK),
+        Err(AppError::Validation(fields)) => (
+            json!({
+                "monthly": period == "month",
+                "period": query.get(period),
+                "errors": fields.0,
+                "invalid": true,
+            }),
+            StatusCode::UNPROCESSABLE_ENTITY,
+        ),
+        Err(e) => return Err(me.page.fail(e)),
+    };
+    let chosen = query.get("unit_id").map(|u| u.trim().to_string());
+    extra["units"] = match crate::services::units::list(ctx, &me.caller).await {
+        Ok(list) => json!(list
+            .into_iter()
+            .map(|u| json!({"value": u.id, "label": u.name,
+                            "selected": chosen.as_deref() == Some(u.id.to_string().as_str())}))
+            .collect::<Vec<_>>()),
+        Err(_) => json!([]),
+    };
+    let data = me.page.data(title, extra);
+    Ok(html(status, render::render("pages/report", &data)))
 }
 
 /// `POST /reports/subscription`: the signed-in director or viewer opts in (`subscribe=on`) or out

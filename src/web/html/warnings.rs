@@ -2,7 +2,8 @@
 //! scopes it), the report form (built for a phone: one column, large targets), and the warning's
 //! page with the staff's acknowledge, defuse and escalate forms. Each handler calls one service.
 
-use super::form::{codes, describe, number, opt, options, required_number, Query};
+use super::enterprise_field;
+use super::form::{amount, codes, describe, opt, options, required_number, Query};
 use super::{html, render, see_other, OrPage, PageResult, SignedForm, SignedIn};
 use crate::domain::role::Role;
 use crate::domain::warning::{Level, WarningAction, WarningCategory, WarningStatus};
@@ -74,14 +75,14 @@ fn report_form(
     let err = |k: &str| errors.get(k).cloned();
     json!({
         "officer": officer,
-        "enterprise_id": v("enterprise_id"),
+        "enterprise": v("enterprise"),
         "levels": levels,
         "categories": options("wcategory", &categories, values.get("category").map(String::as_str)),
         "workers_at_risk": v("workers_at_risk"),
         "amount_at_risk": v("amount_at_risk"),
         "description": v("description"),
         "errors": {
-            "enterprise_id": err("enterprise_id"),
+            "enterprise": err("enterprise"),
             "level": err("level"),
             "category": err("category"),
             "workers_at_risk": err("workers_at_risk"),
@@ -103,6 +104,7 @@ pub async fn new_form(ctx: web::Data<Ctx>, me: SignedIn) -> PageResult {
         report_form(&caller, &values, &HashMap::new()),
     );
     data["items"] = recent;
+    data["enterprises"] = json!(enterprise_field::choices(&ctx, &caller).await);
     Ok(html(
         StatusCode::OK,
         render::render("pages/warnings/new", &data),
@@ -123,26 +125,30 @@ pub async fn new_submit(ctx: web::Data<Ctx>, signed: SignedForm) -> PageResult {
     // Numbers the form could not even read are reported beside their fields, as the service
     // would report a bad value.
     let mut errors = HashMap::new();
-    let enterprise_id = number(&form, "enterprise_id", &mut errors);
+    let enterprise_id = match caller.role {
+        Role::Officer => None,
+        _ => enterprise_field::resolve(&ctx, &caller, &form, &mut errors).await,
+    };
     let workers = required_number(&form, "workers_at_risk", &mut errors);
     let input = WarningInput {
         enterprise_id,
         level: opt(&form, "level").unwrap_or_default(),
         category: opt(&form, "category").unwrap_or_default(),
         workers_at_risk: workers,
-        amount_at_risk: opt(&form, "amount_at_risk"),
+        amount_at_risk: amount(&form, "amount_at_risk", &mut errors),
         description: form.get("description").cloned().unwrap_or_default(),
     };
-    let result = if errors.is_empty() {
-        svc::create(&ctx, &caller, input).await
-    } else {
-        Err(AppError::Validation(crate::error::FieldErrors::default()))
-    };
-    match result {
+    // What the form could not read goes on in a shape the service refuses too (no enterprise,
+    // 0 workers, the amount as typed), so every error shows at once, the form's own first.
+    match svc::create(&ctx, &caller, input).await {
         Ok(w) => Ok(see_other(&format!("/warnings/{}", w.id))),
         Err(AppError::Validation(fields)) => {
-            errors.extend(fields.0);
+            let mut all: HashMap<String, String> = fields.0.into_iter().collect();
+            all.extend(errors);
+            let mut errors = all;
+            enterprise_field::beside_field(&mut errors);
             let mut data = page.data("warnings.new", report_form(&caller, &form, &errors));
+            data["enterprises"] = json!(enterprise_field::choices(&ctx, &caller).await);
             data["items"] = recent(&ctx, &caller).await.unwrap_or_default();
             Ok(html(
                 StatusCode::UNPROCESSABLE_ENTITY,

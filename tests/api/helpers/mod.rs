@@ -304,6 +304,12 @@ impl TestApp {
         r.body["id"].as_i64().unwrap()
     }
 
+    /// The name of an enterprise (what the pages' enterprise fields take).
+    pub fn enterprise_name(&self, id: i64) -> String {
+        let r = self.get(&self.admin_token, &format!("/api/v1/enterprises/{id}"));
+        r.body["name"].as_str().unwrap().to_string()
+    }
+
     /// Creates a user through the API and answers (id, token).
     /// A user with the username and display name a test names (the pages show it), signing in
     /// with `PASSWORD`; answers the id.
