@@ -308,7 +308,7 @@ fn a_mediator_registers_a_case_in_the_browser_and_a_director_takes_it_to_an_agre
     assert!(agreement.contains("调解协议书"));
     let doc = browser.source();
     assert!(
-        doc.contains("40000.00") && doc.contains("王芳"),
+        doc.contains("40,000.00") && doc.contains("王芳"),
         "the agreement names the parties and the amount"
     );
     browser.screenshot("print-agreement");

@@ -17,6 +17,7 @@ mod migrations;
 mod notifications;
 mod organization;
 mod permissions;
+mod reading;
 mod rollup;
 mod scope;
 mod stats;
