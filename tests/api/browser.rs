@@ -11,7 +11,7 @@ use std::time::{Duration, Instant};
 
 const ELEMENT: &str = "element-6066-11e4-a52e-4f735466cecf";
 
-struct Driver {
+pub(crate) struct Driver {
     process: Child,
     base: String,
     session: String,
@@ -26,7 +26,7 @@ impl Drop for Driver {
     }
 }
 
-fn call(method: &str, url: &str, body: Option<Value>) -> Value {
+pub(crate) fn call(method: &str, url: &str, body: Option<Value>) -> Value {
     try_call(method, url, body).unwrap_or_else(|e| panic!("{method} {url}: {e}"))
 }
 
@@ -52,7 +52,7 @@ impl Driver {
     /// Starts chromedriver and a headless Chromium window of the given size (a phone's width is
     /// emulated: headless windows are at least 500 px wide); None when the machine has no
     /// chromedriver (and this is not CI).
-    fn start(width: u32, height: u32) -> Option<Driver> {
+    pub(crate) fn start(width: u32, height: u32) -> Option<Driver> {
         let exe = ["/usr/bin/chromedriver", "/usr/lib/chromium/chromedriver"]
             .into_iter()
             .find(|p| std::path::Path::new(p).exists());
@@ -113,11 +113,11 @@ impl Driver {
         })
     }
 
-    fn url(&self, path: &str) -> String {
+    pub(crate) fn url(&self, path: &str) -> String {
         format!("{}/session/{}{path}", self.base, self.session)
     }
 
-    fn goto(&self, url: &str) {
+    pub(crate) fn goto(&self, url: &str) {
         call("POST", &self.url("/url"), Some(json!({"url": url})));
     }
 
@@ -205,7 +205,7 @@ impl Driver {
     }
 
     /// Saves a screenshot under target/screenshots/NAME.png.
-    fn screenshot(&self, name: &str) {
+    pub(crate) fn screenshot(&self, name: &str) {
         let b64 = call("GET", &self.url("/screenshot"), None);
         let png = base64::engine::general_purpose::STANDARD
             .decode(b64.as_str().unwrap_or(""))
@@ -215,7 +215,7 @@ impl Driver {
         std::fs::write(dir.join(format!("{name}.png")), png).unwrap();
     }
 
-    fn sign_in(&self, app: &TestApp, username: &str) {
+    pub(crate) fn sign_in(&self, app: &TestApp, username: &str) {
         self.goto(&format!("{}/login", app.base));
         self.clear_and_type("#username", username);
         self.clear_and_type("#password", PASSWORD);

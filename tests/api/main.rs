@@ -2,9 +2,11 @@
 
 mod helpers;
 
+mod admin_pages;
 mod auth;
 mod backup;
 mod browser;
+mod browser_reading;
 mod cases;
 mod deadlines;
 mod demo;

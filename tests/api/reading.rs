@@ -104,3 +104,88 @@ fn every_page_shows_times_in_local_document_style_and_amounts_with_thousands_sep
     assert_eq!(raw_instant(&outbox.body), None, "outbox");
     assert!(outbox.body.contains("2026-03-02 09:00"));
 }
+
+/// The links of a page's main navigation.
+fn nav_links(body: &str) -> Vec<String> {
+    let start = body.find("<nav aria-label=\"main\">").expect("a main nav");
+    let nav = &body[start..start + body[start..].find("</nav>").expect("the nav's end")];
+    nav.split("href=\"")
+        .skip(1)
+        .filter_map(|s| s.split('"').next())
+        .map(str::to_string)
+        .collect()
+}
+
+#[test]
+fn each_roles_navigation_shows_exactly_the_pages_it_may_open() {
+    let app = spawn_app();
+    let e = app.enterprise(app.street);
+    let every = [
+        "/",
+        "/cases",
+        "/cases/new",
+        "/consultations",
+        "/warnings",
+        "/reports/monthly",
+        "/reports/yearly",
+        "/ledger/import",
+        "/admin/users",
+    ];
+    let roles = [
+        ("admin", None, None),
+        ("director", Some(app.street), None),
+        ("mediator", Some(app.street), None),
+        ("officer", Some(app.street), Some(e)),
+        ("viewer", Some(app.district), None),
+    ];
+    for (role, unit, enterprise) in roles {
+        let mut p = person(&app, role, unit, enterprise);
+        let shown = nav_links(&p.browser.get("/").body);
+        for path in every {
+            let status = p.browser.get(path).status;
+            assert_eq!(
+                shown.iter().any(|s| s == path),
+                status == 200,
+                "{role}: {path} answers {status}, shown in {shown:?}"
+            );
+        }
+        if role == "viewer" {
+            assert!(!shown.iter().any(|s| s.starts_with("/cases")), "{shown:?}");
+            assert!(shown.iter().any(|s| s == "/reports/monthly"));
+        }
+    }
+}
+
+#[test]
+fn the_monthly_report_shows_the_same_month_last_year_beside_the_month_before() {
+    let app = spawn_app();
+    let e = app.enterprise(app.street);
+    let mut director = person(&app, "director", Some(app.street), None);
+    for (received, n) in [
+        ("2026-03-01T10:00:00+08:00", 2),
+        ("2026-02-10T10:00:00+08:00", 1),
+        ("2025-03-10T10:00:00+08:00", 3),
+    ] {
+        for _ in 0..n {
+            let mut body = app.case_body(e);
+            body["received_at"] = json!(received);
+            let r = app.post(&director.token, "/api/v1/cases", body);
+            assert_eq!(r.status, 201, "{:?}", r.body);
+        }
+    }
+    let page = director.browser.get("/reports/monthly?month=2026-03");
+    assert_eq!(page.status, 200);
+    let body = &page.body;
+    assert!(body.contains("上月（环比）<br>2026-02"), "{body}");
+    assert!(body.contains("去年同月（同比）<br>2025-03"), "{body}");
+    // This month 2, the month before 1, the same month last year 3, the year so far 3.
+    let row = "<th scope=\"row\">接待信访（件）</th><td class=\"num\">2</td><td class=\"num\">1</td><td class=\"num\">3</td><td class=\"num\">3</td>";
+    assert!(body.contains(row), "{body}");
+    // The amounts with thousands separators: 2 × 45,000.50.
+    assert!(body.contains("90,001.00"), "{body}");
+    // Every chart carries a visible title.
+    assert_eq!(
+        body.matches("<svg class=\"chart\"").count(),
+        body.matches("<text class=\"chart-title\"").count()
+    );
+}

@@ -92,6 +92,10 @@ const TEMPLATES: &[(&str, &str)] = &[
         include_str!("../../../templates/pages/admin/users.hbs"),
     ),
     (
+        "pages/admin/edit",
+        include_str!("../../../templates/pages/admin/edit.hbs"),
+    ),
+    (
         "pages/admin/notifications",
         include_str!("../../../templates/pages/admin/notifications.hbs"),
     ),
