@@ -282,6 +282,17 @@ pub struct NewAccessLog<'a> {
     pub record_id: Option<i64>,
 }
 
+#[derive(Debug, Insertable)]
+#[diesel(table_name = admin_events)]
+pub struct NewAdminEvent<'a> {
+    pub actor_id: i64,
+    pub at: NaiveDateTime,
+    pub action: &'a str,
+    pub record_type: &'a str,
+    pub record_id: i64,
+    pub fields: &'a str,
+}
+
 #[derive(Debug, Clone, Queryable, Selectable)]
 #[diesel(table_name = warnings)]
 pub struct WarningRow {

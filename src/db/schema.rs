@@ -310,6 +310,18 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    admin_events (id) {
+        id -> BigInt,
+        actor_id -> BigInt,
+        at -> Timestamp,
+        action -> Text,
+        record_type -> Text,
+        record_id -> BigInt,
+        fields -> Text,
+    }
+}
+
 diesel::joinable!(report_subscriptions -> users (user_id));
 diesel::joinable!(warnings -> enterprises (enterprise_id));
 diesel::joinable!(cases -> enterprises (enterprise_id));

@@ -109,6 +109,24 @@ impl fmt::Display for Fen {
     }
 }
 
+impl Fen {
+    /// The amount as pages and prints show it: yuan with a comma between each three digits and
+    /// two decimals, 8,640,000 fen being "86,400.00". Integer arithmetic only.
+    pub fn grouped(self) -> String {
+        let abs = self.0.unsigned_abs();
+        let sign = if self.0 < 0 { "-" } else { "" };
+        let digits = (abs / 100).to_string();
+        let mut whole = String::with_capacity(digits.len() + digits.len() / 3);
+        for (i, d) in digits.chars().enumerate() {
+            if i > 0 && (digits.len() - i).is_multiple_of(3) {
+                whole.push(',');
+            }
+            whole.push(d);
+        }
+        format!("{sign}{whole}.{:02}", abs % 100)
+    }
+}
+
 /// Parses a run of ASCII digits (already checked) into an `i64`.
 fn digits_value(digits: &str) -> Result<i64, MoneyError> {
     digits.bytes().try_fold(0_i64, |acc, b| {
@@ -316,6 +334,20 @@ mod tests {
         assert_eq!(parse("10000000000"), Err(MoneyError::TooLarge));
         assert_eq!(parse("999999999999999.99"), Err(MoneyError::TooLarge));
         assert_eq!(parse("99999999999999999999999"), Err(MoneyError::TooLarge));
+    }
+
+    #[test]
+    fn grouped_puts_a_comma_between_each_three_digits_of_yuan() {
+        assert_eq!(Fen::from_fen(8_640_000).grouped(), "86,400.00");
+        assert_eq!(Fen::from_fen(1_070_000_000).grouped(), "10,700,000.00");
+        assert_eq!(Fen::from_fen(99_999).grouped(), "999.99");
+        assert_eq!(Fen::from_fen(100_000).grouped(), "1,000.00");
+        assert_eq!(Fen::ZERO.grouped(), "0.00");
+        assert_eq!(Fen::from_fen(-123_456_789).grouped(), "-1,234,567.89");
+        assert_eq!(
+            Fen::from_fen(i64::MIN).grouped(),
+            "-92,233,720,368,547,758.08"
+        );
     }
 
     #[test]

@@ -128,6 +128,41 @@ mod tests {
         assert!(r.text.contains("<b>厂</b>"));
     }
 
+    /// The words of a template, without its tags and `{{variables}}`.
+    fn words(template: &str) -> String {
+        let mut out = String::new();
+        let mut depth = 0;
+        let mut chars = template.chars().peekable();
+        while let Some(c) = chars.next() {
+            match c {
+                '<' => depth += 1,
+                '>' if depth > 0 => depth -= 1,
+                '{' if chars.peek() == Some(&'{') => depth += 1,
+                '}' if chars.peek() == Some(&'}') && depth > 0 => {
+                    chars.next();
+                    depth -= 1;
+                }
+                _ if depth == 0 => out.push(c),
+                _ => {}
+            }
+        }
+        out
+    }
+
+    #[test]
+    fn every_email_greets_with_a_full_width_colon_and_writes_chinese_punctuation() {
+        for (kind, subject, text, html) in TEMPLATES {
+            assert!(text.starts_with("您好："), "{kind}");
+            assert!(html.contains("<p>您好：</p>"), "{kind}");
+            for part in [subject, text, html] {
+                let words = words(part);
+                for ascii in [',', ':', ';', '(', ')'] {
+                    assert!(!words.contains(ascii), "{kind}: {ascii:?} in {words}");
+                }
+            }
+        }
+    }
+
     #[test]
     fn a_missing_variable_is_an_error_not_an_empty_line() {
         assert!(render("deadline_reminder", &json!({"case_no": "TJ-2026-00001"})).is_err());

@@ -129,7 +129,7 @@ impl Figure {
             &format!("report.fig.{}", self.key()),
         );
         match self.of(&Figures::default()) {
-            Value::Rate(_) => format!("{name}(%)"),
+            Value::Rate(_) => format!("{name}（%）"),
             _ => name,
         }
     }

@@ -257,6 +257,9 @@ pub struct EnterprisePatch {
     pub industry: Option<String>,
     pub employee_count: Option<i64>,
     pub has_mediation_committee: Option<bool>,
+    /// A new unit in the caller's scope.
+    #[serde(default)]
+    pub unit_id: Option<i64>,
 }
 
 pub async fn update(
@@ -283,19 +286,42 @@ pub async fn update(
                 Some(n) => errors.take("employee_count", check_count(Some(n))),
                 None => Some(row.employee_count),
             };
+            if let Some(unit) = patch.unit_id {
+                if !super::unit_in_scope(conn, &caller, unit)? {
+                    errors.add("unit_id", "no such unit in your scope");
+                }
+            }
             errors.finish()?;
+            let name = name.flatten().unwrap_or(row.name.clone());
+            let (industry, count) = (industry.flatten(), count.flatten());
+            let committee = patch
+                .has_mediation_committee
+                .unwrap_or(row.has_mediation_committee);
+            let unit_id = patch.unit_id.unwrap_or(row.unit_id);
+            let fields: Vec<&str> = [
+                ("name", name != row.name),
+                ("industry", industry != row.industry),
+                ("employee_count", count != row.employee_count),
+                (
+                    "has_mediation_committee",
+                    committee != row.has_mediation_committee,
+                ),
+                ("unit_id", unit_id != row.unit_id),
+            ]
+            .into_iter()
+            .filter_map(|(field, changed)| changed.then_some(field))
+            .collect();
             let changed = diesel::update(
                 enterprises::table
                     .find(id)
                     .filter(enterprises::version.eq(patch.version)),
             )
             .set((
-                enterprises::name.eq(name.flatten().unwrap_or(row.name)),
-                enterprises::industry.eq(industry.flatten()),
-                enterprises::employee_count.eq(count.flatten()),
-                enterprises::has_mediation_committee.eq(patch
-                    .has_mediation_committee
-                    .unwrap_or(row.has_mediation_committee)),
+                enterprises::name.eq(name),
+                enterprises::industry.eq(industry),
+                enterprises::employee_count.eq(count),
+                enterprises::has_mediation_committee.eq(committee),
+                enterprises::unit_id.eq(unit_id),
                 enterprises::version.eq(row.version + 1),
                 enterprises::updated_at.eq(now),
             ))
@@ -303,6 +329,14 @@ pub async fn update(
             if changed == 0 {
                 return Err(AppError::VersionConflict);
             }
+            super::admin_events::record(
+                conn,
+                caller.id,
+                super::admin_events::ENTERPRISE_UPDATED,
+                ("enterprise", id),
+                &fields,
+                now,
+            )?;
             find_visible(conn, &caller, id).map(EnterpriseView::from)
         })
         .await

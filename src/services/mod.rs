@@ -3,6 +3,7 @@
 //! answer with serializable views; they know nothing of HTTP.
 
 pub mod access;
+pub mod admin_events;
 pub mod auth;
 pub mod cases;
 pub mod consultations;

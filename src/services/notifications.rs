@@ -112,7 +112,7 @@ fn view(c: &Ctx, r: NotificationRow) -> NotificationView {
 /// Queues a failed mail again (admins); anything but a failed row is 409.
 pub async fn resend(ctx: &Ctx, caller: &Caller, id: i64) -> AppResult<NotificationView> {
     caller.require(Permission::ResendOutbox)?;
-    let c = ctx.clone();
+    let (c, actor) = (ctx.clone(), caller.id);
     ctx.db
         .write(move |conn| {
             let row: NotificationRow = notifications::table
@@ -127,6 +127,14 @@ pub async fn resend(ctx: &Ctx, caller: &Caller, id: i64) -> AppResult<Notificati
                 ));
             }
             crate::notify::outbox::requeue(conn, &c, id)?;
+            super::admin_events::record(
+                conn,
+                actor,
+                super::admin_events::NOTIFICATION_RESENT,
+                ("notification", id),
+                &["status"],
+                c.now().naive_utc(),
+            )?;
             let row = notifications::table
                 .find(id)
                 .select(NotificationRow::as_select())

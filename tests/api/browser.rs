@@ -11,7 +11,7 @@ use std::time::{Duration, Instant};
 
 const ELEMENT: &str = "element-6066-11e4-a52e-4f735466cecf";
 
-struct Driver {
+pub(crate) struct Driver {
     process: Child,
     base: String,
     session: String,
@@ -26,7 +26,7 @@ impl Drop for Driver {
     }
 }
 
-fn call(method: &str, url: &str, body: Option<Value>) -> Value {
+pub(crate) fn call(method: &str, url: &str, body: Option<Value>) -> Value {
     try_call(method, url, body).unwrap_or_else(|e| panic!("{method} {url}: {e}"))
 }
 
@@ -52,7 +52,7 @@ impl Driver {
     /// Starts chromedriver and a headless Chromium window of the given size (a phone's width is
     /// emulated: headless windows are at least 500 px wide); None when the machine has no
     /// chromedriver (and this is not CI).
-    fn start(width: u32, height: u32) -> Option<Driver> {
+    pub(crate) fn start(width: u32, height: u32) -> Option<Driver> {
         let exe = ["/usr/bin/chromedriver", "/usr/lib/chromium/chromedriver"]
             .into_iter()
             .find(|p| std::path::Path::new(p).exists());
@@ -115,11 +115,11 @@ impl Driver {
         })
     }
 
-    fn url(&self, path: &str) -> String {
+    pub(crate) fn url(&self, path: &str) -> String {
         format!("{}/session/{}{path}", self.base, self.session)
     }
 
-    fn goto(&self, url: &str) {
+    pub(crate) fn goto(&self, url: &str) {
         call("POST", &self.url("/url"), Some(json!({"url": url})));
     }
 
@@ -207,7 +207,7 @@ impl Driver {
     }
 
     /// Saves a screenshot under target/screenshots/NAME.png.
-    fn screenshot(&self, name: &str) {
+    pub(crate) fn screenshot(&self, name: &str) {
         let b64 = call("GET", &self.url("/screenshot"), None);
         let png = base64::engine::general_purpose::STANDARD
             .decode(b64.as_str().unwrap_or(""))
@@ -235,7 +235,7 @@ impl Driver {
         }
     }
 
-    fn sign_in(&self, app: &TestApp, username: &str) {
+    pub(crate) fn sign_in(&self, app: &TestApp, username: &str) {
         self.goto(&format!("{}/login", app.base));
         self.clear_and_type("#username", username);
         self.clear_and_type("#password", PASSWORD);
@@ -328,7 +328,7 @@ fn a_mediator_registers_a_case_in_the_browser_and_a_director_takes_it_to_an_agre
     assert!(agreement.contains("调解协议书"));
     let doc = browser.source();
     assert!(
-        doc.contains("40000.00") && doc.contains("王芳"),
+        doc.contains("40,000.00") && doc.contains("王芳"),
         "the agreement names the parties and the amount"
     );
     browser.screenshot("print-agreement");

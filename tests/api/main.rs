@@ -2,9 +2,11 @@
 
 mod helpers;
 
+mod admin_pages;
 mod auth;
 mod backup;
 mod browser;
+mod browser_reading;
 mod cases;
 mod deadlines;
 mod demo;
@@ -20,6 +22,7 @@ mod notifications;
 mod openapi;
 mod organization;
 mod permissions;
+mod reading;
 mod rollup;
 mod scope;
 mod stats;

@@ -213,7 +213,7 @@ fn a_year_of_known_records_gives_exactly_the_known_figures() {
     assert_eq!(y["warnings_reported"]["total"], 0);
     assert_eq!(
         y["summary_zh"],
-        "全年共接待职工信访6件,法律法规咨询3件,涉及职工36人次,涉案金额9万元,调处率66.7%,成功率50%。"
+        "全年共接待职工信访6件，法律法规咨询3件，涉及职工36人次，涉案金额9万元，调处率66.7%，成功率50%。"
     );
 
     let months = y["by_month"].as_array().unwrap();
@@ -413,7 +413,7 @@ fn rates_with_nothing_to_count_have_no_percent_and_all_withdrawn_is_fully_handle
     let year = c.app.get(&c.director, "/api/v1/reports/yearly?year=2025");
     assert_eq!(
         year.body["summary_zh"],
-        "全年共接待职工信访2件,法律法规咨询0件,涉及职工2人次,涉案金额0.02万元,调处率100%,成功率—。"
+        "全年共接待职工信访2件，法律法规咨询0件，涉及职工2人次，涉案金额0.02万元，调处率100%，成功率—。"
     );
 }
 
@@ -482,13 +482,13 @@ fn the_csv_export_opens_in_chinese_and_carries_the_figures_and_the_summary() {
     assert_eq!(content_type, "text/csv; charset=utf-8");
     assert!(bytes.starts_with("\u{FEFF}".as_bytes()));
     let text = String::from_utf8(bytes).unwrap();
-    assert!(text.contains("\r\n接待信访(件),6\r\n"), "{text}");
-    assert!(text.contains("调处率(%),66.7,4,6\r\n"), "{text}");
-    assert!(text.contains("涉案金额(元),90000.50\r\n"), "{text}");
+    assert!(text.contains("\r\n接待信访（件）,6\r\n"), "{text}");
+    assert!(text.contains("调处率（%）,66.7,4,6\r\n"), "{text}");
+    assert!(text.contains("涉案金额（元）,90000.50\r\n"), "{text}");
     assert!(text.contains("按月份\r\n月份,接待信访"), "{text}");
     assert!(
-        text.contains("总结,\"全年共接待职工信访6件,法律法规咨询3件,"),
-        "the summary sentence (quoted, it has commas): {text}"
+        text.contains("总结,全年共接待职工信访6件，法律法规咨询3件，"),
+        "the summary sentence (full-width commas: nothing to quote): {text}"
     );
     // Statistics hold no personal data: the applicant's name is nowhere in the export.
     assert!(!text.contains("王芳"));
@@ -534,11 +534,11 @@ fn the_text_report_of_a_year_is_a_table_of_figures_ending_with_the_summary_sente
         text.starts_with("东街街道 2025年 劳动争议调解统计\n"),
         "{text}"
     );
-    assert!(text.contains("\n接待信访(件)"), "{text}");
+    assert!(text.contains("\n接待信访（件）"), "{text}");
     assert!(text.contains("== 按月份 =="), "{text}");
     assert!(
         text.ends_with(
-            "\n全年共接待职工信访6件,法律法规咨询3件,涉及职工36人次,涉案金额9万元,调处率66.7%,成功率50%。\n"
+            "\n全年共接待职工信访6件，法律法规咨询3件，涉及职工36人次，涉案金额9万元，调处率66.7%，成功率50%。\n"
         ),
         "{text}"
     );

@@ -435,10 +435,10 @@ fn the_monthly_report_page_shows_the_known_figures_a_chart_and_escapes_names() {
     let mut b = signed_in(&app, &director);
     let r = b.get("/reports/monthly?month=2026-03");
     assert_eq!(r.status, 200, "{}", r.body);
-    // Petitions received: 2 this month, 0 in February, 2 this year.
-    assert!(r
-        .body
-        .contains("<td class=\"num\">2</td><td class=\"num\">0</td><td class=\"num\">2</td>"));
+    // Petitions received: 2 this month, 0 in February, 0 in March 2025, 2 this year.
+    assert!(r.body.contains(
+        "<td class=\"num\">2</td><td class=\"num\">0</td><td class=\"num\">0</td><td class=\"num\">2</td>"
+    ));
     // Workers involved 17; nothing concluded, so the rates are a dash.
     assert!(r.body.contains("<td class=\"num\">17</td>"));
     assert!(r.body.contains("<td class=\"num\">—</td>"));

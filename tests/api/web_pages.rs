@@ -52,9 +52,9 @@ fn a_resolved_case_prints_its_agreement_and_a_failed_one_its_arbitration_notice(
     for text in [
         "劳动争议调解协议书",
         "调协字〔2026〕1号",
-        "40000.00",
+        "40,000.00",
         "2026-03-31",
-        "45000.50",
+        "45,000.50",
         "东街街道劳动争议调解委员会",
         "调解员（签名）",
         "（印章）",

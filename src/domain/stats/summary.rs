@@ -3,7 +3,7 @@
 use super::figures::{Figures, Rate};
 
 /// The sentence a yearly work report ends with, e.g.
-/// "全年共接待职工信访102件,法律法规咨询729件,涉及职工1246人次,涉案金额1070万元,调处率100%,成功率90.2%。"
+/// "全年共接待职工信访102件，法律法规咨询729件，涉及职工1246人次，涉案金额1070万元，调处率100%，成功率90.2%。"
 /// A rate with nothing counted reads "—" (no percent sign).
 pub fn summary_zh(f: &Figures) -> String {
     let rate = |r: &Rate| match r.denominator {
@@ -11,7 +11,7 @@ pub fn summary_zh(f: &Figures) -> String {
         _ => format!("{}%", r.percent_short()),
     };
     format!(
-        "全年共接待职工信访{}件,法律法规咨询{}件,涉及职工{}人次,涉案金额{}万元,调处率{},成功率{}。",
+        "全年共接待职工信访{}件，法律法规咨询{}件，涉及职工{}人次，涉案金额{}万元，调处率{}，成功率{}。",
         f.petitions_received,
         f.consultations,
         f.workers_involved,

@@ -158,6 +158,10 @@ const REQUIRED: [&str; 8] = [
 
 pub async fn new_form(ctx: web::Data<Ctx>, query: Query, me: SignedIn) -> PageResult {
     let SignedIn { page, caller } = me;
+    // The form of a use case the caller may not do is the 403 page, as its submission would be.
+    caller
+        .require(crate::domain::permission::Permission::RegisterCase)
+        .or_page(&page)?;
     let now = ctx
         .now()
         .with_timezone(&ctx.settings.tz)

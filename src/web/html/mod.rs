@@ -80,6 +80,20 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
             "/admin/enterprises/{id}/officer",
             web::post().to(admin::enterprise_officer),
         )
+        .route("/admin/users/{id}/edit", web::get().to(admin::user_form))
+        .route("/admin/users/{id}/edit", web::post().to(admin::user_save))
+        .route(
+            "/admin/enterprises/{id}/edit",
+            web::get().to(admin::enterprise_form),
+        )
+        .route(
+            "/admin/enterprises/{id}/edit",
+            web::post().to(admin::enterprise_save),
+        )
+        .route(
+            "/admin/notifications/{id}/resend",
+            web::post().to(admin::resend),
+        )
         .route("/admin/users", web::get().to(admin::users))
         .route("/admin/users", web::post().to(admin::users_create))
         .route(
@@ -175,8 +189,8 @@ impl PageCtx {
                 "officer": s.caller.role == crate::domain::role::Role::Officer,
                 "admin": s.caller.may(Permission::ManageUsers),
                 "importer": s.caller.may(Permission::ImportLedger),
-                "ledger": s.caller.may(Permission::ExportLedger),
                 "reader": s.caller.may(Permission::ReadReports),
+                "nav": nav(&s.caller),
             });
         }
         if let (Value::Object(base), Value::Object(more)) = (&mut data, extra) {
@@ -184,6 +198,25 @@ impl PageCtx {
         }
         data
     }
+}
+
+/// Which of the main navigation's links the caller may open, from the permission table (a
+/// viewer, who reads no cases, sees no "cases"): the pages behind them answer 403 to the others.
+/// Whoever reports warnings but does not handle them (an officer) finds them first.
+fn nav(caller: &crate::context::Caller) -> Value {
+    let reports_warnings =
+        caller.may(Permission::ReadWarnings) && !caller.may(Permission::HandleWarnings);
+    json!({
+        "warnings_first": reports_warnings,
+        "cases": caller.may(Permission::ReadCases),
+        "new_case": caller.may(Permission::RegisterCase),
+        "consultations": caller.may(Permission::Consult),
+        "warnings": caller.may(Permission::ReadWarnings) && !reports_warnings,
+        "reports": caller.may(Permission::ReadReports),
+        "ledger": caller.may(Permission::ExportLedger),
+        "import": caller.may(Permission::ImportLedger),
+        "admin": caller.may(Permission::ManageUsers),
+    })
 }
 
 pub fn html(status: actix_web::http::StatusCode, body: String) -> HttpResponse {

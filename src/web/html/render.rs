@@ -1,10 +1,11 @@
 //! The one handlebars registry: templates compiled into the binary, helpers in one place
-//! (`t` for catalog messages, `tv` for a vocabulary value's label). Handlebars escapes every
+//! (`t` for catalog messages, `tv` for a vocabulary value's label, `time` and `money` for times
+//! and amounts in document style). Handlebars escapes every
 //! `{{value}}`; triple-stash is used only for the page body we rendered ourselves.
 
 use crate::i18n;
 use handlebars::{
-    Context, Handlebars, Helper, HelperResult, Output, RenderContext, RenderErrorReason,
+    Context, Handlebars, Helper, HelperDef, HelperResult, Output, RenderContext, RenderErrorReason,
 };
 use serde_json::Value;
 use std::sync::OnceLock;
@@ -89,6 +90,10 @@ const TEMPLATES: &[(&str, &str)] = &[
     (
         "pages/admin/users",
         include_str!("../../../templates/pages/admin/users.hbs"),
+    ),
+    (
+        "pages/admin/edit",
+        include_str!("../../../templates/pages/admin/edit.hbs"),
     ),
     (
         "pages/admin/notifications",
@@ -189,24 +194,51 @@ fn msg_helper(
     write_translated(h, ctx, out, i18n::message)
 }
 
-/// `{{time t}}`: an RFC 3339 time (already in the configured zone) as "2026-03-02 09:30".
-fn time_helper(
-    h: &Helper,
-    _: &Handlebars,
-    _: &Context,
-    _: &mut RenderContext,
-    out: &mut dyn Output,
-) -> HelperResult {
-    if let Some(s) = h.param(0).and_then(|p| p.value().as_str()) {
-        let shown = match (s.get(0..10), s.get(11..16)) {
-            (Some(date), Some(clock)) if s.as_bytes().get(10) == Some(&b'T') => {
-                format!("{date} {clock}")
-            }
-            _ => s.to_string(),
-        };
-        out.write(&handlebars::html_escape(&shown))?;
+/// A time as pages show it, in document style: an RFC 3339 time as "2026-12-02 09:18" in the
+/// offset it carries (the services print every instant in the configured zone, see
+/// `context::rfc3339`); a date stays as it is; anything else is shown unchanged.
+pub fn document_time(s: &str) -> String {
+    match chrono::DateTime::parse_from_rfc3339(s.trim()) {
+        Ok(t) => t.format("%Y-%m-%d %H:%M").to_string(),
+        Err(_) => s.to_string(),
+    }
+}
+
+/// An amount as pages show it: a decimal string of yuan ("86400.00", as the views carry money)
+/// with thousands separators, "86,400.00"; anything that is not an amount is shown unchanged.
+pub fn document_money(s: &str) -> String {
+    let (sign, digits) = match s.trim().strip_prefix('-') {
+        Some(rest) => ("-", rest),
+        None => ("", s.trim()),
+    };
+    match digits.parse::<crate::domain::money::Fen>() {
+        Ok(fen) => format!("{sign}{}", fen.grouped()),
+        Err(_) => s.to_string(),
+    }
+}
+
+/// Writes `show(parameter 0)` escaped, for a string parameter; a number as it is; nothing for
+/// null or no parameter.
+fn write_shown(h: &Helper, out: &mut dyn Output, show: fn(&str) -> String) -> HelperResult {
+    match h.param(0).map(|p| p.value()) {
+        Some(Value::String(s)) => out.write(&handlebars::html_escape(&show(s)))?,
+        Some(Value::Null) | None => {}
+        Some(other) => out.write(&handlebars::html_escape(&other.to_string()))?,
     }
     Ok(())
+}
+
+/// A helper that writes `show(parameter 0)`: `{{time t}}` (`document_time`) and `{{money m}}`
+/// (`document_money`).
+fn shown_helper(show: fn(&str) -> String) -> Box<dyn HelperDef + Send + Sync> {
+    Box::new(
+        move |h: &Helper,
+              _: &Handlebars,
+              _: &Context,
+              _: &mut RenderContext,
+              out: &mut dyn Output|
+              -> HelperResult { write_shown(h, out, show) },
+    )
 }
 
 pub fn registry() -> &'static Handlebars<'static> {
@@ -215,7 +247,8 @@ pub fn registry() -> &'static Handlebars<'static> {
         let mut hb = Handlebars::new();
         hb.register_helper("t", Box::new(t_helper));
         hb.register_helper("tv", Box::new(tv_helper));
-        hb.register_helper("time", Box::new(time_helper));
+        hb.register_helper("time", shown_helper(document_time));
+        hb.register_helper("money", shown_helper(document_money));
         hb.register_helper("msg", Box::new(msg_helper));
         for (name, text) in TEMPLATES {
             if let Err(e) = hb.register_template_string(name, *text) {
@@ -312,6 +345,18 @@ mod tests {
                 );
             }
         }
+    }
+
+    #[test]
+    fn times_show_in_document_style_and_amounts_with_thousands_separators() {
+        assert_eq!(
+            document_time("2026-12-02T09:18:27.5+08:00"),
+            "2026-12-02 09:18"
+        );
+        assert_eq!(document_time("2026-12-02"), "2026-12-02");
+        assert_eq!(document_money("86400.00"), "86,400.00");
+        assert_eq!(document_money("-1234567.8"), "-1,234,567.80");
+        assert_eq!(document_money("—"), "—");
     }
 
     #[test]

@@ -1,5 +1,5 @@
-//! The monthly and yearly report pages: every figure with its definition, month-over-month and
-//! year-to-date beside a month's figures, the breakdown tables, and the bar charts that
+//! The monthly and yearly report pages: every figure with its definition, the month before
+//! (环比), the same month a year before (同比) and year-to-date beside a month's figures, the breakdown tables, and the bar charts that
 //! `reports::charts` draws as SVG.
 
 use super::{html, render, see_other, OrPage, PageResult, SignedForm, SignedIn};
@@ -29,7 +29,7 @@ pub fn rate_text(r: &Rate) -> String {
 fn figure_text(f: &Figures, figure: Figure) -> String {
     match figure.of(f) {
         FigureValue::Count(n) => n.to_string(),
-        FigureValue::Money(m) => m.to_string(),
+        FigureValue::Money(m) => m.grouped(),
         FigureValue::Rate(r) => rate_text(r),
         FigureValue::Days(d) => d.unwrap_or("—").to_string(),
         FigureValue::Levels(l) => l.total.to_string(),
@@ -117,6 +117,9 @@ async fn monthly_data(
     let report = stats::report(ctx, caller, Ok(Span::Month(first)), unit).await?;
     let before = prev_month(first);
     let previous = stats::report(ctx, caller, Ok(Span::Month(before)), unit).await?;
+    // 同比: the same month a year before, through the same service and definitions.
+    let year_before = first.with_year(first.year() - 1).unwrap_or(first);
+    let last_year = stats::report(ctx, caller, Ok(Span::Month(year_before)), unit).await?;
     let jan = NaiveDate::from_ymd_opt(first.year(), 1, 1).unwrap_or(first);
     let ytd = stats::report(ctx, caller, Ok(Span::Dates(jan, next_month(first))), unit).await?;
     let subscription = if caller.may(Permission::SubscribeReports) {
@@ -132,6 +135,7 @@ async fn monthly_data(
                 "key": k.key(),
                 "value": figure_text(&report.figures, k),
                 "prev": figure_text(&previous.figures, k),
+                "yoy": figure_text(&last_year.figures, k),
                 "ytd": figure_text(&ytd.figures, k),
             })
         })
@@ -140,6 +144,7 @@ async fn monthly_data(
             "monthly": true,
             "period": month,
             "prev_period": before.format("%Y-%m").to_string(),
+            "yoy_period": year_before.format("%Y-%m").to_string(),
             "unit_name": report.unit_name,
             "unit_id": unit,
             "figures": figures,

@@ -3,8 +3,10 @@
 //! its records and carries the forms that create or change them; every change goes through the
 //! record's service, whose 422 (and duplicate) answers come back beside the form's fields.
 
+mod edit;
 mod people;
 
+pub use edit::{enterprise_form, enterprise_save, resend, user_form, user_save};
 pub use people::{notifications, user_action, users, users_create};
 
 use super::form::{codes, number, opt, Query};
@@ -187,21 +189,22 @@ pub async fn units_create(ctx: web::Data<Ctx>, signed: SignedForm) -> PageResult
 pub async fn enterprises_page(ctx: web::Data<Ctx>, query: Query, me: SignedIn) -> PageResult {
     let me = admin(me)?;
     let page_no = query.get("page").and_then(|p| p.parse().ok()).unwrap_or(1);
+    let q = query.get("q").map_or("", |q| q.trim());
     let empty = HashMap::new();
-    enterprises_view(&ctx, &me, page_no, &empty, &empty, StatusCode::OK).await
+    enterprises_view(&ctx, &me, (q, page_no), &empty, &empty, StatusCode::OK).await
 }
 
 async fn enterprises_view(
     ctx: &Ctx,
     me: &SignedIn,
-    page_no: i64,
+    (q, page_no): (&str, i64),
     values: &Values,
     errors: &Errors,
     status: StatusCode,
 ) -> PageResult {
     let (page, caller) = (&me.page, &me.caller);
     let paging = Paging::new(Some(page_no), Some(100)).or_page(page)?;
-    let found = enterprises::list(ctx, caller, None, None, paging)
+    let found = enterprises::list(ctx, caller, Some(q.to_string()), None, paging)
         .await
         .or_page(page)?;
     let unit_list = units::list(ctx, caller).await.or_page(page)?;
@@ -249,9 +252,9 @@ async fn enterprises_view(
         json!({"name": "has_mediation_committee", "label": "admin.has_committee", "error": errors.get("has_mediation_committee"),
                "options": yes_no.into_iter().map(|(v, l)| json!({"value": v, "label_key": l, "selected": values.get("has_mediation_committee") == Some(&v)})).collect::<Vec<_>>()}),
     ];
-    let link = |n: i64| format!("/admin/enterprises?page={n}");
+    let link = |n: i64| people::pager_link("/admin/enterprises", q, n);
     let extra = json!({
-        "items": items, "fields": fields, "section": "enterprises",
+        "items": items, "fields": fields, "section": "enterprises", "q": q,
         "invalid": errors.keys().any(|k| k != "user_id"),
         "officer_error": errors.get("user_id"), "total": found.total,
         "prev": (paging.page > 1).then(|| link(paging.page - 1)),
@@ -298,7 +301,7 @@ pub async fn enterprises_create(ctx: web::Data<Ctx>, signed: SignedForm) -> Page
         Ok(_) => Ok(see_other("/admin/enterprises")),
         Err(Ok((more, status))) => {
             errors.extend(more);
-            enterprises_view(&ctx, &me, 1, &form, &errors, status).await
+            enterprises_view(&ctx, &me, ("", 1), &form, &errors, status).await
         }
         Err(Err(e)) => Err(me.page.fail(e)),
     }
@@ -319,7 +322,7 @@ pub async fn enterprise_officer(
         Ok(_) => Ok(see_other("/admin/enterprises")),
         Err(Ok((more, status))) => {
             errors.extend(more);
-            enterprises_view(&ctx, &me, 1, &HashMap::new(), &errors, status).await
+            enterprises_view(&ctx, &me, ("", 1), &HashMap::new(), &errors, status).await
         }
         Err(Err(e)) => Err(me.page.fail(e)),
     }

@@ -16,21 +16,32 @@ use actix_web::web;
 use serde_json::{json, Value};
 use std::collections::HashMap;
 
-pub async fn users(ctx: web::Data<Ctx>, me: SignedIn) -> PageResult {
+/// The users a page at a time (50), searched by `q` (username, name or email).
+pub async fn users(ctx: web::Data<Ctx>, query: Query, me: SignedIn) -> PageResult {
     let me = admin(me)?;
     let empty = HashMap::new();
-    users_view(&ctx, &me, &empty, &empty, StatusCode::OK).await
+    users_view(&ctx, &me, &query, &empty, &empty, StatusCode::OK).await
 }
 
 async fn users_view(
     ctx: &Ctx,
     me: &SignedIn,
+    query: &HashMap<String, String>,
     values: &Values,
     errors: &Errors,
     status: StatusCode,
 ) -> PageResult {
     let (page, caller) = (&me.page, &me.caller);
-    let list = svc::list(ctx, caller, None).await.or_page(page)?;
+    let q = query
+        .get("q")
+        .map(|q| q.trim().to_string())
+        .unwrap_or_default();
+    let page_no = query.get("page").and_then(|p| p.parse().ok()).unwrap_or(1);
+    let paging = Paging::new(Some(page_no), Some(50)).or_page(page)?;
+    let found = svc::search(ctx, caller, Some(q.clone()), paging)
+        .await
+        .or_page(page)?;
+    let list = &found.items;
     let unit_list = units::list(ctx, caller).await.or_page(page)?;
     let unit_names: HashMap<i64, &str> =
         unit_list.iter().map(|u| (u.id, u.name.as_str())).collect();
@@ -75,7 +86,10 @@ async fn users_view(
         ),
     ];
     let extra = json!({
-        "items": items, "fields": fields, "section": "users",
+        "items": items, "fields": fields, "section": "users", "q": q, "total": found.total,
+        "prev": (paging.page > 1).then(|| pager_link("/admin/users", &q, paging.page - 1)),
+        "next": (paging.offset() + paging.per_page < found.total)
+            .then(|| pager_link("/admin/users", &q, paging.page + 1)),
         "invalid": errors.keys().any(|k| k != "row"),
         "row_error": errors.get("row").or(errors.get("active")).or(errors.get("version")),
     });
@@ -110,7 +124,7 @@ pub async fn users_create(ctx: web::Data<Ctx>, signed: SignedForm) -> PageResult
         Ok(_) => Ok(see_other("/admin/users")),
         Err(Ok((more, status))) => {
             errors.extend(more);
-            users_view(&ctx, &me, &form, &errors, status).await
+            users_view(&ctx, &me, &HashMap::new(), &form, &errors, status).await
         }
         Err(Err(e)) => Err(me.page.fail(e)),
     }
@@ -132,6 +146,8 @@ pub async fn user_action(
         email: None,
         password: None,
         active: None,
+        role: None,
+        unit_id: None,
     };
     match action.as_str() {
         "deactivate" => patch.active = Some(false),
@@ -152,10 +168,19 @@ pub async fn user_action(
                 .collect::<Vec<_>>()
                 .join("; ");
             errors.insert("row".to_string(), text);
-            users_view(&ctx, &me, &HashMap::new(), &errors, status).await
+            users_view(&ctx, &me, &HashMap::new(), &HashMap::new(), &errors, status).await
         }
         Err(Err(e)) => Err(me.page.fail(e)),
     }
+}
+
+/// A list's page `n` with its search `q` kept.
+pub(super) fn pager_link(path: &str, q: &str, n: i64) -> String {
+    let qs: String = url::form_urlencoded::Serializer::new(String::new())
+        .append_pair("q", q)
+        .append_pair("page", &n.to_string())
+        .finish();
+    format!("{path}?{qs}")
 }
 
 pub async fn notifications(ctx: web::Data<Ctx>, query: Query, me: SignedIn) -> PageResult {

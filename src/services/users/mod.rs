@@ -14,6 +14,9 @@ use crate::error::{AppError, AppResult, FieldErrors};
 use diesel::prelude::*;
 use serde::{Deserialize, Serialize};
 
+mod edit;
+pub use edit::{search, update, UserPatch};
+
 #[derive(Debug, Clone, Serialize)]
 pub struct UserView {
     pub id: i64,
@@ -229,68 +232,6 @@ pub async fn list(ctx: &Ctx, caller: &Caller, role: Option<String>) -> AppResult
                 _ => return Ok(vec![]),
             }
             Ok::<_, AppError>(q.load(conn)?.iter().map(UserView::from).collect())
-        })
-        .await
-}
-
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct UserPatch {
-    pub version: i64,
-    pub display_name: Option<String>,
-    pub email: Option<String>,
-    pub password: Option<String>,
-    pub active: Option<bool>,
-}
-
-pub async fn update(ctx: &Ctx, caller: &Caller, id: i64, patch: UserPatch) -> AppResult<UserView> {
-    caller.require(Permission::ManageUsers)?;
-    let now = ctx.now().naive_utc();
-    let caller = caller.clone();
-    ctx.db
-        .write(move |conn| {
-            let user = find_in_scope(conn, &caller, id)?;
-            let mut errors = FieldErrors::default();
-            let display_name = patch
-                .display_name
-                .map(|n| errors.take("display_name", check_required_text(&n, NAME_MAX)));
-            let email = patch.email.map(|e| errors.take("email", check_email(&e)));
-            let password = patch
-                .password
-                .map(|p| errors.take("password", Password::try_from(p)));
-            if patch.active == Some(false) && user.id == caller.id {
-                errors.add("active", "you cannot deactivate yourself");
-            }
-            errors.finish()?;
-            if patch.version != user.version {
-                return Err(AppError::VersionConflict);
-            }
-            let hash = match password.flatten() {
-                Some(p) => Some(p.hash().map_err(AppError::Failure)?),
-                None => None,
-            };
-            let changed = diesel::update(
-                users::table
-                    .find(id)
-                    .filter(users::version.eq(patch.version)),
-            )
-            .set((
-                users::display_name.eq(display_name.flatten().unwrap_or(user.display_name)),
-                users::email.eq(email.flatten().unwrap_or(user.email)),
-                users::password_hash.eq(hash.unwrap_or(user.password_hash)),
-                users::active.eq(patch.active.unwrap_or(user.active)),
-                users::version.eq(user.version + 1),
-                users::updated_at.eq(now),
-            ))
-            .execute(conn)?;
-            if changed == 0 {
-                return Err(AppError::VersionConflict);
-            }
-            let row = users::table
-                .find(id)
-                .select(UserRow::as_select())
-                .first(conn)?;
-            Ok(UserView::from(&row))
         })
         .await
 }
