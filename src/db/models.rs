@@ -192,6 +192,8 @@ pub struct CaseEventRow {
     pub to_status: Option<String>,
     pub note: Option<String>,
     pub created_at: NaiveDateTime,
+    /// Whom an assignment named as mediator.
+    pub assignee_id: Option<i64>,
 }
 
 #[derive(Debug, Insertable)]
@@ -205,6 +207,7 @@ pub struct NewCaseEvent<'a> {
     pub to_status: Option<&'a str>,
     pub note: Option<&'a str>,
     pub created_at: NaiveDateTime,
+    pub assignee_id: Option<i64>,
 }
 
 #[derive(Debug, Clone, Queryable, Selectable)]

@@ -5,6 +5,7 @@ mod helpers;
 mod auth;
 mod backup;
 mod browser;
+mod case_desk;
 mod cases;
 mod deadlines;
 mod demo;

@@ -100,6 +100,7 @@ pub(super) fn write_case(
                 to_status: Some(to),
                 note: Some(NOTE),
                 created_at: now,
+                assignee_id: None,
             })
             .execute(conn)?;
     }
@@ -125,6 +126,7 @@ pub(super) fn write_case(
                 to_status: Some(p.status),
                 note: Some(&amount),
                 created_at: now,
+                assignee_id: None,
             })
             .execute(conn)?;
     }

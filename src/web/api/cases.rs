@@ -46,6 +46,7 @@ pub async fn list(
         to: q.to,
         q: q.q,
         sort: q.sort,
+        idle_days: None,
     };
     Ok(ok(cases::list(&ctx, asker, filter, paging).await?))
 }

@@ -7,6 +7,7 @@
 
 mod admin;
 mod case_actions;
+mod case_edit;
 mod cases;
 mod consultations;
 mod desk;
@@ -44,6 +45,8 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .route("/cases/new", web::get().to(cases::new_form))
         .route("/cases/new", web::post().to(cases::new_submit))
         .route("/cases/{id}", web::get().to(cases::show))
+        .route("/cases/{id}/edit", web::get().to(case_edit::form))
+        .route("/cases/{id}/edit", web::post().to(case_edit::submit))
         .route(
             "/cases/{id}/print/agreement",
             web::get().to(print::agreement),
