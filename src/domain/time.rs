@@ -48,6 +48,24 @@ pub fn ordinary(t: DateTime<Utc>) -> DateTime<Utc> {
         .trunc_subsecs(6)
 }
 
+/// What a client is told when a date cannot be read.
+pub const DAY_EXPECTED: &str =
+    "must be a date like 2026-03-02, or an RFC 3339 time with offset like 2026-03-02T09:30:00+08:00";
+
+/// Parses a calendar date as a client sends it: `YYYY-MM-DD`, or an RFC 3339 time, which stands
+/// for its local date in `tz` (as every other time field takes one).
+pub fn parse_day(s: &str, tz: Tz) -> Result<NaiveDate, &'static str> {
+    let s = s.trim();
+    if let Ok(d) = NaiveDate::parse_from_str(s, "%Y-%m-%d") {
+        if s.len() == 10 {
+            return Ok(d);
+        }
+    }
+    parse_instant(s)
+        .map(|t| local_date(tz, t))
+        .map_err(|_| DAY_EXPECTED)
+}
+
 /// Parses a time that is not after `now` and not before the year 2000 (older records are typos).
 pub fn parse_past_instant(s: &str, now: DateTime<Utc>) -> Result<DateTime<Utc>, &'static str> {
     let t = parse_instant(s)?;
@@ -63,6 +81,29 @@ pub fn parse_past_instant(s: &str, now: DateTime<Utc>) -> Result<DateTime<Utc>, 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_day_is_a_date_or_the_local_date_of_an_rfc3339_time() {
+        let tz: Tz = "Asia/Shanghai".parse().unwrap();
+        let day = |y, m, d| NaiveDate::from_ymd_opt(y, m, d).unwrap();
+        assert_eq!(parse_day("2026-03-02", tz), Ok(day(2026, 3, 2)));
+        assert_eq!(parse_day(" 2026-03-02 ", tz), Ok(day(2026, 3, 2)));
+        // 23:30 UTC on the 1st is the 2nd in Beijing.
+        assert_eq!(parse_day("2026-03-01T23:30:00Z", tz), Ok(day(2026, 3, 2)));
+        assert_eq!(
+            parse_day("2026-03-02T09:30:00+08:00", tz),
+            Ok(day(2026, 3, 2))
+        );
+        for bad in [
+            "2026-3-2x",
+            "2026-02-30",
+            "02/03/2026",
+            "",
+            "2026-03-02T09:30:00",
+        ] {
+            assert_eq!(parse_day(bad, tz), Err(DAY_EXPECTED), "{bad}");
+        }
+    }
     use chrono::Timelike;
 
     #[test]

@@ -525,3 +525,49 @@ fn a_lists_total_counts_exactly_the_cases_it_holds_as_they_move_through_the_work
     let all = s.app.get(&s.director, "/api/v1/cases").body["total"].clone();
     assert_eq!(all, 7);
 }
+
+#[test]
+fn a_payment_is_dated_by_a_date_or_an_rfc3339_time_and_a_bad_date_says_what_is_expected() {
+    let s = setup();
+    let id = mediating_case(&s);
+    let close = json!({"outcome": "agreement", "amount_agreed": "300", "payment_due": "2026-03-31T10:00:00+08:00"});
+    let r = action(&s, &s.mediator, id, "close", close);
+    assert_eq!(r.status, 200, "{:?}", r.body);
+    assert_eq!(r.body["payment_due"], "2026-03-31");
+
+    // 2026-03-01T20:00Z is 2026-03-02 04:00 in Beijing: the payment is dated by its local day.
+    let r = action(
+        &s,
+        &s.mediator,
+        id,
+        "payments",
+        json!({"amount": "100", "paid_at": "2026-03-01T20:00:00Z"}),
+    );
+    assert_eq!(r.status, 200, "{:?}", r.body);
+    let paid: Vec<&str> = r.body["payments"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["paid_at"].as_str().unwrap())
+        .collect();
+    assert_eq!(paid, ["2026-03-02"]);
+
+    for bad in ["2026-03-02x", "2026/03/02", "yesterday"] {
+        let r = action(
+            &s,
+            &s.mediator,
+            id,
+            "payments",
+            json!({"amount": "100", "paid_at": bad}),
+        );
+        assert_eq!(r.status, 422, "{bad}: {:?}", r.body);
+        let message = r.field_error("paid_at").unwrap_or_default();
+        assert!(message.contains("2026-03-02"), "{bad}: {message}");
+        assert!(!message.contains("input"), "a parser's words: {message}");
+    }
+    assert_eq!(
+        case(&s, id)["amount_paid"],
+        "100.00",
+        "refusals pay nothing"
+    );
+}

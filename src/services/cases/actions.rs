@@ -2,6 +2,7 @@
 use super::*;
 use crate::domain::permission::may_on_case;
 use crate::domain::permission::Permission;
+use crate::domain::time::parse_day;
 
 /// The body of any action; each action reads the fields it needs.
 #[derive(Debug, Default, Deserialize)]
@@ -122,7 +123,11 @@ fn parse_action(
         paid_at: None,
     };
     let past_date = |errors: &mut FieldErrors, field: &str, v: Option<&str>| -> Option<NaiveDate> {
-        let d: NaiveDate = required(errors, field, v)?;
+        let Some(v) = v else {
+            errors.add(field, "is required");
+            return None;
+        };
+        let d = errors.take(field, parse_day(v, ctx.settings.tz))?;
         if d > ctx.local_date(now) {
             errors.add(field, "must not be in the future");
             return None;
@@ -186,9 +191,10 @@ fn parse_action(
                     NAME_MAX,
                 )
                 .flatten();
-                parsed.payment_due =
-                    parse_opt::<NaiveDate>(errors, "payment_due", input.payment_due.as_deref())
-                        .flatten();
+                parsed.payment_due = match input.payment_due.as_deref().map(str::trim) {
+                    None | Some("") => None,
+                    Some(v) => errors.take("payment_due", parse_day(v, ctx.settings.tz)),
+                };
                 parsed.note =
                     optional_text(errors, "note", input.note.as_deref(), LONG_TEXT_MAX).flatten();
                 amount.map(|amount_agreed| Command::CloseAgreement { amount_agreed })
