@@ -14,6 +14,8 @@ pub struct UnitRow {
     pub parent_id: Option<i64>,
     pub path: String,
     pub created_at: NaiveDateTime,
+    pub arbitration_commission: Option<String>,
+    pub arbitration_address: Option<String>,
 }
 
 #[derive(Debug, Insertable)]
@@ -70,6 +72,7 @@ pub struct UserRow {
     pub version: i64,
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
+    pub daily_digest: bool,
 }
 
 #[derive(Debug, Insertable)]

@@ -7,6 +7,7 @@ pub mod auth;
 pub mod cases;
 pub mod consultations;
 pub mod demo;
+pub mod digest;
 pub mod enterprises;
 pub mod escalation;
 pub mod idempotency;

@@ -9,6 +9,7 @@ mod case_desk;
 mod cases;
 mod deadlines;
 mod demo;
+mod digest;
 mod hardening;
 mod house;
 mod intake;

@@ -11,6 +11,7 @@ pub const OPERATIONS: &[(&str, &str, &str, Option<&str>, u16)] = &[
     ("post", "/api/v1/auth/login", "Sign in; answers a bearer token", Some("Login"), 200),
     ("post", "/api/v1/auth/logout", "Revoke the bearer token", None, 204),
     ("get", "/api/v1/me", "The signed-in user", None, 200),
+    ("patch", "/api/v1/me", "Your own settings: the daily digest (mediators and directors)", Some("MySettings"), 200),
     ("get", "/api/v1/units", "Units in the caller's scope", None, 200),
     ("post", "/api/v1/units", "Create a unit (admin)", Some("UnitInput"), 201),
     ("get", "/api/v1/enterprises", "Enterprises (?q=&unit_id=&page=&per_page=)", None, 200),
@@ -72,7 +73,7 @@ fn object(required: &[&str], props: &[(&str, Value)]) -> Value {
 fn schemas() -> Value {
     let s = string;
     let i = integer;
-    json!({
+    let mut all = json!({
         "Error": {"type": "object", "properties": {"error": {"type": "object", "properties": {
             "code": {"type": "string", "enum": ["bad_request", "unauthorized", "forbidden", "not_found",
                 "invalid_transition", "version_conflict", "duplicate", "validation", "too_many_requests",
@@ -146,7 +147,13 @@ fn schemas() -> Value {
                 "by_mediator": {"type": "array", "items": {"$ref": "#/components/schemas/Figures"}},
                 "summary_zh": s(),
                 "by_month": {"type": "array", "items": {"$ref": "#/components/schemas/Figures"}}}}]},
-    })
+    });
+    // Past the macro's recursion limit as one literal.
+    all["MySettings"] = object(
+        &["daily_digest"],
+        &[("daily_digest", json!({"type": "boolean"}))],
+    );
+    all
 }
 
 /// A query parameter: (name, schema type, required, format or enum, `|`-separated).

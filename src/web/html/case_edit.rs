@@ -173,21 +173,6 @@ pub async fn submit(ctx: web::Data<Ctx>, id: web::Path<i64>, signed: SignedForm)
     }
     let mut errors = HashMap::new();
     let patch = patch_of(&form, &was, &mut errors);
-    let mut values = form.clone();
-    values.insert(
-        "version".into(),
-        form.get("version").cloned().unwrap_or_default(),
-    );
-    if !errors.is_empty() {
-        return Ok(page(
-            &me,
-            &case,
-            &values,
-            &errors,
-            false,
-            StatusCode::UNPROCESSABLE_ENTITY,
-        ));
-    }
     let nothing = [
         &patch.description,
         &patch.applicant_name,
@@ -199,30 +184,23 @@ pub async fn submit(ctx: web::Data<Ctx>, id: web::Path<i64>, signed: SignedForm)
     .iter()
     .all(|f| f.is_none())
         && patch.workers_involved.is_none();
-    if nothing && patch.version == case.version {
+    if errors.is_empty() && nothing && patch.version == case.version {
         return Ok(see_other(&format!("/cases/{id}")));
     }
-    match svc::update(&ctx, &me.caller, id, patch).await {
+    let result = match errors.is_empty() {
+        true => svc::update(&ctx, &me.caller, id, patch).await,
+        false => Err(AppError::Validation(Default::default())),
+    };
+    match result {
         Ok(_) => Ok(see_other(&format!("/cases/{id}"))),
         Err(AppError::Validation(fields)) => {
             errors.extend(fields.0);
-            Ok(page(
-                &me,
-                &case,
-                &values,
-                &errors,
-                false,
-                StatusCode::UNPROCESSABLE_ENTITY,
-            ))
+            let status = StatusCode::UNPROCESSABLE_ENTITY;
+            Ok(page(&me, &case, &form, &errors, false, status))
         }
-        Err(AppError::VersionConflict) => Ok(page(
-            &me,
-            &case,
-            &values,
-            &errors,
-            true,
-            StatusCode::CONFLICT,
-        )),
+        Err(AppError::VersionConflict) => {
+            Ok(page(&me, &case, &form, &errors, true, StatusCode::CONFLICT))
+        }
         Err(e) => Err(me.page.fail(e)),
     }
 }

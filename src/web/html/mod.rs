@@ -19,6 +19,7 @@ mod print;
 pub mod render;
 mod reports;
 mod session;
+mod settings;
 mod warnings;
 
 pub use errors::{error_page, not_found, not_found_page};
@@ -41,6 +42,8 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .route("/logout", web::post().to(session::logout))
         .route("/lang", web::post().to(session::set_lang))
         .route("/", web::get().to(desk::desk))
+        .route("/me/settings", web::get().to(settings::form))
+        .route("/me/settings", web::post().to(settings::submit))
         .route("/cases", web::get().to(cases::list))
         .route("/cases/new", web::get().to(cases::new_form))
         .route("/cases/new", web::post().to(cases::new_submit))
@@ -71,6 +74,10 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         )
         .route("/admin/units", web::get().to(admin::units_page))
         .route("/admin/units", web::post().to(admin::units_create))
+        .route(
+            "/admin/units/arbitration",
+            web::post().to(admin::units_arbitration),
+        )
         .route("/admin/enterprises", web::get().to(admin::enterprises_page))
         .route(
             "/admin/enterprises",
