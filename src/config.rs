@@ -77,6 +77,9 @@ pub struct DeadlineConfig {
     pub mediation_days: u32,
     pub basis: String,
     pub max_extension_days: u32,
+    /// An open case with no workflow activity for this many days is listed as stale on the
+    /// desk and in the daily digest.
+    pub stale_days: u32,
 }
 
 #[derive(Clone, Deserialize)]

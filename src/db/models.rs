@@ -14,6 +14,8 @@ pub struct UnitRow {
     pub parent_id: Option<i64>,
     pub path: String,
     pub created_at: NaiveDateTime,
+    pub arbitration_commission: Option<String>,
+    pub arbitration_address: Option<String>,
 }
 
 #[derive(Debug, Insertable)]
@@ -70,6 +72,7 @@ pub struct UserRow {
     pub version: i64,
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
+    pub daily_digest: bool,
 }
 
 #[derive(Debug, Insertable)]
@@ -192,6 +195,8 @@ pub struct CaseEventRow {
     pub to_status: Option<String>,
     pub note: Option<String>,
     pub created_at: NaiveDateTime,
+    /// Whom an assignment named as mediator.
+    pub assignee_id: Option<i64>,
 }
 
 #[derive(Debug, Insertable)]
@@ -205,6 +210,7 @@ pub struct NewCaseEvent<'a> {
     pub to_status: Option<&'a str>,
     pub note: Option<&'a str>,
     pub created_at: NaiveDateTime,
+    pub assignee_id: Option<i64>,
 }
 
 #[derive(Debug, Clone, Queryable, Selectable)]

@@ -9,6 +9,8 @@ diesel::table! {
         parent_id -> Nullable<BigInt>,
         path -> Text,
         created_at -> Timestamp,
+        arbitration_commission -> Nullable<Text>,
+        arbitration_address -> Nullable<Text>,
     }
 }
 
@@ -42,6 +44,7 @@ diesel::table! {
         version -> BigInt,
         created_at -> Timestamp,
         updated_at -> Timestamp,
+        daily_digest -> Bool,
     }
 }
 
@@ -145,6 +148,7 @@ diesel::table! {
         to_status -> Nullable<Text>,
         note -> Nullable<Text>,
         created_at -> Timestamp,
+        assignee_id -> Nullable<BigInt>,
     }
 }
 

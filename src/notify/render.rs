@@ -26,6 +26,7 @@ const TEMPLATES: &[(&str, &str, &str, &str)] = &[
     triple!("warning_overdue"),
     triple!("warning_closed"),
     triple!("monthly_report"),
+    triple!("daily_digest"),
 ];
 
 struct Registries {

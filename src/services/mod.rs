@@ -8,6 +8,7 @@ pub mod auth;
 pub mod cases;
 pub mod consultations;
 pub mod demo;
+pub mod digest;
 pub mod digests;
 pub mod enterprise_names;
 pub mod enterprises;

@@ -32,6 +32,8 @@ pub struct ScanReport {
     pub warning_reminders: usize,
     /// Monthly reports queued (on the first local day of a month only).
     pub monthly_reports: usize,
+    /// Daily digests queued (on working days, to those who opted in).
+    pub digests: usize,
     pub emails: usize,
 }
 
@@ -131,6 +133,8 @@ pub fn scan_blocking(ctx: &Ctx, at: DateTime<Utc>) -> Result<ScanReport, AppErro
     if today.day() == 1 {
         monthly_reports(ctx, today, at_n, &mut report)?;
     }
+    report.digests = super::digest::queue_all(ctx, today, at_n)?;
+    report.emails += report.digests;
     Ok(report)
 }
 

@@ -18,6 +18,10 @@ pub struct UnitView {
     pub name: String,
     pub kind: String,
     pub parent_id: Option<i64>,
+    /// The competent labour dispute arbitration commission named on the notice of the right to
+    /// arbitration, and its address; a unit without one takes its nearest ancestor's.
+    pub arbitration_commission: Option<String>,
+    pub arbitration_address: Option<String>,
 }
 
 impl From<UnitRow> for UnitView {
@@ -27,6 +31,8 @@ impl From<UnitRow> for UnitView {
             name: r.name,
             kind: r.kind,
             parent_id: r.parent_id,
+            arbitration_commission: r.arbitration_commission,
+            arbitration_address: r.arbitration_address,
         }
     }
 }
@@ -138,6 +144,89 @@ pub async fn list(ctx: &Ctx, caller: &Caller) -> AppResult<Vec<UnitView>> {
                 Scope::Nothing => return Ok(vec![]),
             }
             Ok::<_, AppError>(q.load(conn)?.into_iter().map(UnitView::from).collect())
+        })
+        .await
+}
+
+/// A unit's competent arbitration commission, as an admin sets it (empty clears it).
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ArbitrationInput {
+    pub unit_id: i64,
+    pub arbitration_commission: Option<String>,
+    pub arbitration_address: Option<String>,
+}
+
+/// Sets the competent arbitration commission of a unit of the caller's scope.
+pub async fn set_arbitration(
+    ctx: &Ctx,
+    caller: &Caller,
+    input: ArbitrationInput,
+) -> AppResult<UnitView> {
+    use crate::domain::text::check_text;
+    caller.require(Permission::ManageUnits)?;
+    let mut errors = FieldErrors::default();
+    let mut field = |name: &str, value: Option<String>| {
+        let value = value
+            .map(|v| v.trim().to_string())
+            .filter(|v| !v.is_empty());
+        if let Some(v) = &value {
+            errors.take(name, check_text(v, NAME_MAX));
+        }
+        value
+    };
+    let commission = field("arbitration_commission", input.arbitration_commission);
+    let address = field("arbitration_address", input.arbitration_address);
+    if address.is_some() && commission.is_none() {
+        errors.add("arbitration_commission", "is required");
+    }
+    let caller = caller.clone();
+    ctx.db
+        .write(move |conn| {
+            if !super::unit_in_scope(conn, &caller, input.unit_id)? {
+                errors.add("unit_id", "no such unit in your scope");
+            }
+            errors.finish()?;
+            diesel::update(units::table.find(input.unit_id))
+                .set((
+                    units::arbitration_commission.eq(commission),
+                    units::arbitration_address.eq(address),
+                ))
+                .execute(conn)?;
+            Ok(units::table
+                .find(input.unit_id)
+                .select(UnitRow::as_select())
+                .first(conn)?
+                .into())
+        })
+        .await
+}
+
+/// The competent arbitration commission of a case's unit and its address: the unit's own, or
+/// its nearest ancestor's (a district's commission serves its streets). The caller must read
+/// cases; the commission is public information.
+pub async fn arbitration_of(
+    ctx: &Ctx,
+    caller: &Caller,
+    unit_id: i64,
+) -> AppResult<Option<(String, Option<String>)>> {
+    caller.require(Permission::ReadCases)?;
+    ctx.db
+        .read(move |conn| {
+            let path: String = units::table.find(unit_id).select(units::path).first(conn)?;
+            let ids: Vec<i64> = path.split('/').filter_map(|p| p.parse().ok()).collect();
+            let mut found: Vec<(i64, Option<String>, Option<String>)> = units::table
+                .filter(units::id.eq_any(&ids))
+                .filter(units::arbitration_commission.is_not_null())
+                .select((
+                    units::id,
+                    units::arbitration_commission,
+                    units::arbitration_address,
+                ))
+                .load(conn)?;
+            // The nearest: the last of the path's units that has one.
+            found.sort_by_key(|(id, _, _)| ids.iter().position(|i| i == id));
+            Ok::<_, AppError>(found.pop().and_then(|(_, c, a)| c.map(|c| (c, a))))
         })
         .await
 }

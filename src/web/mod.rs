@@ -35,6 +35,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
             .route("/auth/login", web::post().to(auth::login))
             .route("/auth/logout", web::post().to(auth::logout))
             .route("/me", web::get().to(users::me))
+            .route("/me", web::patch().to(users::set_my_settings))
             .route("/units", web::get().to(units::list))
             .route("/units", web::post().to(units::create))
             .route("/enterprises", web::get().to(enterprises::list))

@@ -570,3 +570,183 @@ fn a_bad_close_form_comes_back_with_its_errors_beside_its_fields_and_a_reload_su
     let case = app.get(&token, &format!("/api/v1/cases/{id}")).body;
     assert_eq!(case["status"], "mediating");
 }
+
+/// The pages of a PDF: its `/Type /Page` objects (not the `/Type /Pages` tree).
+fn pdf_pages(pdf: &[u8]) -> usize {
+    let text = String::from_utf8_lossy(pdf);
+    text.match_indices("/Type /Page")
+        .filter(|(at, m)| !text[at + m.len()..].starts_with('s'))
+        .count()
+}
+
+/// The text of page `page` of a PDF, by poppler's pdftotext (installed with poppler-utils);
+/// None when it is not installed.
+fn pdf_page_text(pdf: &[u8], page: usize) -> Option<String> {
+    let path = std::env::temp_dir().join(format!("tiaojie-print-{}.pdf", unique()));
+    std::fs::write(&path, pdf).unwrap();
+    let out = Command::new("pdftotext")
+        .args(["-f", &page.to_string(), "-l", &page.to_string(), "-layout"])
+        .arg(&path)
+        .arg("-")
+        .output()
+        .ok()?;
+    let _ = std::fs::remove_file(&path);
+    Some(String::from_utf8_lossy(&out.stdout).to_string())
+}
+
+impl Driver {
+    /// The page printed to PDF on A4 (Chromium's own print, as a user's "Save as PDF"), saved
+    /// under target/screenshots/NAME.pdf.
+    fn print_pdf(&self, name: &str) -> Vec<u8> {
+        let b64 = call(
+            "POST",
+            &self.url("/print"),
+            Some(json!({"page": {"width": 21.0, "height": 29.7}, "background": true})),
+        );
+        let pdf = base64::engine::general_purpose::STANDARD
+            .decode(b64.as_str().unwrap_or(""))
+            .unwrap();
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("target/screenshots");
+        std::fs::create_dir_all(&dir).unwrap();
+        std::fs::write(dir.join(format!("{name}.pdf")), &pdf).unwrap();
+        pdf
+    }
+}
+
+/// A case of the street taken to its end by a director: `outcome` "agreement" or "failed".
+fn concluded_case(
+    app: &TestApp,
+    token: &str,
+    enterprise: i64,
+    description: &str,
+    outcome: &str,
+) -> i64 {
+    let mut body = app.case_body(enterprise);
+    body["description"] = json!(description);
+    let r = app.post(token, "/api/v1/cases", body);
+    assert_eq!(r.status, 201, "{:?}", r.body);
+    let id = r.body["id"].as_i64().unwrap();
+    let me = app.get(token, "/api/v1/me").body["id"].as_i64().unwrap();
+    let close = match outcome {
+        "agreement" => {
+            json!({"outcome": "agreement", "amount_agreed": "40000", "agreement_no": "调协字〔2026〕1号", "payment_due": "2026-03-31"})
+        }
+        _ => {
+            json!({"outcome": "failed", "referral": "arbitration", "note": "双方对加班费计算分歧较大"})
+        }
+    };
+    for (name, body) in [
+        ("accept", json!({})),
+        ("assign", json!({"mediator_id": me})),
+        ("close", close),
+    ] {
+        let r = app.post(token, &format!("/api/v1/cases/{id}/{name}"), body);
+        assert_eq!(r.status, 200, "{name}: {:?}", r.body);
+    }
+    id
+}
+
+#[test]
+fn the_agreement_and_the_arbitration_notice_each_print_on_one_a4_page_and_a_long_one_keeps_its_signatures_together(
+) {
+    let Some(browser) = Driver::start(1366, 900) else {
+        return;
+    };
+    let app = spawn_app();
+    let enterprise = app.enterprise(app.street);
+    app.named_user("lizhuren", "李主任", "director", app.street, None);
+    let token = app.login("lizhuren", PASSWORD);
+    // The street names its competent arbitration commission on the admin page.
+    let mut admin = signed_in(&app, "admin");
+    let units = admin.get("/admin/units");
+    let csrf = Browser::csrf(&units);
+    let street = app.street.to_string();
+    let r = admin.post(
+        "/admin/units/arbitration",
+        &[
+            ("csrf", &csrf),
+            ("unit_id", &street),
+            ("arbitration_commission", "东城区劳动人事争议仲裁委员会"),
+            ("arbitration_address", "东城区东街 18 号"),
+        ],
+    );
+    assert_eq!(r.status, 303, "{}", r.body);
+    let ordinary = "拖欠三个月工资，申请人要求被申请人支付工资及经济补偿。";
+    let agreement = concluded_case(&app, &token, enterprise, ordinary, "agreement");
+    let notice = concluded_case(&app, &token, enterprise, ordinary, "failed");
+    let long = "申请人自 2019 年起在被申请人处工作，双方对工资、加班费、社会保险及经济补偿的计算存在分歧。".repeat(30);
+    let long_case = concluded_case(&app, &token, enterprise, &long, "agreement");
+
+    browser.sign_in(&app, "lizhuren");
+    for (path, name) in [
+        (
+            format!("/cases/{agreement}/print/agreement"),
+            "print-agreement",
+        ),
+        (
+            format!("/cases/{notice}/print/arbitration-notice"),
+            "print-notice",
+        ),
+    ] {
+        browser.goto(&format!("{}{path}", app.base));
+        browser.screenshot(&format!("{name}-1366"));
+        let pdf = browser.print_pdf(name);
+        assert_eq!(pdf_pages(&pdf), 1, "{name} fits one A4 page");
+    }
+    browser.goto(&format!(
+        "{}/cases/{notice}/print/arbitration-notice",
+        app.base
+    ));
+    let text = browser.text("article.doc");
+    assert!(text.contains("东城区劳动人事争议仲裁委员会"), "{text}");
+    assert!(text.contains("东城区东街 18 号"));
+
+    // A long case runs over, and its signatures, seal and date stay together on the last page.
+    browser.goto(&format!("{}/cases/{long_case}/print/agreement", app.base));
+    let pdf = browser.print_pdf("print-agreement-long");
+    let pages = pdf_pages(&pdf);
+    assert!(pages >= 2, "the long agreement runs over ({pages} page)");
+    if let Some(last) = pdf_page_text(&pdf, pages) {
+        for text in ["申请人（签名）", "调解员（签名）", "（印章）", "2026-03-02"]
+        {
+            assert!(last.contains(text), "{text} on the last page: {last}");
+        }
+    } else {
+        skipped("pdftotext not installed: the last page's text was not read");
+    }
+}
+
+#[test]
+fn the_prints_read_on_a_phone_sized_window() {
+    let Some(browser) = Driver::start(375, 812) else {
+        return;
+    };
+    let app = spawn_app();
+    let enterprise = app.enterprise(app.street);
+    app.named_user("lizhuren", "李主任", "director", app.street, None);
+    let token = app.login("lizhuren", PASSWORD);
+    let agreement = concluded_case(&app, &token, enterprise, "拖欠三个月工资", "agreement");
+    let notice = concluded_case(&app, &token, enterprise, "拖欠三个月工资", "failed");
+    browser.sign_in(&app, "lizhuren");
+    for (path, name) in [
+        (
+            format!("/cases/{agreement}/print/agreement"),
+            "print-agreement-375",
+        ),
+        (
+            format!("/cases/{notice}/print/arbitration-notice"),
+            "print-notice-375",
+        ),
+        (format!("/cases/{agreement}"), "case-375"),
+        ("/".to_string(), "desk-375"),
+    ] {
+        browser.goto(&format!("{}{path}", app.base));
+        let width = call(
+            "POST",
+            &browser.url("/execute/sync"),
+            Some(json!({"script": "return document.documentElement.scrollWidth", "args": []})),
+        );
+        browser.screenshot(name);
+        assert!(width.as_i64().unwrap() <= 375, "{name} is {width}px wide");
+    }
+}

@@ -395,6 +395,7 @@ pub async fn act(
                     to_status: Some(decision.to.as_str()),
                     note: note.as_deref(),
                     created_at: now_n,
+                    assignee_id: parsed.mediator_id.filter(|_| kind == ActionKind::Assign),
                 },
             )?;
             load_view(conn, &c, &caller, id)

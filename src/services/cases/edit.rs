@@ -114,6 +114,7 @@ pub async fn update(ctx: &Ctx, caller: &Caller, id: i64, patch: CasePatch) -> Ap
                     to_status: None,
                     note: Some(&changed_fields.join(", ")),
                     created_at: now_n,
+                    assignee_id: None,
                 },
             )?;
             if personal {

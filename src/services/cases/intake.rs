@@ -198,6 +198,7 @@ pub(crate) fn create_in(
             to_status: Some(CaseStatus::Received.as_str()),
             note: None,
             created_at: now_n,
+            assignee_id: None,
         })
         .returning(<CaseEventRow as Selectable<
             <DbConn as Connection>::Backend,
@@ -217,11 +218,14 @@ pub(crate) fn create_in(
         crate::services::escalation::link_escalated(conn, ctx, &w, id)?;
     }
     crate::services::idempotency::keep(conn, ctx, caller.id, "case", id)?;
+    let events = vec![event];
+    let names = super::view::people_named(conn, &row, &events)?;
     Ok(Created {
         row,
         parts: CaseParts {
+            names,
             enterprise_name,
-            events: vec![event],
+            events,
             sessions: Vec::new(),
             payments: Vec::new(),
             notes: Vec::new(),

@@ -73,6 +73,7 @@ impl CaseQuery {
                 to,
                 q: text("q"),
                 sort: text("sort"),
+                idle_days: None,
             },
             paging: paging.ok_or_else(|| AppError::Validation(FieldErrors::default()))?,
         })

@@ -5,6 +5,7 @@
 use super::sight::{shown, sight, Shown};
 use super::*;
 use crate::services::rfc3339;
+use std::collections::HashMap;
 
 /// A case as the list shows it: personal data masked for everyone.
 #[derive(Debug, Serialize)]
@@ -25,6 +26,8 @@ pub struct CaseSummary {
     pub mediator_id: Option<i64>,
     pub received_at: String,
     pub accept_by: NaiveDate,
+    /// Awaiting acceptance with `accept_by` today or past.
+    pub accept_due: bool,
     pub deadline: NaiveDate,
     pub overdue: bool,
     pub days_left: Option<i64>,
@@ -36,6 +39,11 @@ pub struct EventView {
     pub id: i64,
     pub at: String,
     pub actor_id: Option<i64>,
+    /// Who did it (their display name).
+    pub actor_name: Option<String>,
+    /// Whom an assignment named as mediator, and their display name.
+    pub assignee_id: Option<i64>,
+    pub assignee_name: Option<String>,
     pub action: String,
     pub from_status: Option<String>,
     pub to_status: Option<String>,
@@ -86,10 +94,14 @@ pub struct CaseView {
     pub description: String,
     pub warning_id: Option<i64>,
     pub mediator_id: Option<i64>,
+    pub mediator_name: Option<String>,
     pub coordinator_id: Option<i64>,
+    pub coordinator_name: Option<String>,
     pub received_at: String,
     pub accept_by: NaiveDate,
     pub accept_late: bool,
+    /// The acceptance deadline is today or past and the case is still awaiting acceptance.
+    pub accept_due: bool,
     pub deadline: NaiveDate,
     pub extended: bool,
     pub overdue: bool,
@@ -136,7 +148,9 @@ pub(super) fn summary(
     phone: Shown,
 ) -> CaseSummary {
     let (overdue, days_left) = clock_state(&row.status, row.deadline, today);
+    let accept_due = row.status == CaseStatus::Received.as_str() && today >= row.accept_by;
     CaseSummary {
+        accept_due,
         id: row.id,
         case_no: row.case_no,
         unit_id: row.unit_id,
@@ -182,6 +196,30 @@ pub(crate) struct CaseParts {
     pub sessions: Vec<SessionRow>,
     pub payments: Vec<PaymentRow>,
     pub notes: Vec<NoteRow>,
+    /// The display names of the people the page names: mediator, coordinator, actors, assignees.
+    pub names: HashMap<i64, String>,
+}
+
+/// The display names of the people a case's page names (its mediator and coordinator, who did
+/// each thing on its timeline and whom each assignment named).
+pub(crate) fn people_named(
+    conn: &mut DbConn,
+    row: &CaseRow,
+    events: &[CaseEventRow],
+) -> QueryResult<HashMap<i64, String>> {
+    let mut ids: Vec<i64> = [row.mediator_id, row.coordinator_id]
+        .into_iter()
+        .chain(events.iter().flat_map(|e| [e.actor_id, e.assignee_id]))
+        .flatten()
+        .collect();
+    ids.sort_unstable();
+    ids.dedup();
+    Ok(users::table
+        .filter(users::id.eq_any(ids))
+        .select((users::id, users::display_name))
+        .load::<(i64, String)>(conn)?
+        .into_iter()
+        .collect())
 }
 
 impl CaseParts {
@@ -200,8 +238,9 @@ impl CaseParts {
             .parse::<CaseStatus>()
             .is_ok_and(CaseStatus::before_mediation);
         let no_payments = row.amount_paid == 0;
-        crate::on_backend!(conn, |c| {
-            Ok(CaseParts {
+        let mut parts = crate::on_backend!(conn, |c| {
+            Ok::<_, diesel::result::Error>(CaseParts {
+                names: HashMap::new(),
                 enterprise_name,
                 events: case_events::table
                     .filter(case_events::case_id.eq(id))
@@ -230,7 +269,9 @@ impl CaseParts {
                     .select(NoteRow::as_select())
                     .load(c)?,
             })
-        })
+        })?;
+        parts.names = people_named(conn, row, &parts.events)?;
+        Ok(parts)
     }
 }
 
@@ -262,7 +303,9 @@ pub(super) fn shape_view_for(
     let (phone, id_number) = sight(caller, &row, purpose);
     let today = ctx.local_date(ctx.now());
     let (overdue, days_left) = clock_state(&row.status, row.deadline, today);
-    let accept_late = row.status == CaseStatus::Received.as_str() && today > row.accept_by;
+    let awaiting = row.status == CaseStatus::Received.as_str();
+    let accept_late = awaiting && today > row.accept_by;
+    let name = |id: Option<i64>| id.and_then(|i| parts.names.get(&i).cloned());
     let actions = row
         .status
         .parse()
@@ -283,6 +326,9 @@ pub(super) fn shape_view_for(
             id: e.id,
             at: rfc3339(ctx, e.at),
             actor_id: e.actor_id,
+            actor_name: name(e.actor_id),
+            assignee_id: e.assignee_id,
+            assignee_name: name(e.assignee_id),
             action: e.action,
             from_status: e.from_status,
             to_status: e.to_status,
@@ -337,10 +383,13 @@ pub(super) fn shape_view_for(
         description: row.description,
         warning_id: row.warning_id,
         mediator_id: row.mediator_id,
+        mediator_name: name(row.mediator_id),
         coordinator_id: row.coordinator_id,
+        coordinator_name: name(row.coordinator_id),
         received_at: rfc3339(ctx, row.received_at),
         accept_by: row.accept_by,
         accept_late,
+        accept_due: awaiting && today >= row.accept_by,
         deadline: row.deadline,
         extended: row.extended,
         overdue,

@@ -234,6 +234,7 @@ pub(super) fn year_of_cases(
                     to_status: Some(to),
                     note: note.as_deref(),
                     created_at: *at,
+                    assignee_id: (*action == "assign").then_some(mediator),
                 })
                 .execute(conn)?;
         }

@@ -105,6 +105,7 @@ pub(super) fn write_case(
                 to_status: Some(to),
                 note: Some(NOTE),
                 created_at: now,
+                assignee_id: None,
             })
             .execute(conn)?;
     }
@@ -130,6 +131,7 @@ pub(super) fn write_case(
                 to_status: Some(p.status),
                 note: Some(&amount),
                 created_at: now,
+                assignee_id: None,
             })
             .execute(conn)?;
     }

@@ -28,6 +28,8 @@ pub struct UserView {
     pub enterprise_id: Option<i64>,
     pub active: bool,
     pub version: i64,
+    /// Whether the user gets the daily digest of their cases (issue 12).
+    pub daily_digest: bool,
 }
 
 impl From<&UserRow> for UserView {
@@ -42,6 +44,7 @@ impl From<&UserRow> for UserView {
             enterprise_id: u.enterprise_id,
             active: u.active,
             version: u.version,
+            daily_digest: u.daily_digest,
         }
     }
 }
@@ -232,6 +235,41 @@ pub async fn list(ctx: &Ctx, caller: &Caller, role: Option<String>) -> AppResult
                 _ => return Ok(vec![]),
             }
             Ok::<_, AppError>(q.load(conn)?.iter().map(UserView::from).collect())
+        })
+        .await
+}
+
+/// The caller's own settings (`PATCH /me`, the "my settings" page).
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MySettings {
+    pub daily_digest: bool,
+}
+
+/// Changes the caller's own settings: the daily digest, for those who mediate (mediators and
+/// directors; anyone else 403).
+pub async fn set_my_settings(
+    ctx: &Ctx,
+    caller: &Caller,
+    settings: MySettings,
+) -> AppResult<UserView> {
+    caller.require_that(caller.role.can_mediate())?;
+    let now = ctx.now().naive_utc();
+    let id = caller.id;
+    ctx.db
+        .write(move |conn| {
+            diesel::update(users::table.find(id))
+                .set((
+                    users::daily_digest.eq(settings.daily_digest),
+                    users::version.eq(users::version + 1),
+                    users::updated_at.eq(now),
+                ))
+                .execute(conn)?;
+            let row = users::table
+                .find(id)
+                .select(UserRow::as_select())
+                .first(conn)?;
+            Ok(UserView::from(&row))
         })
         .await
 }

@@ -11,6 +11,20 @@ pub async fn me(ctx: web::Data<Ctx>, caller: Caller) -> Result<HttpResponse, App
     Ok(ok(users::get(&ctx, &caller, caller.id).await?))
 }
 
+/// `PATCH /me`: the caller's own settings.
+pub async fn set_my_settings(
+    ctx: web::Data<Ctx>,
+    caller: Caller,
+    input: Body<users::MySettings>,
+) -> Result<HttpResponse, AppError> {
+    Ok(ok(users::set_my_settings(
+        &ctx,
+        &caller,
+        input.into_inner(),
+    )
+    .await?))
+}
+
 #[derive(Deserialize)]
 pub struct ListQuery {
     role: Option<String>,

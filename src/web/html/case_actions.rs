@@ -250,7 +250,8 @@ pub(super) async fn render_case(
     });
     let data = me.page.data(
         "cases.title",
-        json!({"case": case, "actions": actions, "prints": prints, "error": error}),
+        json!({"case": case, "actions": actions, "error": error, "prints": prints,
+               "editable": case.actions.contains(&ActionKind::Edit)}),
     );
     html(status, render::render("pages/cases/show", &data))
 }

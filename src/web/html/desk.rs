@@ -13,36 +13,39 @@ use actix_web::web;
 use chrono::Datelike;
 use serde_json::{json, Value};
 
+/// A row of a desk list whose date that matters is the acceptance deadline (`accept_by`): the
+/// row shows it, and its days left are counted to it.
+fn by_acceptance(today: chrono::NaiveDate, case: &svc::CaseSummary) -> Value {
+    let mut row = json!(case);
+    row["by_accept"] = json!(true);
+    row["days_left"] = json!((case.accept_by - today).num_days());
+    row
+}
+
 pub async fn desk(ctx: web::Data<Ctx>, me: SignedIn) -> PageResult {
     let SignedIn { page, caller } = me;
     let paging = Paging::new(Some(1), Some(50)).or_page(&page)?;
+    let wide = Paging::new(Some(1), Some(200)).or_page(&page)?;
+    let today = ctx.local_date(ctx.now());
     let mut sections = Vec::new();
+    let stale_days = ctx.settings.config.deadlines.stale_days;
+    let mine = |status: &str| CaseFilter {
+        mediator_id: Some(caller.id),
+        status: Some(status.into()),
+        ..Default::default()
+    };
     let wanted: Vec<(&str, CaseFilter)> = match caller.role {
         Role::Viewer => vec![],
         Role::Officer => vec![("nav.cases", CaseFilter::default())],
         role => {
             let mut v = vec![];
             if role == Role::Mediator {
-                v.push((
-                    "desk.my_cases",
-                    CaseFilter {
-                        mediator_id: Some(caller.id),
-                        status: Some("mediating".into()),
-                        ..Default::default()
-                    },
-                ));
+                v.push(("desk.my_cases", mine("mediating")));
             }
             v.push((
                 "desk.overdue",
                 CaseFilter {
                     overdue: Some(true),
-                    ..Default::default()
-                },
-            ));
-            v.push((
-                "desk.awaiting",
-                CaseFilter {
-                    status: Some("received".into()),
                     ..Default::default()
                 },
             ));
@@ -56,22 +59,55 @@ pub async fn desk(ctx: web::Data<Ctx>, me: SignedIn) -> PageResult {
         sections.push(json!({"title": title, "total": p.total, "items": p.items}));
     }
     if caller.may(Permission::RegisterCase) {
-        // Due within three days: open mediations not yet overdue, nearest first.
+        // Awaiting acceptance, with the acceptance deadline beside each.
+        let received = CaseFilter {
+            status: Some("received".into()),
+            ..Default::default()
+        };
+        let awaiting = svc::list(&ctx, &caller, received, wide)
+            .await
+            .or_page(&page)?;
+        let rows: Vec<Value> = awaiting
+            .items
+            .iter()
+            .take(50)
+            .map(|c| by_acceptance(today, c))
+            .collect();
+        sections.push(json!({"title": "desk.awaiting", "total": awaiting.total, "items": rows}));
+        // Cases with no activity for `stale_days`: a mediator's own, every one for a director.
+        if matches!(caller.role, Role::Mediator | Role::Director) {
+            let filter = CaseFilter {
+                idle_days: Some(stale_days),
+                mediator_id: (caller.role == Role::Mediator).then_some(caller.id),
+                ..Default::default()
+            };
+            let p = svc::list(&ctx, &caller, filter, paging)
+                .await
+                .or_page(&page)?;
+            sections.push(json!({"title": "desk.stale", "days": stale_days,
+                                 "total": p.total, "items": p.items}));
+        }
+        // Due within three days: open mediations not yet overdue, and cases to accept within
+        // three days (or already late to accept), nearest first.
         let filter = CaseFilter {
             status: Some("mediating".into()),
             overdue: Some(false),
             ..Default::default()
         };
-        let wide = Paging::new(Some(1), Some(200)).or_page(&page)?;
         let p = svc::list(&ctx, &caller, filter, wide)
             .await
             .or_page(&page)?;
-        let mut soon: Vec<_> = p
+        let mut soon: Vec<(i64, Value)> = p
             .items
-            .into_iter()
-            .filter(|c| c.days_left.is_some_and(|d| d <= 3))
+            .iter()
+            .filter_map(|c| c.days_left.filter(|d| *d <= 3).map(|d| (d, json!(c))))
+            .chain(awaiting.items.iter().filter_map(|c| {
+                let left = (c.accept_by - today).num_days();
+                (left <= 3).then(|| (left, by_acceptance(today, c)))
+            }))
             .collect();
-        soon.sort_by_key(|c| c.days_left);
+        soon.sort_by_key(|(left, _)| *left);
+        let soon: Vec<Value> = soon.into_iter().map(|(_, row)| row).collect();
         sections.insert(
             0,
             json!({"title": "desk.due_soon", "total": soon.len(), "items": soon}),

@@ -7,6 +7,7 @@
 
 mod admin;
 mod case_actions;
+mod case_edit;
 mod cases;
 mod consultations;
 mod desk;
@@ -20,6 +21,7 @@ mod print;
 pub mod render;
 mod reports;
 mod session;
+mod settings;
 mod warnings;
 
 pub use errors::{error_page, not_found, not_found_page};
@@ -42,11 +44,15 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .route("/logout", web::post().to(session::logout))
         .route("/lang", web::post().to(session::set_lang))
         .route("/", web::get().to(desk::desk))
+        .route("/me/settings", web::get().to(settings::form))
+        .route("/me/settings", web::post().to(settings::submit))
         .route("/cases", web::get().to(cases::list))
         .route("/cases/export", web::get().to(downloads::cases_file))
         .route("/cases/new", web::get().to(cases::new_form))
         .route("/cases/new", web::post().to(cases::new_submit))
         .route("/cases/{id}", web::get().to(cases::show))
+        .route("/cases/{id}/edit", web::get().to(case_edit::form))
+        .route("/cases/{id}/edit", web::post().to(case_edit::submit))
         .route(
             "/cases/{id}/print/agreement",
             web::get().to(print::agreement),
@@ -71,6 +77,10 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         )
         .route("/admin/units", web::get().to(admin::units_page))
         .route("/admin/units", web::post().to(admin::units_create))
+        .route(
+            "/admin/units/arbitration",
+            web::post().to(admin::units_arbitration),
+        )
         .route("/admin/enterprises", web::get().to(admin::enterprises_page))
         .route(
             "/admin/enterprises",

@@ -90,6 +90,15 @@ async fn document(ctx: &Ctx, me: SignedIn, id: i64, doc: Document) -> PageResult
         .ok()
         .and_then(|list| list.into_iter().find(|u| u.id == case.unit_id))
         .map(|u| u.name);
+    // The notice names the competent arbitration commission (the unit's, or its ancestor's).
+    let arbitration = match doc {
+        Document::ArbitrationNotice => units::arbitration_of(ctx, &caller, case.unit_id)
+            .await
+            .ok()
+            .flatten()
+            .map(|(commission, address)| json!({"commission": commission, "address": address})),
+        Document::Agreement => None,
+    };
     let data = page.data(
         doc.title(),
         json!({
@@ -98,6 +107,7 @@ async fn document(ctx: &Ctx, me: SignedIn, id: i64, doc: Document) -> PageResult
             "close_note": closing_note(&case),
             "mediator": mediator,
             "unit_name": unit,
+            "arbitration": arbitration,
             "case": case,
         }),
     );

@@ -40,6 +40,14 @@ const TEMPLATES: &[(&str, &str)] = &[
         include_str!("../../../templates/pages/cases/show.hbs"),
     ),
     (
+        "pages/settings",
+        include_str!("../../../templates/pages/settings.hbs"),
+    ),
+    (
+        "pages/cases/edit",
+        include_str!("../../../templates/pages/cases/edit.hbs"),
+    ),
+    (
         "layouts/print",
         include_str!("../../../templates/layouts/print.hbs"),
     ),

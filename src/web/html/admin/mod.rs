@@ -3,10 +3,12 @@
 //! its records and carries the forms that create or change them; every change goes through the
 //! record's service, whose 422 (and duplicate) answers come back beside the form's fields.
 
+mod arbitration;
 mod edit;
 mod people;
-
 pub use edit::{enterprise_form, enterprise_save, resend, user_form, user_save};
+
+pub use arbitration::submit as units_arbitration;
 pub use people::{notifications, user_action, users, users_create};
 
 use super::form::{codes, number, opt, Query};
@@ -151,7 +153,8 @@ async fn units_view(
             errors,
         ),
     ];
-    let extra = json!({"items": items, "fields": fields, "invalid": !errors.is_empty(), "section": "units"});
+    let extra = json!({"items": items, "fields": fields, "invalid": !errors.is_empty(), "section": "units",
+                       "arbitration_fields": arbitration::fields(&list, values, errors)});
     Ok(render_admin(
         &me.page,
         "pages/admin/units",
