@@ -1,12 +1,15 @@
 #!/usr/bin/env bash
 # The load benchmark of docs/benchmarks.md: case intake (POST), the case list (50 rows, filtered)
 # and the case page, each against a bare actix-web handler doing one diesel insert or select on the
-# same database (the baseline), all in one run, on SQLite with generated data.
+# same database (the baseline), all in one run, on SQLite with generated data. Then the web pages
+# with a signed-in session (the desk of a director and of a mediator, the case list page, the
+# case page), each as a ratio to its JSON counterpart in the same run.
 #
 #   benches/load.sh                      # 100,000 cases, 32 connections, 10 s per route
 #   CASES=20000 DURATION=5s benches/load.sh
 #
 # Needs wrk (apt-get install wrk). The generated database is cached under the target directory.
+# BIN=path/to/tiaojie runs a binary built elsewhere (no build here).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -16,11 +19,14 @@ CONNS=${CONNS:-32}
 PORT=${PORT:-18080}
 TARGET=${CARGO_TARGET_DIR:-target}
 DIR="$TARGET/bench"
-BIN="$TARGET/release/tiaojie"
+BIN=${BIN:-}
 BASE="http://127.0.0.1:$PORT"
 
 command -v wrk >/dev/null || { echo "needs wrk: apt-get install wrk" >&2; exit 1; }
-cargo build --release --quiet
+if [ -z "$BIN" ]; then
+  cargo build --release --quiet
+  BIN="$TARGET/release/tiaojie"
+fi
 mkdir -p "$DIR"
 
 # The seed is generated once per size and schema (the newest migration's name).
@@ -47,6 +53,20 @@ for _ in $(seq 1 100); do curl -fs "$BASE/healthz" >/dev/null && break; sleep 0.
 TOKEN=$(curl -fs -X POST "$BASE/api/v1/auth/login" -H 'content-type: application/json' \
   -d '{"username":"benchmed","password":"bench-password-1"}' | sed 's/.*"token":"\([^"]*\)".*/\1/')
 
+# A page session, as the sign-in form makes it: POST /login, keep the session cookie.
+session() {
+  curl -fs -o /dev/null -D - -X POST "$BASE/login" --data-urlencode "username=$1" \
+    --data-urlencode "password=$2" --data-urlencode "next=/" |
+    sed -n 's/^[Ss]et-[Cc]ookie: *\([^=;]*=[^;]*\).*/\1/p' | head -n 1
+}
+MED_COOKIE=$(session benchmed bench-password-1)
+# The demo's director of the first street's center and one of its mediators, with their cases.
+DIR_COOKIE=$(session director1 tiaojie-demo)
+DESK_MED_COOKIE=$(session mediator1 tiaojie-demo)
+for c in "$MED_COOKIE" "$DIR_COOKIE" "$DESK_MED_COOKIE"; do
+  [ -n "$c" ] || { echo "signing in through /login failed" >&2; exit 1; }
+done
+
 cat >"$DIR/intake.lua" <<LUA
 wrk.method = "POST"
 wrk.headers["Content-Type"] = "application/json"
@@ -66,6 +86,21 @@ cat >"$DIR/select.lua" <<LUA
 request = function()
   return wrk.format("GET", "/bench/select/" .. math.random(1, $CASES))
 end
+LUA
+cat >"$DIR/page_med.lua" <<LUA
+wrk.headers["Cookie"] = "$MED_COOKIE"
+LUA
+cat >"$DIR/page_detail.lua" <<LUA
+wrk.headers["Cookie"] = "$MED_COOKIE"
+request = function()
+  return wrk.format("GET", "/cases/" .. math.random(1, $CASES))
+end
+LUA
+cat >"$DIR/desk_director.lua" <<LUA
+wrk.headers["Cookie"] = "$DIR_COOKIE"
+LUA
+cat >"$DIR/desk_mediator.lua" <<LUA
+wrk.headers["Cookie"] = "$DESK_MED_COOKIE"
 LUA
 cat >"$DIR/get.lua" <<LUA
 wrk.method = "GET"
@@ -94,6 +129,12 @@ echo "cases=$CASES connections=$CONNS duration=$DURATION" >&2
   run list_open "$DIR/auth.lua" "/api/v1/cases?status=mediating&per_page=50"
   run list_street "$DIR/auth.lua" "/api/v1/cases?unit_id=2&per_page=50"
   run detail "$DIR/detail.lua" /api/v1/cases/1
+  # The pages and their JSON counterparts (the list's first page, as each opens).
+  run list_json "$DIR/auth.lua" /api/v1/cases
+  run desk_director "$DIR/desk_director.lua" /
+  run desk_mediator "$DIR/desk_mediator.lua" /
+  run list_page "$DIR/page_med.lua" /cases
+  run detail_page "$DIR/page_detail.lua" /cases/1
   run baseline_insert "$DIR/insert.lua" /bench/insert
   run intake "$DIR/intake.lua" /api/v1/cases
 } >"$DIR/results.txt"
@@ -111,5 +152,11 @@ awk -v rss="$RSS" '
     printf "| list (50 rows, open cases) | %.0f | %.1f | %d | %.2f of select |\n", rps["list_open"], p99["list_open"], err["list_open"], rps["list_open"]/rps["baseline_select"]
     printf "| list (50 rows, a street: every status, ~33k cases) | %.0f | %.1f | %d | %.2f of select |\n", rps["list_street"], p99["list_street"], err["list_street"], rps["list_street"]/rps["baseline_select"]
     printf "| detail (GET /cases/{id}) | %.0f | %.1f | %d | %.2f of select |\n", rps["detail"], p99["detail"], err["detail"], rps["detail"]/rps["baseline_select"]
+    printf "\n| page (signed in) | requests/s | p99 ms | non-2xx | ratio to its JSON |\n|---|---|---|---|---|\n"
+    printf "| JSON list, first page (GET /api/v1/cases) | %.0f | %.1f | %d | 1.00 |\n", rps["list_json"], p99["list_json"], err["list_json"]
+    printf "| desk, director (GET /) | %.0f | %.1f | %d | %.2f of JSON list |\n", rps["desk_director"], p99["desk_director"], err["desk_director"], rps["desk_director"]/rps["list_json"]
+    printf "| desk, mediator (GET /) | %.0f | %.1f | %d | %.2f of JSON list |\n", rps["desk_mediator"], p99["desk_mediator"], err["desk_mediator"], rps["desk_mediator"]/rps["list_json"]
+    printf "| case list page, first page (GET /cases) | %.0f | %.1f | %d | %.2f of JSON list |\n", rps["list_page"], p99["list_page"], err["list_page"], rps["list_page"]/rps["list_json"]
+    printf "| case page (GET /cases/{id}) | %.0f | %.1f | %d | %.2f of JSON detail |\n", rps["detail_page"], p99["detail_page"], err["detail_page"], rps["detail_page"]/rps["detail"]
     printf "\nserver peak RSS: %.1f MB\n", rss/1024
   }' "$DIR/results.txt"
