@@ -189,3 +189,50 @@ fn the_monthly_report_shows_the_same_month_last_year_beside_the_month_before() {
         body.matches("<text class=\"chart-title\"").count()
     );
 }
+
+#[test]
+fn a_category_has_one_name_on_the_pages_in_the_ledger_and_in_the_report_sheets() {
+    let app = spawn_app();
+    let e = app.enterprise(app.street);
+    let mut director = person(&app, "director", Some(app.street), None);
+    // The catalog's name of each category is the one every place must show.
+    let categories: Vec<(&str, String)> = tiaojie::domain::vocab::Category::ALL
+        .iter()
+        .map(|c| (c.as_str(), tiaojie::i18n::name_zh("category", c.as_str())))
+        .collect();
+    assert!(categories
+        .iter()
+        .all(|(code, name)| !name.is_empty() && name != code));
+    for (code, _) in &categories {
+        let mut body = app.case_body(e);
+        body["category"] = json!(code);
+        assert_eq!(app.post(&director.token, "/api/v1/cases", body).status, 201);
+    }
+    let list = director.browser.get("/cases").body;
+    let report = director.browser.get("/reports/monthly?month=2026-03").body;
+    let (_, _, ledger) = app.get_bytes(
+        &director.token,
+        "/api/v1/ledger?from=2026-03-01&to=2026-04-01",
+    );
+    let ledger = String::from_utf8(ledger).unwrap();
+    let (_, _, sheet) = app.get_bytes(
+        &director.token,
+        "/api/v1/reports/monthly?month=2026-03&format=csv",
+    );
+    let sheet = String::from_utf8(sheet).unwrap();
+    for (code, name) in &categories {
+        assert!(
+            list.contains(&format!("<td class=\"hide-narrow\">{name}</td>")),
+            "case list: {code}"
+        );
+        assert!(
+            report.contains(&format!("<th scope=\"row\">{name}</th>")),
+            "report page: {code}"
+        );
+        assert!(ledger.contains(&format!(",{name},")), "ledger: {code}");
+        assert!(
+            sheet.contains(&format!("\r\n{name},")),
+            "report sheet: {code}"
+        );
+    }
+}
