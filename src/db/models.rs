@@ -33,7 +33,7 @@ pub struct NewUnit<'a> {
 pub struct EnterpriseRow {
     pub id: i64,
     pub name: String,
-    pub credit_code: String,
+    pub credit_code: Option<String>,
     pub unit_id: i64,
     pub industry: Option<String>,
     pub employee_count: Option<i64>,
@@ -48,7 +48,7 @@ pub struct EnterpriseRow {
 #[diesel(table_name = enterprises)]
 pub struct NewEnterprise<'a> {
     pub name: &'a str,
-    pub credit_code: &'a str,
+    pub credit_code: Option<&'a str>,
     pub unit_id: i64,
     pub industry: Option<&'a str>,
     pub employee_count: Option<i64>,

@@ -18,7 +18,7 @@ diesel::table! {
     enterprises (id) {
         id -> BigInt,
         name -> Text,
-        credit_code -> Text,
+        credit_code -> Nullable<Text>,
         unit_id -> BigInt,
         industry -> Nullable<Text>,
         employee_count -> Nullable<BigInt>,

@@ -47,6 +47,8 @@ pub enum Permission {
     ReadEnterprises,
     /// Register, edit and deactivate enterprises and name their officers.
     ManageEnterprises,
+    /// Register a small enterprise on the spot, in the caller's own unit (credit code optional).
+    RegisterSmallEnterprise,
     /// List the center's staff (to assign a case, say).
     ListStaff,
     /// Create, edit and deactivate users.
@@ -81,7 +83,7 @@ const COLUMNS: [Role; 5] = [
 ];
 
 #[rustfmt::skip]
-const TABLE: [(Permission, [Grant; 5]); 26] = [
+const TABLE: [(Permission, [Grant; 5]); 27] = [
     //                        admin director mediator officer viewer
     (P::ReadCases,           [Y,    Y,       Y,       Y,      N]),
     (P::RegisterCase,        [Y,    Y,       Y,       N,      N]),
@@ -104,6 +106,7 @@ const TABLE: [(Permission, [Grant; 5]); 26] = [
     (P::ImportLedger,        [Y,    Y,       N,       N,      N]),
     (P::ReadEnterprises,     [Y,    Y,       Y,       Y,      N]),
     (P::ManageEnterprises,   [Y,    N,       N,       N,      N]),
+    (P::RegisterSmallEnterprise, [Y, Y,      N,       N,      N]),
     (P::ListStaff,           [Y,    Y,       Y,       N,      N]),
     (P::ManageUsers,         [Y,    N,       N,       N,      N]),
     (P::ManageUnits,         [Y,    N,       N,       N,      N]),
@@ -214,6 +217,7 @@ mod tests {
                 | P::ImportLedger
                 | P::ReadEnterprises
                 | P::ManageEnterprises
+                | P::RegisterSmallEnterprise
                 | P::ListStaff
                 | P::ManageUsers
                 | P::ManageUnits

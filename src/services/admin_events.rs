@@ -8,6 +8,7 @@ use crate::db::DbConn;
 use diesel::prelude::*;
 
 pub const USER_UPDATED: &str = "user_updated";
+pub const ENTERPRISE_CREATED: &str = "enterprise_created";
 pub const ENTERPRISE_UPDATED: &str = "enterprise_updated";
 pub const NOTIFICATION_RESENT: &str = "notification_resent";
 

@@ -5,12 +5,13 @@
 //! 422 beside the field saying so, with the choices. Every form and the case list's filter use
 //! it; the JSON API keeps taking `enterprise_id`.
 
-use super::{Caller, Scope};
+use super::{Caller, Ctx, Scope};
 use crate::db::schema::enterprises;
 use crate::db::DbConn;
 use crate::domain::permission::Permission;
 use crate::error::{AppError, AppResult};
 use diesel::prelude::*;
+use serde::Serialize;
 
 /// How many near names an unknown name's message offers at most.
 const NEAR_NAMES: i64 = 5;
@@ -46,7 +47,7 @@ pub fn resolve_in(conn: &mut DbConn, caller: &Caller, field: &str, typed: &str) 
     let Some(area) = in_area(conn, caller)? else {
         return Err(AppError::field(field, "is not an enterprise in your area"));
     };
-    let exact: Vec<(i64, String)> = area
+    let exact: Vec<(i64, Option<String>)> = area
         .filter(
             enterprises::name
                 .eq(typed)
@@ -85,7 +86,10 @@ pub fn resolve_in(conn: &mut DbConn, caller: &Caller, field: &str, typed: &str) 
             })
         }
         several => {
-            let codes: Vec<&str> = several.iter().map(|(_, code)| code.as_str()).collect();
+            let codes: Vec<&str> = several
+                .iter()
+                .filter_map(|(_, code)| code.as_deref())
+                .collect();
             Err(AppError::field(
                 field,
                 format!(
@@ -107,5 +111,47 @@ pub async fn resolve(
     let caller = caller.clone();
     ctx.db
         .read(move |conn| resolve_in(conn, &caller, field, &typed))
+        .await
+}
+
+/// How many enterprises a form suggests at most.
+pub const MAX_CHOICES: i64 = 5000;
+
+/// An enterprise a form suggests: its id (what the form sends) and its name (what staff look for).
+#[derive(Debug, Clone, Serialize)]
+pub struct Choice {
+    pub id: i64,
+    pub name: String,
+}
+
+/// The enterprises a form suggests to the caller, by name: those registered in their unit's
+/// subtree (every one for a caller over all units, their own for an officer), at most
+/// `MAX_CHOICES`. A suggestion only: the form still takes any enterprise's number.
+pub async fn choices(ctx: &Ctx, caller: &Caller) -> AppResult<Vec<Choice>> {
+    caller.require(Permission::ReadEnterprises)?;
+    let scope = caller.scope();
+    ctx.db
+        .read(move |conn| {
+            let mut query = enterprises::table
+                .select((enterprises::id, enterprises::name))
+                .order((enterprises::name, enterprises::id))
+                .limit(MAX_CHOICES)
+                .into_boxed();
+            match &scope {
+                Scope::All => {}
+                Scope::Units(prefix) => {
+                    query =
+                        query.filter(enterprises::unit_id.eq_any(super::units_under(conn, prefix)?))
+                }
+                Scope::Enterprise(e) => query = query.filter(enterprises::id.eq(*e)),
+                Scope::Nothing => return Ok(Vec::new()),
+            }
+            let rows: Vec<(i64, String)> = query.load(conn)?;
+            Ok::<_, AppError>(
+                rows.into_iter()
+                    .map(|(id, name)| Choice { id, name })
+                    .collect(),
+            )
+        })
         .await
 }

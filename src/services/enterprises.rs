@@ -1,5 +1,6 @@
-//! Enterprises: registered by admins with a checked unified social credit code; each may name its
-//! early-warning officer. Staff may read every enterprise (a case may name one registered under
+//! Enterprises: registered by admins, or by a director on the spot in their own unit, with a
+//! checked unified social credit code when one is given (a small shop may have none at hand);
+//! each may name its early-warning officer. Staff may read every enterprise (a case may name one registered under
 //! another street); an officer sees only their own.
 
 use super::{Caller, Ctx, Page, Paging, Scope};
@@ -14,11 +15,13 @@ use crate::error::{AppError, AppResult, FieldErrors};
 use diesel::prelude::*;
 use serde::{Deserialize, Serialize};
 
+pub use super::enterprise_names::{choices, Choice, MAX_CHOICES};
+
 #[derive(Debug, Serialize)]
 pub struct EnterpriseView {
     pub id: i64,
     pub name: String,
-    pub credit_code: String,
+    pub credit_code: Option<String>,
     pub unit_id: i64,
     pub industry: Option<String>,
     pub employee_count: Option<i64>,
@@ -47,7 +50,9 @@ impl From<EnterpriseRow> for EnterpriseView {
 #[serde(deny_unknown_fields)]
 pub struct EnterpriseInput {
     pub name: String,
-    pub credit_code: String,
+    /// Absent, null or blank: none.
+    #[serde(default)]
+    pub credit_code: Option<String>,
     pub unit_id: i64,
     pub industry: Option<String>,
     pub employee_count: Option<i64>,
@@ -61,6 +66,14 @@ fn check_count(n: Option<i64>) -> Result<Option<i64>, String> {
     }
 }
 
+/// A credit code when one is given (checked), `None` when absent or blank.
+fn check_code(s: Option<&str>) -> Result<Option<CreditCode>, String> {
+    match s.map(str::trim) {
+        None | Some("") => Ok(None),
+        Some(s) => s.parse::<CreditCode>().map(Some).map_err(|e| e.to_string()),
+    }
+}
+
 fn check_industry(s: Option<&str>) -> Result<Option<String>, String> {
     match s.map(str::trim) {
         None | Some("") => Ok(None),
@@ -69,6 +82,9 @@ fn check_industry(s: Option<&str>) -> Result<Option<String>, String> {
             .map_err(|e| e.to_string()),
     }
 }
+
+const SAME_NAME: &str =
+    "is required: an enterprise of this name is registered already, the code tells them apart";
 
 /// Validates and inserts an enterprise (also used by the demo).
 pub fn create_in(
@@ -79,7 +95,7 @@ pub fn create_in(
 ) -> AppResult<EnterpriseRow> {
     let mut errors = FieldErrors::default();
     let name = errors.take("name", check_required_text(&input.name, NAME_MAX));
-    let code = errors.take("credit_code", input.credit_code.parse::<CreditCode>());
+    let code = errors.take("credit_code", check_code(input.credit_code.as_deref()));
     let industry = errors.take("industry", check_industry(input.industry.as_deref()));
     let count = errors.take("employee_count", check_count(input.employee_count));
     let in_scope = match caller {
@@ -89,6 +105,15 @@ pub fn create_in(
     if !in_scope {
         errors.add("unit_id", "no such unit in your scope");
     }
+    if let (Some(name), Some(None)) = (&name, &code) {
+        let same_name: i64 = enterprises::table
+            .filter(enterprises::name.eq(name))
+            .count()
+            .get_result(conn)?;
+        if same_name > 0 {
+            errors.add("credit_code", SAME_NAME);
+        }
+    }
     let (Some(name), Some(code), Some(industry), Some(count), true) =
         (name, code, industry, count, errors.is_empty())
     else {
@@ -97,7 +122,7 @@ pub fn create_in(
     let inserted = diesel::insert_into(enterprises::table)
         .values(NewEnterprise {
             name: &name,
-            credit_code: code.as_str(),
+            credit_code: code.as_ref().map(CreditCode::as_str),
             unit_id: input.unit_id,
             industry: industry.as_deref(),
             employee_count: count,
@@ -125,11 +150,28 @@ pub async fn create(
     caller: &Caller,
     input: EnterpriseInput,
 ) -> AppResult<EnterpriseView> {
-    caller.require(Permission::ManageEnterprises)?;
+    if !caller.may(Permission::ManageEnterprises) {
+        caller.require(Permission::RegisterSmallEnterprise)?;
+    }
     let now = ctx.now().naive_utc();
     let caller = caller.clone();
     ctx.db
-        .write(move |conn| create_in(conn, Some(&caller), input, now).map(EnterpriseView::from))
+        .write(move |conn| {
+            let row = create_in(conn, Some(&caller), input, now)?;
+            let fields: &[&str] = match row.credit_code {
+                Some(_) => &["name", "credit_code", "unit_id"],
+                None => &["name", "unit_id"],
+            };
+            super::admin_events::record(
+                conn,
+                caller.id,
+                super::admin_events::ENTERPRISE_CREATED,
+                ("enterprise", row.id),
+                fields,
+                now,
+            )?;
+            Ok(EnterpriseView::from(row))
+        })
         .await
 }
 
@@ -203,48 +245,6 @@ pub async fn list(
                 page: paging.page,
                 per_page: paging.per_page,
             })
-        })
-        .await
-}
-
-/// How many enterprises a form suggests at most.
-pub const MAX_CHOICES: i64 = 5000;
-
-/// An enterprise a form suggests: its id (what the form sends) and its name (what staff look for).
-#[derive(Debug, Clone, Serialize)]
-pub struct Choice {
-    pub id: i64,
-    pub name: String,
-}
-
-/// The enterprises a form suggests to the caller, by name: those registered in their unit's
-/// subtree (every one for a caller over all units, their own for an officer), at most
-/// `MAX_CHOICES`. A suggestion only: the form still takes any enterprise's number.
-pub async fn choices(ctx: &Ctx, caller: &Caller) -> AppResult<Vec<Choice>> {
-    caller.require(Permission::ReadEnterprises)?;
-    let scope = caller.scope();
-    ctx.db
-        .read(move |conn| {
-            let mut query = enterprises::table
-                .select((enterprises::id, enterprises::name))
-                .order((enterprises::name, enterprises::id))
-                .limit(MAX_CHOICES)
-                .into_boxed();
-            match &scope {
-                Scope::All => {}
-                Scope::Units(prefix) => {
-                    query =
-                        query.filter(enterprises::unit_id.eq_any(super::units_under(conn, prefix)?))
-                }
-                Scope::Enterprise(e) => query = query.filter(enterprises::id.eq(*e)),
-                Scope::Nothing => return Ok(Vec::new()),
-            }
-            let rows: Vec<(i64, String)> = query.load(conn)?;
-            Ok::<_, AppError>(
-                rows.into_iter()
-                    .map(|(id, name)| Choice { id, name })
-                    .collect(),
-            )
         })
         .await
 }

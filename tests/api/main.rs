@@ -27,6 +27,7 @@ mod permissions;
 mod reading;
 mod rollup;
 mod scope;
+mod small_enterprises;
 mod stats;
 mod warnings;
 mod web;

@@ -153,7 +153,7 @@ fn generate(conn: &mut DbConn, ctx: &Ctx, size: DemoSize, hash: &str) -> Result<
         let enterprise: i64 = diesel::insert_into(enterprises::table)
             .values(NewEnterprise {
                 name: &name,
-                credit_code: code.as_str(),
+                credit_code: Some(code.as_str()),
                 unit_id: streets[street_ix].id,
                 industry: Some(industry),
                 employee_count: Some(20 + rng.below(800) as i64),

@@ -192,7 +192,7 @@ fn schemas() -> Value {
         "Login": object(&["username", "password"], &[("username", s()), ("password", s())]),
         "UnitInput": object(&["name", "kind"], &[("name", s()),
             ("kind", json!({"type": "string", "enum": ["district", "street", "community"]})), ("parent_id", i())]),
-        "EnterpriseInput": object(&["name", "credit_code", "unit_id"], &[("name", s()), ("credit_code", s()),
+        "EnterpriseInput": object(&["name", "unit_id"], &[("name", s()), ("credit_code", typed("s?")),
             ("unit_id", i()), ("industry", s()), ("employee_count", i()), ("has_mediation_committee", json!({"type": "boolean"}))]),
         "EnterprisePatch": object(&["version"], &[("version", i()), ("name", s()), ("industry", s()),
             ("employee_count", i()), ("has_mediation_committee", json!({"type": "boolean"}))]),
@@ -279,7 +279,7 @@ fn schemas() -> Value {
             answer(&[
                 ("id", "i"),
                 ("name", "s"),
-                ("credit_code", "s"),
+                ("credit_code", "s?"),
                 ("unit_id", "i"),
                 ("industry", "s?"),
                 ("employee_count", "i?"),

@@ -284,10 +284,7 @@ pub async fn enterprises_create(ctx: web::Data<Ctx>, signed: SignedForm) -> Page
     }
     let input = EnterpriseInput {
         name: form.get("name").cloned().unwrap_or_default(),
-        credit_code: form
-            .get("credit_code")
-            .map(|c| c.trim().to_string())
-            .unwrap_or_default(),
+        credit_code: form.get("credit_code").cloned(),
         unit_id: unit_id.unwrap_or(0),
         industry: opt(&form, "industry"),
         employee_count,

@@ -1,0 +1,1 @@
+ALTER TABLE enterprises ALTER COLUMN credit_code SET NOT NULL;
