@@ -176,6 +176,16 @@ impl Paging {
     pub fn offset(&self) -> i64 {
         (self.page - 1).saturating_mul(self.per_page)
     }
+
+    /// The answer of a list read at this paging: its items and the count of all that match.
+    pub fn answer<T>(self, items: Vec<T>, total: i64) -> Page<T> {
+        Page {
+            items,
+            total,
+            page: self.page,
+            per_page: self.per_page,
+        }
+    }
 }
 
 /// An instant as the contract prints it: RFC 3339 in the configured zone.

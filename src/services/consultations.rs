@@ -247,12 +247,7 @@ pub async fn list(
                 .limit(paging.per_page)
                 .load(conn)?;
             let items = views(conn, &c, rows)?;
-            Ok(Page {
-                items,
-                total,
-                page: paging.page,
-                per_page: paging.per_page,
-            })
+            Ok(paging.answer(items, total))
         })
         .await
 }

@@ -239,12 +239,7 @@ pub async fn list(
                 .into_iter()
                 .map(EnterpriseView::from)
                 .collect();
-            Ok::<_, AppError>(Page {
-                items,
-                total,
-                page: paging.page,
-                per_page: paging.per_page,
-            })
+            Ok::<_, AppError>(paging.answer(items, total))
         })
         .await
 }

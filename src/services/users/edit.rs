@@ -218,12 +218,7 @@ pub async fn search(
                 .iter()
                 .map(UserView::from)
                 .collect();
-            Ok::<_, AppError>(Page {
-                items,
-                total,
-                page: paging.page,
-                per_page: paging.per_page,
-            })
+            Ok::<_, AppError>(paging.answer(items, total))
         })
         .await
 }
