@@ -62,12 +62,12 @@ fn outcome_label(status: &str) -> &'static str {
         .unwrap_or("其他")
 }
 
-/// The applicant cell: the name, and the masked ID number in parentheses.
+/// The applicant cell: the name, and the masked ID number in (full-width) brackets.
 fn applicant(name: Option<&str>, id_number: Option<&str>) -> String {
     let name = name.unwrap_or("").trim();
     match id_number.map(str::trim).filter(|s| !s.is_empty()) {
         Some(id) if name.is_empty() => ResidentId::mask_str(id),
-        Some(id) => format!("{name}({})", ResidentId::mask_str(id)),
+        Some(id) => format!("{name}（{}）", ResidentId::mask_str(id)),
         None => name.to_string(),
     }
 }

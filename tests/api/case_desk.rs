@@ -119,7 +119,7 @@ fn the_acceptance_deadline_shows_on_the_desk_and_the_case_page_and_is_marked_onc
     assert!(awaiting.contains("受理期限 2026-03-05"), "{awaiting}");
     // Due soon counts the acceptance deadline: three days left.
     let soon = &desk.body[desk.body.find("三日内到期").unwrap()..desk.body.find("已超期").unwrap()];
-    assert!(soon.starts_with("三日内到期 (1)"), "{soon}");
+    assert!(soon.starts_with("三日内到期（1）"), "{soon}");
     assert!(soon.contains(&format!("/cases/{id}\"")));
 
     // On the day itself the deadline is marked, on the case page and on the desk.
@@ -217,7 +217,7 @@ fn a_case_with_no_activity_for_a_week_is_listed_on_its_mediators_and_the_directo
     for who in ["litj", "zhouzr"] {
         let section = stale_section(who).unwrap_or_else(|| panic!("{who} has no stale list"));
         assert!(
-            section.starts_with("长期无进展 · 7 天以上 (1)"),
+            section.starts_with("长期无进展 · 7 天以上（1）"),
             "{section}"
         );
         assert!(section.contains(quiet["case_no"].as_str().unwrap()));
@@ -227,7 +227,7 @@ fn a_case_with_no_activity_for_a_week_is_listed_on_its_mediators_and_the_directo
     let _ = other;
     let section = stale_section("wangtj").unwrap();
     assert!(
-        section.starts_with("长期无进展 · 7 天以上 (0)"),
+        section.starts_with("长期无进展 · 7 天以上（0）"),
         "{section}"
     );
 }

@@ -144,7 +144,7 @@ fn a_director_downloads_the_ledger_of_a_period_from_the_ledger_page_with_id_numb
     assert_csv(&csv, "tiaojie-ledger-2026-03-01-2026-04-01");
     let text = String::from_utf8(csv.bytes).unwrap();
     assert!(text.contains(case["case_no"].as_str().unwrap()), "{text}");
-    assert!(text.contains("王芳(110105********002X)"), "{text}");
+    assert!(text.contains("王芳（110105********002X）"), "{text}");
     assert!(!text.contains("11010519491231002X") && !text.contains("13812348000"));
     let xlsx = director.browser.get_file(&asked("xlsx"));
     assert_xlsx(&xlsx, "tiaojie-ledger-2026-03-01-2026-04-01");

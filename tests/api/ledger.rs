@@ -125,8 +125,8 @@ fn the_csv_ledger_has_one_row_per_case_received_in_the_period_with_masked_id_num
     let text = String::from_utf8(bytes).unwrap();
     let expected = format!(
         "\u{FEFF}序号,案号,收案日期,受理日期,申请人,被申请单位,争议类型,涉及人数,涉案金额,调解员,处理结果,协议金额,履行金额,结案日期\r\n\
-         1,{resolved_no},2025-03-05,2025-03-06,王芳(110105********002X),{enterprise},拖欠工资,12,45000.50,测试用户,调解成功,40000.00,30000.00,2025-03-15\r\n\
-         2,{waiting_no},2025-03-20,,王芳(110105********002X),{enterprise},拖欠工资,3,1000.00,,待受理,,0.00,\r\n"
+         1,{resolved_no},2025-03-05,2025-03-06,王芳（110105********002X）,{enterprise},拖欠工资,12,45000.50,测试用户,调解成功,40000.00,30000.00,2025-03-15\r\n\
+         2,{waiting_no},2025-03-20,,王芳（110105********002X）,{enterprise},拖欠工资,3,1000.00,,待受理,,0.00,\r\n"
     );
     assert_eq!(text, expected);
     assert!(!text.contains("11010519491231002X"));
@@ -664,7 +664,7 @@ fn an_exported_ledger_imports_into_another_center_and_exports_the_same_rows_agai
     // The import keeps the applicant's name, not the masked ID number after it.
     let expected = String::from_utf8(csv.clone())
         .unwrap()
-        .replace("王芳(110105********002X)", "王芳");
+        .replace("王芳（110105********002X）", "王芳");
 
     let from_xlsx = center_like(&c);
     let report = import_xlsx(

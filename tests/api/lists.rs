@@ -204,7 +204,7 @@ fn the_case_list_exports_its_filtered_rows_masked_and_only_what_the_caller_sees(
         !text.contains(far["case_no"].as_str().unwrap()),
         "another street's"
     );
-    assert!(text.contains("王芳(110105********002X)"));
+    assert!(text.contains("王芳（110105********002X）"));
     assert!(!text.contains("11010519491231002X") && !text.contains("13812348000"));
     // Searching by the whole phone number exports the cases it finds.
     let found = director
@@ -233,4 +233,81 @@ fn the_case_list_exports_its_filtered_rows_masked_and_only_what_the_caller_sees(
         })
         .unwrap();
     assert_eq!(logged, 2, "one access-log row per export");
+}
+
+/// `n` received cases against `enterprise` in `unit`, written straight to the table (the
+/// intake's rules are not what the test is about), in one transaction.
+fn many_cases(app: &TestApp, unit: i64, enterprise: i64, created_by: i64, n: usize) {
+    use diesel::prelude::*;
+    use tiaojie::db::models::NewCase;
+    use tiaojie::db::schema::cases;
+    let at = chrono::NaiveDate::from_ymd_opt(2026, 2, 2)
+        .unwrap()
+        .and_hms_opt(1, 0, 0)
+        .unwrap();
+    let rows: Vec<NewCase> = (0..n)
+        .map(|i| NewCase {
+            case_no: format!("BULK-{i:05}"),
+            unit_id: unit,
+            channel: "visit".into(),
+            category: "contract".into(),
+            enterprise_id: enterprise,
+            applicant_name: Some("批量".into()),
+            applicant_phone: None,
+            applicant_id_number: None,
+            workers_involved: 1,
+            amount_claimed: 100,
+            description: "批量".into(),
+            warning_id: None,
+            status: "received".into(),
+            received_at: at,
+            accept_by: at.date(),
+            deadline: at.date(),
+            last_event_at: at,
+            created_by,
+            created_at: at,
+            updated_at: at,
+        })
+        .collect();
+    let mut conn = app.ctx.db.get().unwrap();
+    conn.transaction(|conn| {
+        rows.iter().try_for_each(|row| {
+            diesel::insert_into(cases::table)
+                .values(row)
+                .execute(conn)
+                .map(drop)
+        })
+    })
+    .unwrap();
+}
+
+#[test]
+fn a_case_list_export_of_more_than_ten_thousand_cases_is_refused_and_a_narrower_filter_exports() {
+    let app = spawn_app();
+    let e = app.enterprise(app.street);
+    let mut director = person(&app, "director", Some(app.street), None);
+    let wages = app.create_case(&director.token, e);
+    many_cases(&app, app.street, e, director.id, 10_000);
+
+    // 10,001 cases: refused, saying to narrow the filter, nothing cut short.
+    let all = director.browser.get_file("/cases/export?format=csv");
+    assert_eq!(all.status, 422);
+    let page = String::from_utf8(all.bytes).unwrap();
+    assert!(
+        page.contains("超过 10000 件") && page.contains("缩小筛选范围"),
+        "{page}"
+    );
+
+    // Exactly 10,000 (the bulk's category): exported in full.
+    let bulk = director
+        .browser
+        .get_file("/cases/export?format=csv&category=contract");
+    assert_eq!(bulk.status, 200);
+    let text = String::from_utf8(bulk.bytes).unwrap();
+    assert_eq!(
+        text.lines().count(),
+        1 + 10_000,
+        "the header and every case"
+    );
+    assert!(!text.contains(wages["case_no"].as_str().unwrap()));
 }

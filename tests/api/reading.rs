@@ -236,3 +236,93 @@ fn a_category_has_one_name_on_the_pages_in_the_ledger_and_in_the_report_sheets()
         );
     }
 }
+
+#[test]
+fn the_desk_counts_its_lists_in_full_width_brackets_in_chinese_and_round_ones_in_english() {
+    let app = spawn_app();
+    let e = app.enterprise(app.street);
+    let mut director = person(&app, "director", Some(app.street), None);
+    app.create_case(&director.token, e);
+    let desk = director.browser.get("/").body;
+    let awaiting = desk
+        .lines()
+        .find(|l| l.contains("<h2") && l.contains("待受理"))
+        .unwrap_or_else(|| panic!("no awaiting-acceptance heading: {desk}"));
+    assert!(awaiting.contains("（1）"), "{awaiting}");
+    assert!(
+        !desk.contains("(0)") && !desk.contains("(1)"),
+        "ASCII brackets on the desk"
+    );
+
+    let b = &mut director.browser;
+    let csrf = Browser::csrf(&b.get("/"));
+    let r = b.post("/lang", &[("csrf", &csrf), ("lang", "en"), ("next", "/")]);
+    assert_eq!(r.status, 303);
+    let desk = b.get("/").body;
+    assert!(desk.contains(" (1)"), "English keeps round brackets");
+    assert!(!desk.contains("（"), "no full-width bracket in English");
+}
+
+/// The names of the fields a form marks as required (`aria-required="true"`), in page order.
+fn required_fields(form: &str) -> Vec<String> {
+    form.split('<')
+        .filter(|tag| tag.contains("aria-required=\"true\""))
+        .filter_map(|tag| {
+            let at = tag.find("name=\"")? + 6;
+            Some(tag[at..].split('"').next()?.to_string())
+        })
+        .collect()
+}
+
+#[test]
+fn the_intake_consultation_and_warning_forms_mark_exactly_the_fields_they_require() {
+    let app = spawn_app();
+    let e = app.enterprise(app.street);
+    let mut director = person(&app, "director", Some(app.street), None);
+    let mut officer = person(&app, "officer", Some(app.street), Some(e));
+    let forms = [
+        (
+            "/cases/new",
+            false,
+            vec![
+                "received_at",
+                "channel",
+                "category",
+                "enterprise",
+                "applicant_name",
+                "workers_involved",
+                "amount_claimed",
+                "description",
+            ],
+        ),
+        (
+            "/consultations/new",
+            false,
+            vec!["received_at", "channel", "topic", "workers", "summary"],
+        ),
+        (
+            "/warnings/new",
+            false,
+            vec!["enterprise", "category", "workers_at_risk", "description"],
+        ),
+        (
+            "/warnings/new",
+            true,
+            vec!["category", "workers_at_risk", "description"],
+        ),
+    ];
+    for (path, as_officer, expected) in forms {
+        let browser = match as_officer {
+            true => &mut officer.browser,
+            false => &mut director.browser,
+        };
+        let page = browser.get(path);
+        assert_eq!(page.status, 200, "{path}");
+        assert_eq!(required_fields(&page.body), expected, "{path}");
+        // Each required field's label carries the mark, and the form says what the mark means.
+        let marks = page.body.matches("class=\"required\"").count();
+        let level = usize::from(path == "/warnings/new");
+        assert_eq!(marks, expected.len() + level, "{path}: the marks");
+        assert!(page.body.contains("带 * 的为必填项"), "{path}");
+    }
+}

@@ -152,3 +152,103 @@ fn the_migration_keeps_every_enterprise_and_the_cases_that_name_them() {
     assert_eq!(r.status, 201);
     assert!(r.body["id"].as_i64().unwrap() > e);
 }
+
+/// The intake form's fields for a case against `enterprise`, with `extra` fields after them.
+fn intake<'a>(
+    csrf: &'a str,
+    enterprise: &'a str,
+    extra: &[(&'a str, &'a str)],
+) -> Vec<(&'a str, &'a str)> {
+    let mut fields = vec![
+        ("csrf", csrf),
+        ("received_at", "2026-03-02T08:30"),
+        ("channel", "visit"),
+        ("category", "wage_arrears"),
+        ("enterprise", enterprise),
+        ("applicant_name", "王芳"),
+        ("workers_involved", "3"),
+        ("amount_claimed", "8,000"),
+        ("description", "拖欠一个月工资"),
+    ];
+    fields.extend_from_slice(extra);
+    fields
+}
+
+#[test]
+fn a_director_registers_an_unknown_shop_from_the_intake_form_and_the_case_is_registered_against_it()
+{
+    let app = spawn_app();
+    let mut director = person(&app, "director", Some(app.street), None);
+    let b = &mut director.browser;
+    let csrf = Browser::csrf(&b.get("/cases/new"));
+    let before = enterprise_count(&app);
+
+    // An unknown name: refused beside the field, with the offer to register it.
+    let r = b.post("/cases/new", &intake(&csrf, "街角小吃店", &[]));
+    assert_eq!(r.status, 422, "{}", r.body);
+    assert!(
+        r.body.contains("name=\"register_enterprise\""),
+        "{}",
+        r.body
+    );
+    assert!(r.body.contains("「街角小吃店」"));
+    assert_eq!(enterprise_count(&app), before);
+
+    // A credit code that does not check: beside the offer's field, nothing registered.
+    let bad = [
+        ("register_enterprise", "1"),
+        ("register_credit_code", "12345"),
+    ];
+    let r = b.post("/cases/new", &intake(&csrf, "街角小吃店", &bad));
+    assert_eq!(r.status, 422, "{}", r.body);
+    assert!(
+        r.body.contains("id=\"e_register_credit_code\""),
+        "{}",
+        r.body
+    );
+    assert!(r.body.contains("value=\"12345\""), "the code typed is kept");
+    assert_eq!(enterprise_count(&app), before);
+
+    // Ticked, with no code: the shop is registered and the case is against it.
+    let r = b.post(
+        "/cases/new",
+        &intake(&csrf, "街角小吃店", &[("register_enterprise", "1")]),
+    );
+    assert_eq!(r.status, 303, "{}", r.body);
+    assert_eq!(enterprise_count(&app), before + 1);
+    let id: i64 = r
+        .location
+        .unwrap()
+        .trim_start_matches("/cases/")
+        .parse()
+        .unwrap();
+    let case = app
+        .get(&director.token, &format!("/api/v1/cases/{id}"))
+        .body;
+    assert_eq!(case["enterprise_name"], "街角小吃店");
+    let shop = case["enterprise_id"].as_i64().unwrap();
+    let e = app
+        .get(&director.token, &format!("/api/v1/enterprises/{shop}"))
+        .body;
+    assert_eq!(e["credit_code"], serde_json::Value::Null);
+    assert_eq!(e["unit_id"], app.street);
+    assert_eq!(audit(&app, shop).len(), 1, "registered with its audit row");
+}
+
+#[test]
+fn a_mediator_is_not_offered_to_register_an_unknown_enterprise_and_ticking_it_anyway_registers_nothing(
+) {
+    let app = spawn_app();
+    let mut mediator = person(&app, "mediator", Some(app.street), None);
+    let b = &mut mediator.browser;
+    let csrf = Browser::csrf(&b.get("/cases/new"));
+    let before = enterprise_count(&app);
+    let r = b.post(
+        "/cases/new",
+        &intake(&csrf, "街角小吃店", &[("register_enterprise", "1")]),
+    );
+    assert_eq!(r.status, 422, "{}", r.body);
+    assert!(!r.body.contains("name=\"register_enterprise\""));
+    assert!(r.body.contains("id=\"e_enterprise\""));
+    assert_eq!(enterprise_count(&app), before);
+}

@@ -311,7 +311,7 @@ fn a_director_sees_this_months_key_figures_on_the_desk() {
     assert!(desk.contains("本月主要数据 2026-03"), "{desk}");
     assert!(desk.contains("<dt>接待信访（件）</dt><dd>2</dd>"));
     assert!(
-        desk.contains("<dt>调处率</dt><dd>0.0% (0/2)</dd>"),
+        desk.contains("<dt>调处率</dt><dd>0.0%（0/2）</dd>"),
         "rates show their numerator and denominator"
     );
 }

@@ -225,12 +225,27 @@ fn a_director_acknowledges_defuses_and_escalates_warnings_from_their_pages() {
         .body
         .contains(&format!("href=\"/warnings/{first}\"")));
 
-    // Defusing needs a note: without one the page comes back with the error.
+    // Defusing needs a note: without one the answer is a redirect to the warning, whose page
+    // opens the defuse form with the error beside the note, once (a reload submits nothing).
+    let second_path = format!("/warnings/{second}");
     let r = b.post(
         &format!("/warnings/{second}/act/defuse"),
-        &[("csrf", &csrf)],
+        &[("csrf", &csrf), ("note", "  ")],
     );
-    assert_eq!(r.status, 422);
+    assert_eq!(r.status, 303);
+    assert_eq!(r.location.as_deref(), Some(second_path.as_str()));
+    assert_eq!(w(second)["status"], "reported");
+    let page = b.get(&second_path);
+    assert_eq!(page.status, 422);
+    assert!(
+        page.body.contains("<details class=\"action\" open>"),
+        "{}",
+        page.body
+    );
+    assert!(page.body.contains("id=\"e_note\""), "{}", page.body);
+    let reloaded = b.get(&second_path);
+    assert_eq!(reloaded.status, 200);
+    assert!(!reloaded.body.contains("id=\"e_note\""));
     assert_eq!(w(second)["status"], "reported");
     let r = b.post(
         &format!("/warnings/{second}/act/defuse"),
@@ -238,12 +253,15 @@ fn a_director_acknowledges_defuses_and_escalates_warnings_from_their_pages() {
     );
     assert_eq!(r.status, 303);
     assert_eq!(w(second)["status"], "defused");
-    // A second escalation is refused with the page and a 409.
+    // A second escalation is refused: back to the warning, which says why with a 409.
     let r = b.post(
         &format!("/warnings/{first}/act/escalate"),
         &[("csrf", &csrf)],
     );
-    assert_eq!(r.status, 409);
+    assert_eq!(r.status, 303);
+    let page = b.get(&format!("/warnings/{first}"));
+    assert_eq!(page.status, 409);
+    assert!(page.body.contains("role=\"alert\""), "{}", page.body);
     // Without the CSRF token nothing happens.
     let third = report("第三条");
     let r = b.post(

@@ -3,33 +3,18 @@
 //! submission answers a redirect to the case page (post/redirect/get): a refusal is kept in the
 //! session for that page, which opens the form as the user left it, each error beside its field.
 
+use super::flash::{self, FailedForm};
 use super::form::{amount, codes, describe, local_to_rfc3339, opt, options};
 use super::{html, render, see_other, OrPage, PageResult, SignedForm, SignedIn};
 use crate::domain::case::ActionKind;
 use crate::domain::vocab::Referral;
 use crate::error::AppError;
 use crate::services::cases::{self as svc, ActionInput};
-use crate::services::{sessions, users, Ctx};
+use crate::services::{users, Ctx};
 use actix_web::http::StatusCode;
 use actix_web::{web, HttpResponse};
-use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
 use std::collections::HashMap;
-
-/// A failed action form, kept in the session across the redirect that answers it
-/// (post/redirect/get): the case page then opens that form with its values and its errors beside
-/// its fields, and reloading the page submits nothing.
-#[derive(Serialize, Deserialize)]
-pub(super) struct FailedForm {
-    case_id: i64,
-    form: String,
-    status: u16,
-    values: HashMap<String, String>,
-    /// Field name → the service's (English) message, shown through `{{msg}}`.
-    errors: HashMap<String, String>,
-    /// The refusal not about one of the form's fields, already in the page's language.
-    refusal: Option<String>,
-}
 
 /// One field of an action form: `name`, its label key, and its kind (`text`, `date`, ...,
 /// `textarea`, or a select's options); `required` marks it for the user.
@@ -224,7 +209,7 @@ pub(super) async fn render_case(
     case: svc::CaseView,
     failed: Option<FailedForm>,
 ) -> HttpResponse {
-    let failed = failed.filter(|f| f.case_id == case.id);
+    let failed = failed.filter(|f| f.page == format!("/cases/{}", case.id));
     let status = failed
         .as_ref()
         .and_then(|f| StatusCode::from_u16(f.status).ok())
@@ -234,14 +219,7 @@ pub(super) async fn render_case(
     let error = failed
         .as_ref()
         .filter(|f| !actions.iter().any(|a| a["name"] == f.form.as_str()))
-        .map(|f| {
-            let mut why: Vec<String> = f.refusal.iter().cloned().collect();
-            if !f.errors.is_empty() {
-                let fields = crate::error::FieldErrors(f.errors.clone().into_iter().collect());
-                why.push(describe(&AppError::Validation(fields), &me.page.lang));
-            }
-            why.join("; ")
-        });
+        .map(|f| f.described(&me.page.lang));
     // The printable documents of a concluded case: the agreement of a resolved one, the notice
     // of the right to arbitration of a failed one.
     let prints = json!({
@@ -254,16 +232,6 @@ pub(super) async fn render_case(
                "editable": case.actions.contains(&ActionKind::Edit)}),
     );
     html(status, render::render("pages/cases/show", &data))
-}
-
-/// The failed form the session kept for this page, taken (cleared) so that it shows once.
-pub(super) async fn take_failed_form(ctx: &Ctx, me: &SignedIn) -> Option<FailedForm> {
-    let flash = me.page.session.as_ref()?.flash.as_deref()?;
-    let cookie = me.page.cookie.clone()?;
-    let failed = serde_json::from_str(flash).ok();
-    // A flash that cannot be cleared would show again: still show the page.
-    let _ = sessions::set_flash(ctx, cookie, None).await;
-    failed
 }
 
 /// A number typed into an action form: unreadable is an error beside the field, which the
@@ -333,28 +301,16 @@ pub async fn act(
         Err(e) if e.is_not_the_forms() => return Err(me.page.fail(e)),
         Err(e) => e,
     };
-    use actix_web::ResponseError;
-    let (mut errors, refusal) = match &e {
-        AppError::Validation(fields) => (fields.0.clone().into_iter().collect(), None),
-        other => (HashMap::new(), Some(describe(other, &me.page.lang))),
-    };
-    errors.extend(unreadable);
-    let mut values = form;
-    values.remove("csrf");
-    let failed = FailedForm {
-        case_id: id,
-        form: name,
-        status: e.status_code().as_u16(),
-        values,
-        errors,
-        refusal,
-    };
-    let kept = match (serde_json::to_string(&failed), me.page.cookie.clone()) {
-        (Ok(json), Some(cookie)) => sessions::set_flash(&ctx, cookie, Some(json)).await.is_ok(),
-        _ => false,
-    };
-    if kept {
-        return Ok(see_other(&format!("/cases/{id}")));
+    let failed = FailedForm::new(
+        format!("/cases/{id}"),
+        name,
+        form,
+        &e,
+        unreadable,
+        &me.page.lang,
+    );
+    if let Some(redirect) = flash::keep(&ctx, &me, &failed).await {
+        return Ok(redirect);
     }
     // Without the session's flash, the page answers the POST itself.
     let case = svc::get(&ctx, caller, id).await.or_page(&me.page)?;

@@ -1,6 +1,6 @@
 //! The case list, the intake form and the case page (its action forms are `case_actions`).
 
-use super::case_actions::{render_case, take_failed_form};
+use super::case_actions::render_case;
 use super::enterprise_field;
 use super::form::{amount, codes, local_to_rfc3339, opt, options, required_number, Query};
 use super::{html, render, see_other, OrPage, PageResult, SignedForm, SignedIn};
@@ -115,7 +115,11 @@ pub async fn list(ctx: web::Data<Ctx>, query: Query, me: SignedIn) -> PageResult
 }
 
 /// The intake form's fields, with values kept and errors beside them.
-fn intake_fields(values: &HashMap<String, String>, errors: &HashMap<String, String>) -> Vec<Value> {
+fn intake_fields(
+    values: &HashMap<String, String>,
+    errors: &HashMap<String, String>,
+    offer: Value,
+) -> Vec<Value> {
     let v = |k: &str| values.get(k).cloned().unwrap_or_default();
     let channels = codes(Channel::ALL, Channel::as_str);
     let categories = codes(Category::ALL, Category::as_str);
@@ -127,7 +131,8 @@ fn intake_fields(values: &HashMap<String, String>, errors: &HashMap<String, Stri
         json!({"name": "category", "label": "cases.category", "error": errors.get("category"),
                "options": options("category", &categories, values.get("category").map(String::as_str))}),
         json!({"enterprise": true, "name": "enterprise", "label": "cases.enterprise",
-               "value": v("enterprise"), "error": errors.get("enterprise"), "required": true}),
+               "value": v("enterprise"), "error": errors.get("enterprise"), "required": true,
+               "offer": offer}),
         field("applicant_name", "cases.applicant", "text"),
         field("applicant_phone", "cases.phone", "tel"),
         field("applicant_id_number", "cases.id_number", "text"),
@@ -191,7 +196,8 @@ pub async fn new_form(ctx: web::Data<Ctx>, query: Query, me: SignedIn) -> PageRe
     let enterprises = enterprise_field::choices(&ctx, &caller).await;
     let data = page.data(
         "intake.title",
-        json!({"fields": intake_fields(&values, &HashMap::new()), "enterprises": enterprises}),
+        json!({"fields": intake_fields(&values, &HashMap::new(), Value::Null),
+               "enterprises": enterprises}),
     );
     Ok(html(
         StatusCode::OK,
@@ -205,7 +211,8 @@ pub async fn new_submit(ctx: web::Data<Ctx>, signed: SignedForm) -> PageResult {
         form,
     } = signed;
     let mut errors = HashMap::new();
-    let enterprise_id = enterprise_field::resolve(&ctx, &caller, &form, &mut errors).await;
+    let enterprise_id =
+        enterprise_field::resolve_or_register(&ctx, &caller, &form, &mut errors).await;
     let workers = required_number(&form, "workers_involved", &mut errors);
     let input = CaseInput {
         received_at: local_to_rfc3339(&ctx, form.get("received_at").map_or("", String::as_str)),
@@ -231,9 +238,10 @@ pub async fn new_submit(ctx: web::Data<Ctx>, signed: SignedForm) -> PageResult {
             fields.extend(errors);
             let mut errors: HashMap<String, String> = fields.into_iter().collect();
             enterprise_field::beside_field(&mut errors);
+            let offer = enterprise_field::offer(&caller, &form, &errors);
             let data = page.data(
                 "intake.title",
-                json!({"fields": intake_fields(&form, &errors), "errors": true,
+                json!({"fields": intake_fields(&form, &errors, offer), "errors": true,
                        "enterprises": enterprise_field::choices(&ctx, &caller).await}),
             );
             Ok(html(
@@ -249,6 +257,6 @@ pub async fn show(ctx: web::Data<Ctx>, id: web::Path<i64>, me: SignedIn) -> Page
     let case = svc::get(&ctx, &me.caller, id.into_inner())
         .await
         .or_page(&me.page)?;
-    let failed = take_failed_form(&ctx, &me).await;
+    let failed = super::flash::take(&ctx, &me, &format!("/cases/{}", case.id)).await;
     Ok(render_case(&ctx, &me, case, failed).await)
 }

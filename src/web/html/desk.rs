@@ -141,7 +141,10 @@ pub async fn desk(ctx: web::Data<Ctx>, me: SignedIn) -> PageResult {
             .or_page(&page)?;
         let f = &r.figures;
         let rate = |rate: &crate::domain::stats::Rate| match rate.percent() {
-            Some(p) => format!("{p}% ({}/{})", rate.numerator, rate.denominator),
+            Some(p) => {
+                let shares = format!("{}/{}", rate.numerator, rate.denominator);
+                format!("{p}%{}", render::parenthesised(&page.lang, &shares))
+            }
             None => "—".to_string(),
         };
         month = json!({

@@ -1,5 +1,5 @@
 //! The error pages in the site's look: a failed page's status with its message from the
-//! catalog (no internals shown), and the HTML 404 of an unknown path.
+//! catalog, or each refused field with its message in the page's language (no internals shown), and the HTML 404 of an unknown path.
 
 use super::{html, page_ctx, render, PageCtx};
 use crate::error::AppError;
@@ -24,7 +24,8 @@ pub fn error_page(page: &PageCtx, err: &AppError) -> HttpResponse {
     };
     let data = page.data(
         "error.title",
-        json!({"status": status.as_u16(), "message_key": key, "message": err.to_string()}),
+        json!({"status": status.as_u16(), "message_key": key,
+               "message": super::form::describe(err, &page.lang)}),
     );
     html(status, render::render("pages/error", &data))
 }

@@ -14,6 +14,7 @@ mod desk;
 mod downloads;
 mod enterprise_field;
 mod errors;
+mod flash;
 mod form;
 mod ledger_import;
 mod page;

@@ -202,6 +202,32 @@ fn msg_helper(
     write_translated(h, ctx, out, i18n::message)
 }
 
+/// `{{paren x}}`: `x` in the page language's brackets, "（3）" in Chinese and " (3)" in English
+/// (catalog `text.paren`); nothing for null.
+fn paren_helper(
+    h: &Helper,
+    _: &Handlebars,
+    ctx: &Context,
+    _: &mut RenderContext,
+    out: &mut dyn Output,
+) -> HelperResult {
+    let inner = match h.param(0).map(|p| p.value()) {
+        Some(Value::String(s)) => s.clone(),
+        Some(Value::Null) | None => return Ok(()),
+        Some(other) => other.to_string(),
+    };
+    out.write(&handlebars::html_escape(&parenthesised(
+        &lang_of(ctx),
+        &inner,
+    )))?;
+    Ok(())
+}
+
+/// `inner` in `lang`'s brackets: "（3）" in Chinese, " (3)" in English.
+pub fn parenthesised(lang: &str, inner: &str) -> String {
+    i18n::t(lang, "text.paren").replacen("{}", inner, 1)
+}
+
 /// A time as pages show it, in document style: an RFC 3339 time as "2026-12-02 09:18" in the
 /// offset it carries (the services print every instant in the configured zone, see
 /// `context::rfc3339`); a date stays as it is; anything else is shown unchanged.
@@ -258,6 +284,7 @@ pub fn registry() -> &'static Handlebars<'static> {
         hb.register_helper("time", shown_helper(document_time));
         hb.register_helper("money", shown_helper(document_money));
         hb.register_helper("msg", Box::new(msg_helper));
+        hb.register_helper("paren", Box::new(paren_helper));
         for (name, text) in TEMPLATES {
             if let Err(e) = hb.register_template_string(name, *text) {
                 tracing::error!(template = name, error = %e, "template does not compile");

@@ -3,7 +3,8 @@
 //! page with the staff's acknowledge, defuse and escalate forms. Each handler calls one service.
 
 use super::enterprise_field;
-use super::form::{amount, codes, describe, opt, options, required_number, Query};
+use super::flash::{self, FailedForm};
+use super::form::{amount, codes, opt, options, required_number, Query};
 use super::{html, render, see_other, OrPage, PageResult, SignedForm, SignedIn};
 use crate::domain::role::Role;
 use crate::domain::warning::{Level, WarningAction, WarningCategory, WarningStatus};
@@ -169,25 +170,46 @@ fn actions(warning: &svc::WarningView) -> Value {
     })
 }
 
+/// The warning's page; a refused action form (kept across the redirect) opens again with what
+/// was typed and each error beside its field, or, for a form the warning no longer offers,
+/// its refusal above the page.
 async fn render_warning(
     ctx: &Ctx,
     me: &SignedIn,
     id: i64,
-    error: Option<String>,
-    status: StatusCode,
+    failed: Option<FailedForm>,
 ) -> PageResult {
     let w = svc::get(ctx, &me.caller, id).await.or_page(&me.page)?;
+    let status = failed
+        .as_ref()
+        .and_then(|f| StatusCode::from_u16(f.status).ok())
+        .unwrap_or(StatusCode::OK);
+    let actions = actions(&w);
+    // Only the defuse form has a field to keep; the others' refusals read above the page.
+    let offered = |f: &&FailedForm| f.form == "defuse" && actions["defuse"] == json!(true);
+    let form = failed.as_ref().filter(offered).map(|f| {
+        json!({"form": f.form, "values": f.values, "errors": f.errors,
+               "refusal": f.refusal})
+    });
+    let error = failed
+        .as_ref()
+        .filter(|f| !offered(f))
+        .map(|f| f.described(&me.page.lang));
     let data = me.page.data(
         "warnings.title",
-        json!({"actions": actions(&w), "warning": w, "error": error}),
+        json!({"actions": actions, "warning": w, "error": error, "failed": form}),
     );
     Ok(html(status, render::render("pages/warnings/show", &data)))
 }
 
 pub async fn show(ctx: web::Data<Ctx>, id: web::Path<i64>, me: SignedIn) -> PageResult {
-    render_warning(&ctx, &me, id.into_inner(), None, StatusCode::OK).await
+    let id = id.into_inner();
+    let failed = flash::take(&ctx, &me, &format!("/warnings/{id}")).await;
+    render_warning(&ctx, &me, id, failed).await
 }
 
+/// A staff action on the warning; every submission answers a redirect (post/redirect/get): to
+/// the warning, to the case it was escalated to, or back to the warning with the refused form.
 pub async fn act(
     ctx: web::Data<Ctx>,
     path: web::Path<(i64, String)>,
@@ -208,13 +230,16 @@ pub async fn act(
             .map(|c| format!("/cases/{}", c.id)),
         _ => Err(AppError::not_found("action")),
     };
-    match result {
-        Ok(to) => Ok(see_other(&to)),
-        Err(e) if e.is_not_the_forms() => Err(me.page.fail(e)),
-        Err(e) => {
-            use actix_web::ResponseError;
-            let why = Some(describe(&e, &me.page.lang));
-            render_warning(&ctx, &me, id, why, e.status_code()).await
-        }
+    let e = match result {
+        Ok(to) => return Ok(see_other(&to)),
+        Err(e) if e.is_not_the_forms() => return Err(me.page.fail(e)),
+        Err(e) => e,
+    };
+    let page = format!("/warnings/{id}");
+    let failed = FailedForm::new(page, name, form, &e, HashMap::new(), &me.page.lang);
+    if let Some(redirect) = flash::keep(&ctx, &me, &failed).await {
+        return Ok(redirect);
     }
+    // Without the session's flash, the page answers the POST itself.
+    render_warning(&ctx, &me, id, Some(failed)).await
 }
