@@ -75,7 +75,7 @@ fn the_case_page_names_the_mediator_and_coordinator_and_who_did_each_thing() {
         assert!(timeline.contains(header), "{header}");
     }
     assert!(
-        timeline.contains("<td>周主任</td><td>指派 给 李调解</td>"),
+        timeline.contains("<td>周主任</td><td>指派给李调解</td>"),
         "{timeline}"
     );
     assert!(timeline.contains("<td>李调解</td><td>调解</td>"));
@@ -448,5 +448,94 @@ fn a_mediator_fixes_a_phone_without_the_masked_id_number_being_written_back() {
     assert_eq!(
         officer.browser.get(&format!("/cases/{id}/edit")).status,
         403
+    );
+}
+
+/// The part of the desk from the heading that starts with `title` to the end of its section.
+fn desk_section<'a>(desk: &'a str, title: &str) -> &'a str {
+    let start = desk
+        .find(&format!("\">{title}"))
+        .unwrap_or_else(|| panic!("no {title} on {desk}"));
+    let rest = &desk[start..];
+    &rest[..rest.find("</section>").unwrap()]
+}
+
+#[test]
+fn each_desk_list_shows_its_first_ten_cases_and_links_to_all_of_them_on_the_case_list() {
+    let app = spawn_app();
+    let e = app.enterprise(app.street);
+    let mut director = person(&app, "director", Some(app.street), None);
+    let day = |m: u32, d: u32| chrono::NaiveDate::from_ymd_opt(2026, m, d).unwrap();
+    let case = |n: usize, received: chrono::NaiveDate, deadline: chrono::NaiveDate| {
+        let at = received.and_hms_opt(1, 0, 0).unwrap();
+        tiaojie::db::models::NewCase {
+            status: "mediating".into(),
+            received_at: at,
+            last_event_at: at,
+            deadline,
+            ..bulk_case(app.street, e, director.id, n)
+        }
+    };
+    // Twelve overdue; one due in two days, received long ago; 205 received since, due later:
+    // more open cases than a desk could read to find the one due soon.
+    let mut rows: Vec<_> = (0..12).map(|n| case(n, day(2, 2), day(2, 20))).collect();
+    rows.push(case(12, day(1, 5), day(3, 4)));
+    rows.extend((13..218).map(|n| case(n, day(2, 25), day(4, 30))));
+    app.insert_cases(rows);
+
+    let desk = director.browser.get("/").body;
+    let overdue = desk_section(&desk, "已超期");
+    assert_eq!(
+        overdue.matches("<td><a href=\"/cases/").count(),
+        10,
+        "{overdue}"
+    );
+    let all = link_to(overdue, "查看全部（12）").expect("a link to every overdue case");
+    let list = director.browser.get(&all);
+    assert_eq!(list.status, 200, "{all}");
+    assert!(list.body.contains("共 12 件"), "{all}: {}", list.body);
+    assert_eq!(list.body.matches("<td><a href=\"/cases/").count(), 12);
+
+    let soon = desk_section(&desk, "三日内到期");
+    assert!(soon.starts_with("\">三日内到期（1）"), "{soon}");
+    assert!(
+        soon.contains("BULK-00012"),
+        "the case due in two days: {soon}"
+    );
+    assert!(!soon.contains("查看全部"), "all of it is shown");
+}
+
+#[test]
+fn the_case_list_filters_by_due_day_and_idle_days_and_names_each_unreadable_value() {
+    let app = spawn_app();
+    let e = app.enterprise(app.street);
+    let (_, token) = app.user("director", app.street, None);
+    // Received Monday 2 March: to accept by Thursday 5 March.
+    let id = app.create_case(&token, e)["id"].as_i64().unwrap();
+    let ids = |q: &str| -> Vec<i64> {
+        let r = app.get(&token, &format!("/api/v1/cases?{q}"));
+        assert_eq!(r.status, 200, "{q}: {:?}", r.body);
+        r.body["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|c| c["id"].as_i64().unwrap())
+            .collect()
+    };
+    assert_eq!(ids("due_by=2026-03-05"), vec![id]);
+    assert!(ids("due_by=2026-03-04").is_empty());
+    assert_eq!(
+        ids("idle_days=0"),
+        Vec::<i64>::new(),
+        "received today: not idle"
+    );
+
+    let r = app.get(&token, "/api/v1/cases?due_by=2026-13-01&idle_days=-1");
+    assert_eq!(r.status, 422, "{:?}", r.body);
+    let fields = &r.body["error"]["fields"];
+    assert_eq!(fields["due_by"], "must be a date YYYY-MM-DD");
+    assert_eq!(
+        fields["idle_days"],
+        "must be a number of days from 0 to 3650"
     );
 }

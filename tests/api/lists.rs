@@ -235,59 +235,14 @@ fn the_case_list_exports_its_filtered_rows_masked_and_only_what_the_caller_sees(
     assert_eq!(logged, 2, "one access-log row per export");
 }
 
-/// `n` received cases against `enterprise` in `unit`, written straight to the table (the
-/// intake's rules are not what the test is about), in one transaction.
-fn many_cases(app: &TestApp, unit: i64, enterprise: i64, created_by: i64, n: usize) {
-    use diesel::prelude::*;
-    use tiaojie::db::models::NewCase;
-    use tiaojie::db::schema::cases;
-    let at = chrono::NaiveDate::from_ymd_opt(2026, 2, 2)
-        .unwrap()
-        .and_hms_opt(1, 0, 0)
-        .unwrap();
-    let rows: Vec<NewCase> = (0..n)
-        .map(|i| NewCase {
-            case_no: format!("BULK-{i:05}"),
-            unit_id: unit,
-            channel: "visit".into(),
-            category: "contract".into(),
-            enterprise_id: enterprise,
-            applicant_name: Some("批量".into()),
-            applicant_phone: None,
-            applicant_id_number: None,
-            workers_involved: 1,
-            amount_claimed: 100,
-            description: "批量".into(),
-            warning_id: None,
-            status: "received".into(),
-            received_at: at,
-            accept_by: at.date(),
-            deadline: at.date(),
-            last_event_at: at,
-            created_by,
-            created_at: at,
-            updated_at: at,
-        })
-        .collect();
-    let mut conn = app.ctx.db.get().unwrap();
-    conn.transaction(|conn| {
-        rows.iter().try_for_each(|row| {
-            diesel::insert_into(cases::table)
-                .values(row)
-                .execute(conn)
-                .map(drop)
-        })
-    })
-    .unwrap();
-}
-
 #[test]
 fn a_case_list_export_of_more_than_ten_thousand_cases_is_refused_and_a_narrower_filter_exports() {
     let app = spawn_app();
     let e = app.enterprise(app.street);
     let mut director = person(&app, "director", Some(app.street), None);
     let wages = app.create_case(&director.token, e);
-    many_cases(&app, app.street, e, director.id, 10_000);
+    let bulk = (0..10_000).map(|n| bulk_case(app.street, e, director.id, n));
+    app.insert_cases(bulk.collect());
 
     // 10,001 cases: refused, saying to narrow the filter, nothing cut short.
     let all = director.browser.get_file("/cases/export?format=csv");

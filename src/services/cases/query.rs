@@ -29,6 +29,7 @@ impl CaseQuery {
         let mediator_id = number("mediator_id");
         let unit_id = number("unit_id");
         let page = number("page");
+        let idle_days = number("idle_days");
         let per_page = number("per_page").or(Some(per_page));
         let mut date = |k: &str| -> Option<NaiveDate> {
             let v = text(k)?;
@@ -41,6 +42,15 @@ impl CaseQuery {
         };
         let from = date("from");
         let to = date("to");
+        let due_by = date("due_by");
+        let idle_days = match idle_days.map(u32::try_from) {
+            Some(Ok(d)) if d <= 3650 => Some(d),
+            Some(_) => {
+                errors.add("idle_days", "must be a number of days from 0 to 3650");
+                None
+            }
+            None => None,
+        };
         let overdue = match text("overdue").as_deref().map(str::trim) {
             None => None,
             Some("true") => Some(true),
@@ -73,7 +83,8 @@ impl CaseQuery {
                 to,
                 q: text("q"),
                 sort: text("sort"),
-                idle_days: None,
+                idle_days,
+                due_by,
             },
             paging: paging.ok_or_else(|| AppError::Validation(FieldErrors::default()))?,
         })

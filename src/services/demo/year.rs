@@ -169,7 +169,7 @@ pub(super) fn year_of_cases(
                 workers_involved: workers,
                 amount_claimed: amount,
                 description: format!(
-                    "{}名职工反映{}问题,请求协调处理。",
+                    "{}名职工反映{}问题，请求协调处理。",
                     workers,
                     crate::i18n::name_zh("category", category.as_str())
                 ),

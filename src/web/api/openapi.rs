@@ -26,7 +26,7 @@ pub const OPERATIONS: &[(&str, &str, &str, Option<&str>, u16)] = &[
     ("get", "/api/v1/consultations", "Consultations (?from=&to=&unit_id=&page=&per_page=)", None, 200),
     ("post", "/api/v1/consultations", "Record a consultation", Some("ConsultationInput"), 201),
     ("get", "/api/v1/consultations/{id}", "One consultation", None, 200),
-    ("get", "/api/v1/cases", "Cases, newest first (?status=&category=&channel=&enterprise_id=&enterprise=&mediator_id=&unit_id=&overdue=&from=&to=&q=&sort=received|deadline&page=&per_page=)", None, 200),
+    ("get", "/api/v1/cases", "Cases, newest first (?status=&category=&channel=&enterprise_id=&enterprise=&mediator_id=&unit_id=&overdue=&from=&to=&q=&due_by=&idle_days=&sort=received|deadline&page=&per_page=)", None, 200),
     ("post", "/api/v1/cases", "Register a petition", Some("CaseInput"), 201),
     ("get", "/api/v1/cases/{id}", "The case page: fields, timeline, sessions, payments, notes", None, 200),
     ("patch", "/api/v1/cases/{id}", "Edit a case's facts (needs version)", Some("CasePatch"), 200),
@@ -532,6 +532,8 @@ fn query_parameters(path: &str) -> Vec<Param> {
             ("from", "string", false, "date"),
             ("to", "string", false, "date"),
             ("q", "string", false, ""),
+            ("due_by", "string", false, "date"),
+            ("idle_days", "integer", false, ""),
             ("sort", "string", false, "received|deadline"),
         ],
         "/api/v1/warnings" => vec![

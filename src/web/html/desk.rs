@@ -2,7 +2,7 @@
 //! cases awaiting acceptance, and warnings (an officer's enterprise's; a director's
 //! unacknowledged ones).
 
-use super::{html, render, OrPage, PageResult, SignedIn};
+use super::{html, render, OrPage, PageError, PageResult, SignedIn};
 use crate::domain::permission::Permission;
 use crate::domain::role::Role;
 use crate::services::cases::{self as svc, CaseFilter};
@@ -10,117 +10,168 @@ use crate::services::warnings::WarningFilter;
 use crate::services::{Ctx, Paging};
 use actix_web::http::StatusCode;
 use actix_web::web;
-use chrono::Datelike;
+use chrono::{Datelike, NaiveDate};
 use serde_json::{json, Value};
+
+/// How many rows a desk list shows; the rest are a link away, on the case list.
+const DESK_ROWS: i64 = 10;
 
 /// A row of a desk list whose date that matters is the acceptance deadline (`accept_by`): the
 /// row shows it, and its days left are counted to it.
-fn by_acceptance(today: chrono::NaiveDate, case: &svc::CaseSummary) -> Value {
+fn by_acceptance(today: NaiveDate, case: &svc::CaseSummary) -> Value {
     let mut row = json!(case);
     row["by_accept"] = json!(true);
     row["days_left"] = json!((case.accept_by - today).num_days());
     row
 }
 
-pub async fn desk(ctx: web::Data<Ctx>, me: SignedIn) -> PageResult {
-    let SignedIn { page, caller } = me;
-    let paging = Paging::new(Some(1), Some(50)).or_page(&page)?;
-    let wide = Paging::new(Some(1), Some(200)).or_page(&page)?;
-    let today = ctx.local_date(ctx.now());
-    let mut sections = Vec::new();
-    let stale_days = ctx.settings.config.deadlines.stale_days;
-    let mine = |status: &str| CaseFilter {
-        mediator_id: Some(caller.id),
-        status: Some(status.into()),
-        ..Default::default()
-    };
-    let wanted: Vec<(&str, CaseFilter)> = match caller.role {
-        Role::Viewer => vec![],
-        Role::Officer => vec![("nav.cases", CaseFilter::default())],
-        role => {
-            let mut v = vec![];
-            if role == Role::Mediator {
-                v.push(("desk.my_cases", mine("mediating")));
-            }
-            v.push((
-                "desk.overdue",
-                CaseFilter {
-                    overdue: Some(true),
-                    ..Default::default()
-                },
-            ));
-            v
-        }
-    };
-    for (title, filter) in wanted {
-        let p = svc::list(&ctx, &caller, filter, paging)
-            .await
-            .or_page(&page)?;
-        sections.push(json!({"title": title, "total": p.total, "items": p.items}));
+/// A desk list: its title, how many cases it has, its first rows, and the case list page that
+/// shows all of them.
+struct Section {
+    title: &'static str,
+    days: Option<u32>,
+    total: i64,
+    rows: Vec<(i64, Value)>,
+    all: String,
+}
+
+impl Section {
+    fn json(self) -> Value {
+        let more = self.total > i64::try_from(self.rows.len()).unwrap_or(i64::MAX);
+        let items: Vec<Value> = self.rows.into_iter().map(|(_, row)| row).collect();
+        json!({"title": self.title, "days": self.days, "total": self.total, "items": items,
+               "all": more.then_some(self.all)})
     }
-    if caller.may(Permission::RegisterCase) {
-        // Awaiting acceptance, with the acceptance deadline beside each.
-        let received = CaseFilter {
-            status: Some("received".into()),
-            ..Default::default()
-        };
-        let awaiting = svc::list(&ctx, &caller, received, wide)
-            .await
-            .or_page(&page)?;
-        let rows: Vec<Value> = awaiting
-            .items
-            .iter()
-            .take(50)
-            .map(|c| by_acceptance(today, c))
-            .collect();
-        sections.push(json!({"title": "desk.awaiting", "total": awaiting.total, "items": rows}));
-        // Cases with no activity for `stale_days`: a mediator's own, every one for a director.
-        if matches!(caller.role, Role::Mediator | Role::Director) {
-            let filter = CaseFilter {
-                idle_days: Some(stale_days),
-                mediator_id: (caller.role == Role::Mediator).then_some(caller.id),
+}
+
+/// The first `DESK_ROWS` cases of `filter` (newest first, or by deadline with `sort=deadline`)
+/// as a section, with the link to all of them (`all`, the same filter on `/cases`).
+async fn section(
+    ctx: &Ctx,
+    me: &SignedIn,
+    title: &'static str,
+    filter: CaseFilter,
+    all: String,
+) -> Result<Section, PageError> {
+    let today = ctx.local_date(ctx.now());
+    let paging = Paging::new(Some(1), Some(DESK_ROWS)).or_page(&me.page)?;
+    let p = svc::list(ctx, &me.caller, filter, paging)
+        .await
+        .or_page(&me.page)?;
+    let rows = p
+        .items
+        .iter()
+        .map(|c| match c.status.as_str() {
+            "received" => ((c.accept_by - today).num_days(), by_acceptance(today, c)),
+            _ => (c.days_left.unwrap_or(i64::MAX), json!(c)),
+        })
+        .collect();
+    Ok(Section {
+        title,
+        days: None,
+        total: p.total,
+        rows,
+        all,
+    })
+}
+
+pub async fn desk(ctx: web::Data<Ctx>, me: SignedIn) -> PageResult {
+    let caller = &me.caller;
+    let today = ctx.local_date(ctx.now());
+    let stale_days = ctx.settings.config.deadlines.stale_days;
+    let by_deadline = || Some("deadline".to_string());
+    let mut sections = Vec::new();
+    match caller.role {
+        Role::Viewer => {}
+        Role::Officer => {
+            let all = CaseFilter::default();
+            sections.push(section(&ctx, &me, "nav.cases", all, "/cases".into()).await?);
+        }
+        role => {
+            if role == Role::Mediator {
+                let mine = CaseFilter {
+                    mediator_id: Some(caller.id),
+                    status: Some("mediating".into()),
+                    sort: by_deadline(),
+                    ..Default::default()
+                };
+                let all = format!(
+                    "/cases?mediator_id={}&status=mediating&sort=deadline",
+                    caller.id
+                );
+                sections.push(section(&ctx, &me, "desk.my_cases", mine, all).await?);
+            }
+            let overdue = CaseFilter {
+                overdue: Some(true),
+                sort: by_deadline(),
                 ..Default::default()
             };
-            let p = svc::list(&ctx, &caller, filter, paging)
-                .await
-                .or_page(&page)?;
-            sections.push(json!({"title": "desk.stale", "days": stale_days,
-                                 "total": p.total, "items": p.items}));
+            let all = "/cases?overdue=true&sort=deadline".to_string();
+            sections.push(section(&ctx, &me, "desk.overdue", overdue, all).await?);
+        }
+    }
+    if caller.may(Permission::RegisterCase) {
+        // Awaiting acceptance, the nearest acceptance deadline first.
+        let received = CaseFilter {
+            status: Some("received".into()),
+            sort: by_deadline(),
+            ..Default::default()
+        };
+        let all = "/cases?status=received&sort=deadline".to_string();
+        let awaiting = section(&ctx, &me, "desk.awaiting", received, all).await?;
+        // Cases with no activity for `stale_days`: a mediator's own, every one for a director.
+        let mut stale = None;
+        if matches!(caller.role, Role::Mediator | Role::Director) {
+            let mine = (caller.role == Role::Mediator).then_some(caller.id);
+            let filter = CaseFilter {
+                idle_days: Some(stale_days),
+                mediator_id: mine,
+                ..Default::default()
+            };
+            let all = match mine {
+                Some(id) => format!("/cases?idle_days={stale_days}&mediator_id={id}"),
+                None => format!("/cases?idle_days={stale_days}"),
+            };
+            let mut s = section(&ctx, &me, "desk.stale", filter, all).await?;
+            s.days = Some(stale_days);
+            stale = Some(s);
         }
         // Due within three days: open mediations not yet overdue, and cases to accept within
         // three days (or already late to accept), nearest first.
-        let filter = CaseFilter {
-            status: Some("mediating".into()),
+        let soon_by = today + chrono::Days::new(3);
+        let due = |status: &str| CaseFilter {
+            status: Some(status.into()),
             overdue: Some(false),
+            due_by: Some(soon_by),
+            sort: by_deadline(),
             ..Default::default()
         };
-        let p = svc::list(&ctx, &caller, filter, wide)
-            .await
-            .or_page(&page)?;
-        let mut soon: Vec<(i64, Value)> = p
-            .items
-            .iter()
-            .filter_map(|c| c.days_left.filter(|d| *d <= 3).map(|d| (d, json!(c))))
-            .chain(awaiting.items.iter().filter_map(|c| {
-                let left = (c.accept_by - today).num_days();
-                (left <= 3).then(|| (left, by_acceptance(today, c)))
-            }))
-            .collect();
-        soon.sort_by_key(|(left, _)| *left);
-        let soon: Vec<Value> = soon.into_iter().map(|(_, row)| row).collect();
-        sections.insert(
-            0,
-            json!({"title": "desk.due_soon", "total": soon.len(), "items": soon}),
-        );
+        let all = format!("/cases?overdue=false&due_by={soon_by}&sort=deadline");
+        let mut soon = section(&ctx, &me, "desk.due_soon", due("mediating"), all).await?;
+        let accepting = section(&ctx, &me, "desk.due_soon", due("received"), String::new()).await?;
+        soon.total += accepting.total;
+        soon.rows.extend(accepting.rows);
+        soon.rows.sort_by_key(|(left, _)| *left);
+        soon.rows.truncate(DESK_ROWS as usize);
+        sections.insert(0, soon);
+        sections.push(awaiting);
+        sections.extend(stale);
     }
+    let sections: Vec<Value> = sections.into_iter().map(Section::json).collect();
+    let SignedIn { page, caller } = me;
+    let paging = Paging::new(Some(1), Some(DESK_ROWS)).or_page(&page)?;
     // Warnings: an officer's enterprise's (the service scopes them), a director's unacknowledged.
     let warning_filter = match caller.role {
-        Role::Officer => Some(("warnings.desk_mine", None)),
-        Role::Director => Some(("warnings.desk_unacknowledged", Some("reported".to_string()))),
+        Role::Officer => Some(("warnings.desk_mine", None, "/warnings")),
+        Role::Director => Some((
+            "warnings.desk_unacknowledged",
+            Some("reported".to_string()),
+            "/warnings?status=reported",
+        )),
         _ => None,
     };
     let mut warnings = Value::Null;
-    if let Some((title, status)) = warning_filter {
+    if let Some((title, status, all)) = warning_filter {
         let filter = WarningFilter {
             status,
             ..Default::default()
@@ -128,7 +179,9 @@ pub async fn desk(ctx: web::Data<Ctx>, me: SignedIn) -> PageResult {
         let p = crate::services::warnings::list(&ctx, &caller, filter, paging)
             .await
             .or_page(&page)?;
-        warnings = json!({"title": title, "total": p.total, "items": p.items});
+        let more = p.total > i64::try_from(p.items.len()).unwrap_or(i64::MAX);
+        warnings = json!({"title": title, "total": p.total, "items": p.items,
+                          "all": more.then_some(all)});
     }
     // This month's key figures, for those who read the reports (directors, admins, viewers).
     let mut month = Value::Null;

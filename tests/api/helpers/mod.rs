@@ -1,7 +1,9 @@
 //! The test harness: the real app on port 0 with a fresh database (a SQLite file, or a fresh
 //! PostgreSQL schema when TIAOJIE_TEST_DATABASE_URL is set) and a fixed clock.
 
+mod bulk;
 mod pages;
+pub use bulk::bulk_case;
 pub use pages::{link_to, person, signed_in, Browser, File, Page, Person};
 
 use chrono::{DateTime, TimeZone, Utc};
