@@ -19,7 +19,8 @@ use std::collections::HashMap;
 /// One field of an action form: `name`, its label key, and its kind (`text`, `date`, ...,
 /// `textarea`, or a select's options); `required` marks it for the user.
 fn field(name: &str, label: &str, kind: &str, required: bool) -> Value {
-    let mut f = json!({"name": name, "label": label, "required": required});
+    let mut f = json!({"name": name, "label": label, "required": required, "value": "",
+                       "error": null});
     match kind {
         "textarea" => f["textarea"] = json!(true),
         kind => f["kind"] = json!(kind),

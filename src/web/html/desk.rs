@@ -11,6 +11,7 @@ use crate::services::{Ctx, Paging};
 use actix_web::http::StatusCode;
 use actix_web::web;
 use chrono::{Datelike, NaiveDate};
+use serde::Serialize;
 use serde_json::{json, Value};
 
 /// How many rows a desk list shows; the rest are a link away, on the case list.
@@ -25,22 +26,30 @@ fn by_acceptance(today: NaiveDate, case: &svc::CaseSummary) -> Value {
     row
 }
 
-/// A desk list: its title, how many cases it has, its first rows, and the case list page that
-/// shows all of them.
+/// A desk list as `pages/desk` shows it: its title, how many cases it has, its first rows, and
+/// the case list page that shows all of them (`all`, when there are more than shown).
+#[derive(Serialize)]
 struct Section {
     title: &'static str,
     days: Option<u32>,
     total: i64,
-    rows: Vec<(i64, Value)>,
-    all: String,
+    #[serde(serialize_with = "rows_only")]
+    items: Vec<(i64, Value)>,
+    all: Option<String>,
+}
+
+/// A section's rows without the days left they are sorted by.
+fn rows_only<S: serde::Serializer>(rows: &[(i64, Value)], s: S) -> Result<S::Ok, S::Error> {
+    s.collect_seq(rows.iter().map(|(_, row)| row))
 }
 
 impl Section {
-    fn json(self) -> Value {
-        let more = self.total > i64::try_from(self.rows.len()).unwrap_or(i64::MAX);
-        let items: Vec<Value> = self.rows.into_iter().map(|(_, row)| row).collect();
-        json!({"title": self.title, "days": self.days, "total": self.total, "items": items,
-               "all": more.then_some(self.all)})
+    /// Keeps the link to every case only when the section shows fewer than all of them.
+    fn linked(mut self) -> Section {
+        if self.total <= i64::try_from(self.items.len()).unwrap_or(i64::MAX) {
+            self.all = None;
+        }
+        self
     }
 }
 
@@ -70,8 +79,8 @@ async fn section(
         title,
         days: None,
         total: p.total,
-        rows,
-        all,
+        items: rows,
+        all: Some(all),
     })
 }
 
@@ -150,14 +159,14 @@ pub async fn desk(ctx: web::Data<Ctx>, me: SignedIn) -> PageResult {
         let mut soon = section(&ctx, &me, "desk.due_soon", due("mediating"), all).await?;
         let accepting = section(&ctx, &me, "desk.due_soon", due("received"), String::new()).await?;
         soon.total += accepting.total;
-        soon.rows.extend(accepting.rows);
-        soon.rows.sort_by_key(|(left, _)| *left);
-        soon.rows.truncate(DESK_ROWS as usize);
+        soon.items.extend(accepting.items);
+        soon.items.sort_by_key(|(left, _)| *left);
+        soon.items.truncate(DESK_ROWS as usize);
         sections.insert(0, soon);
         sections.push(awaiting);
         sections.extend(stale);
     }
-    let sections: Vec<Value> = sections.into_iter().map(Section::json).collect();
+    let sections: Vec<Section> = sections.into_iter().map(Section::linked).collect();
     let SignedIn { page, caller } = me;
     let paging = Paging::new(Some(1), Some(DESK_ROWS)).or_page(&page)?;
     // Warnings: an officer's enterprise's (the service scopes them), a director's unacknowledged.

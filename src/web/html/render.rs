@@ -279,6 +279,9 @@ pub fn registry() -> &'static Handlebars<'static> {
     static REGISTRY: OnceLock<Handlebars<'static>> = OnceLock::new();
     REGISTRY.get_or_init(|| {
         let mut hb = Handlebars::new();
+        // A field a template names that the page's data lacks is an error, not an empty string:
+        // a misspelt field fails the page tests instead of showing nothing.
+        hb.set_strict_mode(true);
         hb.register_helper("t", Box::new(t_helper));
         hb.register_helper("tv", Box::new(tv_helper));
         hb.register_helper("time", shown_helper(document_time));
@@ -295,16 +298,40 @@ pub fn registry() -> &'static Handlebars<'static> {
 }
 
 /// Renders `name` with `data`; a template error is our bug, logged and shown as a plain line.
+/// What a page that failed to render carries, for the tests to notice (the log says why).
+pub const RENDER_FAILED: &str = "<meta name=\"tiaojie-render-failed\">";
+
 pub fn render(name: &str, data: &Value) -> String {
     registry().render(name, data).unwrap_or_else(|e| {
         tracing::error!(template = name, error = %e, "template failed");
-        "<!doctype html><title>error</title><p>500</p>".to_string()
+        // A debug build (the tests) says which field; a release build shows no internals.
+        let why = match cfg!(debug_assertions) {
+            true => handlebars::html_escape(&format!("{name}: {e}")),
+            false => String::new(),
+        };
+        format!("<!doctype html>{RENDER_FAILED}<title>error</title><p>500</p><!-- {why} -->")
     })
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_field_the_data_lacks_fails_the_page_instead_of_showing_nothing() {
+        let hb = registry();
+        let data = serde_json::json!({"lang": "zh-CN", "name": "王芳"});
+        assert_eq!(hb.render_template("{{name}}", &data).unwrap(), "王芳");
+        assert!(
+            hb.render_template("{{nmae}}", &data).is_err(),
+            "a misspelt field"
+        );
+        // A condition on a field that is absent is still a condition.
+        assert_eq!(
+            hb.render_template("{{#if note}}x{{/if}}", &data).unwrap(),
+            ""
+        );
+    }
 
     #[test]
     fn every_template_compiles() {

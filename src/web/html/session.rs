@@ -84,7 +84,10 @@ pub(super) async fn login_form(
     if page.session.is_some() {
         return see_other(&safe_next(query.get("next")));
     }
-    let data = page.data("login.title", json!({"next": safe_next(query.get("next"))}));
+    let data = page.data(
+        "login.title",
+        json!({"next": safe_next(query.get("next")), "username": "", "error": null}),
+    );
     html(
         actix_web::http::StatusCode::OK,
         render::render("pages/login", &data),

@@ -187,9 +187,13 @@ async fn render_warning(
     let actions = actions(&w);
     // Only the defuse form has a field to keep; the others' refusals read above the page.
     let offered = |f: &&FailedForm| f.form == "defuse" && actions["defuse"] == json!(true);
-    let form = failed.as_ref().filter(offered).map(|f| {
-        json!({"form": f.form, "values": f.values, "errors": f.errors,
-               "refusal": f.refusal})
+    // The defuse form, as the user left it when it was refused.
+    let kept = failed.as_ref().filter(offered);
+    let defuse = json!({
+        "open": kept.is_some(),
+        "note": kept.and_then(|f| f.values.get("note")).cloned().unwrap_or_default(),
+        "error": kept.and_then(|f| f.errors.get("note")),
+        "refusal": kept.and_then(|f| f.refusal.as_ref()),
     });
     let error = failed
         .as_ref()
@@ -197,7 +201,7 @@ async fn render_warning(
         .map(|f| f.described(&me.page.lang));
     let data = me.page.data(
         "warnings.title",
-        json!({"actions": actions, "warning": w, "error": error, "failed": form}),
+        json!({"actions": actions, "warning": w, "error": error, "defuse": defuse}),
     );
     Ok(html(status, render::render("pages/warnings/show", &data)))
 }

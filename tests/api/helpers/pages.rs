@@ -37,10 +37,19 @@ impl Browser {
                 .filter(|(_, v)| !v.is_empty())
                 .map(|_| value.clone());
         }
+        let status = r.status();
+        let location = r.header("location").map(str::to_string);
+        let body = r.into_string().unwrap_or_default();
+        // Pages render in handlebars' strict mode: a field a template names that the page's
+        // data lacks fails the page, and so the test.
+        assert!(
+            !body.contains(tiaojie::web::html::render::RENDER_FAILED),
+            "the page failed to render: {body}"
+        );
         Page {
-            status: r.status(),
-            location: r.header("location").map(str::to_string),
-            body: r.into_string().unwrap_or_default(),
+            status,
+            location,
+            body,
         }
     }
 
