@@ -42,6 +42,10 @@ pub struct EnterpriseRow {
     pub version: i64,
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
+    /// The respondent's particulars: 住所, 法定代表人 and a contact phone.
+    pub address: Option<String>,
+    pub legal_representative: Option<String>,
+    pub phone: Option<String>,
 }
 
 #[derive(Debug, Insertable)]
@@ -55,6 +59,9 @@ pub struct NewEnterprise<'a> {
     pub has_mediation_committee: bool,
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
+    pub address: Option<&'a str>,
+    pub legal_representative: Option<&'a str>,
+    pub phone: Option<&'a str>,
 }
 
 #[derive(Debug, Clone, Queryable, Selectable)]
@@ -156,6 +163,36 @@ pub struct CaseRow {
     pub version: i64,
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
+}
+
+/// One applicant of a case (`position` 0 is the first, whom the case row names too).
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = case_applicants)]
+pub struct ApplicantRow {
+    pub id: i64,
+    pub case_id: i64,
+    pub position: i64,
+    pub name: String,
+    pub sex: Option<String>,
+    pub phone: Option<String>,
+    pub id_number: Option<String>,
+    pub address: Option<String>,
+    pub amount_claimed: Option<i64>,
+    pub representative: bool,
+}
+
+#[derive(Debug, Insertable)]
+#[diesel(table_name = case_applicants)]
+pub struct NewApplicant<'a> {
+    pub case_id: i64,
+    pub position: i64,
+    pub name: &'a str,
+    pub sex: Option<&'a str>,
+    pub phone: Option<&'a str>,
+    pub id_number: Option<&'a str>,
+    pub address: Option<&'a str>,
+    pub amount_claimed: Option<i64>,
+    pub representative: bool,
 }
 
 #[derive(Debug, Insertable)]

@@ -27,6 +27,9 @@ diesel::table! {
         version -> BigInt,
         created_at -> Timestamp,
         updated_at -> Timestamp,
+        address -> Nullable<Text>,
+        legal_representative -> Nullable<Text>,
+        phone -> Nullable<Text>,
     }
 }
 
@@ -332,6 +335,33 @@ diesel::joinable!(cases -> enterprises (enterprise_id));
 diesel::joinable!(enterprises -> units (unit_id));
 diesel::joinable!(case_events -> cases (case_id));
 
+diesel::table! {
+    /// Every applicant of a case registered with `applicants`, the first at position 0 (the
+    /// case row keeps the first's name, phone and ID number too).
+    case_applicants (id) {
+        id -> BigInt,
+        case_id -> BigInt,
+        position -> BigInt,
+        name -> Text,
+        sex -> Nullable<Text>,
+        phone -> Nullable<Text>,
+        id_number -> Nullable<Text>,
+        address -> Nullable<Text>,
+        amount_claimed -> Nullable<BigInt>,
+        representative -> Bool,
+    }
+}
+
+diesel::table! {
+    /// The keyed digests of the numbers of a case's applicants after the first.
+    party_digests (id) {
+        id -> BigInt,
+        case_id -> BigInt,
+        phone -> Nullable<Text>,
+        id_number -> Nullable<Text>,
+    }
+}
+
 diesel::allow_tables_to_appear_in_same_query!(
     units,
     enterprises,
@@ -343,6 +373,8 @@ diesel::allow_tables_to_appear_in_same_query!(
     case_counters,
     cases,
     case_digests,
+    case_applicants,
+    party_digests,
     case_tallies,
     case_events,
     mediation_sessions,

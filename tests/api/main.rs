@@ -23,6 +23,7 @@ mod migrations;
 mod notifications;
 mod openapi;
 mod organization;
+mod parties;
 mod permissions;
 mod reading;
 mod rollup;

@@ -150,6 +150,14 @@ fn generate(conn: &mut DbConn, ctx: &Ctx, size: DemoSize, hash: &str) -> Result<
         let name = format!("宁波{}{}有限公司{}", rng.pick(FIRM_WORDS), word, n + 1);
         let code = credit_code(&mut rng)
             .ok_or_else(|| AppError::BadRequest("demo credit code generation failed".into()))?;
+        let address = format!(
+            "宁波市{}{}路{}号",
+            streets[street_ix].name,
+            word,
+            1 + rng.below(300)
+        );
+        let representative = person_name(&mut rng);
+        let phone = format!("0574-8{:07}", rng.below(10_000_000));
         let enterprise: i64 = diesel::insert_into(enterprises::table)
             .values(NewEnterprise {
                 name: &name,
@@ -160,6 +168,9 @@ fn generate(conn: &mut DbConn, ctx: &Ctx, size: DemoSize, hash: &str) -> Result<
                 has_mediation_committee: rng.chance(60),
                 created_at: now_n,
                 updated_at: now_n,
+                address: Some(&address),
+                legal_representative: Some(&representative),
+                phone: Some(&phone),
             })
             .returning(enterprises::id)
             .get_result(conn)?;

@@ -77,6 +77,9 @@ pub(super) async fn resolve_or_register(
         industry: None,
         employee_count: None,
         has_mediation_committee: None,
+        address: None,
+        legal_representative: None,
+        phone: None,
     };
     match enterprises::create(ctx, caller, input).await {
         Ok(e) => {

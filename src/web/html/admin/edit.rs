@@ -145,6 +145,12 @@ pub async fn enterprise_form(ctx: web::Data<Ctx>, id: web::Path<i64>, me: Signed
     let values: Values = HashMap::from([
         ("name".into(), e.name),
         ("industry".into(), e.industry.unwrap_or_default()),
+        ("address".into(), e.address.unwrap_or_default()),
+        (
+            "legal_representative".into(),
+            e.legal_representative.unwrap_or_default(),
+        ),
+        ("phone".into(), e.phone.unwrap_or_default()),
         (
             "employee_count".into(),
             e.employee_count.map(|n| n.to_string()).unwrap_or_default(),
@@ -186,6 +192,15 @@ async fn enterprise_view(
             values,
             errors,
         ),
+        input("address", "admin.address", "text", values, errors),
+        input(
+            "legal_representative",
+            "admin.legal_representative",
+            "text",
+            values,
+            errors,
+        ),
+        input("phone", "admin.enterprise_phone", "tel", values, errors),
         select(
             "has_mediation_committee",
             "admin.has_committee",
@@ -224,6 +239,13 @@ pub async fn enterprise_save(
                 .is_some_and(|v| v == "true"),
         ),
         unit_id,
+        address: Some(form.get("address").cloned().unwrap_or_default()),
+        legal_representative: Some(
+            form.get("legal_representative")
+                .cloned()
+                .unwrap_or_default(),
+        ),
+        phone: Some(form.get("phone").cloned().unwrap_or_default()),
     };
     let result = match errors.is_empty() {
         true => enterprises::update(&ctx, &me.caller, *id, patch).await,

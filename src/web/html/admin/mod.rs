@@ -252,6 +252,15 @@ async fn enterprises_view(
             values,
             errors,
         ),
+        input("address", "admin.address", "text", values, errors),
+        input(
+            "legal_representative",
+            "admin.legal_representative",
+            "text",
+            values,
+            errors,
+        ),
+        input("phone", "admin.enterprise_phone", "tel", values, errors),
         json!({"name": "has_mediation_committee", "label": "admin.has_committee", "error": errors.get("has_mediation_committee"),
                "options": yes_no.into_iter().map(|(v, l)| json!({"value": v, "label_key": l, "selected": values.get("has_mediation_committee") == Some(&v)})).collect::<Vec<_>>()}),
     ];
@@ -292,6 +301,9 @@ pub async fn enterprises_create(ctx: web::Data<Ctx>, signed: SignedForm) -> Page
             form.get("has_mediation_committee")
                 .is_some_and(|v| v == "true"),
         ),
+        address: opt(&form, "address"),
+        legal_representative: opt(&form, "legal_representative"),
+        phone: opt(&form, "phone"),
     };
     let result = match errors.is_empty() {
         true => enterprises::create(&ctx, &me.caller, input).await,

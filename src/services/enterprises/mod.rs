@@ -17,6 +17,9 @@ use serde::{Deserialize, Serialize};
 
 pub use super::enterprise_names::{choices, Choice, MAX_CHOICES};
 
+mod particulars;
+pub use particulars::{Particulars, ParticularsInput};
+
 #[derive(Debug, Serialize)]
 pub struct EnterpriseView {
     pub id: i64,
@@ -27,6 +30,10 @@ pub struct EnterpriseView {
     pub employee_count: Option<i64>,
     pub has_mediation_committee: bool,
     pub officer_id: Option<i64>,
+    /// 住所, 法定代表人 and a contact phone, as the documents print them.
+    pub address: Option<String>,
+    pub legal_representative: Option<String>,
+    pub phone: Option<String>,
     pub version: i64,
 }
 
@@ -41,6 +48,9 @@ impl From<EnterpriseRow> for EnterpriseView {
             employee_count: r.employee_count,
             has_mediation_committee: r.has_mediation_committee,
             officer_id: r.officer_id,
+            address: r.address,
+            legal_representative: r.legal_representative,
+            phone: r.phone,
             version: r.version,
         }
     }
@@ -57,6 +67,23 @@ pub struct EnterpriseInput {
     pub industry: Option<String>,
     pub employee_count: Option<i64>,
     pub has_mediation_committee: Option<bool>,
+    #[serde(default)]
+    pub address: Option<String>,
+    #[serde(default)]
+    pub legal_representative: Option<String>,
+    #[serde(default)]
+    pub phone: Option<String>,
+}
+
+impl EnterpriseInput {
+    /// The particulars the input gives.
+    fn particulars(&self) -> ParticularsInput {
+        ParticularsInput {
+            address: self.address.clone(),
+            legal_representative: self.legal_representative.clone(),
+            phone: self.phone.clone(),
+        }
+    }
 }
 
 fn check_count(n: Option<i64>) -> Result<Option<i64>, String> {
@@ -98,6 +125,7 @@ pub fn create_in(
     let code = errors.take("credit_code", check_code(input.credit_code.as_deref()));
     let industry = errors.take("industry", check_industry(input.industry.as_deref()));
     let count = errors.take("employee_count", check_count(input.employee_count));
+    let particulars = input.particulars().check(&mut errors);
     let in_scope = match caller {
         Some(c) => super::unit_in_scope(conn, c, input.unit_id)?,
         None => true,
@@ -129,6 +157,13 @@ pub fn create_in(
             has_mediation_committee: input.has_mediation_committee.unwrap_or(false),
             created_at: now,
             updated_at: now,
+            address: particulars.address.clone().flatten().as_deref(),
+            legal_representative: particulars
+                .legal_representative
+                .clone()
+                .flatten()
+                .as_deref(),
+            phone: particulars.phone.clone().flatten().as_deref(),
         })
         .returning(enterprises::id)
         .get_result::<i64>(conn);
@@ -255,6 +290,13 @@ pub struct EnterprisePatch {
     /// A new unit in the caller's scope.
     #[serde(default)]
     pub unit_id: Option<i64>,
+    /// The particulars: absent unchanged, blank cleared.
+    #[serde(default)]
+    pub address: Option<String>,
+    #[serde(default)]
+    pub legal_representative: Option<String>,
+    #[serde(default)]
+    pub phone: Option<String>,
 }
 
 pub async fn update(
@@ -281,6 +323,12 @@ pub async fn update(
                 Some(n) => errors.take("employee_count", check_count(Some(n))),
                 None => Some(row.employee_count),
             };
+            let given = ParticularsInput {
+                address: patch.address.clone(),
+                legal_representative: patch.legal_representative.clone(),
+                phone: patch.phone.clone(),
+            }
+            .check(&mut errors);
             if let Some(unit) = patch.unit_id {
                 if !super::unit_in_scope(conn, &caller, unit)? {
                     errors.add("unit_id", "no such unit in your scope");
@@ -293,6 +341,11 @@ pub async fn update(
                 .has_mediation_committee
                 .unwrap_or(row.has_mediation_committee);
             let unit_id = patch.unit_id.unwrap_or(row.unit_id);
+            let address = given.address.unwrap_or(row.address.clone());
+            let representative = given
+                .legal_representative
+                .unwrap_or(row.legal_representative.clone());
+            let phone = given.phone.unwrap_or(row.phone.clone());
             let fields: Vec<&str> = [
                 ("name", name != row.name),
                 ("industry", industry != row.industry),
@@ -302,6 +355,12 @@ pub async fn update(
                     committee != row.has_mediation_committee,
                 ),
                 ("unit_id", unit_id != row.unit_id),
+                ("address", address != row.address),
+                (
+                    "legal_representative",
+                    representative != row.legal_representative,
+                ),
+                ("phone", phone != row.phone),
             ]
             .into_iter()
             .filter_map(|(field, changed)| changed.then_some(field))
@@ -317,6 +376,9 @@ pub async fn update(
                 enterprises::employee_count.eq(count),
                 enterprises::has_mediation_committee.eq(committee),
                 enterprises::unit_id.eq(unit_id),
+                enterprises::address.eq(address),
+                enterprises::legal_representative.eq(representative),
+                enterprises::phone.eq(phone),
                 enterprises::version.eq(row.version + 1),
                 enterprises::updated_at.eq(now),
             ))
