@@ -55,6 +55,15 @@ pub async fn update(ctx: &Ctx, caller: &Caller, id: i64, patch: CasePatch) -> Ap
             if name == Some(Some(None)) && row.channel != Channel::Warning.as_str() {
                 errors.add("applicant_name", "is required");
             }
+            let listed = super::applicants::load(conn, id)?;
+            if let Some(Some(w)) = workers {
+                if w < i64::try_from(listed.len()).unwrap_or(i64::MAX) {
+                    errors.add(
+                        "workers_involved",
+                        "is fewer than the applicants named (every applicant is a worker involved)",
+                    );
+                }
+            }
             errors.finish()?;
             if patch.version != row.version {
                 return Err(AppError::VersionConflict);
@@ -80,11 +89,24 @@ pub async fn update(ctx: &Ctx, caller: &Caller, id: i64, patch: CasePatch) -> Ap
             let new_id_number = id_number
                 .flatten()
                 .map_or(row.applicant_id_number, |n| n.map(String::from));
+            let new_name = name.flatten().unwrap_or(row.applicant_name.clone());
+            // The first applicant of a case registered with `applicants` is the case's own.
+            if !listed.is_empty() {
+                use crate::db::schema::case_applicants as a;
+                let first = a::table.filter(a::case_id.eq(id)).filter(a::position.eq(0));
+                diesel::update(first)
+                    .set((
+                        a::name.eq(new_name.clone().unwrap_or(listed[0].name.clone())),
+                        a::phone.eq(new_phone.clone()),
+                        a::id_number.eq(new_id_number.clone()),
+                    ))
+                    .execute(conn)?;
+            }
             let updated =
                 diesel::update(cases::table.find(id).filter(cases::version.eq(row.version)))
                     .set((
                         cases::description.eq(description.flatten().unwrap_or(row.description)),
-                        cases::applicant_name.eq(name.flatten().unwrap_or(row.applicant_name)),
+                        cases::applicant_name.eq(new_name),
                         cases::applicant_phone.eq(new_phone.clone()),
                         cases::applicant_id_number.eq(new_id_number.clone()),
                         cases::workers_involved

@@ -25,6 +25,9 @@ pub struct CaseInput {
     pub description: String,
     pub warning_id: Option<i64>,
     pub unit_id: Option<i64>,
+    /// Every applicant, with their particulars; the first is then the case's `applicant_*`.
+    #[serde(default)]
+    pub applicants: Option<Vec<ApplicantInput>>,
 }
 
 /// Registers a petition. The receipt time starts the clocks.
@@ -37,7 +40,8 @@ pub async fn create(ctx: &Ctx, asker: impl Into<Asker>, input: CaseInput) -> App
         .write_as(asker.into(), move |conn, caller| {
             caller.require(Permission::RegisterCase)?;
             let created = create_in(conn, &c, &caller, input)?;
-            log_whole_views(conn, &caller, &created.row, c.now().naive_utc())?;
+            let now = c.now().naive_utc();
+            log_whole_views(conn, &caller, &created.row, &created.parts.applicants, now)?;
             Ok((caller, created))
         })
         .await?;
@@ -58,10 +62,32 @@ pub(crate) fn create_in(
     conn: &mut DbConn,
     ctx: &Ctx,
     caller: &Caller,
-    input: CaseInput,
+    mut input: CaseInput,
 ) -> AppResult<Created> {
     let now = ctx.now();
     let mut errors = FieldErrors::default();
+    // Given `applicants`, the first is the case's applicant: the single fields, when sent too,
+    // must name the same person.
+    let given = input.applicants.take();
+    if let Some(first) = given.as_ref().and_then(|g| g.first()) {
+        let same = |single: &Option<String>, theirs: &Option<String>| {
+            single.as_deref().map(str::trim).is_none_or(|s| {
+                s.is_empty() || Some(s) == theirs.as_deref().map(str::trim)
+            })
+        };
+        if !same(&input.applicant_name, &Some(first.name.clone()))
+            || !same(&input.applicant_phone, &first.phone)
+            || !same(&input.applicant_id_number, &first.id_number)
+        {
+            errors.add(
+                "applicants",
+                "differs from applicant_name, applicant_phone or applicant_id_number: send the first applicant once",
+            );
+        }
+        input.applicant_name = Some(first.name.clone());
+        input.applicant_phone = first.phone.clone();
+        input.applicant_id_number = first.id_number.clone();
+    }
     let received = errors.take("received_at", parse_past_instant(&input.received_at, now));
     let channel = errors.take("channel", input.channel.parse::<Channel>());
     let category = errors.take("category", input.category.parse::<Category>());
@@ -85,6 +111,13 @@ pub(crate) fn create_in(
         input.applicant_id_number.as_deref(),
     );
     let workers = errors.take("workers_involved", check_workers(input.workers_involved));
+    let applicants = given.as_deref().map(|g| super::applicants::check(&mut errors, g, workers));
+    if applicants.is_some() {
+        // Each applicant's particulars are checked under `applicants[i]`, the first's too.
+        for single in ["applicant_name", "applicant_phone", "applicant_id_number"] {
+            errors.0.remove(single);
+        }
+    }
     let amount = errors.take("amount_claimed", input.amount_claimed.parse::<Fen>());
     let description = errors.take(
         "description",
@@ -188,6 +221,10 @@ pub(crate) fn create_in(
         row.applicant_phone.as_deref(),
         row.applicant_id_number.as_deref(),
     )?;
+    let applicant_rows = match applicants.flatten() {
+        Some(list) => super::applicants::insert(conn, &settings.search_key, id, &list)?,
+        None => Vec::new(),
+    };
     let event: CaseEventRow = diesel::insert_into(case_events::table)
         .values(NewCaseEvent {
             case_id: id,
@@ -229,6 +266,7 @@ pub(crate) fn create_in(
             sessions: Vec::new(),
             payments: Vec::new(),
             notes: Vec::new(),
+            applicants: applicant_rows,
         },
     })
 }

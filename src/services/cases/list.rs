@@ -122,15 +122,27 @@ pub async fn list(
             true => vec![],
             false => {
                 use crate::db::schema::case_digests as d;
-                d::table
+                let mut found: Vec<i64> = d::table
                     .filter(
                         d::phone
-                            .eq_any(phone_digests)
-                            .or(d::id_number.eq_any(id_digests)),
+                            .eq_any(&phone_digests)
+                            .or(d::id_number.eq_any(&id_digests)),
                     )
                     .select(d::case_id)
-                    .load(conn)?
+                    .load(conn)?;
+                // The applicants after the first, by their own digests.
+                found.extend(super::applicants::cases_with_numbers(
+                    conn,
+                    &phone_digests,
+                    &id_digests,
+                )?);
+                found
             }
+        };
+        // A case whose other applicants' names match.
+        let applicant_matches: Vec<i64> = match &pattern {
+            Some(p) => super::applicants::cases_named(conn, p)?,
+            None => vec![],
         };
         // `in_time_order`: the unit filter written so that SQLite cannot use a unit index for
         // it (`unit_id + 0`), and walks the receipt-time index newest first instead, checking
@@ -210,7 +222,8 @@ pub async fn list(
                         .escape('\\')
                         .or(cases::applicant_name.like(p.clone()).escape('\\'))
                         .or(cases::enterprise_id.eq_any(ids.clone()))
-                        .or(cases::id.eq_any(number_matches.clone())),
+                        .or(cases::id.eq_any(number_matches.clone()))
+                        .or(cases::id.eq_any(applicant_matches.clone())),
                 );
             }
             q

@@ -4,6 +4,7 @@
 //! (409), assignment (403), values (422).
 
 mod actions;
+mod applicants;
 mod edit;
 mod intake;
 mod list;
@@ -13,6 +14,7 @@ mod sight;
 mod view;
 
 pub use actions::{act, ActionInput};
+pub use applicants::{ApplicantInput, ApplicantView, APPLICANTS_MAX};
 pub use edit::{update, CasePatch};
 pub(crate) use intake::create_in;
 pub use intake::{create, CaseInput};
@@ -168,7 +170,7 @@ pub async fn get_for(
         .await?;
     // A whole phone or ID number is shown only once its view is in the access log; a caller
     // who sees only masked values only reads.
-    let views = whole_views(&caller, &row, purpose);
+    let views = whole_views(&caller, &row, &parts.applicants, purpose);
     if !views.is_empty() {
         let (user_id, case_id, now) = (caller.id, row.id, c.now().naive_utc());
         ctx.db

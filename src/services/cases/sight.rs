@@ -52,14 +52,21 @@ pub(super) fn shown(how: Shown, value: Option<String>, mask: fn(&str) -> String)
     }
 }
 
-/// The access-log actions of the whole values `caller` is about to see on this case.
-pub(super) fn whole_views(caller: &Caller, row: &CaseRow, purpose: Purpose) -> Vec<&'static str> {
+/// The access-log actions of the whole values `caller` is about to see on this case (of any of
+/// its applicants).
+pub(super) fn whole_views(
+    caller: &Caller,
+    row: &CaseRow,
+    applicants: &[ApplicantRow],
+    purpose: Purpose,
+) -> Vec<&'static str> {
     let (phone, id_number) = sight(caller, row, purpose);
+    let (phones, id_numbers) = super::applicants::numbers_on_record(row, applicants);
     let mut views = Vec::new();
-    if phone == Shown::Whole && row.applicant_phone.is_some() {
+    if phone == Shown::Whole && phones {
         views.push(access::VIEW_PHONE);
     }
-    if id_number == Shown::Whole && row.applicant_id_number.is_some() {
+    if id_number == Shown::Whole && id_numbers {
         views.push(access::VIEW_ID_NUMBER);
     }
     views
@@ -70,15 +77,11 @@ pub(crate) fn log_whole_views(
     conn: &mut DbConn,
     caller: &Caller,
     row: &CaseRow,
+    applicants: &[ApplicantRow],
     now: NaiveDateTime,
 ) -> QueryResult<()> {
-    record_views(
-        conn,
-        caller.id,
-        row.id,
-        &whole_views(caller, row, Purpose::Page),
-        now,
-    )
+    let views = whole_views(caller, row, applicants, Purpose::Page);
+    record_views(conn, caller.id, row.id, &views, now)
 }
 
 pub(super) fn record_views(

@@ -120,6 +120,8 @@ pub struct CaseView {
     pub sessions: Vec<SessionView>,
     pub payments: Vec<PaymentView>,
     pub notes: Vec<NoteView>,
+    /// Every applicant, the first as `applicant_*` names them, masked as they are.
+    pub applicants: Vec<super::ApplicantView>,
 }
 
 /// Deadline state as of `today` (local): overdue and days left, for open cases only.
@@ -196,6 +198,7 @@ pub(crate) struct CaseParts {
     pub sessions: Vec<SessionRow>,
     pub payments: Vec<PaymentRow>,
     pub notes: Vec<NoteRow>,
+    pub applicants: Vec<ApplicantRow>,
     /// The display names of the people the page names: mediator, coordinator, actors, assignees.
     pub names: HashMap<i64, String>,
 }
@@ -241,6 +244,7 @@ impl CaseParts {
         let mut parts = crate::on_backend!(conn, |c| {
             Ok::<_, diesel::result::Error>(CaseParts {
                 names: HashMap::new(),
+                applicants: Vec::new(),
                 enterprise_name,
                 events: case_events::table
                     .filter(case_events::case_id.eq(id))
@@ -271,6 +275,7 @@ impl CaseParts {
             })
         })?;
         parts.names = people_named(conn, row, &parts.events)?;
+        parts.applicants = super::applicants::load(conn, id)?;
         Ok(parts)
     }
 }
@@ -283,8 +288,8 @@ pub(super) fn view_of_row(
     row: CaseRow,
     enterprise_name: String,
 ) -> AppResult<CaseView> {
-    log_whole_views(conn, caller, &row, ctx.now().naive_utc())?;
     let parts = CaseParts::load(conn, &row, enterprise_name)?;
+    log_whole_views(conn, caller, &row, &parts.applicants, ctx.now().naive_utc())?;
     Ok(shape_view(ctx, caller, row, parts))
 }
 
@@ -301,6 +306,7 @@ pub(super) fn shape_view_for(
     purpose: Purpose,
 ) -> CaseView {
     let (phone, id_number) = sight(caller, &row, purpose);
+    let applicants = super::applicants::shown_to(&row, parts.applicants, phone, id_number);
     let today = ctx.local_date(ctx.now());
     let (overdue, days_left) = clock_state(&row.status, row.deadline, today);
     let awaiting = row.status == CaseStatus::Received.as_str();
@@ -407,5 +413,6 @@ pub(super) fn shape_view_for(
         sessions,
         payments,
         notes,
+        applicants,
     }
 }

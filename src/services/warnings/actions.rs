@@ -126,9 +126,11 @@ pub async fn escalate(
                 description: input.description.unwrap_or_else(|| row.description.clone()),
                 warning_id: Some(id),
                 unit_id: Some(input.unit_id.unwrap_or(row.unit_id)),
+                applicants: None,
             };
             let created = cases::create_in(conn, &c, &caller, case_input)?;
-            cases::log_whole_views(conn, &caller, &created.row, c.now().naive_utc())?;
+            let now = c.now().naive_utc();
+            cases::log_whole_views(conn, &caller, &created.row, &created.parts.applicants, now)?;
             Ok(cases::shape_view(&c, &caller, created.row, created.parts))
         })
         .await

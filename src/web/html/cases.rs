@@ -227,6 +227,7 @@ pub async fn new_submit(ctx: web::Data<Ctx>, signed: SignedForm) -> PageResult {
         description: form.get("description").cloned().unwrap_or_default(),
         warning_id: None,
         unit_id: None,
+        applicants: None,
     };
     // Whatever the form could not read is passed on in a shape the service refuses too (no
     // enterprise 0, no 0 workers, the amount as typed), so every error shows at once; the
