@@ -1,6 +1,7 @@
 //! Intake: a petition registered, its number taken, its clocks started.
 use super::*;
 use crate::domain::permission::Permission;
+use crate::error::Code;
 
 /// The next case number of `year`, as `prefix-year-00001` (`db::next_case_number` keeps
 /// concurrent intakes from sharing one).
@@ -72,7 +73,7 @@ pub(crate) fn create_in(
         NAME_MAX,
     );
     if channel != Some(Channel::Warning) && name == Some(None) {
-        errors.add("applicant_name", "is required");
+        errors.add("applicant_name", Code::Required);
     }
     let phone = parse_opt::<Phone>(
         &mut errors,
@@ -94,10 +95,7 @@ pub(crate) fn create_in(
         Some(w) => {
             let found = crate::services::escalation::open_warning_for_case(conn, caller, w)?;
             if found.is_none() {
-                errors.add(
-                    "warning_id",
-                    "no such open warning in your scope (a warning becomes one case)",
-                );
+                errors.add("warning_id", Code::WarningNotOpen);
             }
             found
         }
@@ -106,7 +104,7 @@ pub(crate) fn create_in(
     let unit_id = match input.unit_id.or(caller.unit_id) {
         Some(u) if crate::services::unit_in_scope(conn, caller, u)? => Some(u),
         _ => {
-            errors.add("unit_id", "no such unit in your scope");
+            errors.add("unit_id", Code::NotInScope);
             None
         }
     };
@@ -116,7 +114,7 @@ pub(crate) fn create_in(
         .first(conn)
         .optional()?;
     if enterprise_name.is_none() {
-        errors.add("enterprise_id", "no such enterprise");
+        errors.add("enterprise_id", Code::NoSuchEnterprise);
     }
     let (
         Some(received),

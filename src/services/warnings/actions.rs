@@ -2,6 +2,7 @@
 //! case (through the intake, in one transaction).
 
 use super::*;
+use crate::error::Code;
 
 /// The checks every action shares, in the contract's order: scope 404, role 403, status 409.
 fn check_action(
@@ -36,12 +37,12 @@ pub async fn act(
             let (row, to) = check_action(conn, &caller, id, action)?;
             let note = match (action, note.as_deref()) {
                 (WarningAction::Defuse, None) => {
-                    return Err(AppError::field("note", "is required"))
+                    return Err(AppError::field("note", Code::Required))
                 }
                 (_, None) => None,
                 (_, Some(n)) => Some(
                     check_required_text(n, LONG_TEXT_MAX)
-                        .map_err(|e| AppError::field("note", e.to_string()))?,
+                        .map_err(|e| AppError::field("note", e))?,
                 ),
             };
             let now_n = c.now().naive_utc();

@@ -179,6 +179,14 @@ fn with_figures(props: &[(&str, &str)]) -> Value {
     answer(&all)
 }
 
+/// Every problem code a field of an error may carry (`error.field_codes`).
+fn problem_codes() -> Vec<&'static str> {
+    crate::domain::problem::Code::ALL
+        .iter()
+        .map(|c| c.as_str())
+        .collect()
+}
+
 fn schemas() -> Value {
     let s = string;
     let i = integer;
@@ -188,7 +196,8 @@ fn schemas() -> Value {
                 "invalid_transition", "version_conflict", "duplicate", "validation", "too_many_requests",
                 "idempotency_conflict", "method_not_allowed", "internal"]},
             "message": s(),
-            "fields": {"type": "object", "additionalProperties": {"type": "string"}}}}}},
+            "fields": {"type": "object", "additionalProperties": {"type": "string"}},
+            "field_codes": {"type": "object", "additionalProperties": {"type": "string", "enum": problem_codes()}}}}}},
         "Login": object(&["username", "password"], &[("username", s()), ("password", s())]),
         "UnitInput": object(&["name", "kind"], &[("name", s()),
             ("kind", json!({"type": "string", "enum": ["district", "street", "community"]})), ("parent_id", i())]),
