@@ -24,7 +24,7 @@ pub enum AppError {
     #[error("{0}")]
     NotFound(String),
     #[error("{0}")]
-    InvalidTransition(String),
+    InvalidTransition(Problem),
     #[error("{}", Problem::from(Code::VersionConflict))]
     VersionConflict,
     #[error("{problem}")]
@@ -109,12 +109,13 @@ impl AppError {
         AppError::Validation(f)
     }
 
-    /// What the refusal is, as a code a page translates: a duplicate's, a version conflict's;
+    /// What the refusal is, as a code a page translates: a duplicate's, a conflict's;
     /// `None` for a refusal that carries only its English words.
     pub fn problem(&self) -> Option<Problem> {
         match self {
             AppError::Duplicate { problem, .. } => Some(problem.clone()),
             AppError::VersionConflict => Some(Code::VersionConflict.into()),
+            AppError::InvalidTransition(problem) => Some(problem.clone()),
             _ => None,
         }
     }

@@ -134,6 +134,11 @@ codes! {
     VersionConflict = "version_conflict": "the record was changed by someone else; reload it and try again",
     AlreadyExtended = "already_extended": "this case has already been extended once",
     CannotAct = "cannot_act": "a {status} case cannot be {action}ed",
+    UnknownCaseStatus = "unknown_case_status": "the case has an unknown status",
+    WarningCannotAct = "warning_cannot_act": "a {status} warning cannot be {action}d",
+    UnknownWarningStatus = "unknown_warning_status": "the warning has an unknown status",
+    NotStatusForDocument = "not_status_for_document": "the case is not in the status this document needs",
+    OnlyFailedMailResent = "only_failed_mail_resent": "only a failed mail can be sent again",
 
     // A ledger file to import.
     FileEmpty = "file_empty": "is empty",
@@ -179,6 +184,11 @@ impl Code {
     pub fn with(self, name: &'static str, value: impl fmt::Display) -> Problem {
         Problem::from(self).with(name, value)
     }
+
+    /// This code with one argument that is a code of `vocabulary` (`Problem::with_term`).
+    pub fn with_term(self, name: &'static str, vocabulary: &str, code: &str) -> Problem {
+        Problem::from(self).with_term(name, vocabulary, code)
+    }
 }
 
 impl Serialize for Code {
@@ -200,6 +210,10 @@ pub struct Problem {
     pub code: Code,
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub args: BTreeMap<String, String>,
+    /// The arguments that are a vocabulary's codes (argument → vocabulary: `kind` →
+    /// `unitkind`), which a page shows as the vocabulary's word; the English text keeps the code.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub terms: BTreeMap<String, String>,
 }
 
 impl Problem {
@@ -207,6 +221,12 @@ impl Problem {
     pub fn with(mut self, name: &'static str, value: impl fmt::Display) -> Problem {
         self.args.insert(name.to_string(), value.to_string());
         self
+    }
+
+    /// With the argument `name`, a code of `vocabulary` (`with_term("kind", "unitkind", "street")`).
+    pub fn with_term(mut self, name: &'static str, vocabulary: &str, code: &str) -> Problem {
+        self.terms.insert(name.to_string(), vocabulary.to_string());
+        self.with(name, code)
     }
 
     /// `template` (this code's text in some language) with its `{name}`s filled in; a name
@@ -246,6 +266,7 @@ impl From<Code> for Problem {
         Problem {
             code,
             args: BTreeMap::new(),
+            terms: BTreeMap::new(),
         }
     }
 }

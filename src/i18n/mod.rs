@@ -89,9 +89,17 @@ pub fn lookup(lang: &str, key: &str) -> Option<String> {
 /// problem's arguments filled in. The English catalog's are `domain::problem`'s own texts, the
 /// words the JSON API answers, so they are written once.
 pub fn problem(lang: &str, problem: &Problem) -> String {
+    let mut shown = problem.clone();
+    for (name, vocabulary) in &problem.terms {
+        if let Some(value) = shown.args.get_mut(name) {
+            if let Some(word) = lookup(lang, &format!("{vocabulary}.{value}")) {
+                *value = word;
+            }
+        }
+    }
     match lookup(lang, &problem_key(problem.code)) {
-        Some(template) => problem.fill(&template),
-        None => problem.english(),
+        Some(template) => shown.fill(&template),
+        None => shown.english(),
     }
 }
 
@@ -169,5 +177,11 @@ mod tests {
             "must be at most 100 characters"
         );
         assert_eq!(problem("fr", &Code::Required.into()), "必填");
+        // A vocabulary's code is shown as its word; the English keeps the code.
+        let under = Code::UnitKindUnder
+            .with_term("kind", "unitkind", "street")
+            .with_term("parent", "unitkind", "community");
+        assert_eq!(problem("zh-CN", &under), "街道不能设在社区之下");
+        assert_eq!(under.english(), "a street cannot be under a community");
     }
 }

@@ -118,7 +118,7 @@ pub async fn resend(ctx: &Ctx, caller: &Caller, id: i64) -> AppResult<Notificati
                 .ok_or_else(|| AppError::not_found("notification"))?;
             if row.status != crate::notify::outbox::FAILED {
                 return Err(AppError::InvalidTransition(
-                    "only a failed mail can be sent again".into(),
+                    Code::OnlyFailedMailResent.into(),
                 ));
             }
             crate::notify::outbox::requeue(conn, &c, id)?;

@@ -105,8 +105,8 @@ pub async fn create(ctx: &Ctx, caller: &Caller, input: UnitInput) -> AppResult<U
                     errors.add(
                         "kind",
                         Code::UnitKindUnder
-                            .with("kind", kind)
-                            .with("parent", &parent.kind),
+                            .with_term("kind", "unitkind", kind.as_str())
+                            .with_term("parent", "unitkind", &parent.kind),
                     );
                 }
             }

@@ -231,7 +231,7 @@ fn parse_action(
 fn workflow_error(e: WorkflowError) -> AppError {
     match e.field() {
         Some(field) => AppError::field(field, e),
-        None => AppError::InvalidTransition(e.to_string()),
+        None => AppError::InvalidTransition(e.into()),
     }
 }
 
@@ -250,9 +250,10 @@ pub async fn act(
         .write(move |conn| {
             let (row, _) = find_in_scope(conn, &caller, id)?;
             caller.require(Permission::of_action(kind))?;
-            let status: CaseStatus = row.status.parse().map_err(|_| {
-                AppError::InvalidTransition("the case has an unknown status".into())
-            })?;
+            let status: CaseStatus = row
+                .status
+                .parse()
+                .map_err(|_| AppError::InvalidTransition(Code::UnknownCaseStatus.into()))?;
             transition(status, kind, row.extended).map_err(workflow_error)?;
             caller.require_that(may_on_case(caller.role, caller.id, row.mediator_id, kind))?;
 

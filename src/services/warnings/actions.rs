@@ -16,8 +16,8 @@ fn check_action(
     let status: WarningStatus = row
         .status
         .parse()
-        .map_err(|_| AppError::InvalidTransition("the warning has an unknown status".into()))?;
-    let to = transition(status, action).map_err(|e| AppError::InvalidTransition(e.to_string()))?;
+        .map_err(|_| AppError::InvalidTransition(Code::UnknownWarningStatus.into()))?;
+    let to = transition(status, action).map_err(|e| AppError::InvalidTransition(e.into()))?;
     Ok((row, to))
 }
 

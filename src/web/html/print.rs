@@ -5,7 +5,7 @@
 //! not read them.
 
 use super::{html, render, OrPage, PageResult, SignedIn};
-use crate::error::AppError;
+use crate::error::{AppError, Code};
 use crate::services::cases::{self as svc, CaseView};
 use crate::services::{units, users, Ctx};
 use actix_web::http::StatusCode;
@@ -75,7 +75,7 @@ async fn document(ctx: &Ctx, me: SignedIn, id: i64, doc: Document) -> PageResult
         .or_page(&page)?;
     if case.status != doc.status() {
         return Err(page.fail(AppError::InvalidTransition(
-            "the case is not in the status this document needs".into(),
+            Code::NotStatusForDocument.into(),
         )));
     }
     let mediator = match case.mediator_id {
