@@ -60,11 +60,9 @@ codes! {
 
     // Dates and times.
     NotADate = "not_a_date": "must be a date YYYY-MM-DD",
-    NotADateParenthesised = "not_a_date_parenthesised": "must be a date (YYYY-MM-DD)",
     NotADay = "not_a_day": "must be a date like 2026-03-02, or an RFC 3339 time with offset like 2026-03-02T09:30:00+08:00",
     NotAnInstant = "not_an_instant": "must be an RFC 3339 time with offset, like 2026-03-02T09:30:00+08:00",
-    NotAMonth = "not_a_month": "must be a month",
-    NotAMonthYyyyMm = "not_a_month_yyyy_mm": "must be a month YYYY-MM",
+    NotAMonth = "not_a_month": "must be a month YYYY-MM",
     NotAYear = "not_a_year": "must be a year YYYY",
     InTheFuture = "in_the_future": "must not be in the future",
     BeforeYear = "before_year": "must be in {year} or later",

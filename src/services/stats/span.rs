@@ -48,7 +48,7 @@ impl Span {
         first
             .filter(|d| (1..=9998).contains(&d.year()))
             .map(Span::Month)
-            .ok_or_else(|| AppError::field("month", Code::NotAMonthYyyyMm))
+            .ok_or_else(|| AppError::field("month", Code::NotAMonth))
     }
 
     /// A year `YYYY`.

@@ -39,7 +39,7 @@ pub async fn list(ctx: web::Data<Ctx>, query: Query, me: SignedIn) -> PageResult
             Some(v) => v
                 .parse()
                 .map(Some)
-                .map_err(|_| AppError::field(k, Code::NotADateParenthesised)),
+                .map_err(|_| AppError::field(k, Code::NotADate)),
             None => Ok(None),
         }
     };
