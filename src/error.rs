@@ -1,10 +1,11 @@
 //! The one error type the web layer answers with, and the one place it becomes a status and the
-//! JSON envelope `{"error":{"code","message","fields"}}`.
+//! JSON envelope `{"error":{"code","message","fields","field_codes"}}`.
 //!
 //! Policy: a client's mistake is a 4xx with a stable snake_case `code` and, for 422, a `fields`
-//! map naming each bad field (its English text, and its stable code in `field_codes`: each
-//! message is a `domain::problem::Code`). Our own failures (database, pool, thread pool) are 500 with a generic
-//! message; they are logged once, here, with their cause chain, and never with request values.
+//! map naming each bad field with its English text, and `field_codes` with the same fields'
+//! problem codes (`domain::problem::Code`). Our own failures (database, pool, thread pool) are
+//! 500 with a generic message; they are logged once, here, with their cause chain, and never
+//! with request values.
 
 use crate::db::DbError;
 pub use crate::domain::problem::{Code, Problem};

@@ -147,7 +147,7 @@ impl From<&WorkflowError> for Problem {
     }
 }
 
-crate::problem_display!(WorkflowError);
+crate::domain::problem::problem_display!(WorkflowError);
 
 impl WorkflowError {
     /// The request field a value error belongs to; `None` for a refused transition.

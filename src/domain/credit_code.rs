@@ -53,7 +53,7 @@ impl From<&CreditCodeError> for Problem {
     }
 }
 
-crate::problem_display!(CreditCodeError);
+crate::domain::problem::problem_display!(CreditCodeError);
 
 /// The value (0..31) of a code character, if it is in the charset.
 fn value_of(c: u8) -> Option<u32> {

@@ -61,7 +61,7 @@ impl From<&MoneyError> for Problem {
     }
 }
 
-crate::problem_display!(MoneyError);
+crate::domain::problem::problem_display!(MoneyError);
 
 impl Fen {
     /// No money.

@@ -40,7 +40,7 @@ impl From<&PhoneError> for Problem {
     }
 }
 
-crate::problem_display!(PhoneError);
+crate::domain::problem::problem_display!(PhoneError);
 
 fn all_digits(s: &str) -> bool {
     !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit())

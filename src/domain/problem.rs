@@ -310,7 +310,6 @@ pub fn placeholders(template: &str) -> Vec<&str> {
 
 /// A domain error whose `Display` is its problem's English text: `problem_display!(MoneyError)`
 /// for a type with `From<&MoneyError> for Problem`.
-#[macro_export]
 macro_rules! problem_display {
     ($($t:ty),+) => {$(
         impl std::fmt::Display for $t {
@@ -328,6 +327,7 @@ macro_rules! problem_display {
         }
     )+};
 }
+pub(crate) use problem_display;
 
 #[cfg(test)]
 mod tests {

@@ -55,7 +55,7 @@ impl From<&ResidentIdError> for Problem {
     }
 }
 
-crate::problem_display!(ResidentIdError);
+crate::domain::problem::problem_display!(ResidentIdError);
 
 /// The check character for 17 ASCII digits (unchecked beyond that).
 fn check_character(first17: &[u8]) -> Option<u8> {

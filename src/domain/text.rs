@@ -48,7 +48,7 @@ impl From<&TextError> for Problem {
     }
 }
 
-crate::problem_display!(TextError);
+crate::domain::problem::problem_display!(TextError);
 
 /// Unicode's format characters (general category Cf) and its line and paragraph separators
 /// (Zl, Zp), as of Unicode 15.

@@ -107,7 +107,7 @@ impl From<&InvalidTransition> for Problem {
     }
 }
 
-crate::problem_display!(InvalidTransition);
+crate::domain::problem::problem_display!(InvalidTransition);
 
 /// The status an action leads to, or why it may not be taken.
 pub fn transition(
