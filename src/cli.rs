@@ -11,7 +11,7 @@ mod serve;
 
 use crate::clock::Clock;
 use crate::config::{Config, Settings};
-use crate::error::AppError;
+use crate::error::{AppError, Code};
 use crate::reports;
 use crate::services::stats::Span;
 use crate::services::{demo, users, Ctx};
@@ -202,9 +202,7 @@ fn run(cli: Cli) -> Result<(), String> {
                 .db
                 .write_blocking(|conn| {
                     let caller = crate::services::auth::caller_by_username(conn, &user)?
-                        .ok_or_else(|| {
-                            crate::error::AppError::field("user", "no active user by that name")
-                        })?;
+                        .ok_or_else(|| crate::error::AppError::field("user", Code::NoActiveUser))?;
                     crate::services::ledger::export_in(conn, &ctx, &caller, from, to, unit)
                 })
                 .map_err(message)?;

@@ -163,11 +163,12 @@ impl Paging {
         let page = page.unwrap_or(1);
         let per_page = per_page.unwrap_or(50);
         let mut errors = crate::error::FieldErrors::default();
+        use crate::error::Code;
         if page < 1 {
-            errors.add("page", "must be 1 or more");
+            errors.add("page", Code::AtLeast.with("min", 1));
         }
         if !(1..=200).contains(&per_page) {
-            errors.add("per_page", "must be between 1 and 200");
+            errors.add("per_page", Code::Between.with("min", 1).with("max", 200));
         }
         errors.finish()?;
         Ok(Paging { page, per_page })

@@ -1,11 +1,14 @@
 //! The one error type the web layer answers with, and the one place it becomes a status and the
-//! JSON envelope `{"error":{"code","message","fields"}}`.
+//! JSON envelope `{"error":{"code","message","fields","field_codes"}}`.
 //!
 //! Policy: a client's mistake is a 4xx with a stable snake_case `code` and, for 422, a `fields`
-//! map naming each bad field. Our own failures (database, pool, thread pool) are 500 with a generic
-//! message; they are logged once, here, with their cause chain, and never with request values.
+//! map naming each bad field with its English text, and `field_codes` with the same fields'
+//! problem codes (`domain::problem::Code`). Our own failures (database, pool, thread pool) are
+//! 500 with a generic message; they are logged once, here, with their cause chain, and never
+//! with request values.
 
 use crate::db::DbError;
+pub use crate::domain::problem::{Code, Problem};
 use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, ResponseError};
 use serde_json::json;
@@ -22,11 +25,11 @@ pub enum AppError {
     #[error("{0}")]
     NotFound(String),
     #[error("{0}")]
-    InvalidTransition(String),
-    #[error("the record was changed by someone else; reload it and try again")]
+    InvalidTransition(Problem),
+    #[error("{}", Problem::from(Code::VersionConflict))]
     VersionConflict,
-    #[error("{message}")]
-    Duplicate { field: String, message: String },
+    #[error("{problem}")]
+    Duplicate { field: String, problem: Problem },
     #[error("some values are not valid")]
     Validation(FieldErrors),
     /// A JSON body that parses but has the wrong shape: a missing field, a wrong type, an
@@ -101,10 +104,21 @@ impl AppError {
     }
 
     /// A 422 on a single field.
-    pub fn field(field: &str, message: impl Into<String>) -> AppError {
+    pub fn field(field: &str, problem: impl Into<Problem>) -> AppError {
         let mut f = FieldErrors::default();
-        f.add(field, message);
+        f.add(field, problem);
         AppError::Validation(f)
+    }
+
+    /// What the refusal is, as a code a page translates: a duplicate's, a conflict's;
+    /// `None` for a refusal that carries only its English words.
+    pub fn problem(&self) -> Option<Problem> {
+        match self {
+            AppError::Duplicate { problem, .. } => Some(problem.clone()),
+            AppError::VersionConflict => Some(Code::VersionConflict.into()),
+            AppError::InvalidTransition(problem) => Some(problem.clone()),
+            _ => None,
+        }
     }
 }
 
@@ -148,40 +162,38 @@ impl ResponseError for AppError {
         };
         let mut body = json!({"error": {"code": self.code(), "message": message}});
         let fields = match self {
-            AppError::Validation(f) | AppError::BadShape(f) => Some(f.0.clone()),
-            AppError::Duplicate { field, message } => {
-                Some(BTreeMap::from([(field.clone(), message.clone())]))
-            }
+            AppError::Validation(f) | AppError::BadShape(f) => Some(f.0.iter().collect()),
+            AppError::Duplicate { field, problem } => Some(BTreeMap::from([(field, problem)])),
             _ => None,
         };
         if let Some(fields) = fields {
-            body["error"]["fields"] = json!(fields);
+            let texts: BTreeMap<_, _> = fields.iter().map(|(f, p)| (f, p.english())).collect();
+            let codes: BTreeMap<_, _> = fields.iter().map(|(f, p)| (f, p.code)).collect();
+            body["error"]["fields"] = json!(texts);
+            body["error"]["field_codes"] = json!(codes);
         }
         HttpResponse::build(self.status_code()).json(body)
     }
 }
 
-/// Collects what is wrong with each field of a request, so a client learns all of it at once.
+/// Collects what is wrong with each field of a request, so a client learns all of it at once:
+/// the first problem of each field.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct FieldErrors(pub BTreeMap<String, String>);
+pub struct FieldErrors(pub BTreeMap<String, Problem>);
 
 impl FieldErrors {
-    pub fn add(&mut self, field: &str, message: impl Into<String>) {
+    pub fn add(&mut self, field: &str, problem: impl Into<Problem>) {
         self.0
             .entry(field.to_string())
-            .or_insert_with(|| message.into());
+            .or_insert_with(|| problem.into());
     }
 
     /// Keeps the value if `result` is Ok, records the error under `field` otherwise.
-    pub fn take<T, E: std::fmt::Display>(
-        &mut self,
-        field: &str,
-        result: Result<T, E>,
-    ) -> Option<T> {
+    pub fn take<T, E: Into<Problem>>(&mut self, field: &str, result: Result<T, E>) -> Option<T> {
         match result {
             Ok(v) => Some(v),
             Err(e) => {
-                self.add(field, e.to_string());
+                self.add(field, e);
                 None
             }
         }

@@ -5,6 +5,7 @@
 use super::calendar::HolidayCalendar;
 use super::money::Fen;
 use super::vocab::{code_enum, Referral};
+use crate::domain::problem::{Code, Problem};
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 
@@ -114,24 +115,39 @@ impl DeadlineRules {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum WorkflowError {
-    #[error("a {status} case cannot be {action}ed")]
     InvalidTransition {
         status: CaseStatus,
         action: ActionKind,
     },
-    #[error("this case has already been extended once")]
     AlreadyExtended,
-    #[error("must be between 1 and {max} days")]
-    ExtensionDays { max: u32 },
-    #[error("the total paid would exceed the agreed amount")]
+    ExtensionDays {
+        max: u32,
+    },
     Overpaid,
-    #[error("must not be in the future")]
     AtInFuture,
-    #[error("must not be before the case's previous event")]
     AtBeforePrevious,
 }
+
+impl From<&WorkflowError> for Problem {
+    fn from(e: &WorkflowError) -> Problem {
+        match e {
+            WorkflowError::InvalidTransition { status, action } => Code::CannotAct
+                .with("status", status)
+                .with("action", action),
+            WorkflowError::AlreadyExtended => Code::AlreadyExtended.into(),
+            WorkflowError::ExtensionDays { max } => {
+                Code::DaysBetween.with("min", 1).with("max", max)
+            }
+            WorkflowError::Overpaid => Code::Overpaid.into(),
+            WorkflowError::AtInFuture => Code::InTheFuture.into(),
+            WorkflowError::AtBeforePrevious => Code::BeforePreviousEvent.into(),
+        }
+    }
+}
+
+crate::domain::problem::problem_display!(WorkflowError);
 
 impl WorkflowError {
     /// The request field a value error belongs to; `None` for a refused transition.

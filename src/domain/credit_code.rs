@@ -7,6 +7,7 @@
 //! whose check character, character set or administrative division code is
 //! wrong, and can append the check character to make valid demo codes.
 
+use crate::domain::problem::{Code, Problem};
 use std::fmt;
 use std::str::FromStr;
 
@@ -29,21 +30,30 @@ const LEN: usize = 18;
 pub struct CreditCode(String);
 
 /// Why a string is not a unified social credit code.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum CreditCodeError {
     /// Not 18 characters after trimming.
-    #[error("must be exactly 18 characters")]
     Length,
     /// Contains a character outside the code's character set.
-    #[error("may only contain digits and the capital letters A-Y except I, O, S, V")]
     Character,
     /// Positions 3-8 are not six digits.
-    #[error("characters 3 to 8 must be a six-digit administrative division code")]
     DivisionCode,
     /// The last character does not match the computed check character.
-    #[error("has a wrong check character (the code is probably mistyped)")]
     CheckCharacter,
 }
+
+impl From<&CreditCodeError> for Problem {
+    fn from(e: &CreditCodeError) -> Problem {
+        match e {
+            CreditCodeError::Length => Code::ExactLength.with("length", 18),
+            CreditCodeError::Character => Code::CreditCodeCharacters.into(),
+            CreditCodeError::DivisionCode => Code::CreditCodeDivision.into(),
+            CreditCodeError::CheckCharacter => Code::CreditCodeCheck.into(),
+        }
+    }
+}
+
+crate::domain::problem::problem_display!(CreditCodeError);
 
 /// The value (0..31) of a code character, if it is in the charset.
 fn value_of(c: u8) -> Option<u32> {

@@ -1,10 +1,8 @@
 //! An `Idempotency-Key` claim: the key a client sent with a creating request and a fingerprint
 //! of what it asked (its route and parsed body), parsed once at the edge.
 
+use crate::domain::problem::Code;
 use sha2::{Digest, Sha256};
-
-/// What a client is told when its key cannot be used.
-pub const KEY_EXPECTED: &str = "must be 1 to 100 visible ASCII characters";
 
 /// One request's key and what it asked, as the web layer read them.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -16,10 +14,10 @@ pub struct Claim {
 impl Claim {
     /// The claim of a request whose header held `key`, and whose route and parsed body are
     /// `what` (two requests asking the same thing have the same `what`).
-    pub fn new(key: &str, what: &str) -> Result<Claim, &'static str> {
+    pub fn new(key: &str, what: &str) -> Result<Claim, Code> {
         let key = key.trim();
         if key.is_empty() || key.len() > 100 || !key.bytes().all(|b| b.is_ascii_graphic()) {
-            return Err(KEY_EXPECTED);
+            return Err(Code::IdempotencyKey);
         }
         let digest = Sha256::digest(what.as_bytes());
         let fingerprint = digest.iter().map(|b| format!("{b:02x}")).collect();

@@ -11,6 +11,7 @@ pub mod money;
 pub mod password;
 pub mod permission;
 pub mod phone;
+pub mod problem;
 pub mod resident_id;
 pub mod role;
 pub mod search_key;

@@ -6,6 +6,7 @@
 //! carries them as strings ("45000.50") so no client rounds them through a
 //! binary float either.
 
+use crate::domain::problem::{Code, Problem};
 use std::fmt;
 use std::str::FromStr;
 
@@ -28,30 +29,39 @@ const MAX_INTEGER_DIGITS: usize = 10;
 pub struct Fen(i64);
 
 /// Why a string is not an amount of money.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum MoneyError {
     /// The string was empty.
-    #[error("must not be empty")]
     Empty,
     /// The string is not a plain non-negative decimal with at most two decimals.
-    #[error("must be a non-negative amount of yuan with at most two decimals")]
     Format,
     /// The amount has too many integer digits or does not fit.
-    #[error("is too large (at most {MAX_INTEGER_DIGITS} digits of yuan)")]
     TooLarge,
     /// Typed into a form: not a number of yuan at all.
-    #[error("must be an amount in yuan such as 86400, 86,400 or 86400.50")]
     Typed,
     /// Typed into a form in 万 (a slip of one 万 is a factor of 10,000, so it is not guessed).
-    #[error("must be in yuan, not in 万: write 86400 for 8.64万")]
     TenThousands,
     /// Typed into a form with commas that are not thousands separators.
-    #[error("has its thousands separators out of place: write 86,400 or 86400")]
     Separators,
     /// Typed into a form with fractions of a fen.
-    #[error("has more than two decimals (the smallest amount is 0.01 yuan)")]
     Decimals,
 }
+
+impl From<&MoneyError> for Problem {
+    fn from(e: &MoneyError) -> Problem {
+        match e {
+            MoneyError::Empty => Code::MustNotBeEmpty.into(),
+            MoneyError::Format => Code::AmountFormat.into(),
+            MoneyError::TooLarge => Code::AmountTooLarge.with("digits", MAX_INTEGER_DIGITS),
+            MoneyError::Typed => Code::AmountTyped.into(),
+            MoneyError::TenThousands => Code::AmountInTenThousands.into(),
+            MoneyError::Separators => Code::AmountSeparators.into(),
+            MoneyError::Decimals => Code::AmountTooManyDecimals.into(),
+        }
+    }
+}
+
+crate::domain::problem::problem_display!(MoneyError);
 
 impl Fen {
     /// No money.

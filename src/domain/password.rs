@@ -1,6 +1,7 @@
 //! A password a user may set, parsed once (at least ten characters, no control characters), and
 //! its argon2id hash. The text never prints: `Debug` shows `<redacted>`.
 
+use crate::domain::problem::{Code, Problem};
 use argon2::password_hash::rand_core::OsRng;
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use argon2::{Algorithm, Argon2, Params, Version};
@@ -24,16 +25,16 @@ impl std::fmt::Debug for Password {
 }
 
 impl TryFrom<String> for Password {
-    type Error = String;
-    fn try_from(value: String) -> Result<Self, String> {
+    type Error = Problem;
+    fn try_from(value: String) -> Result<Self, Problem> {
         if value.chars().count() < MIN_PASSWORD_CHARS {
-            return Err(format!("must be at least {MIN_PASSWORD_CHARS} characters"));
+            return Err(Code::TooShort.with("min", MIN_PASSWORD_CHARS));
         }
         if value.chars().count() > 1000 {
-            return Err("must be at most 1000 characters".into());
+            return Err(Code::TooLong.with("max", 1000));
         }
         if value.chars().any(char::is_control) {
-            return Err("must not contain control characters".into());
+            return Err(Code::ControlCharacters.into());
         }
         Ok(Password(value))
     }

@@ -7,6 +7,7 @@
 //! information: `Debug` and [`Phone::masked`] show only part of it, so it
 //! does not end up in logs.
 
+use crate::domain::problem::{Code, Problem};
 use std::fmt;
 use std::str::FromStr;
 
@@ -22,18 +23,24 @@ use serde::{Deserialize, Serialize};
 pub struct Phone(String);
 
 /// Why a string is not a phone number.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum PhoneError {
     /// Nothing but whitespace.
-    #[error("must not be empty")]
     Empty,
     /// Neither a mobile nor a landline number.
-    #[error(
-        "must be a mainland mobile number (11 digits starting with 1) \
-         or a landline number such as 0574-87654321"
-    )]
     Format,
 }
+
+impl From<&PhoneError> for Problem {
+    fn from(e: &PhoneError) -> Problem {
+        match e {
+            PhoneError::Empty => Code::MustNotBeEmpty.into(),
+            PhoneError::Format => Code::PhoneFormat.into(),
+        }
+    }
+}
+
+crate::domain::problem::problem_display!(PhoneError);
 
 fn all_digits(s: &str) -> bool {
     !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit())

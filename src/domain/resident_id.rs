@@ -7,6 +7,7 @@
 //! last four characters, so it does not end up in logs or on screens that do
 //! not need it.
 
+use crate::domain::problem::{Code, Problem};
 use std::fmt;
 use std::str::FromStr;
 
@@ -31,21 +32,30 @@ const LEN: usize = 18;
 pub struct ResidentId(String);
 
 /// Why a string is not a resident ID number.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum ResidentIdError {
     /// Not 18 characters after trimming.
-    #[error("must be exactly 18 characters")]
     Length,
     /// Not 17 digits followed by a digit or X.
-    #[error("must be 17 digits followed by a digit or X")]
     Character,
     /// Positions 7-14 are not a real date from 1900 on.
-    #[error("characters 7 to 14 must be a real birth date (YYYYMMDD, from 1900)")]
     BirthDate,
     /// The check character does not match.
-    #[error("has a wrong check character (the number is probably mistyped)")]
     CheckCharacter,
 }
+
+impl From<&ResidentIdError> for Problem {
+    fn from(e: &ResidentIdError) -> Problem {
+        match e {
+            ResidentIdError::Length => Code::ExactLength.with("length", 18),
+            ResidentIdError::Character => Code::ResidentIdFormat.into(),
+            ResidentIdError::BirthDate => Code::ResidentIdBirthDate.into(),
+            ResidentIdError::CheckCharacter => Code::ResidentIdCheck.into(),
+        }
+    }
+}
+
+crate::domain::problem::problem_display!(ResidentIdError);
 
 /// The check character for 17 ASCII digits (unchecked beyond that).
 fn check_character(first17: &[u8]) -> Option<u8> {

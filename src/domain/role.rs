@@ -57,11 +57,11 @@ impl fmt::Display for Role {
 }
 
 impl FromStr for Role {
-    type Err = String;
+    type Err = crate::domain::problem::Problem;
     fn from_str(s: &str) -> Result<Self, Self::Err> {
         Role::ALL
             .into_iter()
             .find(|r| r.as_str() == s)
-            .ok_or_else(|| "must be one of admin, director, mediator, officer, viewer".to_string())
+            .ok_or_else(|| crate::domain::problem::Code::NotARole.into())
     }
 }

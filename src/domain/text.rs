@@ -10,6 +10,8 @@
 //! its line and paragraph separators. A name made only of them, or of blank letters, would look
 //! empty on every page and in every export, and a name with them would not be found by search.
 
+use crate::domain::problem::{Code, Problem};
+
 /// Longest name (of a person, employer or case title), in characters.
 pub const NAME_MAX: usize = 100;
 
@@ -17,27 +19,36 @@ pub const NAME_MAX: usize = 100;
 pub const LONG_TEXT_MAX: usize = 10_000;
 
 /// Why a piece of text was refused.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum TextError {
     /// Empty or only whitespace where text is required.
-    #[error("must not be empty")]
     Empty,
     /// Contains a control character other than a newline or tab.
-    #[error("must not contain control characters")]
     ControlCharacter,
     /// Contains an invisible format or separator character (U+200B, U+202E, U+FEFF, U+2028...).
-    #[error("must not contain invisible characters (zero-width spaces, direction marks, byte-order marks or line separators)")]
     InvisibleCharacter,
     /// Has nothing a reader could see.
-    #[error("must contain a visible character")]
     NothingVisible,
     /// Longer than allowed.
-    #[error("must be at most {max} characters")]
     TooLong {
         /// The limit, in characters.
         max: usize,
     },
 }
+
+impl From<&TextError> for Problem {
+    fn from(e: &TextError) -> Problem {
+        match e {
+            TextError::Empty => Code::MustNotBeEmpty.into(),
+            TextError::ControlCharacter => Code::ControlCharacters.into(),
+            TextError::InvisibleCharacter => Code::InvisibleCharacters.into(),
+            TextError::NothingVisible => Code::NothingVisible.into(),
+            TextError::TooLong { max } => Code::TooLong.with("max", max),
+        }
+    }
+}
+
+crate::domain::problem::problem_display!(TextError);
 
 /// Unicode's format characters (general category Cf) and its line and paragraph separators
 /// (Zl, Zp), as of Unicode 15.

@@ -10,6 +10,7 @@
 //! Also the local calendar of the configured zone (`local_date`, `local_midnight`), which the
 //! context and the statistics' queries both count days and months by.
 
+use crate::domain::problem::{Code, Problem};
 use chrono::{DateTime, NaiveDate, NaiveDateTime, SubsecRound, TimeZone, Utc};
 use chrono_tz::Tz;
 
@@ -27,14 +28,10 @@ pub fn local_midnight(tz: Tz, date: NaiveDate) -> NaiveDateTime {
         .unwrap_or(naive)
 }
 
-/// What a client is told when a time cannot be read.
-pub const INSTANT_EXPECTED: &str =
-    "must be an RFC 3339 time with offset, like 2026-03-02T09:30:00+08:00";
-
 /// Parses an RFC 3339 time with an offset into an ordinary UTC instant (no leap second, whole
 /// microseconds).
-pub fn parse_instant(s: &str) -> Result<DateTime<Utc>, &'static str> {
-    let t = DateTime::parse_from_rfc3339(s.trim()).map_err(|_| INSTANT_EXPECTED)?;
+pub fn parse_instant(s: &str) -> Result<DateTime<Utc>, Problem> {
+    let t = DateTime::parse_from_rfc3339(s.trim()).map_err(|_| Code::NotAnInstant)?;
     Ok(ordinary(t.with_timezone(&Utc)))
 }
 
@@ -48,13 +45,9 @@ pub fn ordinary(t: DateTime<Utc>) -> DateTime<Utc> {
         .trunc_subsecs(6)
 }
 
-/// What a client is told when a date cannot be read.
-pub const DAY_EXPECTED: &str =
-    "must be a date like 2026-03-02, or an RFC 3339 time with offset like 2026-03-02T09:30:00+08:00";
-
 /// Parses a calendar date as a client sends it: `YYYY-MM-DD`, or an RFC 3339 time, which stands
 /// for its local date in `tz` (as every other time field takes one).
-pub fn parse_day(s: &str, tz: Tz) -> Result<NaiveDate, &'static str> {
+pub fn parse_day(s: &str, tz: Tz) -> Result<NaiveDate, Problem> {
     let s = s.trim();
     if let Ok(d) = NaiveDate::parse_from_str(s, "%Y-%m-%d") {
         if s.len() == 10 {
@@ -63,17 +56,17 @@ pub fn parse_day(s: &str, tz: Tz) -> Result<NaiveDate, &'static str> {
     }
     parse_instant(s)
         .map(|t| local_date(tz, t))
-        .map_err(|_| DAY_EXPECTED)
+        .map_err(|_| Code::NotADay.into())
 }
 
 /// Parses a time that is not after `now` and not before the year 2000 (older records are typos).
-pub fn parse_past_instant(s: &str, now: DateTime<Utc>) -> Result<DateTime<Utc>, &'static str> {
+pub fn parse_past_instant(s: &str, now: DateTime<Utc>) -> Result<DateTime<Utc>, Problem> {
     let t = parse_instant(s)?;
     if t > now {
-        return Err("must not be in the future");
+        return Err(Code::InTheFuture.into());
     }
     if t.date_naive() < NaiveDate::from_ymd_opt(2000, 1, 1).unwrap_or_default() {
-        return Err("must be in 2000 or later");
+        return Err(Code::BeforeYear.with("year", 2000));
     }
     Ok(t)
 }
@@ -101,7 +94,7 @@ mod tests {
             "",
             "2026-03-02T09:30:00",
         ] {
-            assert_eq!(parse_day(bad, tz), Err(DAY_EXPECTED), "{bad}");
+            assert_eq!(parse_day(bad, tz), Err(Code::NotADay.into()), "{bad}");
         }
     }
     use chrono::Timelike;
@@ -134,7 +127,7 @@ mod tests {
             "2026-11-30T10:00:61+08:00",
             "",
         ] {
-            assert_eq!(parse_instant(s), Err(INSTANT_EXPECTED), "{s}");
+            assert_eq!(parse_instant(s), Err(Code::NotAnInstant.into()), "{s}");
         }
     }
 
@@ -144,11 +137,11 @@ mod tests {
         assert!(parse_past_instant("2026-11-30T23:59:60Z", now).is_ok());
         assert_eq!(
             parse_past_instant("2026-12-01T00:00:01Z", now),
-            Err("must not be in the future")
+            Err(Problem::from(Code::InTheFuture))
         );
         assert_eq!(
             parse_past_instant("1999-12-31T23:59:59Z", now),
-            Err("must be in 2000 or later")
+            Err(Code::BeforeYear.with("year", 2000))
         );
     }
 }

@@ -27,11 +27,11 @@ macro_rules! code_enum {
         }
 
         impl std::str::FromStr for $name {
-            type Err = String;
+            type Err = $crate::domain::problem::Problem;
             fn from_str(s: &str) -> Result<Self, Self::Err> {
                 match s {
                     $($code => Ok($name::$variant),)+
-                    _ => Err(format!("must be one of: {}", [$($code),+].join(", "))),
+                    _ => Err($crate::domain::problem::Code::OneOf.with("list", [$($code),+].join(", "))),
                 }
             }
         }

@@ -2,6 +2,7 @@
 //! allowed where, and how a warning's category becomes a case's category on escalation.
 
 use super::vocab::{code_enum, Category};
+use crate::domain::problem::{Code, Problem};
 use serde::{Deserialize, Serialize};
 
 code_enum!(
@@ -92,12 +93,21 @@ impl ResponseTimes {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("a {status} warning cannot be {action}d")]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct InvalidTransition {
     pub status: WarningStatus,
     pub action: WarningAction,
 }
+
+impl From<&InvalidTransition> for Problem {
+    fn from(e: &InvalidTransition) -> Problem {
+        Code::WarningCannotAct
+            .with("status", e.status)
+            .with("action", e.action)
+    }
+}
+
+crate::domain::problem::problem_display!(InvalidTransition);
 
 /// The status an action leads to, or why it may not be taken.
 pub fn transition(

@@ -1,7 +1,10 @@
 //! Message catalogs: every string a person reads comes from here, in Simplified Chinese (the
 //! default) or English. Catalogs are flat TOML tables compiled into the binary; a test checks
-//! that both have the same keys.
+//! that both have the same keys. A field error or refusal is a `domain::problem::Problem`, shown
+//! as `problem.<code>` with its arguments (`problem`); the English catalog takes those texts
+//! from `domain::problem`, where each code's English is written once.
 
+use crate::domain::problem::{Code, Problem};
 use std::collections::HashMap;
 use std::sync::OnceLock;
 
@@ -9,7 +12,6 @@ pub const DEFAULT_LANG: &str = "zh-CN";
 pub const LANGS: [&str; 2] = ["zh-CN", "en"];
 
 const ZH_CN: &str = include_str!("zh-CN.toml");
-const ZH_CN_MESSAGES: &str = include_str!("messages.zh-CN.toml");
 const EN: &str = include_str!("en.toml");
 
 type Catalog = HashMap<String, String>;
@@ -45,7 +47,16 @@ fn flatten(prefix: &str, table: HashMap<String, toml::Value>) -> Catalog {
 
 fn catalogs() -> &'static HashMap<&'static str, Catalog> {
     static CATALOGS: OnceLock<HashMap<&'static str, Catalog>> = OnceLock::new();
-    CATALOGS.get_or_init(|| HashMap::from([("zh-CN", parse(ZH_CN)), ("en", parse(EN))]))
+    CATALOGS.get_or_init(|| HashMap::from([("zh-CN", parse(ZH_CN)), ("en", english())]))
+}
+
+/// The English catalog: `en.toml` and every problem's English text.
+fn english() -> Catalog {
+    let mut catalog = parse(EN);
+    for &code in Code::ALL {
+        catalog.insert(problem_key(code), code.english().to_string());
+    }
+    catalog
 }
 
 /// The language to use for a requested one: a supported language, else the default.
@@ -74,73 +85,38 @@ pub fn lookup(lang: &str, key: &str) -> Option<String> {
         .cloned()
 }
 
-fn messages() -> &'static Catalog {
-    static MESSAGES: OnceLock<Catalog> = OnceLock::new();
-    MESSAGES.get_or_init(|| parse(ZH_CN_MESSAGES))
-}
-
-/// `text` with every run of ASCII digits replaced by `{n}`, and the runs in order.
-fn numbers_out(text: &str) -> (String, Vec<&str>) {
-    let mut shape = String::with_capacity(text.len());
-    let mut numbers = Vec::new();
-    let mut rest = text;
-    while let Some(start) = rest.find(|c: char| c.is_ascii_digit()) {
-        shape.push_str(&rest[..start]);
-        let len = rest[start..]
-            .find(|c: char| !c.is_ascii_digit())
-            .unwrap_or(rest.len() - start);
-        numbers.push(&rest[start..start + len]);
-        shape.push_str("{n}");
-        rest = &rest[start + len..];
-    }
-    shape.push_str(rest);
-    (shape, numbers)
-}
-
-/// `template` with its `{n}`s replaced by `numbers`, in order.
-fn numbers_in(template: &str, numbers: &[&str]) -> String {
-    let mut out = String::with_capacity(template.len());
-    let mut pieces = template.split("{n}");
-    out.push_str(pieces.next().unwrap_or_default());
-    for (i, piece) in pieces.enumerate() {
-        out.push_str(numbers.get(i).copied().unwrap_or("?"));
-        out.push_str(piece);
-    }
-    out
-}
-
-/// A service's message (in English, as the JSON API answers it) as a page in `lang` shows it:
-/// the Chinese pages take it from `messages.zh-CN.toml`, numbers and lists carried over; a
-/// message not listed there stays as it is.
-pub fn message(lang: &str, text: &str) -> String {
-    if negotiate(Some(lang)) != "zh-CN" {
-        return text.to_string();
-    }
-    let table = messages();
-    if let Some(m) = table.get(text) {
-        return m.clone();
-    }
-    let (shape, numbers) = numbers_out(text);
-    if let Some(m) = table.get(&shape) {
-        return numbers_in(m, &numbers);
-    }
-    if let Some((head, list)) = text.split_once(": ") {
-        if let Some(m) = table.get(&format!("{head}: {{list}}")) {
-            return m.replace("{list}", list);
+/// A problem (a field error, a refusal) in `lang`: the catalog's `problem.<code>` with the
+/// problem's arguments filled in. The English catalog's are `domain::problem`'s own texts, the
+/// words the JSON API answers, so they are written once.
+pub fn problem(lang: &str, problem: &Problem) -> String {
+    let mut shown = problem.clone();
+    for (name, vocabulary) in &problem.terms {
+        if let Some(value) = shown.args.get_mut(name) {
+            if let Some(word) = lookup(lang, &format!("{vocabulary}.{value}")) {
+                *value = word;
+            }
         }
     }
-    text.to_string()
+    match lookup(lang, &problem_key(problem.code)) {
+        Some(template) => shown.fill(&template),
+        None => shown.english(),
+    }
+}
+
+fn problem_key(code: Code) -> String {
+    format!("problem.{}", code.as_str())
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::domain::problem::placeholders;
     use std::collections::BTreeSet;
 
     #[test]
     fn every_catalog_has_the_same_keys() {
         let zh: BTreeSet<_> = parse(ZH_CN).into_keys().collect();
-        let en: BTreeSet<_> = parse(EN).into_keys().collect();
+        let en: BTreeSet<_> = english().into_keys().collect();
         assert!(zh.len() > 50, "the Chinese catalog did not parse");
         assert_eq!(
             zh.symmetric_difference(&en).collect::<Vec<_>>(),
@@ -156,50 +132,56 @@ mod tests {
     }
 
     #[test]
-    fn chinese_pages_show_a_services_message_in_chinese_with_its_numbers_and_lists() {
-        assert_eq!(message("zh-CN", "is required"), "必填");
+    fn every_problem_has_a_text_in_every_catalog_with_the_same_arguments() {
+        let mut missing = Vec::new();
+        for &code in Code::ALL {
+            let mut english = placeholders(code.english());
+            english.sort();
+            for lang in LANGS {
+                match lookup(lang, &problem_key(code)) {
+                    None => missing.push(format!("{lang}: problem.{}", code.as_str())),
+                    Some(text) => {
+                        let mut names = placeholders(&text);
+                        names.sort();
+                        assert_eq!(names, english, "{lang}: problem.{}", code.as_str());
+                    }
+                }
+            }
+        }
+        assert_eq!(missing, Vec::<String>::new());
+        // And the Chinese catalog names no problem that is not a code.
+        for key in parse(ZH_CN).keys() {
+            if let Some(code) = key.strip_prefix("problem.") {
+                assert!(Code::of(code).is_some(), "{key} is no problem code");
+            }
+        }
+    }
+
+    #[test]
+    fn a_page_shows_a_problem_in_its_language_with_its_arguments() {
+        assert_eq!(problem("zh-CN", &Code::Required.into()), "必填");
         assert_eq!(
-            message("zh-CN", "must be at most 100 characters"),
+            problem("zh-CN", &Code::TooLong.with("max", 100)),
             "不能超过 100 个字符"
         );
         assert_eq!(
-            message("zh-CN", "must be between 1 and 200"),
+            problem("zh-CN", &Code::Between.with("min", 1).with("max", 200)),
             "必须在 1 到 200 之间"
         );
         assert_eq!(
-            message("zh-CN", "must be one of: visit, phone"),
+            problem("zh-CN", &Code::OneOf.with("list", "visit, phone")),
             "必须是以下之一：visit, phone"
         );
         assert_eq!(
-            message(
-                "zh-CN",
-                "must be an RFC 3339 time with offset, like 2026-03-02T09:30:00+08:00"
-            ),
-            "必须是带时区的时间（RFC 3339），如 2026-03-02T09:30:00+08:00"
+            problem("en", &Code::TooLong.with("max", 100)),
+            "must be at most 100 characters"
         );
-    }
-
-    #[test]
-    fn english_pages_and_unlisted_messages_keep_the_services_words() {
-        assert_eq!(message("en", "is required"), "is required");
-        assert_eq!(message("zh-CN", "something new 42"), "something new 42");
-    }
-
-    #[test]
-    fn every_translated_message_keeps_its_numbers_and_list() {
-        let table = parse(ZH_CN_MESSAGES);
-        assert!(table.len() > 50, "the message table did not parse");
-        for (english, chinese) in &table {
-            assert_eq!(
-                english.matches("{n}").count(),
-                chinese.matches("{n}").count(),
-                "{english}"
-            );
-            assert_eq!(
-                english.contains("{list}"),
-                chinese.contains("{list}"),
-                "{english}"
-            );
-        }
+        assert_eq!(problem("fr", &Code::Required.into()), "必填");
+        // A vocabulary's code is shown as its word; the English keeps the code.
+        let under = Code::UnitKindUnder
+            .with_term("kind", "unitkind", "street")
+            .with_term("parent", "unitkind", "community");
+        assert_eq!(problem("zh-CN", &under), "街道不能设在社区之下");
+        assert_eq!(under.english(), "a street cannot be under a community");
     }
 }

@@ -9,7 +9,7 @@ use crate::domain::text::{check_required_text, LONG_TEXT_MAX};
 use crate::domain::time::parse_past_instant;
 use crate::domain::vocab::{Category, Channel};
 use crate::domain::workers::check_workers;
-use crate::error::{AppError, AppResult, FieldErrors};
+use crate::error::{AppError, AppResult, Code, FieldErrors};
 use chrono::NaiveDate;
 use diesel::prelude::*;
 use serde::{Deserialize, Serialize};
@@ -112,14 +112,14 @@ pub async fn create(
             let unit_id = match input.unit_id.or(caller.unit_id) {
                 Some(u) if super::unit_in_scope(conn, &caller, u)? => Some(u),
                 _ => {
-                    errors.add("unit_id", "no such unit in your scope");
+                    errors.add("unit_id", Code::NotInScope);
                     None
                 }
             };
             if let Some(e) = input.enterprise_id {
                 let n: i64 = enterprises::table.find(e).count().get_result(conn)?;
                 if n == 0 {
-                    errors.add("enterprise_id", "no such enterprise");
+                    errors.add("enterprise_id", Code::NoSuchEnterprise);
                 }
             }
             let (
@@ -209,7 +209,7 @@ pub async fn list(
             let prefix = match (filter.unit_id, &scope) {
                 (Some(u), _) => {
                     if !super::unit_in_scope(conn, &caller, u)? {
-                        return Err(AppError::field("unit_id", "no such unit in your scope"));
+                        return Err(AppError::field("unit_id", Code::NotInScope));
                     }
                     Some(
                         crate::db::schema::units::table

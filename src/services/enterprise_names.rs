@@ -9,7 +9,7 @@ use super::{Caller, Ctx, Scope};
 use crate::db::schema::enterprises;
 use crate::db::DbConn;
 use crate::domain::permission::Permission;
-use crate::error::{AppError, AppResult};
+use crate::error::{AppError, AppResult, Code};
 use diesel::prelude::*;
 use serde::Serialize;
 
@@ -42,10 +42,10 @@ pub fn resolve_in(conn: &mut DbConn, caller: &Caller, field: &str, typed: &str) 
     caller.require(Permission::ReadEnterprises)?;
     let typed = typed.trim();
     if typed.is_empty() {
-        return Err(AppError::field(field, "is required"));
+        return Err(AppError::field(field, Code::Required));
     }
     let Some(area) = in_area(conn, caller)? else {
-        return Err(AppError::field(field, "is not an enterprise in your area"));
+        return Err(AppError::field(field, Code::NotAnEnterpriseInArea));
     };
     let exact: Vec<(i64, Option<String>)> = area
         .filter(
@@ -75,14 +75,8 @@ pub fn resolve_in(conn: &mut DbConn, caller: &Caller, field: &str, typed: &str) 
                 .transpose()?
                 .unwrap_or_default();
             Err(match near.is_empty() {
-                true => AppError::field(field, "is not an enterprise in your area"),
-                false => AppError::field(
-                    field,
-                    format!(
-                        "is not the full name of an enterprise in your area; did you mean: {}",
-                        near.join(", ")
-                    ),
-                ),
+                true => AppError::field(field, Code::NotAnEnterpriseInArea),
+                false => AppError::field(field, Code::NotTheFullName.with("list", near.join(", "))),
             })
         }
         several => {
@@ -92,10 +86,7 @@ pub fn resolve_in(conn: &mut DbConn, caller: &Caller, field: &str, typed: &str) 
                 .collect();
             Err(AppError::field(
                 field,
-                format!(
-                    "is the name of several enterprises; type the credit code of the one you mean: {}",
-                    codes.join(", ")
-                ),
+                Code::SeveralEnterprises.with("list", codes.join(", ")),
             ))
         }
     }

@@ -11,7 +11,7 @@ use crate::domain::money::Fen;
 use crate::domain::permission::Permission;
 use crate::domain::resident_id::ResidentId;
 use crate::domain::vocab::Category;
-use crate::error::{AppError, AppResult};
+use crate::error::{AppError, AppResult, Code};
 use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
 use std::collections::BTreeMap;
@@ -239,7 +239,7 @@ pub async fn export_list(ctx: &Ctx, caller: &Caller, filter: CaseFilter) -> AppR
         if found.total > LIST_MAX {
             return Err(AppError::field(
                 "q",
-                format!("matches more than {LIST_MAX} cases: narrow the filter"),
+                Code::TooManyCases.with("max", LIST_MAX),
             ));
         }
         ids.extend(found.items.iter().map(|c| c.id));

@@ -5,7 +5,7 @@ use super::{Caller, Ctx, Page, Paging, Scope};
 use crate::db::models::NotificationRow;
 use crate::db::schema::{cases, notifications, warnings};
 use crate::domain::permission::Permission;
-use crate::error::{AppError, AppResult};
+use crate::error::{AppError, AppResult, Code};
 use diesel::prelude::*;
 use serde::Serialize;
 
@@ -36,12 +36,7 @@ pub async fn list(
     let status = match status.as_deref().map(str::trim) {
         None | Some("") => None,
         Some(s @ ("pending" | "sent" | "failed")) => Some(s.to_string()),
-        Some(_) => {
-            return Err(AppError::field(
-                "status",
-                "must be one of: pending, sent, failed",
-            ))
-        }
+        Some(_) => return Err(AppError::field("status", Code::NotAStatusOfMail)),
     };
     let scope = caller.scope();
     let c = ctx.clone();
@@ -123,7 +118,7 @@ pub async fn resend(ctx: &Ctx, caller: &Caller, id: i64) -> AppResult<Notificati
                 .ok_or_else(|| AppError::not_found("notification"))?;
             if row.status != crate::notify::outbox::FAILED {
                 return Err(AppError::InvalidTransition(
-                    "only a failed mail can be sent again".into(),
+                    Code::OnlyFailedMailResent.into(),
                 ));
             }
             crate::notify::outbox::requeue(conn, &c, id)?;

@@ -8,7 +8,7 @@ use crate::db::DbConn;
 use crate::domain::permission::Permission;
 use crate::domain::text::{check_required_text, NAME_MAX};
 use crate::domain::vocab::UnitKind;
-use crate::error::{AppError, AppResult, FieldErrors};
+use crate::error::{AppError, AppResult, Code, FieldErrors};
 use diesel::prelude::*;
 use serde::{Deserialize, Serialize};
 
@@ -90,14 +90,11 @@ pub async fn create(ctx: &Ctx, caller: &Caller, input: UnitInput) -> AppResult<U
                         .first(conn)?,
                 ),
                 Some(_) => {
-                    errors.add("parent_id", "no such unit in your scope");
+                    errors.add("parent_id", Code::NotInScope);
                     None
                 }
                 None if caller.scope() != Scope::All => {
-                    errors.add(
-                        "parent_id",
-                        "is required: you may add units only below your own",
-                    );
+                    errors.add("parent_id", Code::UnitBelowOwn);
                     None
                 }
                 None => None,
@@ -107,7 +104,9 @@ pub async fn create(ctx: &Ctx, caller: &Caller, input: UnitInput) -> AppResult<U
                 if !parent_kind.is_some_and(|pk| pk.may_contain(kind)) {
                     errors.add(
                         "kind",
-                        format!("a {} cannot be under a {}", kind, parent.kind),
+                        Code::UnitKindUnder
+                            .with_term("kind", "unitkind", kind.as_str())
+                            .with_term("parent", "unitkind", &parent.kind),
                     );
                 }
             }
@@ -178,13 +177,13 @@ pub async fn set_arbitration(
     let commission = field("arbitration_commission", input.arbitration_commission);
     let address = field("arbitration_address", input.arbitration_address);
     if address.is_some() && commission.is_none() {
-        errors.add("arbitration_commission", "is required");
+        errors.add("arbitration_commission", Code::Required);
     }
     let caller = caller.clone();
     ctx.db
         .write(move |conn| {
             if !super::unit_in_scope(conn, &caller, input.unit_id)? {
-                errors.add("unit_id", "no such unit in your scope");
+                errors.add("unit_id", Code::NotInScope);
             }
             errors.finish()?;
             diesel::update(units::table.find(input.unit_id))

@@ -3,7 +3,7 @@
 //! column. Malformed JSON stays the contract's 400 with the parser's position, which is what a
 //! client needs to find a stray comma.
 
-use crate::error::{AppError, FieldErrors};
+use crate::error::{AppError, Code, FieldErrors, Problem};
 use actix_web::dev::Payload;
 use actix_web::{web, FromRequest, HttpRequest};
 use serde::de::DeserializeOwned;
@@ -78,7 +78,7 @@ fn without_position(message: &str) -> String {
 }
 
 /// The field a data error is about and what the client is told of it.
-fn describe(path: &str, message: &str) -> (String, String) {
+fn describe(path: &str, message: &str) -> (String, Problem) {
     let within = |name: &str| match path {
         "." | "" => name.to_string(),
         p => format!("{p}.{name}"),
@@ -88,16 +88,13 @@ fn describe(path: &str, message: &str) -> (String, String) {
         p => p.to_string(),
     };
     if let Some(name) = quoted(message, "missing field `") {
-        return (within(&name), "is required".into());
+        return (within(&name), Code::Required.into());
     }
     if let Some(name) = quoted(message, "unknown field `") {
         let known = listed(message);
         let what = match known.is_empty() {
-            true => "is not a field of this request".to_string(),
-            false => format!(
-                "is not a field of this request; it takes: {}",
-                known.join(", ")
-            ),
+            true => Code::NotAField.into(),
+            false => Code::NotAFieldOf.with("list", known.join(", ")),
         };
         // The path already ends at the unknown field.
         let field = if path.ends_with(&name) {
@@ -108,29 +105,26 @@ fn describe(path: &str, message: &str) -> (String, String) {
         return (field, what);
     }
     if message.starts_with("unknown variant `") {
-        return (
-            here(),
-            format!("must be one of: {}", listed(message).join(", ")),
-        );
+        return (here(), Code::OneOf.with("list", listed(message).join(", ")));
     }
     let expected = message
         .rsplit_once(", expected ")
         .map(|(_, e)| e)
         .unwrap_or("");
-    (here(), format!("must be {}", expectation(expected)))
+    (here(), expectation(expected).into())
 }
 
 /// What serde's "expected ..." means, in a client's words.
-fn expectation(expected: &str) -> &'static str {
+fn expectation(expected: &str) -> Code {
     match expected {
-        "i64" | "i32" | "i16" | "u64" | "u32" | "u16" | "usize" | "isize" => "a whole number",
-        "f64" | "f32" => "a number",
-        "a string" | "a borrowed string" | "a character" => "a string",
-        "a boolean" => "true or false",
-        "a sequence" => "a list",
-        e if e.starts_with("struct ") || e == "a map" => "an object",
-        e if e.starts_with("enum ") => "one of the listed values",
-        _ => "of another type (see the API's documentation)",
+        "i64" | "i32" | "i16" | "u64" | "u32" | "u16" | "usize" | "isize" => Code::NotAWholeNumber,
+        "f64" | "f32" => Code::NotANumber,
+        "a string" | "a borrowed string" | "a character" => Code::NotAString,
+        "a boolean" => Code::NotTrueOrFalse,
+        "a sequence" => Code::NotAList,
+        e if e.starts_with("struct ") || e == "a map" => Code::NotAnObject,
+        e if e.starts_with("enum ") => Code::NotAListedValue,
+        _ => Code::WrongType,
     }
 }
 
@@ -183,7 +177,10 @@ mod tests {
 
     fn fields(body: &str) -> (String, Vec<(String, String)>) {
         match decode::<Input>(body.as_bytes()) {
-            Err(AppError::BadShape(f)) => ("shape".into(), f.0.into_iter().collect()),
+            Err(AppError::BadShape(f)) => (
+                "shape".into(),
+                f.0.into_iter().map(|(k, p)| (k, p.english())).collect(),
+            ),
             Err(AppError::BadRequest(m)) => (m, Vec::new()),
             other => panic!("{body}: {other:?}"),
         }

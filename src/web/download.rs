@@ -3,7 +3,7 @@
 //! its period, with its content type. The pages never link to `/api/v1/...` for a file, whose
 //! bearer token a browser does not have.
 
-use crate::error::AppError;
+use crate::error::{AppError, Code};
 use crate::reports;
 use crate::services::ledger::Ledger;
 use crate::services::stats::Report;
@@ -23,7 +23,7 @@ impl FileFormat {
         match value.map(str::trim) {
             None | Some("") | Some("csv") => Ok(FileFormat::Csv),
             Some("xlsx") => Ok(FileFormat::Xlsx),
-            Some(_) => Err(AppError::field("format", "must be csv or xlsx")),
+            Some(_) => Err(AppError::field("format", Code::NotCsvOrXlsx)),
         }
     }
 }

@@ -8,17 +8,16 @@ pub mod download;
 pub mod extract;
 pub mod html;
 
-use crate::error::AppError;
+use crate::error::{AppError, Code};
 use crate::services::Ctx;
 use actix_web::{web, HttpResponse};
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
     use api::*;
     // JSON bodies are read by `body::Body`, which names the field a wrong shape is about.
-    cfg.app_data(
-        web::QueryConfig::default()
-            .error_handler(|err, _| AppError::field("query", err.to_string()).into()),
-    )
+    cfg.app_data(web::QueryConfig::default().error_handler(|err, _| {
+        AppError::field("query", Code::Unreadable.with("detail", err)).into()
+    }))
     .app_data(web::PathConfig::default().error_handler(|err, req| {
         if is_api(req.path()) {
             AppError::not_found("record").into()

@@ -534,8 +534,5 @@ fn the_case_list_filters_by_due_day_and_idle_days_and_names_each_unreadable_valu
     assert_eq!(r.status, 422, "{:?}", r.body);
     let fields = &r.body["error"]["fields"];
     assert_eq!(fields["due_by"], "must be a date YYYY-MM-DD");
-    assert_eq!(
-        fields["idle_days"],
-        "must be a number of days from 0 to 3650"
-    );
+    assert_eq!(fields["idle_days"], "must be between 0 and 3650 days");
 }

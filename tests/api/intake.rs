@@ -215,3 +215,40 @@ fn text_longer_than_its_limit_is_refused() {
     assert!(r.field_error("applicant_name").is_some());
     assert!(r.field_error("description").is_some());
 }
+
+#[test]
+fn each_refused_field_carries_its_stable_code_beside_its_english_text() {
+    let app = spawn_app();
+    let (_, mediator) = app.user("mediator", app.street, None);
+    let enterprise = app.enterprise(app.street);
+    let mut body = app.case_body(enterprise);
+    body["channel"] = json!("fax");
+    body["workers_involved"] = json!(0);
+    body["amount_claimed"] = json!("1.234");
+    body["description"] = json!("x".repeat(10_001));
+    let r = app.post(&mediator, "/api/v1/cases", body);
+    assert_eq!(r.status, 422, "{:?}", r.body);
+    let error = &r.body["error"];
+    assert_eq!(
+        error["field_codes"],
+        json!({"channel": "one_of", "workers_involved": "between",
+               "amount_claimed": "amount_format", "description": "too_long"})
+    );
+    assert_eq!(
+        error["fields"]["workers_involved"],
+        "must be between 1 and 1000000"
+    );
+    assert_eq!(
+        error["fields"]["description"],
+        "must be at most 10000 characters"
+    );
+    // A wrong shape (400) names its codes too.
+    let mut body = app.case_body(enterprise);
+    body["workers_involved"] = json!("twelve");
+    let r = app.post(&mediator, "/api/v1/cases", body);
+    assert_eq!(r.status, 400, "{:?}", r.body);
+    assert_eq!(
+        r.body["error"]["field_codes"],
+        json!({"workers_involved": "not_a_whole_number"})
+    );
+}

@@ -413,7 +413,10 @@ fn an_exported_ledger_imported_again_is_all_duplicates_and_a_file_without_the_co
     let tiaojie::error::AppError::Validation(fields) = err else {
         panic!("{err:?}")
     };
-    assert!(fields.0["file"].contains("申请人"), "{fields:?}");
+    assert!(
+        fields.0["file"].to_string().contains("申请人"),
+        "{fields:?}"
+    );
 }
 
 #[test]

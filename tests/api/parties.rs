@@ -40,3 +40,224 @@ fn an_enterprise_records_its_address_legal_representative_and_phone_and_a_blank_
     assert_eq!(r.body["legal_representative"], "陈湾");
     assert_eq!(r.body["phone"], "0574-87654321", "not sent: unchanged");
 }
+
+/// A collective case of twelve workers naming three of them, the second its representative.
+fn three_applicants(app: &TestApp, enterprise: i64) -> Value {
+    let mut body = app.case_body(enterprise);
+    let fields = body.as_object_mut().unwrap();
+    for single in ["applicant_name", "applicant_phone", "applicant_id_number"] {
+        fields.remove(single);
+    }
+    fields.insert(
+        "applicants".into(),
+        json!([
+            {"name": "王芳", "sex": "female", "phone": "13812348000",
+             "id_number": "11010519491231002X", "address": "宁波市海曙区一路1号",
+             "amount_claimed": "15000"},
+            {"name": "李雷", "sex": "male", "phone": "13900001111",
+             "id_number": "110105194912310038", "representative": true,
+             "amount_claimed": "16000.50"},
+            {"name": "韩梅梅", "phone": "0574-87650000"}
+        ]),
+    );
+    body
+}
+
+/// (user, action) of every view of personal data logged on case `id`.
+fn personal_data_views(app: &TestApp, id: i64) -> Vec<(i64, String)> {
+    use diesel::prelude::*;
+    use tiaojie::db::schema::access_log;
+    let mut conn = app.ctx.db.get().unwrap();
+    access_log::table
+        .filter(access_log::record_type.eq("case"))
+        .filter(access_log::record_id.eq(id))
+        .filter(access_log::action.like("view_%"))
+        .order(access_log::id)
+        .select((access_log::user_id, access_log::action))
+        .load(&mut *conn)
+        .unwrap()
+}
+
+#[test]
+fn a_case_names_every_applicant_with_their_particulars_the_first_as_its_applicant() {
+    let app = spawn_app();
+    let e = app.enterprise(app.street);
+    let (director_id, director) = app.user("director", app.street, None);
+    let r = app.post(&director, "/api/v1/cases", three_applicants(&app, e));
+    assert_eq!(r.status, 201, "{:?}", r.body);
+    let case = &r.body;
+    assert_eq!(
+        case["applicant_name"], "王芳",
+        "the first is the case's applicant"
+    );
+    let applicants = case["applicants"].as_array().unwrap();
+    let names: Vec<&str> = applicants
+        .iter()
+        .map(|a| a["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(names, ["王芳", "李雷", "韩梅梅"]);
+    assert_eq!(applicants[1]["representative"], true);
+    assert_eq!(applicants[1]["amount_claimed"], "16000.50");
+    assert_eq!(applicants[0]["address"], "宁波市海曙区一路1号");
+    assert_eq!(applicants[0]["sex"], "female");
+    // A director sees every number whole, and each kind of whole view is logged once.
+    assert_eq!(applicants[1]["phone"], "13900001111");
+    assert_eq!(applicants[1]["id_number"], "110105194912310038");
+    let id = case["id"].as_i64().unwrap();
+    let before = personal_data_views(&app, id).len();
+    let read = app.get(&director, &format!("/api/v1/cases/{id}")).body;
+    assert_eq!(read["applicants"], case["applicants"]);
+    let logged = personal_data_views(&app, id);
+    assert_eq!(logged.len(), before + 2, "{logged:?}");
+    assert!(logged.iter().all(|(user, _)| *user == director_id));
+
+    // Another mediator of the unit sees them masked; an officer sees no numbers at all.
+    let (_, mediator) = app.user("mediator", app.street, None);
+    let masked = app.get(&mediator, &format!("/api/v1/cases/{id}")).body;
+    let second = &masked["applicants"][1];
+    assert_eq!(second["name"], "李雷");
+    assert!(second["phone"].as_str().unwrap().contains('*'), "{second}");
+    assert!(!second["id_number"]
+        .as_str()
+        .unwrap()
+        .contains("194912310037"));
+    let (_, officer) = app.designated_officer(e);
+    let theirs = app.get(&officer, &format!("/api/v1/cases/{id}")).body;
+    assert_eq!(theirs["applicants"][1]["phone"], Value::Null, "{theirs}");
+    assert_eq!(theirs["applicants"][1]["id_number"], Value::Null);
+}
+
+#[test]
+fn the_case_list_finds_a_case_by_any_applicants_name_or_whole_number() {
+    let app = spawn_app();
+    let e = app.enterprise(app.street);
+    let (_, director) = app.user("director", app.street, None);
+    let id = app
+        .post(&director, "/api/v1/cases", three_applicants(&app, e))
+        .body["id"]
+        .as_i64()
+        .unwrap();
+    app.create_case(&director, e);
+    for q in ["李雷", "13900001111", "110105194912310038", "韩梅"] {
+        let r = app.get(&director, &format!("/api/v1/cases?q={q}"));
+        assert_eq!(r.status, 200, "{q}");
+        let ids: Vec<i64> = r.body["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|c| c["id"].as_i64().unwrap())
+            .collect();
+        assert_eq!(ids, vec![id], "{q}");
+    }
+}
+
+#[test]
+fn applicants_that_do_not_add_up_are_refused_each_beside_its_own_field_and_nothing_is_written() {
+    let app = spawn_app();
+    let e = app.enterprise(app.street);
+    let (_, director) = app.user("director", app.street, None);
+    let refused = |body: Value| {
+        let r = app.post(&director, "/api/v1/cases", body);
+        assert_eq!(r.status, 422, "{:?}", r.body);
+        r.body["error"]["fields"].clone()
+    };
+    // More applicants than workers involved.
+    let mut body = three_applicants(&app, e);
+    body["workers_involved"] = json!(2);
+    let fields = refused(body);
+    assert!(fields["workers_involved"].is_string(), "{fields}");
+    assert!(
+        fields["applicants"].is_string(),
+        "representatives of a non-collective case"
+    );
+    // A collective case listing several without a representative; a bad phone of the third.
+    let mut body = three_applicants(&app, e);
+    body["applicants"][1]["representative"] = json!(false);
+    body["applicants"][2]["phone"] = json!("12345");
+    body["applicants"][0]["sex"] = json!("x");
+    let fields = refused(body);
+    assert_eq!(
+        fields["applicants"],
+        "must name the representatives of a collective case (representative: true)"
+    );
+    assert!(fields["applicants[2].phone"].is_string(), "{fields}");
+    assert_eq!(fields["applicants[0].sex"], "must be one of: male, female");
+    // The single fields naming someone else than the first applicant.
+    let mut body = three_applicants(&app, e);
+    body["applicant_name"] = json!("张三");
+    let fields = refused(body);
+    assert!(fields["applicants"]
+        .as_str()
+        .unwrap()
+        .contains("first applicant"));
+
+    let r = app.get(&director, "/api/v1/cases");
+    assert_eq!(r.body["total"], 0, "nothing was registered");
+}
+
+#[test]
+fn a_case_registered_with_one_applicant_lists_that_one_and_workers_cannot_drop_below_the_named() {
+    let app = spawn_app();
+    let e = app.enterprise(app.street);
+    let (_, director) = app.user("director", app.street, None);
+    let single = app.create_case(&director, e);
+    let applicants = single["applicants"].as_array().unwrap();
+    assert_eq!(applicants.len(), 1);
+    assert_eq!(applicants[0]["name"], "王芳");
+    assert_eq!(applicants[0]["phone"], "13812348000");
+
+    let case = app
+        .post(&director, "/api/v1/cases", three_applicants(&app, e))
+        .body;
+    let id = case["id"].as_i64().unwrap();
+    let r = app.patch(
+        &director,
+        &format!("/api/v1/cases/{id}"),
+        json!({"version": case["version"], "workers_involved": 2}),
+    );
+    assert_eq!(r.status, 422, "{:?}", r.body);
+    // Correcting the first applicant's phone corrects it in the list too.
+    let r = app.patch(
+        &director,
+        &format!("/api/v1/cases/{id}"),
+        json!({"version": case["version"], "applicant_phone": "13812349999"}),
+    );
+    assert_eq!(r.status, 200, "{:?}", r.body);
+    assert_eq!(r.body["applicants"][0]["phone"], "13812349999");
+    assert_eq!(r.body["applicants"][1]["phone"], "13900001111");
+}
+
+#[test]
+fn the_case_page_lists_every_applicant_masked_for_a_mediator_not_on_the_case() {
+    let app = spawn_app();
+    let e = app.enterprise(app.street);
+    let mut director = person(&app, "director", Some(app.street), None);
+    let id = app
+        .post(&director.token, "/api/v1/cases", three_applicants(&app, e))
+        .body["id"]
+        .as_i64()
+        .unwrap();
+    let page = director.browser.get(&format!("/cases/{id}")).body;
+    let table = &page[page
+        .find("<table class=\"applicants\">")
+        .expect("the applicants")..];
+    let table = &table[..table.find("</table>").unwrap()];
+    for shown in [
+        "王芳",
+        "李雷",
+        "韩梅梅",
+        "推举代表",
+        "13900001111",
+        "16,000.50",
+        "女",
+    ] {
+        assert!(table.contains(shown), "{shown}: {table}");
+    }
+    let mut mediator = person(&app, "mediator", Some(app.street), None);
+    let page = mediator.browser.get(&format!("/cases/{id}")).body;
+    assert!(
+        page.contains("李雷") && !page.contains("13900001111"),
+        "masked"
+    );
+    assert!(!page.contains("110105194912310038"));
+}

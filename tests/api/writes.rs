@@ -50,10 +50,8 @@ fn a_failed_write_leaves_nothing_while_the_writes_committed_beside_it_stand() {
     let db = &app.ctx.db;
     let answers = concurrent_writes(db, 40, |i, _| match i % 2 {
         0 => Ok(i),
-        _ => Err(AppError::field(
-            "address",
-            "odd writes fail after inserting",
-        )),
+        // Odd writes fail after inserting.
+        _ => Err(AppError::field("address", tiaojie::error::Code::Required)),
     });
     for (i, answer) in answers.iter().enumerate() {
         match i % 2 {

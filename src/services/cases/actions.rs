@@ -3,6 +3,7 @@ use super::*;
 use crate::domain::permission::may_on_case;
 use crate::domain::permission::Permission;
 use crate::domain::time::parse_day;
+use crate::error::Code;
 
 /// The body of any action; each action reads the fields it needs.
 #[derive(Debug, Default, Deserialize)]
@@ -48,7 +49,7 @@ fn check_assignee(
 ) -> AppResult<(Option<i64>, Option<i64>)> {
     let mediator = match mediator_id {
         None => {
-            errors.add("mediator_id", "is required");
+            errors.add("mediator_id", Code::Required);
             None
         }
         Some(m) => {
@@ -70,10 +71,7 @@ fn check_assignee(
                 _ => false,
             };
             if !ok {
-                errors.add(
-                    "mediator_id",
-                    "must be an active mediator or director of the case's unit",
-                );
+                errors.add("mediator_id", Code::NotCaseMediator);
             }
             Some(m)
         }
@@ -87,10 +85,7 @@ fn check_assignee(
                 .optional()?;
             let ok = matches!(user, Some((role, true, Some(e))) if role == Role::Officer.as_str() && e == row.enterprise_id);
             if !ok {
-                errors.add(
-                    "coordinator_id",
-                    "must be an active officer of the case's enterprise",
-                );
+                errors.add("coordinator_id", Code::NotCaseOfficer);
             }
             Some(c)
         }
@@ -124,12 +119,12 @@ fn parse_action(
     };
     let past_date = |errors: &mut FieldErrors, field: &str, v: Option<&str>| -> Option<NaiveDate> {
         let Some(v) = v else {
-            errors.add(field, "is required");
+            errors.add(field, Code::Required);
             return None;
         };
         let d = errors.take(field, parse_day(v, ctx.settings.tz))?;
         if d > ctx.local_date(now) {
-            errors.add(field, "must not be in the future");
+            errors.add(field, Code::InTheFuture);
             return None;
         }
         Some(d)
@@ -151,7 +146,7 @@ fn parse_action(
             let held = match input.held_at.as_deref() {
                 Some(h) => errors.take("held_at", parse_past_instant(h, now)),
                 None => {
-                    errors.add("held_at", "is required");
+                    errors.add("held_at", Code::Required);
                     None
                 }
             };
@@ -175,7 +170,7 @@ fn parse_action(
                     days: u32::try_from(d).unwrap_or(0),
                 }),
                 None => {
-                    errors.add("days", "is required");
+                    errors.add("days", Code::Required);
                     None
                 }
             }
@@ -206,7 +201,7 @@ fn parse_action(
                 referral.map(|referral| Command::CloseFailed { referral })
             }
             _ => {
-                errors.add("outcome", "must be agreement or failed");
+                errors.add("outcome", Code::NotAnOutcome);
                 None
             }
         },
@@ -217,7 +212,7 @@ fn parse_action(
         ActionKind::Payment => {
             let amount: Option<Fen> = required(errors, "amount", input.amount.as_deref());
             if amount == Some(Fen::ZERO) {
-                errors.add("amount", "must be more than 0");
+                errors.add("amount", Code::MoreThan.with("min", 0));
             }
             parsed.paid_at = past_date(errors, "paid_at", input.paid_at.as_deref());
             amount.map(|amount| Command::Payment { amount })
@@ -235,8 +230,8 @@ fn parse_action(
 
 fn workflow_error(e: WorkflowError) -> AppError {
     match e.field() {
-        Some(field) => AppError::field(field, e.to_string()),
-        None => AppError::InvalidTransition(e.to_string()),
+        Some(field) => AppError::field(field, e),
+        None => AppError::InvalidTransition(e.into()),
     }
 }
 
@@ -255,9 +250,10 @@ pub async fn act(
         .write(move |conn| {
             let (row, _) = find_in_scope(conn, &caller, id)?;
             caller.require(Permission::of_action(kind))?;
-            let status: CaseStatus = row.status.parse().map_err(|_| {
-                AppError::InvalidTransition("the case has an unknown status".into())
-            })?;
+            let status: CaseStatus = row
+                .status
+                .parse()
+                .map_err(|_| AppError::InvalidTransition(Code::UnknownCaseStatus.into()))?;
             transition(status, kind, row.extended).map_err(workflow_error)?;
             caller.require_that(may_on_case(caller.role, caller.id, row.mediator_id, kind))?;
 

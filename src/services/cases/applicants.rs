@@ -7,6 +7,7 @@
 use super::sight::{shown, Shown};
 use super::*;
 use crate::db::schema::{case_applicants, party_digests};
+use crate::domain::problem::{Code, Problem};
 use crate::domain::search_key::SearchKey;
 
 /// The most applicants one case names.
@@ -56,11 +57,11 @@ pub struct ApplicantView {
     pub representative: bool,
 }
 
-fn sex(value: &str) -> Result<&'static str, &'static str> {
+fn sex(value: &str) -> Result<&'static str, Problem> {
     match value {
         "male" => Ok("male"),
         "female" => Ok("female"),
-        _ => Err("must be one of: male, female"),
+        _ => Err(Code::OneOf.with("list", "male, female")),
     }
 }
 
@@ -73,7 +74,10 @@ pub(crate) fn check(
     workers: Option<i64>,
 ) -> Option<Vec<Applicant>> {
     if given.is_empty() || given.len() > APPLICANTS_MAX {
-        errors.add("applicants", format!("must name 1 to {APPLICANTS_MAX} applicants"));
+        errors.add(
+            "applicants",
+            Code::ApplicantsCount.with("max", APPLICANTS_MAX),
+        );
         return None;
     }
     let mut checked = Vec::with_capacity(given.len());
@@ -104,24 +108,18 @@ pub(crate) fn check(
     }
     if let Some(workers) = workers {
         if i64::try_from(given.len()).unwrap_or(i64::MAX) > workers {
-            errors.add(
-                "workers_involved",
-                "is fewer than the applicants named (every applicant is a worker involved)",
-            );
+            errors.add("workers_involved", Code::FewerThanApplicants);
         }
         let collective = workers >= COLLECTIVE_THRESHOLD;
-        let representatives = given.iter().filter(|a| a.representative == Some(true)).count();
+        let representatives = given
+            .iter()
+            .filter(|a| a.representative == Some(true))
+            .count();
         if !collective && representatives > 0 {
-            errors.add(
-                "applicants",
-                "names representatives, which only a collective case (10 workers or more) has",
-            );
+            errors.add("applicants", Code::RepresentativesNotCollective);
         }
         if collective && given.len() > 1 && representatives == 0 {
-            errors.add(
-                "applicants",
-                "must name the representatives of a collective case (representative: true)",
-            );
+            errors.add("applicants", Code::RepresentativesRequired);
         }
     }
     (checked.len() == given.len()).then_some(checked)
@@ -149,7 +147,9 @@ pub(crate) fn insert(
                 amount_claimed: a.amount_claimed.map(Fen::fen),
                 representative: a.representative,
             })
-            .returning(<ApplicantRow as Selectable<<DbConn as Connection>::Backend>>::construct_selection())
+            .returning(<ApplicantRow as Selectable<
+                <DbConn as Connection>::Backend,
+            >>::construct_selection())
             .get_result(conn)?;
         if position > 0 && (row.phone.is_some() || row.id_number.is_some()) {
             diesel::insert_into(party_digests::table)
@@ -227,7 +227,11 @@ pub(super) fn shown_to(
                 name: name.clone(),
                 sex: None,
                 phone: shown(phone, row.applicant_phone.clone(), Phone::mask_str),
-                id_number: shown(id_number, row.applicant_id_number.clone(), ResidentId::mask_str),
+                id_number: shown(
+                    id_number,
+                    row.applicant_id_number.clone(),
+                    ResidentId::mask_str,
+                ),
                 address: None,
                 amount_claimed: None,
                 representative: false,

@@ -1,6 +1,7 @@
 //! Editing a case's facts under optimistic locking.
 use super::*;
 use crate::domain::permission::Permission;
+use crate::error::Code;
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -53,14 +54,14 @@ pub async fn update(ctx: &Ctx, caller: &Caller, id: i64, patch: CasePatch) -> Ap
                 .as_deref()
                 .map(|s| errors.take("category", s.parse::<Category>()));
             if name == Some(Some(None)) && row.channel != Channel::Warning.as_str() {
-                errors.add("applicant_name", "is required");
+                errors.add("applicant_name", Code::Required);
             }
             let listed = super::applicants::load(conn, id)?;
             if let Some(Some(w)) = workers {
                 if w < i64::try_from(listed.len()).unwrap_or(i64::MAX) {
                     errors.add(
                         "workers_involved",
-                        "is fewer than the applicants named (every applicant is a worker involved)",
+                        crate::domain::problem::Code::FewerThanApplicants,
                     );
                 }
             }

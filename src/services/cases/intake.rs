@@ -1,6 +1,7 @@
 //! Intake: a petition registered, its number taken, its clocks started.
 use super::*;
 use crate::domain::permission::Permission;
+use crate::error::Code;
 
 /// The next case number of `year`, as `prefix-year-00001` (`db::next_case_number` keeps
 /// concurrent intakes from sharing one).
@@ -71,18 +72,16 @@ pub(crate) fn create_in(
     let given = input.applicants.take();
     if let Some(first) = given.as_ref().and_then(|g| g.first()) {
         let same = |single: &Option<String>, theirs: &Option<String>| {
-            single.as_deref().map(str::trim).is_none_or(|s| {
-                s.is_empty() || Some(s) == theirs.as_deref().map(str::trim)
-            })
+            single
+                .as_deref()
+                .map(str::trim)
+                .is_none_or(|s| s.is_empty() || Some(s) == theirs.as_deref().map(str::trim))
         };
         if !same(&input.applicant_name, &Some(first.name.clone()))
             || !same(&input.applicant_phone, &first.phone)
             || !same(&input.applicant_id_number, &first.id_number)
         {
-            errors.add(
-                "applicants",
-                "differs from applicant_name, applicant_phone or applicant_id_number: send the first applicant once",
-            );
+            errors.add("applicants", crate::domain::problem::Code::ApplicantTwice);
         }
         input.applicant_name = Some(first.name.clone());
         input.applicant_phone = first.phone.clone();
@@ -98,7 +97,7 @@ pub(crate) fn create_in(
         NAME_MAX,
     );
     if channel != Some(Channel::Warning) && name == Some(None) {
-        errors.add("applicant_name", "is required");
+        errors.add("applicant_name", Code::Required);
     }
     let phone = parse_opt::<Phone>(
         &mut errors,
@@ -111,7 +110,9 @@ pub(crate) fn create_in(
         input.applicant_id_number.as_deref(),
     );
     let workers = errors.take("workers_involved", check_workers(input.workers_involved));
-    let applicants = given.as_deref().map(|g| super::applicants::check(&mut errors, g, workers));
+    let applicants = given
+        .as_deref()
+        .map(|g| super::applicants::check(&mut errors, g, workers));
     if applicants.is_some() {
         // Each applicant's particulars are checked under `applicants[i]`, the first's too.
         for single in ["applicant_name", "applicant_phone", "applicant_id_number"] {
@@ -127,10 +128,7 @@ pub(crate) fn create_in(
         Some(w) => {
             let found = crate::services::escalation::open_warning_for_case(conn, caller, w)?;
             if found.is_none() {
-                errors.add(
-                    "warning_id",
-                    "no such open warning in your scope (a warning becomes one case)",
-                );
+                errors.add("warning_id", Code::WarningNotOpen);
             }
             found
         }
@@ -139,7 +137,7 @@ pub(crate) fn create_in(
     let unit_id = match input.unit_id.or(caller.unit_id) {
         Some(u) if crate::services::unit_in_scope(conn, caller, u)? => Some(u),
         _ => {
-            errors.add("unit_id", "no such unit in your scope");
+            errors.add("unit_id", Code::NotInScope);
             None
         }
     };
@@ -149,7 +147,7 @@ pub(crate) fn create_in(
         .first(conn)
         .optional()?;
     if enterprise_name.is_none() {
-        errors.add("enterprise_id", "no such enterprise");
+        errors.add("enterprise_id", Code::NoSuchEnterprise);
     }
     let (
         Some(received),

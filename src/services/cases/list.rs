@@ -1,6 +1,7 @@
 //! The case list: filters, search, paging, newest first; personal data masked.
 use super::*;
 use crate::domain::permission::Permission;
+use crate::error::Code;
 
 #[derive(Debug, Default, Clone)]
 pub struct CaseFilter {
@@ -48,7 +49,7 @@ pub async fn list(
         None | Some("") | Some("received") => false,
         Some("deadline") => true,
         Some(_) => {
-            errors.add("sort", "must be received or deadline");
+            errors.add("sort", Code::NotASort);
             false
         }
     };
@@ -84,7 +85,7 @@ pub async fn list(
         let unit_prefix = match filter.unit_id {
             Some(u) => Some(
                 crate::services::unit_path_in_scope(conn, &caller, u)?
-                    .ok_or_else(|| AppError::field("unit_id", "no such unit in your scope"))?,
+                    .ok_or_else(|| AppError::field("unit_id", Code::NotInScope))?,
             ),
             None => None,
         };

@@ -46,7 +46,7 @@ use crate::domain::resident_id::ResidentId;
 use crate::domain::role::Role;
 use crate::domain::text::{check_required_text, check_text, LONG_TEXT_MAX, NAME_MAX};
 use crate::domain::vocab::{Category, Channel, Referral, COLLECTIVE_THRESHOLD};
-use crate::error::{AppError, AppResult, FieldErrors};
+use crate::error::{AppError, AppResult, Code, FieldErrors, Problem};
 use chrono::{DateTime, NaiveDate, NaiveDateTime, TimeZone, Utc};
 use diesel::prelude::*;
 use serde::{Deserialize, Serialize};
@@ -107,7 +107,7 @@ fn parse_opt<T: std::str::FromStr>(
     value: Option<&str>,
 ) -> Option<Option<T>>
 where
-    T::Err: std::fmt::Display,
+    T::Err: Into<Problem>,
 {
     match value.map(str::trim) {
         None | Some("") => Some(None),
@@ -124,7 +124,7 @@ fn required_text(
     match value {
         Some(v) => errors.take(field, check_required_text(v, max)),
         None => {
-            errors.add(field, "is required");
+            errors.add(field, Code::Required);
             None
         }
     }
@@ -136,12 +136,12 @@ fn required<T: std::str::FromStr>(
     value: Option<&str>,
 ) -> Option<T>
 where
-    T::Err: std::fmt::Display,
+    T::Err: Into<Problem>,
 {
     match value {
         Some(v) => errors.take(field, v.trim().parse::<T>()),
         None => {
-            errors.add(field, "is required");
+            errors.add(field, Code::Required);
             None
         }
     }

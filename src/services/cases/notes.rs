@@ -14,7 +14,7 @@ pub async fn add_note(ctx: &Ctx, caller: &Caller, id: i64, text: String) -> AppR
             let (row, _) = find_in_scope(conn, &caller, id)?;
             caller.require(Permission::NoteCase)?;
             let text = check_required_text(&text, LONG_TEXT_MAX)
-                .map_err(|e| AppError::field("text", e.to_string()))?;
+                .map_err(|e| AppError::field("text", e))?;
             let now_n = c.now().naive_utc();
             diesel::insert_into(case_notes::table)
                 .values(NewNote {

@@ -4,7 +4,7 @@
 
 use super::CaseFilter;
 use crate::context::Paging;
-use crate::error::{AppError, AppResult, FieldErrors};
+use crate::error::{AppError, AppResult, Code, FieldErrors};
 use chrono::NaiveDate;
 use std::collections::HashMap;
 
@@ -23,7 +23,7 @@ impl CaseQuery {
         let text = |k: &str| params.get(k).filter(|v| !v.trim().is_empty()).cloned();
         let mut number = |k: &str| -> Option<i64> {
             let v = text(k)?;
-            errors.take(k, v.trim().parse::<i64>().map_err(|_| "must be a number"))
+            errors.take(k, v.trim().parse::<i64>().map_err(|_| Code::NotANumber))
         };
         let enterprise_id = number("enterprise_id");
         let mediator_id = number("mediator_id");
@@ -33,12 +33,7 @@ impl CaseQuery {
         let per_page = number("per_page").or(Some(per_page));
         let mut date = |k: &str| -> Option<NaiveDate> {
             let v = text(k)?;
-            errors.take(
-                k,
-                v.trim()
-                    .parse::<NaiveDate>()
-                    .map_err(|_| "must be a date YYYY-MM-DD"),
-            )
+            errors.take(k, v.trim().parse::<NaiveDate>().map_err(|_| Code::NotADate))
         };
         let from = date("from");
         let to = date("to");
@@ -46,7 +41,10 @@ impl CaseQuery {
         let idle_days = match idle_days.map(u32::try_from) {
             Some(Ok(d)) if d <= 3650 => Some(d),
             Some(_) => {
-                errors.add("idle_days", "must be a number of days from 0 to 3650");
+                errors.add(
+                    "idle_days",
+                    Code::DaysBetween.with("min", 0).with("max", 3650),
+                );
                 None
             }
             None => None,
@@ -56,7 +54,7 @@ impl CaseQuery {
             Some("true") => Some(true),
             Some("false") => Some(false),
             Some(_) => {
-                errors.add("overdue", "must be true or false");
+                errors.add("overdue", Code::NotTrueOrFalse);
                 None
             }
         };

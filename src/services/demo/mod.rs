@@ -44,7 +44,7 @@ pub fn ensure(ctx: &Ctx, size: DemoSize) -> Result<String, AppError> {
     };
     if has_users == 0 {
         let hash = crate::domain::password::Password::try_from(DEMO_PASSWORD.to_string())
-            .map_err(AppError::BadRequest)?
+            .map_err(|e| AppError::BadRequest(e.to_string()))?
             .hash()
             .map_err(AppError::Failure)?;
         ctx.db.write_blocking(|conn| {

@@ -11,7 +11,7 @@ use crate::domain::credit_code::CreditCode;
 use crate::domain::permission::Permission;
 use crate::domain::role::Role;
 use crate::domain::text::{check_required_text, check_text, NAME_MAX};
-use crate::error::{AppError, AppResult, FieldErrors};
+use crate::error::{AppError, AppResult, Code, FieldErrors, Problem};
 use diesel::prelude::*;
 use serde::{Deserialize, Serialize};
 
@@ -86,32 +86,31 @@ impl EnterpriseInput {
     }
 }
 
-fn check_count(n: Option<i64>) -> Result<Option<i64>, String> {
+fn check_count(n: Option<i64>) -> Result<Option<i64>, Problem> {
     match n {
-        Some(n) if !(0..=10_000_000).contains(&n) => Err("must be between 0 and 10000000".into()),
+        Some(n) if !(0..=10_000_000).contains(&n) => {
+            Err(Code::Between.with("min", 0).with("max", 10_000_000))
+        }
         other => Ok(other),
     }
 }
 
 /// A credit code when one is given (checked), `None` when absent or blank.
-fn check_code(s: Option<&str>) -> Result<Option<CreditCode>, String> {
+fn check_code(s: Option<&str>) -> Result<Option<CreditCode>, Problem> {
     match s.map(str::trim) {
         None | Some("") => Ok(None),
-        Some(s) => s.parse::<CreditCode>().map(Some).map_err(|e| e.to_string()),
+        Some(s) => s.parse::<CreditCode>().map(Some).map_err(Problem::from),
     }
 }
 
-fn check_industry(s: Option<&str>) -> Result<Option<String>, String> {
+fn check_industry(s: Option<&str>) -> Result<Option<String>, Problem> {
     match s.map(str::trim) {
         None | Some("") => Ok(None),
         Some(s) => check_text(s, NAME_MAX)
             .map(|_| Some(s.to_string()))
-            .map_err(|e| e.to_string()),
+            .map_err(Problem::from),
     }
 }
-
-const SAME_NAME: &str =
-    "is required: an enterprise of this name is registered already, the code tells them apart";
 
 /// Validates and inserts an enterprise (also used by the demo).
 pub fn create_in(
@@ -131,7 +130,7 @@ pub fn create_in(
         None => true,
     };
     if !in_scope {
-        errors.add("unit_id", "no such unit in your scope");
+        errors.add("unit_id", Code::NotInScope);
     }
     if let (Some(name), Some(None)) = (&name, &code) {
         let same_name: i64 = enterprises::table
@@ -139,7 +138,7 @@ pub fn create_in(
             .count()
             .get_result(conn)?;
         if same_name > 0 {
-            errors.add("credit_code", SAME_NAME);
+            errors.add("credit_code", Code::CreditCodeForSameName);
         }
     }
     let (Some(name), Some(code), Some(industry), Some(count), true) =
@@ -170,7 +169,7 @@ pub fn create_in(
     match inserted {
         Err(e) if is_unique_violation(&e) => Err(AppError::Duplicate {
             field: "credit_code".into(),
-            message: "an enterprise with this credit code is already registered".into(),
+            problem: Code::CreditCodeTaken.into(),
         }),
         Err(e) => Err(e.into()),
         Ok(id) => Ok(enterprises::table
@@ -331,7 +330,7 @@ pub async fn update(
             .check(&mut errors);
             if let Some(unit) = patch.unit_id {
                 if !super::unit_in_scope(conn, &caller, unit)? {
-                    errors.add("unit_id", "no such unit in your scope");
+                    errors.add("unit_id", Code::NotInScope);
                 }
             }
             errors.finish()?;
@@ -432,12 +431,7 @@ pub fn designate_officer(
     match user {
         Some(u)
             if u.role == Role::Officer.as_str() && u.enterprise_id == Some(row.id) && u.active => {}
-        _ => {
-            return Err(AppError::field(
-                "user_id",
-                "must be an active officer bound to this enterprise",
-            ))
-        }
+        _ => return Err(AppError::field("user_id", Code::NotEnterpriseOfficer)),
     }
     diesel::update(enterprises::table.find(row.id))
         .set((

@@ -9,7 +9,7 @@ use crate::domain::ledger::{status_of, Column};
 use crate::domain::money::Fen;
 use crate::domain::text::{check_required_text, NAME_MAX};
 use crate::domain::vocab::Category;
-use crate::error::{AppError, AppResult};
+use crate::error::{AppError, AppResult, Code};
 use chrono::NaiveDate;
 use diesel::prelude::*;
 use std::collections::BTreeMap;
@@ -319,7 +319,7 @@ pub(super) fn lookups(conn: &mut DbConn, ctx: &Ctx, unit_id: i64) -> AppResult<L
         .select(units::path)
         .first(conn)
         .optional()?
-        .ok_or_else(|| AppError::field("unit_id", format!("no unit with id {unit_id}")))?;
+        .ok_or_else(|| AppError::field("unit_id", Code::NoSuchUnit.with("id", unit_id)))?;
     let unit_ids = crate::services::units_under(conn, &path)?;
     let mut enterprise_names: BTreeMap<String, Vec<i64>> = BTreeMap::new();
     for (id, name) in enterprises::table

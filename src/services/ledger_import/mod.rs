@@ -17,7 +17,7 @@ use crate::db::schema::{cases, users};
 use crate::db::DbConn;
 use crate::domain::ledger::Column;
 use crate::domain::permission::Permission;
-use crate::error::{AppError, AppResult};
+use crate::error::{AppError, AppResult, Code};
 use diesel::prelude::*;
 use std::collections::{BTreeMap, HashSet};
 
@@ -90,10 +90,7 @@ fn file_records(format: Format, bytes: Vec<u8>) -> AppResult<Vec<Record>> {
     if bytes.len() as u64 > read::MAX_FILE_BYTES {
         return Err(AppError::field(
             "file",
-            format!(
-                "is larger than {} MB: import it in parts",
-                read::MAX_FILE_BYTES / (1024 * 1024)
-            ),
+            Code::FileTooLarge.with("mb", read::MAX_FILE_BYTES / (1024 * 1024)),
         ));
     }
     match format {
@@ -185,7 +182,7 @@ pub async fn upload(
             let work = || {
                 let in_scope = super::unit_in_scope(&mut *ctx.db.get()?, &caller, unit_id)?;
                 if !in_scope {
-                    return Err(AppError::field("unit_id", "no such unit in your scope"));
+                    return Err(AppError::field("unit_id", Code::NotInScope));
                 }
                 let records = file_records(format, bytes)?;
                 let creator = Creator::User(caller.id);
@@ -208,7 +205,7 @@ fn import_records(
     let mut records = records.into_iter();
     let (_, header) = records
         .next()
-        .ok_or_else(|| AppError::field("file", "is empty"))?;
+        .ok_or_else(|| AppError::field("file", Code::FileEmpty))?;
     let names: Vec<&str> = header.iter().map(String::as_str).collect();
     // An older ledger's 受理日期 is its receipt date: a bad row names the column as the file does.
     let old_format = !names.iter().any(|h| h.trim() == Column::Received.header());
@@ -221,7 +218,7 @@ fn import_records(
     if !missing.is_empty() {
         return Err(AppError::field(
             "file",
-            format!("lacks the ledger columns: {}", missing.join(", ")),
+            Code::FileMissingColumns.with("list", missing.join(", ")),
         ));
     }
     let mut conn = ctx.db.get()?;

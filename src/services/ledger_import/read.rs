@@ -7,6 +7,7 @@
 //! limits. Any limit passed refuses the whole file with a sentence that says which, and nothing
 //! is written.
 
+use crate::error::{Code, Problem};
 use calamine::{Data, Reader, Xlsx};
 use chrono::NaiveDate;
 use std::io::{Cursor, Read};
@@ -32,12 +33,14 @@ fn megabytes(bytes: u64) -> u64 {
     bytes / (1024 * 1024)
 }
 
-fn too_many_rows() -> String {
-    format!("has more than {MAX_ROWS} rows: import it in parts")
+fn too_many_rows() -> Problem {
+    Code::FileTooManyRows.with("max", MAX_ROWS)
 }
 
-fn too_long_cell(line: usize) -> String {
-    format!("has a cell of more than {MAX_CELL_CHARS} characters on line {line}")
+fn too_long_cell(line: usize) -> Problem {
+    Code::FileCellTooLong
+        .with("max", MAX_CELL_CHARS)
+        .with("line", line)
 }
 
 /// Whether a cell has more than `MAX_CELL_CHARS` characters. A cell has at least as many bytes as
@@ -47,7 +50,7 @@ fn too_long(cell: &str) -> bool {
 }
 
 /// Adds one record (cut to `MAX_COLUMNS`) unless it is blank, refusing past `MAX_ROWS` data rows.
-fn push(out: &mut Vec<Record>, line: usize, mut cells: Vec<String>) -> Result<(), String> {
+fn push(out: &mut Vec<Record>, line: usize, mut cells: Vec<String>) -> Result<(), Problem> {
     if cells.iter().all(|c| c.trim().is_empty()) {
         return Ok(());
     }
@@ -61,8 +64,8 @@ fn push(out: &mut Vec<Record>, line: usize, mut cells: Vec<String>) -> Result<()
 
 /// The records of CSV text (RFC 4180: quoted fields may hold commas, quotes and line breaks),
 /// each with the line it starts on. A leading BOM is dropped; blank lines are skipped.
-pub fn csv_records(bytes: &[u8]) -> Result<Vec<Record>, String> {
-    let not_utf8 = || "is not UTF-8 text (save it as CSV UTF-8)".to_string();
+pub fn csv_records(bytes: &[u8]) -> Result<Vec<Record>, Problem> {
+    let not_utf8 = || Problem::from(Code::FileNotUtf8);
     let text = std::str::from_utf8(bytes).map_err(|_| not_utf8())?;
     let text = text.strip_prefix('\u{FEFF}').unwrap_or(text);
     let mut reader = csv::ReaderBuilder::new()
@@ -77,7 +80,7 @@ pub fn csv_records(bytes: &[u8]) -> Result<Vec<Record>, String> {
             Ok(true) => {}
             Err(e) => {
                 let line = e.position().map_or(0, |p| p.line());
-                return Err(format!("cannot be read as CSV from line {line}"));
+                return Err(Code::FileNotCsv.with("line", line));
             }
         }
         // The reader's position is where it began to read, before the blank lines it skipped.
@@ -101,27 +104,20 @@ pub fn csv_records(bytes: &[u8]) -> Result<Vec<Record>, String> {
 
 /// Measures what every part of the archive really unpacks to (not what its directory claims),
 /// refusing at the first byte past `MAX_UNPACKED_BYTES`.
-fn check_archive(bytes: &[u8]) -> Result<(), String> {
+fn check_archive(bytes: &[u8]) -> Result<(), Problem> {
     let mut archive = zip::ZipArchive::new(Cursor::new(bytes))
-        .map_err(|e| format!("is not an xlsx workbook: {e}"))?;
+        .map_err(|e| Code::FileNotXlsx.with("detail", e))?;
     if archive.len() > MAX_PARTS {
-        return Err(format!(
-            "is not an xlsx workbook: it has more than {MAX_PARTS} parts"
-        ));
+        return Err(Code::FileTooManyParts.with("max", MAX_PARTS));
     }
-    let too_large = || {
-        format!(
-            "unpacks to more than {} MB: import it in parts",
-            megabytes(MAX_UNPACKED_BYTES)
-        )
-    };
+    let too_large = || Code::FileUnpacksTooLarge.with("mb", megabytes(MAX_UNPACKED_BYTES));
     let mut left = MAX_UNPACKED_BYTES;
     for i in 0..archive.len() {
         let part = archive
             .by_index(i)
-            .map_err(|e| format!("is not an xlsx workbook: {e}"))?;
+            .map_err(|e| Code::FileNotXlsx.with("detail", e))?;
         let read = std::io::copy(&mut part.take(left + 1), &mut std::io::sink())
-            .map_err(|e| format!("is not an xlsx workbook: {e}"))?;
+            .map_err(|e| Code::FileNotXlsx.with("detail", e))?;
         if read > left {
             return Err(too_large());
         }
@@ -158,17 +154,16 @@ fn cell_text(cell: Data) -> String {
 }
 
 /// The first worksheet's rows, each with its row number; blank rows skipped.
-pub fn xlsx_records(bytes: Vec<u8>) -> Result<Vec<Record>, String> {
+pub fn xlsx_records(bytes: Vec<u8>) -> Result<Vec<Record>, Problem> {
     check_archive(&bytes)?;
     let mut workbook: Xlsx<_> = calamine::open_workbook_from_rs(Cursor::new(bytes))
-        .map_err(|e| format!("is not an xlsx workbook: {e}"))?;
+        .map_err(|e| Code::FileNotXlsx.with("detail", e))?;
     let sheet = workbook
         .sheet_names()
         .first()
         .cloned()
-        .ok_or("is a workbook without a worksheet")?;
-    let unreadable =
-        |e: calamine::XlsxError| format!("has a first worksheet that cannot be read: {e}");
+        .ok_or(Code::FileNoWorksheet)?;
+    let unreadable = |e: calamine::XlsxError| Code::FileWorksheetUnreadable.with("detail", e);
     let mut cells = workbook
         .worksheet_cells_reader(&sheet)
         .map_err(unreadable)?;
@@ -232,7 +227,10 @@ mod tests {
 
     #[test]
     fn a_csv_that_is_not_utf8_is_refused() {
-        assert!(csv_records(b"\xff\xfe,a\n").unwrap_err().contains("UTF-8"));
+        assert!(csv_records(b"\xff\xfe,a\n")
+            .unwrap_err()
+            .to_string()
+            .contains("UTF-8"));
     }
 
     #[test]
@@ -247,9 +245,7 @@ mod tests {
         let bytes = zip.finish().unwrap().into_inner();
         assert_eq!(
             xlsx_records(bytes),
-            Err(format!(
-                "is not an xlsx workbook: it has more than {MAX_PARTS} parts"
-            ))
+            Err(Code::FileTooManyParts.with("max", MAX_PARTS))
         );
     }
 
@@ -257,6 +253,7 @@ mod tests {
     fn bytes_that_are_no_archive_are_not_a_workbook() {
         assert!(xlsx_records(b"PK not really".to_vec())
             .unwrap_err()
+            .to_string()
             .starts_with("is not an xlsx workbook"));
     }
 }

@@ -23,7 +23,7 @@ use crate::db::stats::facts;
 use crate::db::DbConn;
 use crate::domain::permission::Permission;
 use crate::domain::stats::{summary_zh, Figures, Fold, Period, WarningFigures};
-use crate::error::{AppError, AppResult};
+use crate::error::{AppError, AppResult, Code};
 use chrono::{Datelike, NaiveDate};
 use diesel::prelude::*;
 use serde::Serialize;
@@ -98,7 +98,7 @@ impl Root {
         caller: &Caller,
         unit_id: Option<i64>,
     ) -> AppResult<Root> {
-        let not_in_scope = || AppError::field("unit_id", "no such unit in your scope");
+        let not_in_scope = || AppError::field("unit_id", Code::NotInScope);
         match (unit_id, caller.scope()) {
             (Some(u), _) => {
                 if !super::unit_in_scope(conn, caller, u)? {

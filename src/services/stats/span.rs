@@ -1,6 +1,6 @@
 //! The period a report covers, parsed from the query: dates `[from, to)`, a month or a year.
 
-use crate::error::{AppError, AppResult, FieldErrors};
+use crate::error::{AppError, AppResult, Code, FieldErrors};
 use chrono::{Datelike, NaiveDate};
 
 /// Which period a report covers.
@@ -18,24 +18,24 @@ impl Span {
         let mut errors = FieldErrors::default();
         let mut date = |field: &str, v: Option<&str>| match v.map(str::trim) {
             None | Some("") => {
-                errors.add(field, "is required (YYYY-MM-DD)");
+                errors.add(field, Code::RequiredDate);
                 None
             }
             Some(v) => errors.take(
                 field,
-                NaiveDate::parse_from_str(v, "%Y-%m-%d").map_err(|_| "must be a date YYYY-MM-DD"),
+                NaiveDate::parse_from_str(v, "%Y-%m-%d").map_err(|_| Code::NotADate),
             ),
         };
         let (from, to) = (date("from", from), date("to", to));
         if let (Some(f), Some(t)) = (from, to) {
             if f >= t {
-                errors.add("to", "must be after from (the period is [from, to))");
+                errors.add("to", Code::NotAfterFrom);
             }
         }
         errors.finish()?;
         match (from, to) {
             (Some(f), Some(t)) => Ok(Span::Dates(f, t)),
-            _ => Err(AppError::field("from", "is required")),
+            _ => Err(AppError::field("from", Code::Required)),
         }
     }
 
@@ -48,7 +48,7 @@ impl Span {
         first
             .filter(|d| (1..=9998).contains(&d.year()))
             .map(Span::Month)
-            .ok_or_else(|| AppError::field("month", "must be a month YYYY-MM"))
+            .ok_or_else(|| AppError::field("month", Code::NotAMonth))
     }
 
     /// A year `YYYY`.
@@ -59,7 +59,7 @@ impl Span {
             .flatten()
             .filter(|y| (1..=9998).contains(y))
             .map(Span::Year)
-            .ok_or_else(|| AppError::field("year", "must be a year YYYY"))
+            .ok_or_else(|| AppError::field("year", Code::NotAYear))
     }
 
     /// [first date, date after the last).

@@ -10,7 +10,7 @@ use crate::domain::password::Password;
 use crate::domain::permission::Permission;
 use crate::domain::role::Role;
 use crate::domain::text::{check_required_text, NAME_MAX};
-use crate::error::{AppError, AppResult, FieldErrors};
+use crate::error::{AppError, AppResult, Code, FieldErrors};
 use crate::services::{admin_events, Caller, Ctx, Scope};
 use diesel::prelude::*;
 use serde::Deserialize;
@@ -48,22 +48,19 @@ fn check_role_and_unit(
     let was = user.role.parse::<Role>().ok();
     if role != was {
         if user.id == caller.id {
-            errors.add("role", "you cannot change your own role");
+            errors.add("role", Code::OwnRole);
         } else if role == Some(Role::Officer) || was == Some(Role::Officer) {
-            errors.add(
-                "role",
-                "an officer's role is not changed: create an account for the new role",
-            );
+            errors.add("role", Code::OfficerRole);
         }
     }
     if let Some(unit) = patch.unit_id {
         if !crate::services::unit_in_scope(conn, caller, unit)? {
-            errors.add("unit_id", "no such unit in your scope");
+            errors.add("unit_id", Code::NotInScope);
         }
     }
     let unit_id = patch.unit_id.or(user.unit_id);
     if unit_id.is_none() && role.is_some_and(|r| r != Role::Admin) {
-        errors.add("unit_id", "is required");
+        errors.add("unit_id", Code::Required);
     }
     let stays_admin = role == Some(Role::Admin) && patch.active.unwrap_or(user.active);
     if was == Some(Role::Admin) && user.active && !stays_admin {
@@ -79,7 +76,7 @@ fn check_role_and_unit(
             } else {
                 "role"
             };
-            errors.add(field, "the last active admin must stay an active admin");
+            errors.add(field, Code::LastAdmin);
         }
     }
     Ok((
@@ -109,7 +106,7 @@ pub async fn update(ctx: &Ctx, caller: &Caller, id: i64, patch: UserPatch) -> Ap
                 .clone()
                 .map(|p| errors.take("password", Password::try_from(p)));
             if patch.active == Some(false) && user.id == caller.id {
-                errors.add("active", "you cannot deactivate yourself");
+                errors.add("active", Code::DeactivateSelf);
             }
             let (role, unit_id) = check_role_and_unit(conn, &caller, &user, &patch, &mut errors)?;
             errors.finish()?;

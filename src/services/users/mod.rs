@@ -10,7 +10,7 @@ use crate::domain::password::Password;
 use crate::domain::permission::Permission;
 use crate::domain::role::Role;
 use crate::domain::text::{check_required_text, NAME_MAX};
-use crate::error::{AppError, AppResult, FieldErrors};
+use crate::error::{AppError, AppResult, Code, FieldErrors, Problem};
 use diesel::prelude::*;
 use serde::{Deserialize, Serialize};
 
@@ -61,21 +61,21 @@ pub struct UserInput {
     pub enterprise_id: Option<i64>,
 }
 
-fn check_username(s: &str) -> Result<String, String> {
+fn check_username(s: &str) -> Result<String, Problem> {
     let s = s.trim();
     if s.is_empty() || s.chars().count() > 50 {
-        return Err("must be 1 to 50 characters".into());
+        return Err(Code::LengthBetween.with("min", 1).with("max", 50));
     }
     if !s
         .chars()
         .all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.'))
     {
-        return Err("may contain only letters, digits, '_', '-' and '.'".into());
+        return Err(Code::UsernameCharacters.into());
     }
     Ok(s.to_string())
 }
 
-pub fn check_email(s: &str) -> Result<String, String> {
+pub fn check_email(s: &str) -> Result<String, Problem> {
     let s = s.trim();
     let valid = s.chars().count() <= 200
         && !s.chars().any(|c| c.is_control() || c.is_whitespace())
@@ -85,7 +85,7 @@ pub fn check_email(s: &str) -> Result<String, String> {
     if valid {
         Ok(s.to_string())
     } else {
-        Err("must be an email address like name@example.org".into())
+        Err(Code::NotAnEmail.into())
     }
 }
 
@@ -112,25 +112,23 @@ pub fn create_in(
                 None => units::table.find(unit_id).count().get_result::<i64>(conn)? > 0,
             };
             if !ok {
-                errors.add("unit_id", "no such unit in your scope");
+                errors.add("unit_id", Code::NotInScope);
             }
         }
         None if caller.is_some_and(|c| c.scope() != Scope::All) || role != Some(Role::Admin) => {
-            errors.add("unit_id", "is required");
+            errors.add("unit_id", Code::Required);
         }
         None => {}
     }
     match (role, input.enterprise_id) {
-        (Some(Role::Officer), None) => {
-            errors.add("enterprise_id", "an officer needs an enterprise")
-        }
+        (Some(Role::Officer), None) => errors.add("enterprise_id", Code::OfficerNeedsEnterprise),
         (Some(Role::Officer), Some(e)) => {
             let exists: i64 = enterprises::table.find(e).count().get_result(conn)?;
             if exists == 0 {
-                errors.add("enterprise_id", "no such enterprise");
+                errors.add("enterprise_id", Code::NoSuchEnterprise);
             }
         }
-        (_, Some(_)) => errors.add("enterprise_id", "only officers are bound to an enterprise"),
+        (_, Some(_)) => errors.add("enterprise_id", Code::OnlyOfficersBound),
         _ => {}
     }
     let (Some(username), Some(display_name), Some(email), Some(password), Some(role), true) = (
@@ -162,7 +160,7 @@ pub fn create_in(
     match inserted {
         Err(e) if is_unique_violation(&e) => Err(AppError::Duplicate {
             field: "username".into(),
-            message: "this username is taken".into(),
+            problem: Code::UsernameTaken.into(),
         }),
         Err(e) => Err(e.into()),
         Ok(id) => Ok(users::table

@@ -2,6 +2,7 @@
 //! case (through the intake, in one transaction).
 
 use super::*;
+use crate::error::Code;
 
 /// The checks every action shares, in the contract's order: scope 404, role 403, status 409.
 fn check_action(
@@ -15,8 +16,8 @@ fn check_action(
     let status: WarningStatus = row
         .status
         .parse()
-        .map_err(|_| AppError::InvalidTransition("the warning has an unknown status".into()))?;
-    let to = transition(status, action).map_err(|e| AppError::InvalidTransition(e.to_string()))?;
+        .map_err(|_| AppError::InvalidTransition(Code::UnknownWarningStatus.into()))?;
+    let to = transition(status, action).map_err(|e| AppError::InvalidTransition(e.into()))?;
     Ok((row, to))
 }
 
@@ -36,12 +37,12 @@ pub async fn act(
             let (row, to) = check_action(conn, &caller, id, action)?;
             let note = match (action, note.as_deref()) {
                 (WarningAction::Defuse, None) => {
-                    return Err(AppError::field("note", "is required"))
+                    return Err(AppError::field("note", Code::Required))
                 }
                 (_, None) => None,
                 (_, Some(n)) => Some(
                     check_required_text(n, LONG_TEXT_MAX)
-                        .map_err(|e| AppError::field("note", e.to_string()))?,
+                        .map_err(|e| AppError::field("note", e))?,
                 ),
             };
             let now_n = c.now().naive_utc();

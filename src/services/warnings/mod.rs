@@ -23,7 +23,7 @@ use crate::domain::warning::{
     overdue, transition, Level, WarningAction, WarningCategory, WarningStatus,
 };
 use crate::domain::workers::check_workers;
-use crate::error::{AppError, AppResult, FieldErrors};
+use crate::error::{AppError, AppResult, Code, FieldErrors};
 use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
 use serde::{Deserialize, Serialize};
@@ -137,11 +137,11 @@ pub async fn create(ctx: &Ctx, caller: &Caller, input: WarningInput) -> AppResul
                 (Role::Officer, Some(own), None) => Some(own),
                 (Role::Officer, Some(own), Some(e)) if e == own => Some(own),
                 (Role::Officer, _, _) => {
-                    errors.add("enterprise_id", "officers report for their own enterprise");
+                    errors.add("enterprise_id", Code::OfficersOwnEnterprise);
                     None
                 }
                 (_, _, None) => {
-                    errors.add("enterprise_id", "is required");
+                    errors.add("enterprise_id", Code::Required);
                     None
                 }
                 (_, _, Some(e)) => Some(e),
@@ -159,7 +159,7 @@ pub async fn create(ctx: &Ctx, caller: &Caller, input: WarningInput) -> AppResul
                         _ => None,
                     };
                     if in_scope.is_none() {
-                        errors.add("enterprise_id", "no such enterprise in your scope");
+                        errors.add("enterprise_id", Code::EnterpriseNotInScope);
                     }
                     in_scope
                 }

@@ -11,8 +11,7 @@ pub mod units;
 pub mod users;
 pub mod warnings;
 
-use crate::domain::idempotency::KEY_EXPECTED;
-use crate::error::{AppError, AppResult};
+use crate::error::{AppError, AppResult, Code};
 use crate::services::idempotency::{self, Claim};
 use crate::services::{
     cases as case_svc, consultations as consultation_svc, warnings as warning_svc,
@@ -50,7 +49,7 @@ where
     };
     let key = header
         .to_str()
-        .map_err(|_| AppError::field(idempotency::HEADER, KEY_EXPECTED))?;
+        .map_err(|_| AppError::field(idempotency::HEADER, Code::IdempotencyKey))?;
     let claim = Claim::new(key, &format!("{} {input:?}", req.path()))
         .map_err(|e| AppError::field(idempotency::HEADER, e))?;
     if let Some(earlier) = earlier(ctx, caller, &claim).await? {

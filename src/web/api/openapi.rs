@@ -179,6 +179,14 @@ fn with_figures(props: &[(&str, &str)]) -> Value {
     answer(&all)
 }
 
+/// Every problem code a field of an error may carry (`error.field_codes`).
+fn problem_codes() -> Vec<&'static str> {
+    crate::domain::problem::Code::ALL
+        .iter()
+        .map(|c| c.as_str())
+        .collect()
+}
+
 fn schemas() -> Value {
     let s = string;
     let i = integer;
@@ -188,7 +196,8 @@ fn schemas() -> Value {
                 "invalid_transition", "version_conflict", "duplicate", "validation", "too_many_requests",
                 "idempotency_conflict", "method_not_allowed", "internal"]},
             "message": s(),
-            "fields": {"type": "object", "additionalProperties": {"type": "string"}}}}}},
+            "fields": {"type": "object", "additionalProperties": {"type": "string"}},
+            "field_codes": {"type": "object", "additionalProperties": {"type": "string", "enum": problem_codes()}}}}}},
         "Login": object(&["username", "password"], &[("username", s()), ("password", s())]),
         "UnitInput": object(&["name", "kind"], &[("name", s()),
             ("kind", json!({"type": "string", "enum": ["district", "street", "community"]})), ("parent_id", i())]),
@@ -213,7 +222,11 @@ fn schemas() -> Value {
             ("channel", json!({"type": "string", "enum": ["visit", "phone", "letter", "online", "warning", "inspection", "other"]})),
             ("category", json!({"type": "string", "enum": ["wage_arrears", "contract", "social_insurance", "work_injury", "overtime_leave", "compensation", "other"]})),
             ("enterprise_id", i()), ("applicant_name", s()), ("applicant_phone", s()), ("applicant_id_number", s()),
-            ("workers_involved", i()), ("amount_claimed", money()), ("description", s()), ("warning_id", i()), ("unit_id", i())]),
+            ("workers_involved", i()), ("amount_claimed", money()), ("description", s()), ("warning_id", i()), ("unit_id", i()),
+            ("applicants", json!({"type": "array", "items": {"$ref": "#/components/schemas/ApplicantInput"}}))]),
+        "ApplicantInput": object(&["name"], &[("name", s()),
+            ("sex", json!({"type": "string", "enum": ["male", "female"]})), ("phone", s()), ("id_number", s()),
+            ("address", s()), ("amount_claimed", money()), ("representative", json!({"type": "boolean"}))]),
         "CasePatch": object(&["version"], &[("version", i()), ("description", s()), ("applicant_name", s()),
             ("applicant_phone", s()), ("applicant_id_number", s()), ("workers_involved", i()),
             ("amount_claimed", money()), ("category", s())]),
@@ -434,6 +447,19 @@ fn schemas() -> Value {
                 ("sessions", "[Session]"),
                 ("payments", "[Payment]"),
                 ("notes", "[Note]"),
+                ("applicants", "[Applicant]"),
+            ]),
+        ),
+        (
+            "Applicant",
+            answer(&[
+                ("name", "s"),
+                ("sex", "s?"),
+                ("phone", "s?"),
+                ("id_number", "s?"),
+                ("address", "s?"),
+                ("amount_claimed", "money?"),
+                ("representative", "b"),
             ]),
         ),
         (

@@ -3,7 +3,7 @@
 
 use super::ok;
 use crate::domain::permission::Permission;
-use crate::error::AppError;
+use crate::error::{AppError, Code};
 use crate::services::ledger;
 use crate::services::stats::{self, Span};
 use crate::services::{Caller, Ctx};
@@ -42,7 +42,7 @@ fn format(value: Option<&str>) -> Result<Option<FileFormat>, AppError> {
         None | Some("") | Some("json") => Ok(None),
         Some("csv") => Ok(Some(FileFormat::Csv)),
         Some("xlsx") => Ok(Some(FileFormat::Xlsx)),
-        Some(_) => Err(AppError::field("format", "must be json, csv or xlsx")),
+        Some(_) => Err(AppError::field("format", Code::NotJsonCsvOrXlsx)),
     }
 }
 

@@ -4,11 +4,11 @@
 //! session for that page, which opens the form as the user left it, each error beside its field.
 
 use super::flash::{self, FailedForm};
-use super::form::{amount, codes, describe, local_to_rfc3339, opt, options};
+use super::form::{amount, codes, describe, local_to_rfc3339, opt, options, Errors};
 use super::{html, render, see_other, OrPage, PageResult, SignedForm, SignedIn};
 use crate::domain::case::ActionKind;
 use crate::domain::vocab::Referral;
-use crate::error::AppError;
+use crate::error::{AppError, Code};
 use crate::services::cases::{self as svc, ActionInput};
 use crate::services::{users, Ctx};
 use actix_web::http::StatusCode;
@@ -230,7 +230,8 @@ pub(super) async fn render_case(
     let data = me.page.data(
         "cases.title",
         json!({"case": case, "actions": actions, "error": error, "prints": prints,
-               "editable": case.actions.contains(&ActionKind::Edit)}),
+               "editable": case.actions.contains(&ActionKind::Edit),
+               "many_applicants": case.applicants.len() > 1}),
     );
     html(status, render::render("pages/cases/show", &data))
 }
@@ -240,12 +241,12 @@ pub(super) async fn render_case(
 fn typed_number<T: std::str::FromStr>(
     form: &HashMap<String, String>,
     name: &str,
-    typed: &mut HashMap<String, String>,
+    typed: &mut Errors,
 ) -> Option<T> {
     let value = opt(form, name)?;
     let parsed = value.parse().ok();
     if parsed.is_none() {
-        typed.insert(name.to_string(), "must be a number".to_string());
+        typed.insert(name.to_string(), Code::NotANumber.into());
     }
     parsed
 }
@@ -257,7 +258,7 @@ pub async fn act(
 ) -> PageResult {
     let SignedForm { me, form } = signed;
     let (id, name) = path.into_inner();
-    let mut unreadable = HashMap::new();
+    let mut unreadable = Errors::new();
     let mut input = ActionInput {
         reason: opt(&form, "reason"),
         mediator_id: typed_number(&form, "mediator_id", &mut unreadable),

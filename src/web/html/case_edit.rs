@@ -8,7 +8,7 @@ use super::form::{codes, opt, options};
 use super::{html, render, see_other, OrPage, PageResult, SignedForm, SignedIn};
 use crate::domain::case::ActionKind;
 use crate::domain::vocab::Category;
-use crate::error::AppError;
+use crate::error::{AppError, Code};
 use crate::services::cases::{self as svc, CasePatch, CaseView};
 use crate::services::Ctx;
 use actix_web::http::StatusCode;
@@ -53,7 +53,7 @@ fn values_of(case: &CaseView) -> HashMap<String, String> {
 fn fields(
     case: &CaseView,
     values: &HashMap<String, String>,
-    errors: &HashMap<String, String>,
+    errors: &super::form::Errors,
 ) -> Vec<Value> {
     let v = |k: &str| values.get(k).cloned().unwrap_or_default();
     let mask = |k: &str| match k {
@@ -82,7 +82,7 @@ fn page(
     me: &SignedIn,
     case: &CaseView,
     values: &HashMap<String, String>,
-    errors: &HashMap<String, String>,
+    errors: &super::form::Errors,
     stale: bool,
     status: StatusCode,
 ) -> HttpResponse {
@@ -121,7 +121,7 @@ pub async fn form(ctx: web::Data<Ctx>, id: web::Path<i64>, me: SignedIn) -> Page
 fn patch_of(
     form: &HashMap<String, String>,
     was: &HashMap<String, String>,
-    errors: &mut HashMap<String, String>,
+    errors: &mut super::form::Errors,
 ) -> CasePatch {
     let changed = |k: &str| {
         let now = form.get(k).map_or("", |v| v.trim());
@@ -130,7 +130,7 @@ fn patch_of(
     let workers = changed("workers_involved").and_then(|w| match w.parse::<i64>() {
         Ok(n) => Some(n),
         Err(_) => {
-            errors.insert("workers_involved".into(), "must be a number".into());
+            errors.insert("workers_involved".into(), Code::NotANumber.into());
             None
         }
     });

@@ -117,7 +117,7 @@ pub async fn list(ctx: web::Data<Ctx>, query: Query, me: SignedIn) -> PageResult
 /// The intake form's fields, with values kept and errors beside them.
 fn intake_fields(
     values: &HashMap<String, String>,
-    errors: &HashMap<String, String>,
+    errors: &super::form::Errors,
     offer: Value,
 ) -> Vec<Value> {
     let v = |k: &str| values.get(k).cloned().unwrap_or_default();
@@ -237,7 +237,7 @@ pub async fn new_submit(ctx: web::Data<Ctx>, signed: SignedForm) -> PageResult {
         Err(AppError::Validation(fields)) => {
             let mut fields = fields.0;
             fields.extend(errors);
-            let mut errors: HashMap<String, String> = fields.into_iter().collect();
+            let mut errors: super::form::Errors = fields.into_iter().collect();
             enterprise_field::beside_field(&mut errors);
             let offer = enterprise_field::offer(&caller, &form, &errors);
             let data = page.data(

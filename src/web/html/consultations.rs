@@ -6,7 +6,7 @@ use super::enterprise_field;
 use super::form::{codes, local_to_rfc3339, opt, options, required_number, Query};
 use super::{html, render, see_other, OrPage, PageCtx, PageResult, SignedForm, SignedIn};
 use crate::domain::vocab::{Category, Channel};
-use crate::error::AppError;
+use crate::error::{AppError, Code};
 use crate::services::consultations::{self as svc, ConsultationFilter, ConsultationInput};
 use crate::services::enterprises::Choice;
 use crate::services::{Caller, Ctx, Paging};
@@ -39,7 +39,7 @@ pub async fn list(ctx: web::Data<Ctx>, query: Query, me: SignedIn) -> PageResult
             Some(v) => v
                 .parse()
                 .map(Some)
-                .map_err(|_| AppError::field(k, "must be a date (YYYY-MM-DD)")),
+                .map_err(|_| AppError::field(k, Code::NotADate)),
             None => Ok(None),
         }
     };
@@ -80,7 +80,7 @@ pub async fn list(ctx: web::Data<Ctx>, query: Query, me: SignedIn) -> PageResult
 fn entry_form(
     page: &PageCtx,
     values: &HashMap<String, String>,
-    errors: &HashMap<String, String>,
+    errors: &super::form::Errors,
     (recent, enterprises): (Vec<Value>, Vec<Choice>),
     status: StatusCode,
 ) -> HttpResponse {
@@ -182,7 +182,7 @@ pub async fn new_submit(ctx: web::Data<Ctx>, signed: SignedForm) -> PageResult {
     match result {
         Ok(_) => Ok(see_other("/consultations/new?saved=1")),
         Err(AppError::Validation(fields)) => {
-            let mut all: HashMap<String, String> = fields.0.into_iter().collect();
+            let mut all: super::form::Errors = fields.0.into_iter().collect();
             all.extend(errors);
             let mut errors = all;
             enterprise_field::beside_field(&mut errors);

@@ -10,7 +10,7 @@ use super::form::Query;
 use super::reports::unit_param;
 use super::{html, render, OrPage, PageCtx, PageResult, SignedIn};
 use crate::domain::permission::Permission;
-use crate::error::{AppError, FieldErrors};
+use crate::error::{AppError, Code, FieldErrors};
 use crate::services::cases::CaseQuery;
 use crate::services::stats::{self, Span};
 use crate::services::{ledger, units, Caller, Ctx};
@@ -68,25 +68,21 @@ fn period(values: &HashMap<String, String>) -> Result<Span, AppError> {
     let mut errors = FieldErrors::default();
     let mut date = |field: &str| match values.get(field).map(|v| v.trim()) {
         None | Some("") => {
-            errors.add(field, "is required (YYYY-MM-DD)");
+            errors.add(field, Code::RequiredDate);
             None
         }
-        Some(v) => errors.take(
-            field,
-            v.parse::<NaiveDate>()
-                .map_err(|_| "must be a date YYYY-MM-DD"),
-        ),
+        Some(v) => errors.take(field, v.parse::<NaiveDate>().map_err(|_| Code::NotADate)),
     };
     let (from, to) = (date("from"), date("to"));
     if let (Some(f), Some(t)) = (from, to) {
         if t < f {
-            errors.add("to", "must not be before from");
+            errors.add("to", Code::BeforeFrom);
         }
     }
     errors.finish()?;
     match (from, to.and_then(|t| t.checked_add_days(Days::new(1)))) {
         (Some(f), Some(t)) => Ok(Span::Dates(f, t)),
-        _ => Err(AppError::field("to", "must be a date YYYY-MM-DD")),
+        _ => Err(AppError::field("to", Code::NotADate)),
     }
 }
 
@@ -138,7 +134,7 @@ async fn ledger_page(
     page: &PageCtx,
     caller: &Caller,
     values: &HashMap<String, String>,
-    errors: &HashMap<String, String>,
+    errors: &super::form::Errors,
     status: StatusCode,
 ) -> PageResult {
     let list = units::list(ctx, caller).await.or_page(page)?;

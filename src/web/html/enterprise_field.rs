@@ -5,7 +5,7 @@
 //! error beside the field, with the choices). The page never shows or asks for a number.
 
 use crate::domain::permission::Permission;
-use crate::error::AppError;
+use crate::error::{AppError, Code};
 use crate::services::enterprises::{self, Choice, EnterpriseInput};
 use crate::services::{enterprise_names, Caller, Ctx};
 use serde_json::{json, Value};
@@ -29,7 +29,7 @@ pub(super) async fn resolve(
     ctx: &Ctx,
     caller: &Caller,
     form: &HashMap<String, String>,
-    errors: &mut HashMap<String, String>,
+    errors: &mut super::form::Errors,
 ) -> Option<i64> {
     let typed = form
         .get(FIELD)
@@ -42,7 +42,7 @@ pub(super) async fn resolve(
             None
         }
         Err(_) => {
-            errors.insert(FIELD.into(), "is not an enterprise in your area".into());
+            errors.insert(FIELD.into(), Code::NotAnEnterpriseInArea.into());
             None
         }
     }
@@ -62,7 +62,7 @@ pub(super) async fn resolve_or_register(
     ctx: &Ctx,
     caller: &Caller,
     form: &HashMap<String, String>,
-    errors: &mut HashMap<String, String>,
+    errors: &mut super::form::Errors,
 ) -> Option<i64> {
     let found = resolve(ctx, caller, form, errors).await;
     let ticked = form.get(REGISTER).is_some_and(|v| v == "1");
@@ -97,8 +97,8 @@ pub(super) async fn resolve_or_register(
             }
             None
         }
-        Err(AppError::Duplicate { message, .. }) => {
-            errors.insert(REGISTER_CODE.into(), message);
+        Err(AppError::Duplicate { problem, .. }) => {
+            errors.insert(REGISTER_CODE.into(), problem);
             None
         }
         Err(_) => None,
@@ -110,7 +110,7 @@ pub(super) async fn resolve_or_register(
 pub(super) fn offer(
     caller: &Caller,
     form: &HashMap<String, String>,
-    errors: &HashMap<String, String>,
+    errors: &super::form::Errors,
 ) -> Value {
     let typed = form.get(FIELD).map(|s| s.trim()).unwrap_or_default();
     let refused = errors.contains_key(FIELD) || errors.contains_key(REGISTER_CODE);
@@ -123,7 +123,7 @@ pub(super) fn offer(
 
 /// The services' errors about `enterprise_id` (the JSON's name) beside the form's field, unless
 /// the form already said why.
-pub(super) fn beside_field(errors: &mut HashMap<String, String>) {
+pub(super) fn beside_field(errors: &mut super::form::Errors) {
     if let Some(why) = errors.remove("enterprise_id") {
         errors.entry(FIELD.into()).or_insert(why);
     }

@@ -19,8 +19,8 @@ pub(super) struct FailedForm {
     pub form: String,
     pub status: u16,
     pub values: HashMap<String, String>,
-    /// Field name → the service's (English) message, shown through `{{msg}}`.
-    pub errors: HashMap<String, String>,
+    /// Field name → its problem, shown through `{{msg}}` in the page's language.
+    pub errors: super::form::Errors,
     /// The refusal not about one of the form's fields, already in the page's language.
     pub refusal: Option<String>,
 }
@@ -33,7 +33,7 @@ impl FailedForm {
         form: String,
         mut values: HashMap<String, String>,
         error: &AppError,
-        unreadable: HashMap<String, String>,
+        unreadable: super::form::Errors,
         lang: &str,
     ) -> FailedForm {
         let (mut errors, refusal) = match error {

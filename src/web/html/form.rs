@@ -2,7 +2,7 @@
 //! numbers and times typed into a form, and a refusal described beside its fields in the page's
 //! language. Every page module that takes a form uses it.
 
-use crate::error::AppError;
+use crate::error::{AppError, Code, Problem};
 use crate::i18n;
 use crate::services::Ctx;
 use actix_web::web;
@@ -11,6 +11,9 @@ use serde_json::{json, Value};
 use std::collections::HashMap;
 
 pub(super) type Query = web::Query<HashMap<String, String>>;
+
+/// A form's field errors: field name → its problem, shown beside the field through `{{msg}}`.
+pub(crate) type Errors = HashMap<String, Problem>;
 
 pub(super) fn options(group: &str, values: &[&str], selected: Option<&str>) -> Vec<Value> {
     values
@@ -48,12 +51,12 @@ pub(super) fn opt(form: &HashMap<String, String>, k: &str) -> Option<String> {
 pub(super) fn number(
     form: &HashMap<String, String>,
     name: &str,
-    errors: &mut HashMap<String, String>,
+    errors: &mut Errors,
 ) -> Option<i64> {
     match opt(form, name).map(|v| v.parse::<i64>()) {
         Some(Ok(n)) => Some(n),
         Some(Err(_)) => {
-            errors.insert(name.to_string(), "must be a number".to_string());
+            errors.insert(name.to_string(), Code::NotANumber.into());
             None
         }
         None => None,
@@ -67,13 +70,13 @@ pub(super) fn number(
 pub(super) fn amount(
     form: &HashMap<String, String>,
     name: &str,
-    errors: &mut HashMap<String, String>,
+    errors: &mut Errors,
 ) -> Option<String> {
     let typed = opt(form, name)?;
     match crate::domain::money::Fen::from_typed(&typed) {
         Ok(fen) => Some(fen.to_string()),
         Err(e) => {
-            errors.insert(name.to_string(), e.to_string());
+            errors.insert(name.to_string(), e.into());
             Some(typed)
         }
     }
@@ -83,12 +86,12 @@ pub(super) fn amount(
 pub(super) fn required_number(
     form: &HashMap<String, String>,
     name: &str,
-    errors: &mut HashMap<String, String>,
+    errors: &mut Errors,
 ) -> i64 {
     number(form, name, errors).unwrap_or_else(|| {
         errors
             .entry(name.to_string())
-            .or_insert_with(|| "is required".to_string());
+            .or_insert_with(|| Code::Required.into());
         0
     })
 }
@@ -105,11 +108,14 @@ pub(super) fn describe(err: &AppError, lang: &str) -> String {
                     .iter()
                     .find_map(|group| i18n::lookup(lang, &format!("{group}.{field}")))
                     .unwrap_or_else(|| field.clone());
-                format!("{label}: {}", i18n::message(lang, why))
+                format!("{label}: {}", i18n::problem(lang, why))
             })
             .collect::<Vec<_>>()
             .join("; "),
         AppError::InvalidTransition(_) => i18n::t(lang, "error.conflict"),
-        other => i18n::message(lang, &other.to_string()),
+        other => match other.problem() {
+            Some(problem) => i18n::problem(lang, &problem),
+            None => other.to_string(),
+        },
     }
 }

@@ -7,11 +7,10 @@
 //! the reason beside the field (413 too large, 422 otherwise); nothing is written then.
 
 use super::admin::{form_errors, input, select, unit_choices};
-use super::form::required_number;
+use super::form::{required_number, Errors};
 use super::{check_form, html, render, OrPage, PageCtx, PageError, PageResult, SignedIn};
 use crate::domain::permission::Permission;
-use crate::error::AppError;
-use crate::i18n;
+use crate::error::{AppError, Code};
 use crate::services::ledger_import::{self, Format, ImportReport};
 use crate::services::{units, Caller, Ctx};
 use actix_multipart::Multipart;
@@ -97,11 +96,11 @@ pub async fn submit(
         .get(header::CONTENT_LENGTH)
         .and_then(|v| v.to_str().ok()?.parse::<u64>().ok());
     if declared.is_some_and(|n| n > MAX_BODY) {
-        view.refuse("file", "import.too_large");
+        view.refuse("file", Code::UploadTooLarge);
         return view.render(&ctx, None, StatusCode::PAYLOAD_TOO_LARGE).await;
     }
     let Ok(upload) = read_upload(multipart).await else {
-        view.refuse("file", "import.unreadable");
+        view.refuse("file", Code::UploadUnreadable);
         return view.render(&ctx, None, StatusCode::BAD_REQUEST).await;
     };
     // The CSRF token is a field of the multipart form, so it is checked once the form is read.
@@ -139,14 +138,14 @@ pub async fn submit(
 }
 
 /// The uploaded file's format, or why there is none to import (a catalog key and the status).
-fn file_format(upload: &Upload) -> Result<Format, (&'static str, StatusCode)> {
+fn file_format(upload: &Upload) -> Result<Format, (Code, StatusCode)> {
     let unprocessable = StatusCode::UNPROCESSABLE_ENTITY;
     if upload.too_large {
-        Err(("import.too_large", StatusCode::PAYLOAD_TOO_LARGE))
+        Err((Code::UploadTooLarge, StatusCode::PAYLOAD_TOO_LARGE))
     } else if upload.file.is_empty() {
-        Err(("import.no_file", unprocessable))
+        Err((Code::UploadNoFile, unprocessable))
     } else {
-        Format::of_name(&upload.file_name).ok_or(("import.wrong_type", unprocessable))
+        Format::of_name(&upload.file_name).ok_or((Code::UploadWrongType, unprocessable))
     }
 }
 
@@ -183,7 +182,7 @@ struct View<'a> {
     page: &'a PageCtx,
     caller: &'a Caller,
     values: Values,
-    errors: Values,
+    errors: Errors,
 }
 
 impl<'a> View<'a> {
@@ -197,14 +196,13 @@ impl<'a> View<'a> {
             page,
             caller,
             values,
-            errors: Values::new(),
+            errors: Errors::new(),
         }
     }
 
     /// An error of the page's own beside `field`, from the catalog.
-    fn refuse(&mut self, field: &str, key: &str) {
-        self.errors
-            .insert(field.into(), i18n::t(&self.page.lang, key));
+    fn refuse(&mut self, field: &str, code: Code) {
+        self.errors.insert(field.into(), code.into());
     }
 
     async fn render(&self, ctx: &Ctx, result: Option<Value>, status: StatusCode) -> PageResult {

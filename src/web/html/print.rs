@@ -5,7 +5,7 @@
 //! not read them.
 
 use super::{html, render, OrPage, PageResult, SignedIn};
-use crate::error::AppError;
+use crate::error::{AppError, Code};
 use crate::services::cases::{self as svc, CaseView};
 use crate::services::{units, users, Ctx};
 use actix_web::http::StatusCode;
@@ -75,7 +75,7 @@ async fn document(ctx: &Ctx, me: SignedIn, id: i64, doc: Document) -> PageResult
         .or_page(&page)?;
     if case.status != doc.status() {
         return Err(page.fail(AppError::InvalidTransition(
-            "the case is not in the status this document needs".into(),
+            Code::NotStatusForDocument.into(),
         )));
     }
     let mediator = match case.mediator_id {
@@ -99,9 +99,19 @@ async fn document(ctx: &Ctx, me: SignedIn, id: i64, doc: Document) -> PageResult
             .map(|(commission, address)| json!({"commission": commission, "address": address})),
         Document::Agreement => None,
     };
+    // The respondent's particulars as its enterprise record has them.
+    let respondent = crate::services::enterprises::get(ctx, &caller, case.enterprise_id)
+        .await
+        .ok();
+    let respondent = json!({
+        "address": respondent.as_ref().and_then(|e| e.address.clone()),
+        "legal_representative": respondent.as_ref().and_then(|e| e.legal_representative.clone()),
+        "phone": respondent.as_ref().and_then(|e| e.phone.clone()),
+    });
     let data = page.data(
         doc.title(),
         json!({
+            "respondent": respondent,
             "received_on": date_of(&case.received_at),
             "closed_on": case.closed_at.as_deref().map(date_of),
             "close_note": closing_note(&case),

@@ -3,6 +3,7 @@
 //! and amounts in document style). Handlebars escapes every
 //! `{{value}}`; triple-stash is used only for the page body we rendered ourselves.
 
+use crate::domain::problem::Problem;
 use crate::i18n;
 use handlebars::{
     Context, Handlebars, Helper, HelperDef, HelperResult, Output, RenderContext, RenderErrorReason,
@@ -191,7 +192,8 @@ fn tv_helper(
     Ok(())
 }
 
-/// `{{msg m}}`: a service's message (a field error, a refusal) in the page's language.
+/// `{{msg m}}`: a problem (a field error, a refusal: `{"code", "args"}`) in the page's
+/// language; a text (a refusal the page described already) as it is.
 fn msg_helper(
     h: &Helper,
     _: &Handlebars,
@@ -199,7 +201,16 @@ fn msg_helper(
     _: &mut RenderContext,
     out: &mut dyn Output,
 ) -> HelperResult {
-    write_translated(h, ctx, out, i18n::message)
+    let text = match h.param(0).map(|p| p.value()) {
+        Some(Value::String(s)) => s.clone(),
+        Some(v @ Value::Object(_)) => match serde_json::from_value::<Problem>(v.clone()) {
+            Ok(problem) => i18n::problem(&lang_of(ctx), &problem),
+            Err(_) => v.to_string(),
+        },
+        _ => return Ok(()),
+    };
+    out.write(&handlebars::html_escape(&text))?;
+    Ok(())
 }
 
 /// `{{paren x}}`: `x` in the page language's brackets, "（3）" in Chinese and " (3)" in English

@@ -5,7 +5,7 @@
 use super::{html, render, see_other, OrPage, PageResult, SignedForm, SignedIn};
 use crate::domain::permission::Permission;
 use crate::domain::stats::{Figures, Rate};
-use crate::error::AppError;
+use crate::error::{AppError, Code};
 use crate::i18n;
 use crate::reports::charts;
 use crate::reports::figures::{Figure, Value as FigureValue};
@@ -82,7 +82,7 @@ pub(super) fn unit_param(query: &Query) -> Result<Option<i64>, AppError> {
         Some(u) => u
             .parse()
             .map(Some)
-            .map_err(|_| AppError::field("unit_id", "must be a number")),
+            .map_err(|_| AppError::field("unit_id", Code::NotANumber)),
     }
 }
 
@@ -112,7 +112,7 @@ async fn monthly_data(
     };
     let first = match Span::month(Some(&month))? {
         Span::Month(f) => f,
-        _ => return Err(AppError::field("month", "must be a month")),
+        _ => return Err(AppError::field("month", Code::NotAMonth)),
     };
     let report = stats::report(ctx, caller, Ok(Span::Month(first)), unit).await?;
     let before = prev_month(first);

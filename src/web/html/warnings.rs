@@ -64,7 +64,7 @@ pub async fn list(ctx: web::Data<Ctx>, query: Query, me: SignedIn) -> PageResult
 fn report_form(
     caller: &Caller,
     values: &HashMap<String, String>,
-    errors: &HashMap<String, String>,
+    errors: &super::form::Errors,
 ) -> Value {
     let v = |k: &str| values.get(k).cloned().unwrap_or_default();
     let officer = caller.role == Role::Officer;
@@ -144,7 +144,7 @@ pub async fn new_submit(ctx: web::Data<Ctx>, signed: SignedForm) -> PageResult {
     match svc::create(&ctx, &caller, input).await {
         Ok(w) => Ok(see_other(&format!("/warnings/{}", w.id))),
         Err(AppError::Validation(fields)) => {
-            let mut all: HashMap<String, String> = fields.0.into_iter().collect();
+            let mut all: super::form::Errors = fields.0.into_iter().collect();
             all.extend(errors);
             let mut errors = all;
             enterprise_field::beside_field(&mut errors);

@@ -55,7 +55,7 @@ pub async fn submit(ctx: web::Data<Ctx>, signed: SignedForm) -> PageResult {
         _ => {
             errors
                 .entry("unit_id".to_string())
-                .or_insert_with(|| "is required".to_string());
+                .or_insert_with(|| crate::error::Code::Required.into());
             Err(crate::error::AppError::Validation(Default::default()))
         }
     };

@@ -17,7 +17,7 @@ use super::{
 };
 use crate::domain::permission::Permission;
 use crate::domain::vocab::UnitKind;
-use crate::error::AppError;
+use crate::error::{AppError, Code};
 use crate::services::enterprises::{self, EnterpriseInput};
 use crate::services::units::{self, UnitInput, UnitView};
 use crate::services::{users as users_svc, Ctx, Paging};
@@ -27,7 +27,7 @@ use serde_json::{json, Value};
 use std::collections::HashMap;
 
 type Values = HashMap<String, String>;
-type Errors = HashMap<String, String>;
+use super::form::Errors;
 
 /// The signed-in admin, else the 403 page: the admin area is the admin's alone.
 fn admin(me: SignedIn) -> Result<SignedIn, PageError> {
@@ -50,9 +50,9 @@ pub(super) fn form_errors(err: AppError) -> Result<(Errors, StatusCode), AppErro
     let status = err.status_code();
     match err {
         AppError::Validation(fields) => Ok((fields.0.into_iter().collect(), status)),
-        AppError::Duplicate { field, message } => Ok((HashMap::from([(field, message)]), status)),
+        AppError::Duplicate { field, problem } => Ok((HashMap::from([(field, problem)]), status)),
         AppError::VersionConflict => Ok((
-            HashMap::from([("version".to_string(), err.to_string())]),
+            HashMap::from([("version".to_string(), Code::VersionConflict.into())]),
             status,
         )),
         other => Err(other),
@@ -193,8 +193,8 @@ pub async fn enterprises_page(ctx: web::Data<Ctx>, query: Query, me: SignedIn) -
     let me = admin(me)?;
     let page_no = query.get("page").and_then(|p| p.parse().ok()).unwrap_or(1);
     let q = query.get("q").map_or("", |q| q.trim());
-    let empty = HashMap::new();
-    enterprises_view(&ctx, &me, (q, page_no), &empty, &empty, StatusCode::OK).await
+    let (values, errors) = (HashMap::new(), HashMap::new());
+    enterprises_view(&ctx, &me, (q, page_no), &values, &errors, StatusCode::OK).await
 }
 
 async fn enterprises_view(
@@ -289,7 +289,7 @@ pub async fn enterprises_create(ctx: web::Data<Ctx>, signed: SignedForm) -> Page
     if unit_id.is_none() {
         errors
             .entry("unit_id".to_string())
-            .or_insert_with(|| "is required".to_string());
+            .or_insert_with(|| Code::Required.into());
     }
     let input = EnterpriseInput {
         name: form.get("name").cloned().unwrap_or_default(),

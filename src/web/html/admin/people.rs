@@ -6,10 +6,10 @@ use super::{
     Values,
 };
 use crate::domain::role::Role;
-use crate::error::AppError;
+use crate::error::{AppError, FieldErrors};
 use crate::services::users::{self as svc, UserInput, UserPatch};
 use crate::services::{notifications as outbox, units, Ctx, Paging};
-use crate::web::html::form::{opt, Query};
+use crate::web::html::form::{describe, opt, Query};
 use crate::web::html::{see_other, OrPage, PageResult, SignedForm, SignedIn};
 use actix_web::http::StatusCode;
 use actix_web::web;
@@ -19,16 +19,17 @@ use std::collections::HashMap;
 /// The users a page at a time (50), searched by `q` (username, name or email).
 pub async fn users(ctx: web::Data<Ctx>, query: Query, me: SignedIn) -> PageResult {
     let me = admin(me)?;
-    let empty = HashMap::new();
-    users_view(&ctx, &me, &query, &empty, &empty, StatusCode::OK).await
+    let (values, errors) = (HashMap::new(), HashMap::new());
+    users_view(&ctx, &me, &query, (&values, &errors, None), StatusCode::OK).await
 }
 
+/// The users' page with the create form's values and errors, and the refusal of an action on
+/// one row (in the page's language), if any.
 async fn users_view(
     ctx: &Ctx,
     me: &SignedIn,
     query: &HashMap<String, String>,
-    values: &Values,
-    errors: &Errors,
+    (values, errors, row): (&Values, &Errors, Option<String>),
     status: StatusCode,
 ) -> PageResult {
     let (page, caller) = (&me.page, &me.caller);
@@ -90,8 +91,8 @@ async fn users_view(
         "prev": (paging.page > 1).then(|| pager_link("/admin/users", &q, paging.page - 1)),
         "next": (paging.offset() + paging.per_page < found.total)
             .then(|| pager_link("/admin/users", &q, paging.page + 1)),
-        "invalid": errors.keys().any(|k| k != "row"),
-        "row_error": errors.get("row").or(errors.get("active")).or(errors.get("version")),
+        "invalid": !errors.is_empty(),
+        "row_error": row,
     });
     Ok(render_admin(
         page,
@@ -124,7 +125,7 @@ pub async fn users_create(ctx: web::Data<Ctx>, signed: SignedForm) -> PageResult
         Ok(_) => Ok(see_other("/admin/users")),
         Err(Ok((more, status))) => {
             errors.extend(more);
-            users_view(&ctx, &me, &HashMap::new(), &form, &errors, status).await
+            users_view(&ctx, &me, &HashMap::new(), (&form, &errors, None), status).await
         }
         Err(Err(e)) => Err(me.page.fail(e)),
     }
@@ -162,13 +163,18 @@ pub async fn user_action(
         Ok(_) => Ok(see_other("/admin/users")),
         Err(Ok((more, status))) => {
             // A row's error is shown above the list, naming the field it is about.
-            let text = more
-                .iter()
-                .map(|(k, v)| format!("{k}: {v}"))
-                .collect::<Vec<_>>()
-                .join("; ");
-            errors.insert("row".to_string(), text);
-            users_view(&ctx, &me, &HashMap::new(), &HashMap::new(), &errors, status).await
+            errors.extend(more);
+            let fields = FieldErrors(errors.into_iter().collect());
+            let row = describe(&AppError::Validation(fields), &me.page.lang);
+            let (values, errors) = (HashMap::new(), HashMap::new());
+            users_view(
+                &ctx,
+                &me,
+                &HashMap::new(),
+                (&values, &errors, Some(row)),
+                status,
+            )
+            .await
         }
         Err(Err(e)) => Err(me.page.fail(e)),
     }
