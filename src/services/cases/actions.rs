@@ -243,13 +243,12 @@ pub async fn act(
     kind: ActionKind,
     input: ActionInput,
 ) -> AppResult<CaseView> {
-    caller.require(Permission::ReadCases)?;
-    let caller = caller.clone();
-    let c = ctx.clone();
-    ctx.db
-        .write(move |conn| {
-            let (row, _) = find_in_scope(conn, &caller, id)?;
-            caller.require(Permission::of_action(kind))?;
+    changing_case(
+        ctx,
+        caller,
+        id,
+        Permission::of_action(kind),
+        move |conn, c, caller, row| {
             let status: CaseStatus = row
                 .status
                 .parse()
@@ -263,7 +262,7 @@ pub async fn act(
                 Some(a) => errors.take("at", crate::domain::time::parse_instant(a)),
                 None => Some(now),
             };
-            let parsed = parse_action(conn, &c, &row, kind, &input, now, &mut errors)?;
+            let parsed = parse_action(conn, c, &row, kind, &input, now, &mut errors)?;
             let (Some(at), Some(parsed)) = (at, parsed) else {
                 return Err(AppError::Validation(errors));
             };
@@ -329,7 +328,7 @@ pub async fn act(
                             created_at: now_n,
                         })
                         .execute(conn)?;
-                    crate::services::idempotency::keep(conn, &c, caller.id, "case", id)?;
+                    crate::services::idempotency::keep(conn, c, caller.id, "case", id)?;
                 }
                 Command::Session => {
                     if let Some((held_at, location, attendees, notes)) = &parsed.session {
@@ -378,7 +377,7 @@ pub async fn act(
                 return Err(AppError::VersionConflict);
             }
             if kind == ActionKind::Assign {
-                crate::notify::outbox::case_assigned(conn, &c, id)?;
+                crate::notify::outbox::case_assigned(conn, c, id)?;
             }
             insert_event(
                 conn,
@@ -394,7 +393,8 @@ pub async fn act(
                     assignee_id: parsed.mediator_id.filter(|_| kind == ActionKind::Assign),
                 },
             )?;
-            load_view(conn, &c, &caller, id)
-        })
-        .await
+            load_view(conn, c, caller, id)
+        },
+    )
+    .await
 }

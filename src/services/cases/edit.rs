@@ -18,13 +18,12 @@ pub struct CasePatch {
 
 /// Edits the case's facts (not its status); stale versions are refused.
 pub async fn update(ctx: &Ctx, caller: &Caller, id: i64, patch: CasePatch) -> AppResult<CaseView> {
-    caller.require(Permission::ReadCases)?;
-    let caller = caller.clone();
-    let c = ctx.clone();
-    ctx.db
-        .write(move |conn| {
-            let (row, _) = find_in_scope(conn, &caller, id)?;
-            caller.require(Permission::EditCase)?;
+    changing_case(
+        ctx,
+        caller,
+        id,
+        Permission::EditCase,
+        move |conn, c, caller, row| {
             let mut errors = FieldErrors::default();
             let description = patch
                 .description
@@ -157,7 +156,8 @@ pub async fn update(ctx: &Ctx, caller: &Caller, id: i64, patch: CasePatch) -> Ap
                     now_n,
                 )?;
             }
-            load_view(conn, &c, &caller, id)
-        })
-        .await
+            load_view(conn, c, caller, id)
+        },
+    )
+    .await
 }

@@ -254,7 +254,7 @@ pub(crate) fn create_in(
     }
     crate::services::idempotency::keep(conn, ctx, caller.id, "case", id)?;
     let events = vec![event];
-    let names = super::view::people_named(conn, &row, &events)?;
+    let names = super::parts::people_named(conn, &row, &events)?;
     Ok(Created {
         row,
         parts: CaseParts {

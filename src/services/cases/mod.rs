@@ -9,6 +9,7 @@ mod edit;
 mod intake;
 mod list;
 mod notes;
+mod parts;
 mod query;
 mod sight;
 mod view;
@@ -20,11 +21,12 @@ pub(crate) use intake::create_in;
 pub use intake::{create, CaseInput};
 pub use list::{list, CaseFilter};
 pub use notes::add_note;
+pub(crate) use parts::CaseParts;
 pub use query::CaseQuery;
 pub(crate) use sight::log_whole_views;
 pub use sight::Purpose;
 use sight::{list_sight, record_views, whole_views};
-pub(crate) use view::{load_view, shape_view, CaseParts};
+pub(crate) use view::{load_view, shape_view};
 use view::{shape_view_for, summary};
 pub use view::{CaseSummary, CaseView, EventView, NoteView, PaymentView, SessionView};
 
@@ -76,6 +78,32 @@ fn find_in_scope(conn: &mut DbConn, caller: &Caller, id: i64) -> AppResult<(Case
         Some((row, unit_path, name)) if visible(&row, &unit_path) => Ok((row, name)),
         _ => Err(AppError::not_found("case")),
     }
+}
+
+/// The opening every change to one case shares, in the contract's order: the caller may read
+/// cases (403), the case is in their scope (404), they hold `permission` (403). `change` then
+/// runs in the same writing transaction, with the case's row as it was read.
+async fn changing_case<T, F>(
+    ctx: &Ctx,
+    caller: &Caller,
+    id: i64,
+    permission: Permission,
+    change: F,
+) -> AppResult<T>
+where
+    T: Send + 'static,
+    F: FnOnce(&mut DbConn, &Ctx, &Caller, CaseRow) -> AppResult<T> + Send + 'static,
+{
+    caller.require(Permission::ReadCases)?;
+    let caller = caller.clone();
+    let c = ctx.clone();
+    ctx.db
+        .write(move |conn| {
+            let (row, _) = find_in_scope(conn, &caller, id)?;
+            caller.require(permission)?;
+            change(conn, &c, &caller, row)
+        })
+        .await
 }
 
 fn utc(t: NaiveDateTime) -> DateTime<Utc> {

@@ -6,13 +6,12 @@ use crate::domain::permission::Permission;
 
 /// Adds a note (staff, or the officer of the case's enterprise); it changes nothing else.
 pub async fn add_note(ctx: &Ctx, caller: &Caller, id: i64, text: String) -> AppResult<CaseView> {
-    caller.require(Permission::ReadCases)?;
-    let caller = caller.clone();
-    let c = ctx.clone();
-    ctx.db
-        .write(move |conn| {
-            let (row, _) = find_in_scope(conn, &caller, id)?;
-            caller.require(Permission::NoteCase)?;
+    changing_case(
+        ctx,
+        caller,
+        id,
+        Permission::NoteCase,
+        move |conn, c, caller, row| {
             let text = check_required_text(&text, LONG_TEXT_MAX)
                 .map_err(|e| AppError::field("text", e))?;
             let now_n = c.now().naive_utc();
@@ -24,7 +23,8 @@ pub async fn add_note(ctx: &Ctx, caller: &Caller, id: i64, text: String) -> AppR
                     created_at: now_n,
                 })
                 .execute(conn)?;
-            load_view(conn, &c, &caller, id)
-        })
-        .await
+            load_view(conn, c, caller, id)
+        },
+    )
+    .await
 }

@@ -174,42 +174,7 @@ async fn enterprise_view(
     status: StatusCode,
 ) -> PageResult {
     let unit_list = units::list(ctx, &me.caller).await.or_page(&me.page)?;
-    let fields = vec![
-        input("name", "admin.enterprise_name", "text", values, errors),
-        select(
-            "unit_id",
-            "admin.unit",
-            unit_choices(&unit_list, false),
-            None,
-            values,
-            errors,
-        ),
-        input("industry", "admin.industry", "text", values, errors),
-        input(
-            "employee_count",
-            "admin.employee_count",
-            "number",
-            values,
-            errors,
-        ),
-        input("address", "admin.address", "text", values, errors),
-        input(
-            "legal_representative",
-            "admin.legal_representative",
-            "text",
-            values,
-            errors,
-        ),
-        input("phone", "admin.enterprise_phone", "tel", values, errors),
-        select(
-            "has_mediation_committee",
-            "admin.has_committee",
-            yes_no("yes", "no"),
-            Some("admin"),
-            values,
-            errors,
-        ),
-    ];
+    let fields = super::enterprise_fields(&unit_list, values, errors, false);
     let version = values.get("version").map_or("", String::as_str);
     let what = (
         "admin.edit_enterprise",

@@ -100,6 +100,69 @@ fn render_admin(
     html(status, render::render(template, &page.data(title, extra)))
 }
 
+/// The fields of an enterprise's form: for registering one (with its credit code) and for
+/// editing one (the code is not changed there).
+pub(super) fn enterprise_fields(
+    unit_list: &[UnitView],
+    values: &Values,
+    errors: &Errors,
+    registering: bool,
+) -> Vec<Value> {
+    let mut fields = vec![input(
+        "name",
+        "admin.enterprise_name",
+        "text",
+        values,
+        errors,
+    )];
+    if registering {
+        fields.push(input(
+            "credit_code",
+            "admin.credit_code",
+            "text",
+            values,
+            errors,
+        ));
+    }
+    let no_yes = vec![("false".into(), "no".into()), ("true".into(), "yes".into())];
+    fields.extend([
+        select(
+            "unit_id",
+            "admin.unit",
+            unit_choices(unit_list, false),
+            None,
+            values,
+            errors,
+        ),
+        input("industry", "admin.industry", "text", values, errors),
+        input(
+            "employee_count",
+            "admin.employee_count",
+            "number",
+            values,
+            errors,
+        ),
+        input("address", "admin.address", "text", values, errors),
+        input(
+            "legal_representative",
+            "admin.legal_representative",
+            "text",
+            values,
+            errors,
+        ),
+        input("phone", "admin.enterprise_phone", "tel", values, errors),
+        select(
+            "has_mediation_committee",
+            "admin.has_committee",
+            no_yes,
+            Some("admin"),
+            values,
+            errors,
+        ),
+    ]);
+    fields
+}
+
 pub(super) fn unit_choices(list: &[UnitView], none: bool) -> Vec<(String, String)> {
     let mut out: Vec<(String, String)> = if none {
         vec![(String::new(), "—".to_string())]
@@ -229,41 +292,7 @@ async fn enterprises_view(
             json!({"enterprise": e, "unit": unit_names.get(&e.unit_id), "officer": officer, "candidates": candidates})
         })
         .collect();
-    let yes_no = vec![
-        ("false".to_string(), "admin.no".to_string()),
-        ("true".to_string(), "admin.yes".to_string()),
-    ];
-    let fields = vec![
-        input("name", "admin.enterprise_name", "text", values, errors),
-        input("credit_code", "admin.credit_code", "text", values, errors),
-        select(
-            "unit_id",
-            "admin.unit",
-            unit_choices(&unit_list, false),
-            None,
-            values,
-            errors,
-        ),
-        input("industry", "admin.industry", "text", values, errors),
-        input(
-            "employee_count",
-            "admin.employee_count",
-            "number",
-            values,
-            errors,
-        ),
-        input("address", "admin.address", "text", values, errors),
-        input(
-            "legal_representative",
-            "admin.legal_representative",
-            "text",
-            values,
-            errors,
-        ),
-        input("phone", "admin.enterprise_phone", "tel", values, errors),
-        json!({"name": "has_mediation_committee", "label": "admin.has_committee", "error": errors.get("has_mediation_committee"),
-               "options": yes_no.into_iter().map(|(v, l)| json!({"value": v, "label_key": l, "selected": values.get("has_mediation_committee") == Some(&v)})).collect::<Vec<_>>()}),
-    ];
+    let fields = enterprise_fields(&unit_list, values, errors, true);
     let link = |n: i64| people::pager_link("/admin/enterprises", q, n);
     let extra = json!({
         "items": items, "fields": fields, "section": "enterprises", "q": q,
