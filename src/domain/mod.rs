@@ -3,6 +3,7 @@
 //! the clock.
 
 pub mod calendar;
+pub mod capitals;
 pub mod case;
 pub mod credit_code;
 pub mod idempotency;

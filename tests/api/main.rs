@@ -12,6 +12,7 @@ mod cases;
 mod deadlines;
 mod demo;
 mod digest;
+mod documents;
 mod downloads;
 mod hardening;
 mod house;

@@ -53,6 +53,7 @@ fn a_resolved_case_prints_its_agreement_and_a_failed_one_its_arbitration_notice(
         "劳动争议调解协议书",
         "调协字〔2026〕1号",
         "40,000.00",
+        "（大写：肆万元整）",
         "2026-03-31",
         "45,000.50",
         "东街街道劳动争议调解委员会",

@@ -221,12 +221,14 @@ pub(super) async fn render_case(
         .as_ref()
         .filter(|f| !actions.iter().any(|a| a["name"] == f.form.as_str()))
         .map(|f| f.described(&me.page.lang));
-    // The printable documents of a concluded case: the agreement of a resolved one, the notice
-    // of the right to arbitration of a failed one.
-    let prints = json!({
-        "agreement": case.status == "resolved",
-        "arbitration_notice": case.status == "failed",
-    });
+    // The documents the case has as it stands, each a print page.
+    let prints: Vec<Value> = super::print::Document::ALL
+        .into_iter()
+        .filter(|d| d.available(&case))
+        .map(|d| {
+            json!({"path": format!("/cases/{}/print/{}", case.id, d.segment()), "title": d.title()})
+        })
+        .collect();
     let data = me.page.data(
         "cases.title",
         json!({"case": case, "actions": actions, "error": error, "prints": prints,

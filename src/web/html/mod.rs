@@ -54,14 +54,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .route("/cases/{id}", web::get().to(cases::show))
         .route("/cases/{id}/edit", web::get().to(case_edit::form))
         .route("/cases/{id}/edit", web::post().to(case_edit::submit))
-        .route(
-            "/cases/{id}/print/agreement",
-            web::get().to(print::agreement),
-        )
-        .route(
-            "/cases/{id}/print/arbitration-notice",
-            web::get().to(print::arbitration_notice),
-        )
+        .route("/cases/{id}/print/{document}", web::get().to(print::print))
         .route(
             "/cases/{id}/act/{action}",
             web::post().to(case_actions::act),

@@ -57,6 +57,14 @@ const TEMPLATES: &[(&str, &str)] = &[
         include_str!("../../../templates/pages/cases/print_agreement.hbs"),
     ),
     (
+        "pages/cases/print_acceptance_notice",
+        include_str!("../../../templates/pages/cases/print_acceptance_notice.hbs"),
+    ),
+    (
+        "pages/cases/print_rejection_notice",
+        include_str!("../../../templates/pages/cases/print_rejection_notice.hbs"),
+    ),
+    (
         "pages/cases/print_arbitration_notice",
         include_str!("../../../templates/pages/cases/print_arbitration_notice.hbs"),
     ),

@@ -1,0 +1,67 @@
+//! The case file's documents (issue 13): each printable when the case has it, from the case page.
+
+use crate::helpers::*;
+use serde_json::json;
+
+fn act(app: &TestApp, token: &str, id: i64, name: &str, body: serde_json::Value) {
+    let r = app.post(token, &format!("/api/v1/cases/{id}/{name}"), body);
+    assert_eq!(r.status, 200, "{name}: {:?}", r.body);
+}
+
+#[test]
+fn an_accepted_case_prints_its_acceptance_notice_and_a_refused_one_its_rejection_notice() {
+    let app = spawn_app();
+    let e = app.enterprise(app.street);
+    let mut director = person(&app, "director", Some(app.street), None);
+    let accepted = app.create_case(&director.token, e)["id"].as_i64().unwrap();
+    let refused = app.create_case(&director.token, e)["id"].as_i64().unwrap();
+    let b = &mut director.browser;
+
+    // Before acceptance: no notice on the page, and its address is refused.
+    let page = b.get(&format!("/cases/{accepted}")).body;
+    assert!(!page.contains("print/acceptance-notice"));
+    assert_eq!(
+        b.get(&format!("/cases/{accepted}/print/acceptance-notice"))
+            .status,
+        409
+    );
+
+    act(&app, &director.token, accepted, "accept", json!({}));
+    let page = b.get(&format!("/cases/{accepted}")).body;
+    let link = link_to(&page, "受理通知书").expect("the case page links the notice");
+    let notice = b.get(&link);
+    assert_eq!(notice.status, 200);
+    for text in [
+        "受理通知书",
+        "王芳：",
+        "2026-03-02",
+        "予以受理",
+        "十五日内",
+        "（印章）",
+    ] {
+        assert!(notice.body.contains(text), "{text}: {}", notice.body);
+    }
+
+    act(
+        &app,
+        &director.token,
+        refused,
+        "reject",
+        json!({"reason": "不属于劳动争议"}),
+    );
+    let page = b.get(&format!("/cases/{refused}")).body;
+    assert!(!page.contains("print/acceptance-notice"), "never accepted");
+    let notice = b.get(&link_to(&page, "不予受理通知书").expect("the rejection notice"));
+    assert_eq!(notice.status, 200);
+    assert!(
+        notice.body.contains("不予受理的理由：不属于劳动争议"),
+        "{}",
+        notice.body
+    );
+    assert!(notice.body.contains("申请仲裁"));
+
+    assert_eq!(
+        b.get(&format!("/cases/{refused}/print/nonsense")).status,
+        404
+    );
+}
