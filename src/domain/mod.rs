@@ -6,6 +6,7 @@ pub mod calendar;
 pub mod capitals;
 pub mod case;
 pub mod credit_code;
+pub mod document;
 pub mod idempotency;
 pub mod ledger;
 pub mod money;

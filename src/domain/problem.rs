@@ -96,6 +96,7 @@ codes! {
     NotAnOutcome = "not_an_outcome": "must be agreement or failed",
     NotASort = "not_a_sort": "must be received or deadline",
     NotCsvOrXlsx = "not_csv_or_xlsx": "must be csv or xlsx",
+    NotHtml = "not_html": "must be html (the .docx form is not built yet)",
     NotJsonCsvOrXlsx = "not_json_csv_or_xlsx": "must be json, csv or xlsx",
     NotAStatusOfMail = "not_a_status_of_mail": "must be one of: pending, sent, failed",
     NotCaseMediator = "not_case_mediator": "must be an active mediator or director of the case's unit",

@@ -57,6 +57,11 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
             .route("/cases/{id}", web::get().to(cases::get))
             .route("/cases/{id}", web::patch().to(cases::update))
             .route("/cases/{id}/notes", web::post().to(cases::note))
+            .route("/cases/{id}/documents", web::get().to(documents::list))
+            .route(
+                "/cases/{id}/documents/{kind}",
+                web::get().to(documents::get),
+            )
             .route("/cases/{id}/{action}", web::post().to(cases::act))
             .route("/warnings", web::get().to(warnings::list))
             .route("/warnings", web::post().to(warnings::create))

@@ -65,3 +65,46 @@ fn an_accepted_case_prints_its_acceptance_notice_and_a_refused_one_its_rejection
         404
     );
 }
+
+#[test]
+fn the_api_lists_a_cases_documents_and_answers_each_one_it_has_as_html() {
+    let app = spawn_app();
+    let e = app.enterprise(app.street);
+    let (_, director) = app.user("director", app.street, None);
+    let id = app.create_case(&director, e)["id"].as_i64().unwrap();
+    let available = |app: &TestApp| -> Vec<String> {
+        let r = app.get(&director, &format!("/api/v1/cases/{id}/documents"));
+        assert_eq!(r.status, 200, "{:?}", r.body);
+        let items = r.body["items"].as_array().unwrap();
+        assert_eq!(items.len(), 8, "every document of the file is listed");
+        assert!(items
+            .iter()
+            .any(|d| d["kind"] == "file_cover" && d["title"].is_string()));
+        items
+            .iter()
+            .filter(|d| d["available"] == true)
+            .map(|d| d["kind"].as_str().unwrap().to_string())
+            .collect()
+    };
+    assert!(available(&app).is_empty());
+    let notice = format!("/api/v1/cases/{id}/documents/acceptance_notice");
+    assert_eq!(app.get(&director, &notice).status, 409);
+
+    act(&app, &director, id, "accept", json!({}));
+    assert_eq!(available(&app), vec!["acceptance_notice"]);
+    let (status, content_type, body) = app.get_bytes(&director, &notice);
+    assert_eq!(status, 200);
+    assert!(content_type.starts_with("text/html"), "{content_type}");
+    assert!(String::from_utf8(body).unwrap().contains("受理通知书"));
+    let docx = app.get(&director, &format!("{notice}?format=docx"));
+    assert_eq!(docx.status, 422, "{:?}", docx.body);
+    assert_eq!(
+        app.get(&director, &format!("/api/v1/cases/{id}/documents/nonsense"))
+            .status,
+        404
+    );
+    // Another enterprise's officer does not learn the case exists.
+    let other = app.enterprise(app.street);
+    let (_, officer) = app.designated_officer(other);
+    assert_eq!(app.get(&officer, &notice).status, 404);
+}

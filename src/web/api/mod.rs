@@ -3,6 +3,7 @@
 pub mod auth;
 pub mod cases;
 pub mod consultations;
+pub mod documents;
 pub mod enterprises;
 pub mod notifications;
 pub mod openapi;

@@ -28,6 +28,8 @@ pub const OPERATIONS: &[(&str, &str, &str, Option<&str>, u16)] = &[
     ("get", "/api/v1/consultations/{id}", "One consultation", None, 200),
     ("get", "/api/v1/cases", "Cases, newest first (?status=&category=&channel=&enterprise_id=&enterprise=&mediator_id=&unit_id=&overdue=&from=&to=&q=&due_by=&idle_days=&sort=received|deadline&page=&per_page=)", None, 200),
     ("post", "/api/v1/cases", "Register a petition", Some("CaseInput"), 201),
+    ("get", "/api/v1/cases/{id}/documents", "The case file's documents, each available when the case has it now", None, 200),
+    ("get", "/api/v1/cases/{id}/documents/{kind}", "A document of the case as its print page (?format=html); 409 when the case does not have it", None, 200),
     ("get", "/api/v1/cases/{id}", "The case page: fields, timeline, sessions, payments, notes", None, 200),
     ("patch", "/api/v1/cases/{id}", "Edit a case's facts (needs version)", Some("CasePatch"), 200),
     ("post", "/api/v1/cases/{id}/notes", "Add a note (staff, or the enterprise's officer)", Some("NoteInput"), 201),
@@ -450,6 +452,11 @@ fn schemas() -> Value {
                 ("applicants", "[Applicant]"),
             ]),
         ),
+        ("DocumentList", answer(&[("items", "[DocumentItem]")])),
+        (
+            "DocumentItem",
+            answer(&[("kind", "s"), ("title", "s"), ("available", "b")]),
+        ),
         (
             "Applicant",
             answer(&[
@@ -546,6 +553,7 @@ fn query_parameters(path: &str) -> Vec<Param> {
             ("to", "string", false, "date"),
             ("unit_id", "integer", false, ""),
         ],
+        "/api/v1/cases/{id}/documents/{kind}" => vec![("format", "string", false, "html")],
         "/api/v1/cases" => vec![
             (
                 "status",
@@ -678,6 +686,8 @@ pub fn answer_of(method: &str, path: &str) -> Option<&'static str> {
         "users" => "User",
         "consultations" if list => "ConsultationList",
         "consultations" => "Consultation",
+        "cases" if path.ends_with("/documents") => "DocumentList",
+        "cases" if path.contains("/documents/") => return None,
         "cases" if list => "CaseList",
         "cases" => "Case",
         "warnings" if list => "WarningList",
@@ -701,6 +711,9 @@ fn success(method: &str, path: &str, status: u16) -> Value {
             "application/json".into(),
             json!({"schema": {"$ref": format!("#/components/schemas/{name}")}}),
         );
+    }
+    if path.contains("/documents/") {
+        content.insert("text/html".into(), json!({"schema": {"type": "string"}}));
     }
     if path.contains("/reports/") || path.ends_with("/ledger") {
         content.insert("text/csv".into(), json!({"schema": {"type": "string"}}));
@@ -739,6 +752,14 @@ pub fn build() -> Value {
         if path.contains("{id}") {
             parameters
                 .push(json!({"name": "id", "in": "path", "required": true, "schema": integer()}));
+        }
+        if path.contains("{kind}") {
+            let kinds: Vec<&str> = crate::domain::document::DocumentKind::ALL
+                .iter()
+                .map(|k| k.as_str())
+                .collect();
+            parameters.push(json!({"name": "kind", "in": "path", "required": true,
+                                   "schema": {"type": "string", "enum": kinds}}));
         }
         if *method == "get" {
             parameters.extend(query_parameters(path).into_iter().map(query_parameter));

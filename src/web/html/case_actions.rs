@@ -222,11 +222,11 @@ pub(super) async fn render_case(
         .filter(|f| !actions.iter().any(|a| a["name"] == f.form.as_str()))
         .map(|f| f.described(&me.page.lang));
     // The documents the case has as it stands, each a print page.
-    let prints: Vec<Value> = super::print::Document::ALL
+    let prints: Vec<Value> = crate::domain::document::DocumentKind::ALL
         .into_iter()
-        .filter(|d| d.available(&case))
+        .filter(|&d| super::print::available(d, &case))
         .map(|d| {
-            json!({"path": format!("/cases/{}/print/{}", case.id, d.segment()), "title": d.title()})
+            json!({"path": format!("/cases/{}/print/{}", case.id, d.segment()), "title": d.title_key()})
         })
         .collect();
     let data = me.page.data(

@@ -18,7 +18,7 @@ mod flash;
 mod form;
 mod ledger_import;
 mod page;
-mod print;
+pub(crate) mod print;
 pub mod render;
 mod reports;
 mod session;

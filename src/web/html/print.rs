@@ -6,69 +6,31 @@
 //! through their own services and left blank (a line to fill in by hand) when the caller may
 //! not read them.
 
-use super::{html, render, OrPage, PageResult, SignedIn};
+use super::{html, render, OrPage, PageCtx, PageResult, SignedIn};
+use crate::domain::document::DocumentKind;
 use crate::error::{AppError, Code};
 use crate::services::cases::{self as svc, CaseView};
+use crate::services::Caller;
 use crate::services::{units, users, Ctx};
 use actix_web::http::StatusCode;
 use actix_web::web;
 use serde_json::json;
 
-#[derive(Clone, Copy, PartialEq, Eq)]
-pub(super) enum Document {
-    AcceptanceNotice,
-    RejectionNotice,
-    Agreement,
-    ArbitrationNotice,
+/// The template of a printed document.
+fn template(kind: DocumentKind) -> Option<&'static str> {
+    match kind {
+        DocumentKind::AcceptanceNotice => Some("pages/cases/print_acceptance_notice"),
+        DocumentKind::RejectionNotice => Some("pages/cases/print_rejection_notice"),
+        DocumentKind::Agreement => Some("pages/cases/print_agreement"),
+        DocumentKind::ArbitrationNotice => Some("pages/cases/print_arbitration_notice"),
+        _ => None,
+    }
 }
 
-impl Document {
-    /// Every document, in the order a case's file holds them.
-    pub const ALL: [Document; 4] = [
-        Document::AcceptanceNotice,
-        Document::RejectionNotice,
-        Document::Agreement,
-        Document::ArbitrationNotice,
-    ];
-
-    /// Whether the case, as it stands, has this document: an acceptance notice once it was
-    /// accepted (whatever came after), the others in the status they record.
-    pub fn available(self, case: &CaseView) -> bool {
-        match self {
-            Document::AcceptanceNotice => accepted_on(case).is_some(),
-            Document::RejectionNotice => case.status == "rejected",
-            Document::Agreement => case.status == "resolved",
-            Document::ArbitrationNotice => case.status == "failed",
-        }
-    }
-
-    /// Its address below `/cases/{id}/print/`.
-    pub fn segment(self) -> &'static str {
-        match self {
-            Document::AcceptanceNotice => "acceptance-notice",
-            Document::RejectionNotice => "rejection-notice",
-            Document::Agreement => "agreement",
-            Document::ArbitrationNotice => "arbitration-notice",
-        }
-    }
-
-    fn template(self) -> &'static str {
-        match self {
-            Document::AcceptanceNotice => "pages/cases/print_acceptance_notice",
-            Document::RejectionNotice => "pages/cases/print_rejection_notice",
-            Document::Agreement => "pages/cases/print_agreement",
-            Document::ArbitrationNotice => "pages/cases/print_arbitration_notice",
-        }
-    }
-
-    pub fn title(self) -> &'static str {
-        match self {
-            Document::AcceptanceNotice => "print.acceptance_title",
-            Document::RejectionNotice => "print.rejection_title",
-            Document::Agreement => "print.agreement_title",
-            Document::ArbitrationNotice => "print.notice_title",
-        }
-    }
+/// Whether the case, as it stands, has the document: an acceptance notice once it was accepted
+/// (whatever came after), the others in the status they record.
+pub(crate) fn available(kind: DocumentKind, case: &CaseView) -> bool {
+    kind.available(&case.status, accepted_on(case).is_some())
 }
 
 /// `GET /cases/{id}/print/{document}`: the document, when the case has it (409 otherwise).
@@ -77,11 +39,16 @@ pub async fn print(
     path: web::Path<(i64, String)>,
     me: SignedIn,
 ) -> PageResult {
-    let (id, segment) = path.into_inner();
-    let Some(doc) = Document::ALL.into_iter().find(|d| d.segment() == segment) else {
-        return Err(me.page.fail(AppError::not_found("document")));
-    };
-    document(&ctx, me, id, doc).await
+    let (id, name) = path.into_inner();
+    let SignedIn { page, caller } = me;
+    let kind = DocumentKind::named(&name)
+        .filter(|k| k.printed())
+        .ok_or_else(|| AppError::not_found("document"))
+        .or_page(&page)?;
+    let body = rendered(&ctx, &page, &caller, id, kind)
+        .await
+        .or_page(&page)?;
+    Ok(html(StatusCode::OK, body))
 }
 
 /// The day the case was accepted, if it was: its `accept` event's.
@@ -115,32 +82,38 @@ fn closing_note(case: &CaseView) -> Option<String> {
         .and_then(|e| e.note.clone())
 }
 
-async fn document(ctx: &Ctx, me: SignedIn, id: i64, doc: Document) -> PageResult {
-    let SignedIn { page, caller } = me;
-    let case = svc::get_for(ctx, &caller, id, svc::Purpose::Print)
-        .await
-        .or_page(&page)?;
-    if !doc.available(&case) {
-        return Err(page.fail(AppError::InvalidTransition(
+/// The document `kind` of case `id` as `caller` may read it, rendered in `page`'s language (the
+/// print pages and the API's `format=html` alike): 404 outside their scope, 409 when the case
+/// does not have it (yet).
+pub(crate) async fn rendered(
+    ctx: &Ctx,
+    page: &PageCtx,
+    caller: &Caller,
+    id: i64,
+    kind: DocumentKind,
+) -> Result<String, AppError> {
+    let case = svc::get_for(ctx, caller, id, svc::Purpose::Print).await?;
+    let Some(template) = template(kind).filter(|_| available(kind, &case)) else {
+        return Err(AppError::InvalidTransition(
             Code::NotStatusForDocument.into(),
-        )));
-    }
+        ));
+    };
     let mediator = match case.mediator_id {
-        Some(m) => users::get(ctx, &caller, m)
+        Some(m) => users::get(ctx, caller, m)
             .await
             .ok()
             .map(|u| u.display_name),
         None => None,
     };
-    let unit = units::list(ctx, &caller)
+    let unit = units::list(ctx, caller)
         .await
         .ok()
         .and_then(|list| list.into_iter().find(|u| u.id == case.unit_id))
         .map(|u| u.name);
     // The notice names the competent arbitration commission (the unit's, or its ancestor's).
-    let arbitration = match doc {
-        Document::ArbitrationNotice | Document::RejectionNotice => {
-            units::arbitration_of(ctx, &caller, case.unit_id)
+    let arbitration = match kind {
+        DocumentKind::ArbitrationNotice | DocumentKind::RejectionNotice => {
+            units::arbitration_of(ctx, caller, case.unit_id)
                 .await
                 .ok()
                 .flatten()
@@ -149,7 +122,7 @@ async fn document(ctx: &Ctx, me: SignedIn, id: i64, doc: Document) -> PageResult
         _ => None,
     };
     // The respondent's particulars as its enterprise record has them.
-    let respondent = crate::services::enterprises::get(ctx, &caller, case.enterprise_id)
+    let respondent = crate::services::enterprises::get(ctx, caller, case.enterprise_id)
         .await
         .ok();
     let respondent = json!({
@@ -158,7 +131,7 @@ async fn document(ctx: &Ctx, me: SignedIn, id: i64, doc: Document) -> PageResult
         "phone": respondent.as_ref().and_then(|e| e.phone.clone()),
     });
     let data = page.data(
-        doc.title(),
+        kind.title_key(),
         json!({
             "respondent": respondent,
             "amount_in_capitals": case.amount_agreed.map(crate::domain::capitals::in_capitals),
@@ -174,5 +147,5 @@ async fn document(ctx: &Ctx, me: SignedIn, id: i64, doc: Document) -> PageResult
             "case": case,
         }),
     );
-    Ok(html(StatusCode::OK, render::render(doc.template(), &data)))
+    Ok(render::render(template, &data))
 }
