@@ -261,3 +261,69 @@ fn the_case_page_lists_every_applicant_masked_for_a_mediator_not_on_the_case() {
     );
     assert!(!page.contains("110105194912310038"));
 }
+
+#[test]
+fn the_intake_page_registers_a_collective_case_with_its_other_applicants_and_keeps_a_bad_row() {
+    let app = spawn_app();
+    let e = app.enterprise(app.street);
+    let mut director = person(&app, "director", Some(app.street), None);
+    let name = app.enterprise_name(e);
+    let b = &mut director.browser;
+    let csrf = Browser::csrf(&b.get("/cases/new"));
+    let form = |other_phone: &'static str| {
+        vec![
+            ("csrf", csrf.clone()),
+            ("received_at", "2026-03-02T08:30".to_string()),
+            ("channel", "visit".to_string()),
+            ("category", "wage_arrears".to_string()),
+            ("enterprise", name.clone()),
+            ("applicant_name", "王芳".to_string()),
+            ("applicant_phone", "13812348000".to_string()),
+            ("workers_involved", "12".to_string()),
+            ("amount_claimed", "86,400".to_string()),
+            ("description", "集体欠薪".to_string()),
+            ("other_name_1", "李雷".to_string()),
+            ("other_sex_1", "male".to_string()),
+            ("other_rep_1", "1".to_string()),
+            ("other_name_2", "韩梅梅".to_string()),
+            ("other_phone_2", other_phone.to_string()),
+        ]
+    };
+    let post = |b: &mut Browser, fields: Vec<(&str, String)>| {
+        let fields: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (*k, v.as_str())).collect();
+        b.post("/cases/new", &fields)
+    };
+    let page = b.get("/cases/new").body;
+    assert!(
+        page.contains("name=\"other_name_1\""),
+        "the form offers other applicants"
+    );
+
+    // A bad phone in the second row: beside that row's phone, every row kept.
+    let r = post(b, form("12345"));
+    assert_eq!(r.status, 422, "{}", r.body);
+    assert!(r.body.contains("id=\"e_other_phone_2\""), "{}", r.body);
+    assert!(r.body.contains("value=\"李雷\"") && r.body.contains("value=\"韩梅梅\""));
+
+    let r = post(b, form("0574-87650000"));
+    assert_eq!(r.status, 303, "{}", r.body);
+    let id: i64 = r
+        .location
+        .unwrap()
+        .trim_start_matches("/cases/")
+        .parse()
+        .unwrap();
+    let case = app
+        .get(&director.token, &format!("/api/v1/cases/{id}"))
+        .body;
+    let names: Vec<&str> = case["applicants"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| a["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(names, ["王芳", "李雷", "韩梅梅"]);
+    assert_eq!(case["applicants"][1]["representative"], true);
+    assert_eq!(case["applicants"][1]["sex"], "male");
+    assert_eq!(case["applicants"][2]["phone"], "0574-87650000");
+}

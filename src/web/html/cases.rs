@@ -197,6 +197,7 @@ pub async fn new_form(ctx: web::Data<Ctx>, query: Query, me: SignedIn) -> PageRe
     let data = page.data(
         "intake.title",
         json!({"fields": intake_fields(&values, &HashMap::new(), Value::Null),
+               "others": super::applicant_rows::rows(&values, &HashMap::new()),
                "enterprises": enterprises}),
     );
     Ok(html(
@@ -214,6 +215,8 @@ pub async fn new_submit(ctx: web::Data<Ctx>, signed: SignedForm) -> PageResult {
     let enterprise_id =
         enterprise_field::resolve_or_register(&ctx, &caller, &form, &mut errors).await;
     let workers = required_number(&form, "workers_involved", &mut errors);
+    let named = super::applicant_rows::applicants(&form);
+    let rows: Vec<usize> = named.iter().flatten().map(|(row, _)| *row).collect();
     let input = CaseInput {
         received_at: local_to_rfc3339(&ctx, form.get("received_at").map_or("", String::as_str)),
         channel: opt(&form, "channel").unwrap_or_default(),
@@ -227,7 +230,7 @@ pub async fn new_submit(ctx: web::Data<Ctx>, signed: SignedForm) -> PageResult {
         description: form.get("description").cloned().unwrap_or_default(),
         warning_id: None,
         unit_id: None,
-        applicants: None,
+        applicants: named.map(|list| list.into_iter().map(|(_, a)| a).collect()),
     };
     // Whatever the form could not read is passed on in a shape the service refuses too (no
     // enterprise 0, no 0 workers, the amount as typed), so every error shows at once; the
@@ -239,10 +242,12 @@ pub async fn new_submit(ctx: web::Data<Ctx>, signed: SignedForm) -> PageResult {
             fields.extend(errors);
             let mut errors: super::form::Errors = fields.into_iter().collect();
             enterprise_field::beside_field(&mut errors);
+            super::applicant_rows::beside_rows(&mut errors, &rows);
             let offer = enterprise_field::offer(&caller, &form, &errors);
             let data = page.data(
                 "intake.title",
                 json!({"fields": intake_fields(&form, &errors, offer), "errors": true,
+                       "others": super::applicant_rows::rows(&form, &errors),
                        "enterprises": enterprise_field::choices(&ctx, &caller).await}),
             );
             Ok(html(

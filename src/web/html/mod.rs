@@ -6,6 +6,7 @@
 //! (`not_found`).
 
 mod admin;
+mod applicant_rows;
 mod case_actions;
 mod case_edit;
 mod cases;
