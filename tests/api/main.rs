@@ -13,6 +13,8 @@ mod deadlines;
 mod demo;
 mod digest;
 mod downloads;
+mod evidence;
+mod evidence_pages;
 mod hardening;
 mod house;
 mod intake;

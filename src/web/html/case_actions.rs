@@ -219,7 +219,10 @@ pub(super) async fn render_case(
     let error = failed
         .as_ref()
         .filter(|f| !actions.iter().any(|a| a["name"] == f.form.as_str()))
+        .filter(|f| !super::evidence::is_ours(f))
         .map(|f| f.described(&me.page.lang));
+    let owner = crate::services::evidence::Owner::Case(case.id);
+    let evidence = super::evidence::section(ctx, me, owner, failed.as_ref()).await;
     // The printable documents of a concluded case: the agreement of a resolved one, the notice
     // of the right to arbitration of a failed one.
     let prints = json!({
@@ -229,7 +232,7 @@ pub(super) async fn render_case(
     let data = me.page.data(
         "cases.title",
         json!({"case": case, "actions": actions, "error": error, "prints": prints,
-               "editable": case.actions.contains(&ActionKind::Edit)}),
+               "editable": case.actions.contains(&ActionKind::Edit), "evidence": evidence}),
     );
     html(status, render::render("pages/cases/show", &data))
 }
