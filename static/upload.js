@@ -48,7 +48,16 @@
           answer = null;
         }
         if (xhr.status >= 200 && xhr.status < 300 && answer && answer.location) {
-          window.location.assign(answer.location);
+          // The answer names this page again (with #evidence): a new location with only
+          // another fragment would not load it, so the page is reloaded to list the file.
+          var target = new URL(answer.location, window.location.href);
+          var here = window.location;
+          if (target.pathname === here.pathname && target.search === here.search) {
+            here.hash = target.hash;
+            here.reload();
+          } else {
+            here.assign(target.href);
+          }
           return;
         }
         button.disabled = false;

@@ -14,6 +14,7 @@ mod demo;
 mod digest;
 mod downloads;
 mod evidence;
+mod evidence_browser;
 mod evidence_pages;
 mod hardening;
 mod house;

@@ -207,29 +207,49 @@ fn load_view(conn: &mut DbConn, ctx: &Ctx, row: EvidenceRow) -> AppResult<Eviden
 pub async fn list(ctx: &Ctx, asker: impl Into<Asker>, owner: Owner) -> AppResult<Items> {
     let c = ctx.clone();
     ctx.read_as(asker.into(), move |conn, caller| {
-        owner_in_scope(conn, &caller, owner)?;
-        let mut q = evidence::table
-            .inner_join(users::table.on(users::id.eq(evidence::uploaded_by)))
-            .filter(evidence::status.eq("kept"))
-            .select((EvidenceRow::as_select(), users::display_name))
-            .order((evidence::uploaded_at.asc(), evidence::id.asc()))
-            .into_boxed();
-        q = match owner {
-            Owner::Case(id) => q.filter(evidence::case_id.eq(id)),
-            Owner::Warning(id) => q.filter(evidence::warning_id.eq(id)),
-        };
-        if caller.role == Role::Officer {
-            q = q.filter(evidence::internal.eq(false));
-        }
-        let rows: Vec<(EvidenceRow, String)> = q.load(conn)?;
-        Ok(Items {
-            items: rows
-                .into_iter()
-                .map(|(row, name)| view(&c, row, name))
-                .collect(),
-        })
+        list_in(conn, &c, &caller, owner)
     })
     .await
+}
+
+/// The list and whether the caller may attach to `owner`, in one trip (the case and warning
+/// pages show both).
+pub async fn list_for_page(ctx: &Ctx, caller: &Caller, owner: Owner) -> AppResult<(Items, bool)> {
+    let c = ctx.clone();
+    ctx.read_as(caller.into(), move |conn, caller| {
+        let items = list_in(conn, &c, &caller, owner)?;
+        let may = match may_attach(conn, &caller, owner) {
+            Ok(_) => true,
+            Err(AppError::Forbidden(_)) => false,
+            Err(e) => return Err(e),
+        };
+        Ok((items, may))
+    })
+    .await
+}
+
+fn list_in(conn: &mut DbConn, ctx: &Ctx, caller: &Caller, owner: Owner) -> AppResult<Items> {
+    owner_in_scope(conn, caller, owner)?;
+    let mut q = evidence::table
+        .inner_join(users::table.on(users::id.eq(evidence::uploaded_by)))
+        .filter(evidence::status.eq("kept"))
+        .select((EvidenceRow::as_select(), users::display_name))
+        .order((evidence::uploaded_at.asc(), evidence::id.asc()))
+        .into_boxed();
+    q = match owner {
+        Owner::Case(id) => q.filter(evidence::case_id.eq(id)),
+        Owner::Warning(id) => q.filter(evidence::warning_id.eq(id)),
+    };
+    if caller.role == Role::Officer {
+        q = q.filter(evidence::internal.eq(false));
+    }
+    let rows: Vec<(EvidenceRow, String)> = q.load(conn)?;
+    Ok(Items {
+        items: rows
+            .into_iter()
+            .map(|(row, name)| view(ctx, row, name))
+            .collect(),
+    })
 }
 
 /// One item, as the caller sees it.

@@ -67,11 +67,10 @@ fn max_mb(ctx: &Ctx) -> u32 {
 pub async fn section(ctx: &Ctx, me: &SignedIn, owner: Owner, failed: Option<&FailedForm>) -> Value {
     let caller = &me.caller;
     let lang = &me.page.lang;
-    let items: Vec<Value> = svc::list(ctx, caller, owner)
-        .await
-        .map(|l| l.items.iter().map(item).collect())
-        .unwrap_or_default();
-    let can_attach = svc::check_attach(ctx, caller, owner).await.is_ok();
+    let (items, can_attach) = match svc::list_for_page(ctx, caller, owner).await {
+        Ok((list, may)) => (list.items.iter().map(item).collect::<Vec<_>>(), may),
+        Err(_) => (Vec::new(), false),
+    };
     let phone = caller.role == Role::Officer;
     let failed = failed.filter(|f| is_ours(f));
     let values = failed.map(|f| f.values.clone()).unwrap_or_default();
