@@ -27,6 +27,14 @@
         return;
       }
       event.preventDefault();
+      // A file past the limit is refused here, before it is sent: the server would refuse it
+      // before reading it, and the browser would report only a broken connection.
+      var input = form.querySelector('input[type="file"]');
+      var limit = input ? Number(input.getAttribute("data-max-bytes")) : 0;
+      if (input && input.files && input.files[0] && limit && input.files[0].size > limit) {
+        setError(form, "file", input.getAttribute("data-too-large"));
+        return;
+      }
       var progress = form.querySelector(".upload-progress");
       var status = form.querySelector(".upload-status");
       var button = form.querySelector('button[type="submit"]');

@@ -514,3 +514,143 @@ fn an_upload_with_an_idempotency_key_is_kept_once() {
     std::thread::sleep(std::time::Duration::from_millis(300));
     assert_eq!(stored(&c.app).0, 1);
 }
+
+#[test]
+fn a_backup_holds_the_evidence_and_a_restore_brings_its_bytes_back() {
+    if std::env::var("TIAOJIE_TEST_DATABASE_URL").is_ok_and(|u| !u.is_empty()) {
+        skipped("backs up SQLite; PostgreSQL's pg_dump dumps the evidence tables like any other");
+        return;
+    }
+    let c = center();
+    let file = pdf(700 * 1024);
+    let r = upload(&c.app, &c.mediator, &c.path(), "合同.pdf", &file);
+    assert_eq!(r.status, 201, "{:?}", r.body);
+    let id = r.body["id"].as_i64().unwrap();
+
+    let dir = std::env::temp_dir().join(format!("tiaojie-evidence-backup-{}", unique()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let backup = dir.join("backup.db");
+    let restored = dir.join("restored.db");
+    let run = |url: &str, args: &[&str]| {
+        let out = std::process::Command::new(env!("CARGO_BIN_EXE_tiaojie"))
+            .env("TIAOJIE_DATABASE_URL", url)
+            .env_remove("TIAOJIE_CONFIG")
+            .args(args)
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    };
+    let url = c.app.ctx.settings.config.database_url.clone();
+    run(&url, &["backup", "--out", backup.to_str().unwrap()]);
+    let target = format!("sqlite://{}", restored.display());
+    run(&target, &["restore", backup.to_str().unwrap()]);
+
+    let mut conn = SqliteConnection::establish(restored.to_str().unwrap()).unwrap();
+    use tiaojie::db::schema::{evidence, evidence_chunks};
+    let sha: String = evidence::table
+        .find(id)
+        .select(evidence::sha256)
+        .first(&mut conn)
+        .unwrap();
+    let chunks: Vec<Vec<u8>> = evidence_chunks::table
+        .filter(evidence_chunks::evidence_id.eq(id))
+        .order(evidence_chunks::seq)
+        .select(evidence_chunks::bytes)
+        .load(&mut conn)
+        .unwrap();
+    let bytes = chunks.concat();
+    assert!(bytes == file, "the restored bytes differ");
+    assert_eq!(hex(&bytes), sha);
+}
+
+/// Starts an upload of `file` over a raw connection and sends only its first `sent` bytes.
+fn start_upload(
+    app: &TestApp,
+    token: &str,
+    path: &str,
+    file: &[u8],
+    sent: usize,
+) -> (std::net::TcpStream, Vec<u8>) {
+    use std::io::Write;
+    let (ct, body) = multipart(
+        &[("title", "慢速上传"), ("provided_by", "center")],
+        Some(("slow.pdf", file)),
+    );
+    let addr = app.base.trim_start_matches("http://");
+    let mut stream = std::net::TcpStream::connect(addr).unwrap();
+    write!(
+        stream,
+        "POST {path} HTTP/1.1\r\nHost: {addr}\r\nAuthorization: Bearer {token}\r\nContent-Type: {ct}\r\nContent-Length: {}\r\n\r\n",
+        body.len()
+    )
+    .unwrap();
+    stream.write_all(&body[..sent]).unwrap();
+    stream.flush().unwrap();
+    (stream, body[sent..].to_vec())
+}
+
+/// Waits (up to 10 s) until `check` holds.
+fn eventually(what: &str, check: impl Fn() -> bool) {
+    let started = std::time::Instant::now();
+    while !check() {
+        assert!(
+            started.elapsed() < std::time::Duration::from_secs(10),
+            "never: {what}"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+}
+
+#[test]
+fn a_slow_upload_does_not_hold_up_other_writes_and_is_listed_only_once_kept() {
+    use std::io::{Read, Write};
+    let c = center();
+    let file = pdf(1024 * 1024);
+    let (mut stream, rest) = start_upload(&c.app, &c.mediator, &c.path(), &file, 600 * 1024);
+    // Two chunks are staged while the client is still sending.
+    eventually("chunks staged", || stored(&c.app).1 >= 2);
+    assert_eq!(
+        c.app.get(&c.mediator, &c.path()).body["items"]
+            .as_array()
+            .unwrap()
+            .len(),
+        0
+    );
+    // Meanwhile another request writes at once: no transaction is open across the upload.
+    let started = std::time::Instant::now();
+    let other = c
+        .app
+        .post(&c.mediator, "/api/v1/cases", c.app.case_body(c.enterprise));
+    assert_eq!(other.status, 201, "{:?}", other.body);
+    assert!(
+        started.elapsed() < std::time::Duration::from_secs(3),
+        "{:?}",
+        started.elapsed()
+    );
+    stream.write_all(&rest).unwrap();
+    let mut answer = String::new();
+    let mut buf = [0u8; 4096];
+    while !answer.contains("\"removed\"") {
+        let n = stream.read(&mut buf).unwrap();
+        assert!(n > 0, "the connection closed: {answer}");
+        answer.push_str(&String::from_utf8_lossy(&buf[..n]));
+    }
+    assert!(answer.starts_with("HTTP/1.1 201"), "{answer}");
+    let items = c.app.get(&c.mediator, &c.path()).body["items"].clone();
+    assert_eq!(items[0]["size"], file.len());
+    assert_eq!(items[0]["sha256"], hex(&file));
+}
+
+#[test]
+fn an_upload_the_client_abandons_leaves_nothing_behind() {
+    let c = center();
+    let file = pdf(1024 * 1024);
+    let (stream, _) = start_upload(&c.app, &c.mediator, &c.path(), &file, 700 * 1024);
+    eventually("chunks staged", || stored(&c.app).1 >= 2);
+    drop(stream);
+    eventually("the staged upload removed", || stored(&c.app) == (0, 0));
+}

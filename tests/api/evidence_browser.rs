@@ -147,3 +147,48 @@ fn a_mediator_attaches_a_pdf_on_the_case_page() {
     let (_, _, bytes) = app.get_bytes(&token, &format!("/api/v1/evidence/{}/file", items[0]["id"]));
     assert!(bytes == file);
 }
+
+#[test]
+fn a_file_past_the_limit_is_refused_beside_its_field_before_it_is_sent() {
+    let Some(browser) = Driver::start(1440, 900) else {
+        return;
+    };
+    let app = spawn_app_with(|config| config.evidence.max_file_mb = 1);
+    let enterprise = app.enterprise(app.street);
+    let username = format!("mediator{}", unique());
+    app.named_user(&username, "调解员", "mediator", app.street, None);
+    let token = app.login(&username, PASSWORD);
+    let case_id = app.create_case(&token, enterprise)["id"].as_i64().unwrap();
+
+    browser.sign_in(&app, &username);
+    browser.goto(&format!("{}/cases/{case_id}", app.base));
+    click(&browser, "details.evidence-add summary");
+    type_into(&browser, "#ev_title", "太大的扫描件");
+    let path = temp_file("scan.pdf", &pdf(2 * 1024 * 1024));
+    type_into(&browser, "#ev_file", &path.display().to_string());
+    click(&browser, "form.evidence-upload button[type=submit]");
+    // The message shows beside the field (the same words are in the page already, as an
+    // attribute the script reads, so the element's own visible text is what counts).
+    let started = Instant::now();
+    loop {
+        let id = find(&browser, "#e_ev_file");
+        let shown = call("GET", &browser.url(&format!("/element/{id}/text")), None);
+        if shown
+            .as_str()
+            .is_some_and(|t| t.contains("文件超过 1 MB 的上限"))
+        {
+            break;
+        }
+        assert!(
+            started.elapsed() < Duration::from_secs(10),
+            "no refusal shown: {shown}"
+        );
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    browser.screenshot("evidence-too-large");
+    let items = app
+        .get(&token, &format!("/api/v1/cases/{case_id}/evidence"))
+        .body["items"]
+        .clone();
+    assert_eq!(items.as_array().unwrap().len(), 0);
+}

@@ -101,6 +101,8 @@ pub async fn section(ctx: &Ctx, me: &SignedIn, owner: Owner, failed: Option<&Fai
         "errors": failed.map(|f| f.errors.clone()).unwrap_or_default(),
         "refusal": failed.and_then(|f| f.refusal.clone()),
         "max_size": i18n::t(lang, "evidence.max_size").replace("{mb}", &max_mb(ctx).to_string()),
+        "max_bytes": ctx.settings.config.evidence.max_file_bytes(),
+        "too_large": i18n::t(lang, "evidence.too_large").replace("{mb}", &max_mb(ctx).to_string()),
     })
 }
 
