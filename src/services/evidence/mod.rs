@@ -107,12 +107,15 @@ fn view(ctx: &Ctx, row: EvidenceRow, uploader: String) -> EvidenceView {
 
 /// Whether the caller sees case `id` (404 otherwise: no existence leak).
 fn case_visible(conn: &mut DbConn, caller: &Caller, id: i64) -> AppResult<bool> {
-    let found: Option<(i64, String)> = cases::table
-        .inner_join(units::table.on(units::id.eq(cases::unit_id)))
-        .filter(cases::id.eq(id))
-        .select((cases::enterprise_id, units::path))
-        .first(conn)
-        .optional()?;
+    // On the backend's own connection: the case page asks this on every view.
+    let found: Option<(i64, String)> = crate::on_backend!(conn, |c| {
+        cases::table
+            .inner_join(units::table.on(units::id.eq(cases::unit_id)))
+            .filter(cases::id.eq(id))
+            .select((cases::enterprise_id, units::path))
+            .first(c)
+            .optional()?
+    });
     Ok(match (found, caller.scope()) {
         (None, _) | (_, Scope::Nothing) => false,
         (Some(_), Scope::All) => true,
@@ -149,11 +152,15 @@ fn owner_in_scope(conn: &mut DbConn, caller: &Caller, owner: Owner) -> AppResult
 /// to it (403). Answers the case a warning's photos also go to.
 fn may_attach(conn: &mut DbConn, caller: &Caller, owner: Owner) -> AppResult<Option<i64>> {
     let case = owner_in_scope(conn, caller, owner)?;
-    caller.require(match owner {
+    caller.require(attach_permission(owner))?;
+    Ok(case)
+}
+
+fn attach_permission(owner: Owner) -> Permission {
+    match owner {
         Owner::Case(_) => Permission::AttachEvidence,
         Owner::Warning(_) => Permission::AttachWarningPhotos,
-    })?;
-    Ok(case)
+    }
 }
 
 /// Whether the caller may attach to `owner` (the pages offer the form only then).
@@ -214,36 +221,42 @@ pub async fn list(ctx: &Ctx, asker: impl Into<Asker>, owner: Owner) -> AppResult
 
 /// The list and whether the caller may attach to `owner`, in one trip (the case and warning
 /// pages show both).
+/// Two statements without a transaction around them (on SQLite a snapshot's BEGIN and COMMIT
+/// would be two more): a list a moment newer than the scope check is still the owner's.
 pub async fn list_for_page(ctx: &Ctx, caller: &Caller, owner: Owner) -> AppResult<(Items, bool)> {
-    let c = ctx.clone();
-    ctx.read_as(caller.into(), move |conn, caller| {
-        let items = list_in(conn, &c, &caller, owner)?;
-        let may = match may_attach(conn, &caller, owner) {
-            Ok(_) => true,
-            Err(AppError::Forbidden(_)) => false,
-            Err(e) => return Err(e),
-        };
-        Ok((items, may))
-    })
-    .await
+    let (c, caller) = (ctx.clone(), caller.clone());
+    ctx.db
+        .read(move |conn| {
+            let items = list_in(conn, &c, &caller, owner)?;
+            // The owner's scope was checked by the list: only the role is left to ask.
+            Ok((items, caller.may(attach_permission(owner))))
+        })
+        .await
 }
 
 fn list_in(conn: &mut DbConn, ctx: &Ctx, caller: &Caller, owner: Owner) -> AppResult<Items> {
     owner_in_scope(conn, caller, owner)?;
-    let mut q = evidence::table
-        .inner_join(users::table.on(users::id.eq(evidence::uploaded_by)))
-        .filter(evidence::status.eq("kept"))
-        .select((EvidenceRow::as_select(), users::display_name))
-        .order((evidence::uploaded_at.asc(), evidence::id.asc()))
-        .into_boxed();
-    q = match owner {
-        Owner::Case(id) => q.filter(evidence::case_id.eq(id)),
-        Owner::Warning(id) => q.filter(evidence::warning_id.eq(id)),
+    let (case_id, warning_id) = match owner {
+        Owner::Case(id) => (Some(id), None),
+        Owner::Warning(id) => (None, Some(id)),
     };
-    if caller.role == Role::Officer {
-        q = q.filter(evidence::internal.eq(false));
-    }
-    let rows: Vec<(EvidenceRow, String)> = q.load(conn)?;
+    // Officers never see internal items: `internal <= false` then, anything for staff.
+    let internal_max = caller.role != Role::Officer;
+    // One statement of one type either way (the backend's own connection finds it cached).
+    let rows: Vec<(EvidenceRow, String)> = crate::on_backend!(conn, |c| {
+        evidence::table
+            .inner_join(users::table.on(users::id.eq(evidence::uploaded_by)))
+            .filter(evidence::status.eq("kept"))
+            .filter(
+                evidence::case_id
+                    .eq(case_id)
+                    .or(evidence::warning_id.eq(warning_id)),
+            )
+            .filter(evidence::internal.le(internal_max))
+            .select((EvidenceRow::as_select(), users::display_name))
+            .order((evidence::uploaded_at.asc(), evidence::id.asc()))
+            .load(c)?
+    });
     Ok(Items {
         items: rows
             .into_iter()
