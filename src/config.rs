@@ -56,6 +56,29 @@ pub struct Config {
     pub deadlines: DeadlineConfig,
     pub mail: MailConfig,
     pub warnings: WarningConfig,
+    #[serde(default)]
+    pub evidence: EvidenceConfig,
+}
+
+/// Evidence files (`services::evidence`).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct EvidenceConfig {
+    /// The largest file accepted, in MiB (an upload past it is 413 and leaves nothing behind).
+    pub max_file_mb: u32,
+}
+
+impl Default for EvidenceConfig {
+    fn default() -> EvidenceConfig {
+        EvidenceConfig { max_file_mb: 20 }
+    }
+}
+
+impl EvidenceConfig {
+    /// The limit in bytes.
+    pub fn max_file_bytes(&self) -> u64 {
+        u64::from(self.max_file_mb) * 1024 * 1024
+    }
 }
 
 /// The search key of a deployment that sets none: good for the demo and the tests only.
@@ -343,6 +366,12 @@ impl Config {
         };
         if self.mail.send_timeout_seconds == 0 {
             return Err(invalid("mail.send_timeout_seconds", "must be at least 1"));
+        }
+        if !(1..=1024).contains(&self.evidence.max_file_mb) {
+            return Err(invalid(
+                "evidence.max_file_mb",
+                "must be between 1 and 1024",
+            ));
         }
         let calendar = load_calendar(&self.holidays)?;
         let trusted_proxies = self

@@ -46,6 +46,12 @@ pub enum AppError {
     /// answers with that record (`web::api::creating`) and a client never sees this.
     #[error("a request with this Idempotency-Key was answered already: send it again")]
     Replay,
+    /// An upload larger than the configured limit: 413 `too_large`.
+    #[error("{0}")]
+    TooLarge(String),
+    /// An upload whose content (not its name) is of a type not allowed: 415 `unsupported_type`.
+    #[error("{0}")]
+    UnsupportedType(String),
     #[error("internal error: {0}")]
     Internal(#[from] DbError),
     /// Our own failure that is not the database's (rendering a workbook or an email, hashing a
@@ -74,6 +80,8 @@ impl AppError {
             AppError::TooManyRequests(_) => "too_many_requests",
             AppError::IdempotencyConflict | AppError::Replay => "idempotency_conflict",
             AppError::MethodNotAllowed { .. } => "method_not_allowed",
+            AppError::TooLarge(_) => "too_large",
+            AppError::UnsupportedType(_) => "unsupported_type",
             AppError::Internal(_) | AppError::Failure(_) => "internal",
         }
     }
@@ -137,6 +145,8 @@ impl ResponseError for AppError {
             AppError::Validation(_) => StatusCode::UNPROCESSABLE_ENTITY,
             AppError::TooManyRequests(_) => StatusCode::TOO_MANY_REQUESTS,
             AppError::MethodNotAllowed { .. } => StatusCode::METHOD_NOT_ALLOWED,
+            AppError::TooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
+            AppError::UnsupportedType(_) => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             AppError::Internal(_) | AppError::Failure(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }

@@ -415,3 +415,44 @@ pub struct NewNotification {
     pub case_id: Option<i64>,
     pub warning_id: Option<i64>,
 }
+
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = evidence)]
+pub struct EvidenceRow {
+    pub id: i64,
+    pub case_id: Option<i64>,
+    pub warning_id: Option<i64>,
+    pub status: String,
+    pub title: String,
+    pub file_name: String,
+    pub content_type: String,
+    pub size: i64,
+    pub sha256: String,
+    pub provided_by: String,
+    pub received_on: Option<NaiveDate>,
+    pub internal: bool,
+    pub uploaded_by: i64,
+    pub uploaded_at: NaiveDateTime,
+    pub removed_at: Option<NaiveDateTime>,
+    pub removed_by: Option<i64>,
+    pub removal_reason: Option<String>,
+}
+
+/// An upload as it begins: a staging row that owns the chunks written while the file streams
+/// in; its particulars are set when it is kept.
+#[derive(Debug, Insertable)]
+#[diesel(table_name = evidence)]
+pub struct NewEvidenceRow<'a> {
+    pub case_id: Option<i64>,
+    pub warning_id: Option<i64>,
+    pub status: &'a str,
+    pub title: &'a str,
+    pub file_name: &'a str,
+    pub content_type: &'a str,
+    pub size: i64,
+    pub sha256: &'a str,
+    pub provided_by: &'a str,
+    pub internal: bool,
+    pub uploaded_by: i64,
+    pub uploaded_at: NaiveDateTime,
+}

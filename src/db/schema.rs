@@ -329,6 +329,38 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    evidence (id) {
+        id -> BigInt,
+        case_id -> Nullable<BigInt>,
+        warning_id -> Nullable<BigInt>,
+        status -> Text,
+        title -> Text,
+        file_name -> Text,
+        content_type -> Text,
+        size -> BigInt,
+        sha256 -> Text,
+        provided_by -> Text,
+        received_on -> Nullable<Date>,
+        internal -> Bool,
+        uploaded_by -> BigInt,
+        uploaded_at -> Timestamp,
+        removed_at -> Nullable<Timestamp>,
+        removed_by -> Nullable<BigInt>,
+        removal_reason -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    evidence_chunks (evidence_id, seq) {
+        evidence_id -> BigInt,
+        seq -> BigInt,
+        bytes -> Binary,
+    }
+}
+
+diesel::joinable!(evidence_chunks -> evidence (evidence_id));
+
 diesel::joinable!(report_subscriptions -> users (user_id));
 diesel::joinable!(warnings -> enterprises (enterprise_id));
 diesel::joinable!(cases -> enterprises (enterprise_id));
@@ -388,4 +420,6 @@ diesel::allow_tables_to_appear_in_same_query!(
     notifications,
     reminders_sent,
     report_subscriptions,
+    evidence,
+    evidence_chunks,
 );

@@ -59,6 +59,12 @@ pub enum Permission {
     ReadOutbox,
     /// Send an outbox row again.
     ResendOutbox,
+    /// Attach evidence to a case of the caller's scope (staff).
+    AttachEvidence,
+    /// Attach photos to a warning the caller sees (an officer: of their own enterprise).
+    AttachWarningPhotos,
+    /// Mark an item of evidence removed, with a reason (its file stays).
+    RemoveEvidence,
 }
 
 /// How far a role holds a permission.
@@ -83,7 +89,7 @@ const COLUMNS: [Role; 5] = [
 ];
 
 #[rustfmt::skip]
-const TABLE: [(Permission, [Grant; 5]); 27] = [
+const TABLE: [(Permission, [Grant; 5]); 30] = [
     //                        admin director mediator officer viewer
     (P::ReadCases,           [Y,    Y,       Y,       Y,      N]),
     (P::RegisterCase,        [Y,    Y,       Y,       N,      N]),
@@ -112,6 +118,9 @@ const TABLE: [(Permission, [Grant; 5]); 27] = [
     (P::ManageUnits,         [Y,    N,       N,       N,      N]),
     (P::ReadOutbox,          [Y,    Y,       N,       N,      N]),
     (P::ResendOutbox,        [Y,    N,       N,       N,      N]),
+    (P::AttachEvidence,      [Y,    Y,       Y,       N,      N]),
+    (P::AttachWarningPhotos, [Y,    Y,       Y,       Y,      N]),
+    (P::RemoveEvidence,      [Y,    Y,       Y,       N,      N]),
 ];
 
 impl Permission {
@@ -222,7 +231,10 @@ mod tests {
                 | P::ManageUsers
                 | P::ManageUnits
                 | P::ReadOutbox
-                | P::ResendOutbox => true,
+                | P::ResendOutbox
+                | P::AttachEvidence
+                | P::AttachWarningPhotos
+                | P::RemoveEvidence => true,
             };
             assert!(listed);
             assert_eq!(

@@ -104,6 +104,15 @@ codes! {
     NotEnterpriseOfficer = "not_enterprise_officer": "must be an active officer bound to this enterprise",
     TooManyCases = "too_many_cases": "matches more than {max} cases: narrow the filter",
 
+    /// A message a page has already put in its reader's language, kept across a redirect.
+    AsShown = "as_shown": "{text}",
+
+    // Evidence.
+    ChooseAFile = "choose_a_file": "choose a file to upload",
+    NotAProvider = "not_a_provider": "must be applicant, respondent or center",
+    OfficersEvidenceNotInternal = "officers_evidence_not_internal": "an officer's evidence is never internal",
+    EvidenceRemovedAlready = "evidence_removed_already": "this evidence was removed already",
+
     // A case's applicants (the case file).
     ApplicantsCount = "applicants_count": "must name 1 to {max} applicants",
     FewerThanApplicants = "fewer_than_applicants": "is fewer than the applicants named (every applicant is a worker involved)",

@@ -70,6 +70,8 @@ pub(crate) fn link_escalated(
     if changed == 0 {
         return Err(AppError::VersionConflict);
     }
+    // The warning's photos and files become the case's evidence in the same transaction.
+    super::evidence::carry_to_case(conn, warning.id, case_id)?;
     crate::notify::outbox::warning_closed(conn, ctx, warning.id)?;
     Ok(())
 }

@@ -13,6 +13,7 @@ pub mod digests;
 pub mod enterprise_names;
 pub mod enterprises;
 pub mod escalation;
+pub mod evidence;
 pub mod idempotency;
 pub mod ledger;
 pub mod ledger_import;

@@ -62,6 +62,14 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
                 "/cases/{id}/documents/{kind}",
                 web::get().to(documents::get),
             )
+            .route(
+                "/cases/{id}/evidence",
+                web::get().to(evidence::list_of_case),
+            )
+            .route(
+                "/cases/{id}/evidence",
+                web::post().to(evidence::upload_to_case),
+            )
             .route("/cases/{id}/{action}", web::post().to(cases::act))
             .route("/warnings", web::get().to(warnings::list))
             .route("/warnings", web::post().to(warnings::create))
@@ -83,7 +91,17 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
             .route("/stats", web::get().to(stats::stats))
             .route("/reports/monthly", web::get().to(stats::monthly))
             .route("/reports/yearly", web::get().to(stats::yearly))
-            .route("/ledger", web::get().to(stats::ledger)),
+            .route("/ledger", web::get().to(stats::ledger))
+            .route(
+                "/warnings/{id}/evidence",
+                web::get().to(evidence::list_of_warning),
+            )
+            .route(
+                "/warnings/{id}/evidence",
+                web::post().to(evidence::upload_to_warning),
+            )
+            .route("/evidence/{id}/file", web::get().to(evidence::file))
+            .route("/evidence/{id}/remove", web::post().to(evidence::remove)),
     )
     .configure(html::routes)
     .default_service(web::to(not_found));

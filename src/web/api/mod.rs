@@ -5,6 +5,7 @@ pub mod cases;
 pub mod consultations;
 pub mod documents;
 pub mod enterprises;
+pub mod evidence;
 pub mod notifications;
 pub mod openapi;
 pub mod stats;
@@ -85,6 +86,7 @@ async fn answer_again(
     Ok(match record_type.as_str() {
         "consultation" => answer.json(consultation_svc::get(ctx, caller, id).await?),
         "warning" => answer.json(warning_svc::get(ctx, caller, id).await?),
+        "evidence" => answer.json(crate::services::evidence::get(ctx, caller, id).await?),
         _ => answer.json(case_svc::get(ctx, caller, id).await?),
     })
 }

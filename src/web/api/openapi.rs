@@ -53,6 +53,12 @@ pub const OPERATIONS: &[(&str, &str, &str, Option<&str>, u16)] = &[
     ("get", "/api/v1/reports/monthly", "The monthly report (?month=YYYY-MM&unit_id=&format=json|csv|xlsx)", None, 200),
     ("get", "/api/v1/reports/yearly", "The yearly report with by_month and summary_zh (?year=YYYY&unit_id=&format=json|csv|xlsx)", None, 200),
     ("get", "/api/v1/ledger", "The ledger (台账) of cases received in [from, to), one row per case, ID numbers masked; every export is access-logged (?from=&to=&unit_id=&format=csv|xlsx; directors and admins)", None, 200),
+    ("post", "/api/v1/cases/{id}/evidence", "Attach a file (multipart: file, title, provided_by, received_on?, internal?); type judged from the content", Some("EvidenceUpload"), 201),
+    ("get", "/api/v1/cases/{id}/evidence", "The case's evidence (officers: without internal items)", None, 200),
+    ("post", "/api/v1/warnings/{id}/evidence", "Attach a photo to a warning (multipart, as for a case)", Some("EvidenceUpload"), 201),
+    ("get", "/api/v1/warnings/{id}/evidence", "The warning's photos and files", None, 200),
+    ("get", "/api/v1/evidence/{id}/file", "The file, as an attachment with its sniffed type; the download is access-logged", None, 200),
+    ("post", "/api/v1/evidence/{id}/remove", "Mark removed with a reason (stays listed, removed: true; the file stays)", Some("EvidenceRemove"), 200),
 ];
 
 fn string() -> Value {
@@ -233,6 +239,12 @@ fn schemas() -> Value {
             ("applicant_phone", s()), ("applicant_id_number", s()), ("workers_involved", i()),
             ("amount_claimed", money()), ("category", s())]),
         "NoteInput": object(&["text"], &[("text", s())]),
+        "EvidenceUpload": object(&["file", "title", "provided_by"], &[
+            ("file", json!({"type": "string", "format": "binary"})), ("title", s()),
+            ("provided_by", json!({"type": "string", "enum": ["applicant", "respondent", "center"]})),
+            ("received_on", json!({"type": "string", "format": "date"})),
+            ("internal", json!({"type": "string", "enum": ["true", "false"]}))]),
+        "EvidenceRemove": object(&["reason"], &[("reason", s())]),
         "WarningInput": object(&["level", "category", "workers_at_risk", "description"], &[("enterprise_id", i()),
             ("level", json!({"type": "string", "enum": ["yellow", "orange", "red"]})),
             ("category", json!({"type": "string", "enum": ["wage_arrears", "layoff_relocation", "social_insurance", "collective_grievance", "closure_absconding", "other"]})),
@@ -519,6 +531,30 @@ fn schemas() -> Value {
         ("CaseList", list_of("CaseSummary")),
         ("WarningList", list_of("Warning")),
         ("NotificationList", list_of("Notification")),
+        (
+            "Evidence",
+            answer(&[
+                ("id", "i"),
+                ("case_id", "i?"),
+                ("warning_id", "i?"),
+                ("title", "s"),
+                ("file_name", "s"),
+                ("content_type", "s"),
+                ("size", "i"),
+                ("sha256", "s"),
+                ("provided_by", "s"),
+                ("received_on", "date?"),
+                ("internal", "b"),
+                ("uploaded_by", "i"),
+                ("uploaded_by_name", "s"),
+                ("uploaded_at", "time"),
+                ("removed", "b"),
+                ("removed_at", "time?"),
+                ("removal_reason", "s?"),
+                ("image", "b"),
+            ]),
+        ),
+        ("EvidenceList", answer(&[("items", "[Evidence]")])),
     ];
     for (name, schema) in answers {
         schemas[name] = schema;
@@ -645,6 +681,8 @@ fn takes_idempotency_key(method: &str, path: &str) -> bool {
                 | "/api/v1/warnings"
                 | "/api/v1/warnings/{id}/escalate"
                 | "/api/v1/cases/{id}/payments"
+                | "/api/v1/cases/{id}/evidence"
+                | "/api/v1/warnings/{id}/evidence"
         )
 }
 
@@ -674,6 +712,10 @@ pub fn answer_of(method: &str, path: &str) -> Option<&'static str> {
     let list = method == "get" && !path.contains("{id}");
     let name = match path.split('/').nth(3).unwrap_or(path) {
         _ if path == "/healthz" => "Health",
+        "evidence" if path.ends_with("/file") => return None,
+        _ if path.ends_with("/evidence") && method == "get" => "EvidenceList",
+        "evidence" => "Evidence",
+        _ if path.ends_with("/evidence") => "Evidence",
         "openapi.json" => "Document",
         "auth" if path.ends_with("/logout") => return None,
         "auth" => "LoginAnswer",
@@ -715,6 +757,12 @@ fn success(method: &str, path: &str, status: u16) -> Value {
     if path.contains("/documents/") {
         content.insert("text/html".into(), json!({"schema": {"type": "string"}}));
     }
+    if path.ends_with("/evidence/{id}/file") {
+        content.insert(
+            "application/octet-stream".into(),
+            json!({"schema": {"type": "string", "format": "binary"}}),
+        );
+    }
     if path.contains("/reports/") || path.ends_with("/ledger") {
         content.insert("text/csv".into(), json!({"schema": {"type": "string"}}));
         content.insert(
@@ -746,7 +794,11 @@ pub fn build() -> Value {
             op["security"] = json!([{"bearer": []}]);
         }
         if let Some(body) = body {
-            op["requestBody"] = json!({"required": true, "content": {"application/json": {"schema": {"$ref": format!("#/components/schemas/{body}")}}}});
+            let media = match *body {
+                "EvidenceUpload" => "multipart/form-data",
+                _ => "application/json",
+            };
+            op["requestBody"] = json!({"required": true, "content": {media: {"schema": {"$ref": format!("#/components/schemas/{body}")}}}});
         }
         let mut parameters = Vec::new();
         if path.contains("{id}") {

@@ -220,7 +220,10 @@ pub(super) async fn render_case(
     let error = failed
         .as_ref()
         .filter(|f| !actions.iter().any(|a| a["name"] == f.form.as_str()))
+        .filter(|f| !super::evidence::is_ours(f))
         .map(|f| f.described(&me.page.lang));
+    let owner = crate::services::evidence::Owner::Case(case.id);
+    let evidence = super::evidence::section(ctx, me, owner, failed.as_ref()).await;
     // The documents the case has as it stands, each a print page.
     let prints: Vec<Value> = crate::domain::document::DocumentKind::ALL
         .into_iter()
@@ -233,7 +236,7 @@ pub(super) async fn render_case(
         "cases.title",
         json!({"case": case, "actions": actions, "error": error, "prints": prints,
                "editable": case.actions.contains(&ActionKind::Edit),
-               "many_applicants": case.applicants.len() > 1}),
+               "many_applicants": case.applicants.len() > 1, "evidence": evidence}),
     );
     html(status, render::render("pages/cases/show", &data))
 }

@@ -15,6 +15,7 @@ mod desk;
 mod downloads;
 mod enterprise_field;
 mod errors;
+mod evidence;
 mod flash;
 mod form;
 mod ledger_import;
@@ -122,7 +123,18 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .route(
             "/reports/subscription",
             web::post().to(reports::subscription),
-        );
+        )
+        .route("/static/upload.js", web::get().to(evidence::script))
+        .route(
+            "/cases/{id}/evidence",
+            web::post().to(evidence::upload_to_case),
+        )
+        .route(
+            "/warnings/{id}/evidence",
+            web::post().to(evidence::upload_to_warning),
+        )
+        .route("/evidence/{id}/file", web::get().to(evidence::file))
+        .route("/evidence/{id}/remove", web::post().to(evidence::remove));
 }
 
 async fn css() -> HttpResponse {

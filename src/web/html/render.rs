@@ -144,6 +144,14 @@ const TEMPLATES: &[(&str, &str)] = &[
         "partials/case_table",
         include_str!("../../../templates/partials/case_table.hbs"),
     ),
+    (
+        "partials/evidence",
+        include_str!("../../../templates/partials/evidence.hbs"),
+    ),
+    (
+        "partials/evidence_hint",
+        include_str!("../../../templates/partials/evidence_hint.hbs"),
+    ),
 ];
 
 fn lang_of(ctx: &Context) -> String {

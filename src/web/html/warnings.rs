@@ -197,11 +197,14 @@ async fn render_warning(
     });
     let error = failed
         .as_ref()
-        .filter(|f| !offered(f))
+        .filter(|f| !offered(f) && !super::evidence::is_ours(f))
         .map(|f| f.described(&me.page.lang));
+    let owner = crate::services::evidence::Owner::Warning(id);
+    let evidence = super::evidence::section(ctx, me, owner, failed.as_ref()).await;
     let data = me.page.data(
         "warnings.title",
-        json!({"actions": actions, "warning": w, "error": error, "defuse": defuse}),
+        json!({"actions": actions, "warning": w, "error": error, "defuse": defuse,
+               "evidence": evidence}),
     );
     Ok(html(status, render::render("pages/warnings/show", &data)))
 }

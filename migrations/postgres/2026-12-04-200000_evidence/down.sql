@@ -1,0 +1,2 @@
+DROP TABLE evidence_chunks;
+DROP TABLE evidence;
