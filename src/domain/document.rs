@@ -75,6 +75,7 @@ impl DocumentKind {
                 | DocumentKind::RejectionNotice
                 | DocumentKind::Agreement
                 | DocumentKind::ArbitrationNotice
+                | DocumentKind::FileCover
         )
     }
 
@@ -86,6 +87,8 @@ impl DocumentKind {
                 DocumentKind::RejectionNotice => status == "rejected",
                 DocumentKind::Agreement => status == "resolved",
                 DocumentKind::ArbitrationNotice => status == "failed",
+                // Every case has its file from intake on.
+                DocumentKind::FileCover => true,
                 _ => false,
             }
     }
@@ -113,14 +116,17 @@ mod tests {
                 .filter(|k| k.available(status, accepted))
                 .collect()
         };
-        assert_eq!(has("received", false), vec![]);
-        assert_eq!(has("mediating", true), vec![AcceptanceNotice]);
-        assert_eq!(has("resolved", true), vec![AcceptanceNotice, Agreement]);
+        assert_eq!(has("received", false), vec![FileCover]);
+        assert_eq!(has("mediating", true), vec![AcceptanceNotice, FileCover]);
+        assert_eq!(
+            has("resolved", true),
+            vec![AcceptanceNotice, Agreement, FileCover]
+        );
         assert_eq!(
             has("failed", true),
-            vec![AcceptanceNotice, ArbitrationNotice]
+            vec![AcceptanceNotice, ArbitrationNotice, FileCover]
         );
-        assert_eq!(has("rejected", false), vec![RejectionNotice]);
-        assert_eq!(has("withdrawn", false), vec![]);
+        assert_eq!(has("rejected", false), vec![RejectionNotice, FileCover]);
+        assert_eq!(has("withdrawn", false), vec![FileCover]);
     }
 }

@@ -86,12 +86,16 @@ fn the_api_lists_a_cases_documents_and_answers_each_one_it_has_as_html() {
             .map(|d| d["kind"].as_str().unwrap().to_string())
             .collect()
     };
-    assert!(available(&app).is_empty());
+    assert_eq!(
+        available(&app),
+        vec!["file_cover"],
+        "a case has its file from intake on"
+    );
     let notice = format!("/api/v1/cases/{id}/documents/acceptance_notice");
     assert_eq!(app.get(&director, &notice).status, 409);
 
     act(&app, &director, id, "accept", json!({}));
-    assert_eq!(available(&app), vec!["acceptance_notice"]);
+    assert_eq!(available(&app), vec!["acceptance_notice", "file_cover"]);
     let (status, content_type, body) = app.get_bytes(&director, &notice);
     assert_eq!(status, 200);
     assert!(content_type.starts_with("text/html"), "{content_type}");
@@ -107,4 +111,45 @@ fn the_api_lists_a_cases_documents_and_answers_each_one_it_has_as_html() {
     let other = app.enterprise(app.street);
     let (_, officer) = app.designated_officer(other);
     assert_eq!(app.get(&officer, &notice).status, 404);
+}
+
+#[test]
+fn the_files_cover_names_the_case_and_its_index_lists_its_documents_and_evidence_with_dates() {
+    let app = spawn_app();
+    let e = app.enterprise(app.street);
+    let mut director = person(&app, "director", Some(app.street), None);
+    let id = app.create_case(&director.token, e)["id"].as_i64().unwrap();
+    act(&app, &director.token, id, "accept", json!({}));
+    let r = crate::evidence::upload(
+        &app,
+        &director.token,
+        &format!("/api/v1/cases/{id}/evidence"),
+        "工资条.pdf",
+        &crate::evidence::pdf(2048),
+    );
+    assert_eq!(r.status, 201, "{:?}", r.body);
+
+    let page = director.browser.get(&format!("/cases/{id}")).body;
+    let link = link_to(&page, "卷宗封面及卷内目录").expect("the case page links the file");
+    let file = director.browser.get(&link);
+    assert_eq!(file.status, 200);
+    let body = &file.body;
+    for text in [
+        "劳动争议调解卷宗",
+        "卷内目录",
+        "王芳",
+        "拖欠工资",
+        "2026-03-02",
+    ] {
+        assert!(body.contains(text), "{text}: {body}");
+    }
+    let index = &body[body.find("<table class=\"index\">").unwrap()..];
+    let rows: Vec<&str> = index.split("<tr>").skip(2).collect();
+    assert_eq!(
+        rows.len(),
+        2,
+        "the acceptance notice and the evidence: {index}"
+    );
+    assert!(rows[0].contains("受理通知书") && rows[0].contains("2026-03-02"));
+    assert!(rows[1].contains("申请人"), "{}", rows[1]);
 }

@@ -9,12 +9,13 @@
 use super::{html, render, OrPage, PageCtx, PageResult, SignedIn};
 use crate::domain::document::DocumentKind;
 use crate::error::{AppError, Code};
+use crate::i18n;
 use crate::services::cases::{self as svc, CaseView};
 use crate::services::Caller;
 use crate::services::{units, users, Ctx};
 use actix_web::http::StatusCode;
 use actix_web::web;
-use serde_json::json;
+use serde_json::{json, Value};
 
 /// The template of a printed document.
 fn template(kind: DocumentKind) -> Option<&'static str> {
@@ -23,6 +24,7 @@ fn template(kind: DocumentKind) -> Option<&'static str> {
         DocumentKind::RejectionNotice => Some("pages/cases/print_rejection_notice"),
         DocumentKind::Agreement => Some("pages/cases/print_agreement"),
         DocumentKind::ArbitrationNotice => Some("pages/cases/print_arbitration_notice"),
+        DocumentKind::FileCover => Some("pages/cases/print_file_cover"),
         _ => None,
     }
 }
@@ -49,6 +51,46 @@ pub async fn print(
         .await
         .or_page(&page)?;
     Ok(html(StatusCode::OK, body))
+}
+
+/// The day a document of the case bears.
+fn dated(kind: DocumentKind, case: &CaseView) -> Option<String> {
+    match kind {
+        DocumentKind::AcceptanceNotice => accepted_on(case).map(str::to_string),
+        _ => case.closed_at.as_deref().map(|t| date_of(t).to_string()),
+    }
+}
+
+/// The file's index (卷内目录): the documents the case has, then each piece of evidence the
+/// caller may see, with its date, in that order.
+async fn file_index(ctx: &Ctx, page: &PageCtx, caller: &Caller, case: &CaseView) -> Vec<Value> {
+    let lang = &page.lang;
+    let documents = DocumentKind::ALL
+        .into_iter()
+        .filter(|&k| k != DocumentKind::FileCover && available(k, case))
+        .map(|k| (i18n::t(lang, k.title_key()), dated(k, case), String::new()));
+    let owner = crate::services::evidence::Owner::Case(case.id);
+    let evidence = crate::services::evidence::list(ctx, caller, owner)
+        .await
+        .map(|list| list.items)
+        .unwrap_or_default();
+    let evidence = evidence.into_iter().map(|e| {
+        let date = e
+            .received_on
+            .clone()
+            .or_else(|| Some(date_of(&e.uploaded_at).to_string()));
+        let provided = i18n::t(lang, &format!("evidence.provided.{}", e.provided_by));
+        let note = match e.removed {
+            true => format!("{provided}{}", i18n::t(lang, "print.index_removed")),
+            false => provided,
+        };
+        (e.title, date, note)
+    });
+    documents
+        .chain(evidence)
+        .enumerate()
+        .map(|(i, (title, date, note))| json!({"no": i + 1, "title": title, "date": date, "note": note}))
+        .collect()
 }
 
 /// The day the case was accepted, if it was: its `accept` event's.
@@ -130,9 +172,16 @@ pub(crate) async fn rendered(
         "legal_representative": respondent.as_ref().and_then(|e| e.legal_representative.clone()),
         "phone": respondent.as_ref().and_then(|e| e.phone.clone()),
     });
+    let index = match kind {
+        DocumentKind::FileCover => file_index(ctx, page, caller, &case).await,
+        _ => Vec::new(),
+    };
+    let applicant_names: Vec<&str> = case.applicants.iter().map(|a| a.name.as_str()).collect();
     let data = page.data(
         kind.title_key(),
         json!({
+            "index": index,
+            "applicant_names": applicant_names.join("、"),
             "respondent": respondent,
             "amount_in_capitals": case.amount_agreed.map(crate::domain::capitals::in_capitals),
             "received_on": date_of(&case.received_at),
