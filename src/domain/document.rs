@@ -76,6 +76,7 @@ impl DocumentKind {
                 | DocumentKind::Agreement
                 | DocumentKind::ArbitrationNotice
                 | DocumentKind::FileCover
+                | DocumentKind::ServiceReceipt
         )
     }
 
@@ -89,6 +90,10 @@ impl DocumentKind {
                 DocumentKind::ArbitrationNotice => status == "failed",
                 // Every case has its file from intake on.
                 DocumentKind::FileCover => true,
+                // A proof of service goes with each document served.
+                DocumentKind::ServiceReceipt => {
+                    accepted || matches!(status, "rejected" | "resolved" | "failed")
+                }
                 _ => false,
             }
     }
@@ -117,16 +122,27 @@ mod tests {
                 .collect()
         };
         assert_eq!(has("received", false), vec![FileCover]);
-        assert_eq!(has("mediating", true), vec![AcceptanceNotice, FileCover]);
+        assert_eq!(
+            has("mediating", true),
+            vec![AcceptanceNotice, ServiceReceipt, FileCover]
+        );
         assert_eq!(
             has("resolved", true),
-            vec![AcceptanceNotice, Agreement, FileCover]
+            vec![AcceptanceNotice, Agreement, ServiceReceipt, FileCover]
         );
         assert_eq!(
             has("failed", true),
-            vec![AcceptanceNotice, ArbitrationNotice, FileCover]
+            vec![
+                AcceptanceNotice,
+                ArbitrationNotice,
+                ServiceReceipt,
+                FileCover
+            ]
         );
-        assert_eq!(has("rejected", false), vec![RejectionNotice, FileCover]);
+        assert_eq!(
+            has("rejected", false),
+            vec![RejectionNotice, ServiceReceipt, FileCover]
+        );
         assert_eq!(has("withdrawn", false), vec![FileCover]);
     }
 }

@@ -95,7 +95,10 @@ fn the_api_lists_a_cases_documents_and_answers_each_one_it_has_as_html() {
     assert_eq!(app.get(&director, &notice).status, 409);
 
     act(&app, &director, id, "accept", json!({}));
-    assert_eq!(available(&app), vec!["acceptance_notice", "file_cover"]);
+    assert_eq!(
+        available(&app),
+        vec!["acceptance_notice", "service_receipt", "file_cover"]
+    );
     let (status, content_type, body) = app.get_bytes(&director, &notice);
     assert_eq!(status, 200);
     assert!(content_type.starts_with("text/html"), "{content_type}");
@@ -147,9 +150,14 @@ fn the_files_cover_names_the_case_and_its_index_lists_its_documents_and_evidence
     let rows: Vec<&str> = index.split("<tr>").skip(2).collect();
     assert_eq!(
         rows.len(),
-        2,
-        "the acceptance notice and the evidence: {index}"
+        3,
+        "the acceptance notice, its proof of service and the evidence: {index}"
     );
     assert!(rows[0].contains("受理通知书") && rows[0].contains("2026-03-02"));
-    assert!(rows[1].contains("申请人"), "{}", rows[1]);
+    assert!(rows[1].contains("送达回证"), "{}", rows[1]);
+    assert!(
+        rows[2].contains("申请人") && rows[2].contains("2026-03-01"),
+        "{}",
+        rows[2]
+    );
 }

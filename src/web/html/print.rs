@@ -25,6 +25,7 @@ fn template(kind: DocumentKind) -> Option<&'static str> {
         DocumentKind::Agreement => Some("pages/cases/print_agreement"),
         DocumentKind::ArbitrationNotice => Some("pages/cases/print_arbitration_notice"),
         DocumentKind::FileCover => Some("pages/cases/print_file_cover"),
+        DocumentKind::ServiceReceipt => Some("pages/cases/print_service_receipt"),
         _ => None,
     }
 }
@@ -177,10 +178,26 @@ pub(crate) async fn rendered(
         _ => Vec::new(),
     };
     let applicant_names: Vec<&str> = case.applicants.iter().map(|a| a.name.as_str()).collect();
+    // A proof of service lists the documents served, and a row for each party served.
+    let served: Vec<String> = DocumentKind::ALL
+        .into_iter()
+        .filter(|&k| {
+            !matches!(k, DocumentKind::FileCover | DocumentKind::ServiceReceipt)
+                && available(k, &case)
+        })
+        .map(|k| format!("《{}》", i18n::t(&page.lang, k.title_key())))
+        .collect();
+    let first_address = case.applicants.first().and_then(|a| a.address.clone());
+    let recipients = json!([
+        {"name": applicant_names.join("、"), "address": first_address},
+        {"name": case.enterprise_name, "address": respondent["address"]},
+    ]);
     let data = page.data(
         kind.title_key(),
         json!({
             "index": index,
+            "served": served.join(""),
+            "recipients": recipients,
             "applicant_names": applicant_names.join("、"),
             "respondent": respondent,
             "amount_in_capitals": case.amount_agreed.map(crate::domain::capitals::in_capitals),

@@ -65,6 +65,10 @@ const TEMPLATES: &[(&str, &str)] = &[
         include_str!("../../../templates/pages/cases/print_rejection_notice.hbs"),
     ),
     (
+        "pages/cases/print_service_receipt",
+        include_str!("../../../templates/pages/cases/print_service_receipt.hbs"),
+    ),
+    (
         "pages/cases/print_file_cover",
         include_str!("../../../templates/pages/cases/print_file_cover.hbs"),
     ),
