@@ -20,7 +20,7 @@ pub use super::enterprise_names::{choices, Choice, MAX_CHOICES};
 mod edit;
 mod particulars;
 pub use edit::{update, EnterprisePatch};
-pub use particulars::{Particulars, ParticularsInput};
+pub use particulars::ParticularsInput;
 
 #[derive(Debug, Serialize)]
 pub struct EnterpriseView {

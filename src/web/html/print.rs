@@ -56,20 +56,33 @@ pub async fn print(
 
 /// The day a document of the case bears.
 fn dated(kind: DocumentKind, case: &CaseView) -> Option<String> {
+    let closed_on = || case.closed_at.as_deref().map(|t| date_of(t).to_string());
     match kind {
         DocumentKind::AcceptanceNotice => accepted_on(case).map(str::to_string),
-        _ => case.closed_at.as_deref().map(|t| date_of(t).to_string()),
+        DocumentKind::RejectionNotice
+        | DocumentKind::Agreement
+        | DocumentKind::ArbitrationNotice => closed_on(),
+        // Dated where they are signed (the proof of service), or not yet printed.
+        DocumentKind::SessionRecord
+        | DocumentKind::ServiceReceipt
+        | DocumentKind::PaymentOrderNotice
+        | DocumentKind::FileCover => None,
     }
+}
+
+/// The documents the case has now that its file holds (the cover and index aside).
+fn filed(case: &CaseView) -> impl Iterator<Item = DocumentKind> + '_ {
+    DocumentKind::ALL
+        .into_iter()
+        .filter(move |&k| k != DocumentKind::FileCover && available(k, case))
 }
 
 /// The file's index (卷内目录): the documents the case has, then each piece of evidence the
 /// caller may see, with its date, in that order.
 async fn file_index(ctx: &Ctx, page: &PageCtx, caller: &Caller, case: &CaseView) -> Vec<Value> {
     let lang = &page.lang;
-    let documents = DocumentKind::ALL
-        .into_iter()
-        .filter(|&k| k != DocumentKind::FileCover && available(k, case))
-        .map(|k| (i18n::t(lang, k.title_key()), dated(k, case), String::new()));
+    let documents =
+        filed(case).map(|k| (i18n::t(lang, k.title_key()), dated(k, case), String::new()));
     let owner = crate::services::evidence::Owner::Case(case.id);
     let evidence = crate::services::evidence::list(ctx, caller, owner)
         .await
@@ -178,34 +191,36 @@ pub(crate) async fn rendered(
         _ => Vec::new(),
     };
     let applicant_names: Vec<&str> = case.applicants.iter().map(|a| a.name.as_str()).collect();
+    let applicant_names = applicant_names.join("、");
     // A proof of service lists the documents served, and a row for each party served.
-    let served: Vec<String> = DocumentKind::ALL
-        .into_iter()
-        .filter(|&k| {
-            !matches!(k, DocumentKind::FileCover | DocumentKind::ServiceReceipt)
-                && available(k, &case)
-        })
-        .map(|k| format!("《{}》", i18n::t(&page.lang, k.title_key())))
-        .collect();
-    let first_address = case.applicants.first().and_then(|a| a.address.clone());
-    let recipients = json!([
-        {"name": applicant_names.join("、"), "address": first_address},
-        {"name": case.enterprise_name, "address": respondent["address"]},
-    ]);
+    let (served, recipients) = match kind {
+        DocumentKind::ServiceReceipt => {
+            let served: String = filed(&case)
+                .filter(|&k| k != DocumentKind::ServiceReceipt)
+                .map(|k| format!("《{}》", i18n::t(&page.lang, k.title_key())))
+                .collect();
+            let first_address = case.applicants.first().and_then(|a| a.address.clone());
+            let recipients = json!([
+                {"name": applicant_names, "address": first_address},
+                {"name": case.enterprise_name, "address": respondent["address"]},
+            ]);
+            (served, recipients)
+        }
+        _ => (String::new(), Value::Null),
+    };
     let data = page.data(
         kind.title_key(),
         json!({
             "index": index,
-            "served": served.join(""),
+            "served": served,
             "recipients": recipients,
-            "applicant_names": applicant_names.join("、"),
+            "applicant_names": applicant_names,
             "respondent": respondent,
             "amount_in_capitals": case.amount_agreed.map(crate::domain::capitals::in_capitals),
             "received_on": date_of(&case.received_at),
             "closed_on": case.closed_at.as_deref().map(date_of),
             "close_note": closing_note(&case),
             "accepted_on": accepted_on(&case).map(str::to_string),
-            "rejected_on": case.closed_at.as_deref().map(date_of),
             "reject_note": rejection_note(&case),
             "mediator": mediator,
             "unit_name": unit,

@@ -246,15 +246,10 @@ fn paren_helper(
     _: &mut RenderContext,
     out: &mut dyn Output,
 ) -> HelperResult {
-    let inner = match h.param(0).map(|p| p.value()) {
-        Some(Value::String(s)) => s.clone(),
-        Some(Value::Null) | None => return Ok(()),
-        Some(other) => other.to_string(),
-    };
-    out.write(&handlebars::html_escape(&parenthesised(
-        &lang_of(ctx),
-        &inner,
-    )))?;
+    if let Some(inner) = param_text(h) {
+        let text = parenthesised(&lang_of(ctx), &inner);
+        out.write(&handlebars::html_escape(&text))?;
+    }
     Ok(())
 }
 
@@ -289,12 +284,24 @@ pub fn document_money(s: &str) -> String {
 /// Writes `show(parameter 0)` escaped, for a string parameter; a number as it is; nothing for
 /// null or no parameter.
 fn write_shown(h: &Helper, out: &mut dyn Output, show: fn(&str) -> String) -> HelperResult {
-    match h.param(0).map(|p| p.value()) {
-        Some(Value::String(s)) => out.write(&handlebars::html_escape(&show(s)))?,
-        Some(Value::Null) | None => {}
-        Some(other) => out.write(&handlebars::html_escape(&other.to_string()))?,
+    if let Some(text) = param_text(h) {
+        let shown = match h.param(0).map(|p| p.value()) {
+            Some(Value::String(_)) => show(&text),
+            _ => text,
+        };
+        out.write(&handlebars::html_escape(&shown))?;
     }
     Ok(())
+}
+
+/// Parameter 0 as text: a string as it is, a number (or any other value) as JSON prints it;
+/// `None` for null or no parameter.
+fn param_text(h: &Helper) -> Option<String> {
+    match h.param(0).map(|p| p.value()) {
+        Some(Value::String(s)) => Some(s.clone()),
+        Some(Value::Null) | None => None,
+        Some(other) => Some(other.to_string()),
+    }
 }
 
 /// A helper that writes `show(parameter 0)`: `{{time t}}` (`document_time`) and `{{money m}}`
