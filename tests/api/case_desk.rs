@@ -534,5 +534,11 @@ fn the_case_list_filters_by_due_day_and_idle_days_and_names_each_unreadable_valu
     assert_eq!(r.status, 422, "{:?}", r.body);
     let fields = &r.body["error"]["fields"];
     assert_eq!(fields["due_by"], "must be a date YYYY-MM-DD");
+    assert_eq!(
+        app.get(&token, "/api/v1/cases?idle_days=3651").status,
+        422,
+        "one day past the longest"
+    );
+    assert_eq!(app.get(&token, "/api/v1/cases?idle_days=3650").status, 200);
     assert_eq!(fields["idle_days"], "must be between 0 and 3650 days");
 }

@@ -327,3 +327,32 @@ fn the_intake_page_registers_a_collective_case_with_its_other_applicants_and_kee
     assert_eq!(case["applicants"][1]["sex"], "male");
     assert_eq!(case["applicants"][2]["phone"], "0574-87650000");
 }
+
+#[test]
+fn a_case_naming_more_than_five_hundred_applicants_is_refused_and_five_hundred_are_taken() {
+    let app = spawn_app();
+    let e = app.enterprise(app.street);
+    let (_, director) = app.user("director", app.street, None);
+    let body = |n: usize| {
+        let mut body = app.case_body(e);
+        let fields = body.as_object_mut().unwrap();
+        for single in ["applicant_name", "applicant_phone", "applicant_id_number"] {
+            fields.remove(single);
+        }
+        let applicants: Vec<Value> = (0..n)
+            .map(|i| json!({"name": format!("职工{i}"), "representative": i == 0}))
+            .collect();
+        fields.insert("workers_involved".into(), json!(600));
+        fields.insert("applicants".into(), json!(applicants));
+        body
+    };
+    let r = app.post(&director, "/api/v1/cases", body(501));
+    assert_eq!(r.status, 422, "{:?}", r.body);
+    assert_eq!(
+        r.body["error"]["fields"]["applicants"],
+        "must name 1 to 500 applicants"
+    );
+    let r = app.post(&director, "/api/v1/cases", body(500));
+    assert_eq!(r.status, 201, "{:?}", r.body);
+    assert_eq!(r.body["applicants"].as_array().unwrap().len(), 500);
+}
