@@ -16,6 +16,10 @@ pub struct UnitRow {
     pub created_at: NaiveDateTime,
     pub arbitration_commission: Option<String>,
     pub arbitration_address: Option<String>,
+    pub committee_name: Option<String>,
+    pub committee_address: Option<String>,
+    pub committee_phone: Option<String>,
+    pub seal_text: Option<String>,
 }
 
 #[derive(Debug, Insertable)]

@@ -11,6 +11,10 @@ diesel::table! {
         created_at -> Timestamp,
         arbitration_commission -> Nullable<Text>,
         arbitration_address -> Nullable<Text>,
+        committee_name -> Nullable<Text>,
+        committee_address -> Nullable<Text>,
+        committee_phone -> Nullable<Text>,
+        seal_text -> Nullable<Text>,
     }
 }
 

@@ -1,4 +1,4 @@
-//! The audit trail of the admin's changes: an edited user or enterprise, a mail sent again. Each
+//! The audit trail of the admin's changes: an edited user, enterprise or unit, a mail sent again. Each
 //! row is written in the transaction of the change it records, and names the changed fields,
 //! never their values (a display name or an email is personal data). The table is append-only.
 
@@ -11,6 +11,7 @@ pub const USER_UPDATED: &str = "user_updated";
 pub const ENTERPRISE_CREATED: &str = "enterprise_created";
 pub const ENTERPRISE_UPDATED: &str = "enterprise_updated";
 pub const NOTIFICATION_RESENT: &str = "notification_resent";
+pub const UNIT_UPDATED: &str = "unit_updated";
 
 /// Records that `actor_id` did `action` to a record, changing `fields` (comma-separated names).
 pub fn record(

@@ -22,6 +22,12 @@ pub struct UnitView {
     /// arbitration, and its address; a unit without one takes its nearest ancestor's.
     pub arbitration_commission: Option<String>,
     pub arbitration_address: Option<String>,
+    /// The letterhead of the documents the unit issues: its committee's name (when not the
+    /// unit's name followed by 劳动争议调解委员会), address and phone, and its seal's text.
+    pub committee_name: Option<String>,
+    pub committee_address: Option<String>,
+    pub committee_phone: Option<String>,
+    pub seal_text: Option<String>,
 }
 
 impl From<UnitRow> for UnitView {
@@ -33,6 +39,10 @@ impl From<UnitRow> for UnitView {
             parent_id: r.parent_id,
             arbitration_commission: r.arbitration_commission,
             arbitration_address: r.arbitration_address,
+            committee_name: r.committee_name,
+            committee_address: r.committee_address,
+            committee_phone: r.committee_phone,
+            seal_text: r.seal_text,
         }
     }
 }
@@ -156,49 +166,168 @@ pub struct ArbitrationInput {
     pub arbitration_address: Option<String>,
 }
 
+/// What an edit of a unit sets: each field sent is set, an empty one cleared, the rest kept.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct UnitPatch {
+    pub arbitration_commission: Option<String>,
+    pub arbitration_address: Option<String>,
+    pub committee_name: Option<String>,
+    pub committee_address: Option<String>,
+    pub committee_phone: Option<String>,
+    pub seal_text: Option<String>,
+}
+
 /// Sets the competent arbitration commission of a unit of the caller's scope.
 pub async fn set_arbitration(
     ctx: &Ctx,
     caller: &Caller,
     input: ArbitrationInput,
 ) -> AppResult<UnitView> {
+    let patch = UnitPatch {
+        arbitration_commission: Some(input.arbitration_commission.unwrap_or_default()),
+        arbitration_address: Some(input.arbitration_address.unwrap_or_default()),
+        ..UnitPatch::default()
+    };
+    update(ctx, caller, input.unit_id, patch).await
+}
+
+/// Edits the arbitration commission and the letterhead of a unit of the caller's scope (404
+/// outside it). An address needs the commission it is the address of.
+pub async fn update(
+    ctx: &Ctx,
+    caller: &Caller,
+    unit_id: i64,
+    patch: UnitPatch,
+) -> AppResult<UnitView> {
+    use crate::domain::phone::Phone;
     use crate::domain::text::check_text;
     caller.require(Permission::ManageUnits)?;
+    let sent: Vec<&'static str> = [
+        ("arbitration_commission", &patch.arbitration_commission),
+        ("arbitration_address", &patch.arbitration_address),
+        ("committee_name", &patch.committee_name),
+        ("committee_address", &patch.committee_address),
+        ("committee_phone", &patch.committee_phone),
+        ("seal_text", &patch.seal_text),
+    ]
+    .into_iter()
+    .filter(|(_, v)| v.is_some())
+    .map(|(name, _)| name)
+    .collect();
+    let now = ctx.now().naive_utc();
     let mut errors = FieldErrors::default();
+    // Sent: Some(the value, None when empty); not sent: None.
     let mut field = |name: &str, value: Option<String>| {
-        let value = value
-            .map(|v| v.trim().to_string())
-            .filter(|v| !v.is_empty());
-        if let Some(v) = &value {
-            errors.take(name, check_text(v, NAME_MAX));
-        }
-        value
+        value.map(|v| {
+            let v = v.trim().to_string();
+            if !v.is_empty() {
+                errors.take(name, check_text(&v, NAME_MAX));
+            }
+            Some(v).filter(|v| !v.is_empty())
+        })
     };
-    let commission = field("arbitration_commission", input.arbitration_commission);
-    let address = field("arbitration_address", input.arbitration_address);
-    if address.is_some() && commission.is_none() {
-        errors.add("arbitration_commission", Code::Required);
-    }
+    let commission = field("arbitration_commission", patch.arbitration_commission);
+    let address = field("arbitration_address", patch.arbitration_address);
+    let committee = field("committee_name", patch.committee_name);
+    let committee_address = field("committee_address", patch.committee_address);
+    let seal = field("seal_text", patch.seal_text);
+    let phone = patch.committee_phone.map(|p| match p.trim() {
+        "" => None,
+        p => errors
+            .take("committee_phone", p.parse::<Phone>())
+            .map(|p| p.as_str().to_string()),
+    });
     let caller = caller.clone();
     ctx.db
         .write(move |conn| {
-            if !super::unit_in_scope(conn, &caller, input.unit_id)? {
-                errors.add("unit_id", Code::NotInScope);
+            if !super::unit_in_scope(conn, &caller, unit_id)? {
+                return Err(AppError::not_found("unit"));
+            }
+            let row: UnitRow = units::table
+                .find(unit_id)
+                .select(UnitRow::as_select())
+                .first(conn)?;
+            let commission = commission.unwrap_or(row.arbitration_commission);
+            let address = address.unwrap_or(row.arbitration_address);
+            if address.is_some() && commission.is_none() {
+                errors.add("arbitration_commission", Code::Required);
             }
             errors.finish()?;
-            diesel::update(units::table.find(input.unit_id))
+            diesel::update(units::table.find(unit_id))
                 .set((
                     units::arbitration_commission.eq(commission),
                     units::arbitration_address.eq(address),
+                    units::committee_name.eq(committee.unwrap_or(row.committee_name)),
+                    units::committee_address.eq(committee_address.unwrap_or(row.committee_address)),
+                    units::committee_phone.eq(phone.unwrap_or(row.committee_phone)),
+                    units::seal_text.eq(seal.unwrap_or(row.seal_text)),
                 ))
                 .execute(conn)?;
+            super::admin_events::record(
+                conn,
+                caller.id,
+                super::admin_events::UNIT_UPDATED,
+                ("unit", unit_id),
+                &sent,
+                now,
+            )?;
             Ok(units::table
-                .find(input.unit_id)
+                .find(unit_id)
                 .select(UnitRow::as_select())
                 .first(conn)?
                 .into())
         })
         .await
+}
+
+/// The letterhead of the documents a unit issues, as they print it: the committee's name, the
+/// line of its address and phone (empty without either) and the seal's text.
+#[derive(Debug, Serialize)]
+pub struct Letterhead {
+    pub committee: String,
+    pub contact: String,
+    pub seal: String,
+}
+
+/// The letterhead of unit `unit_id` in `lang`, its defaults from the catalog. The caller must
+/// read cases; a letterhead is public.
+pub async fn letterhead_of(
+    ctx: &Ctx,
+    caller: &Caller,
+    unit_id: i64,
+    lang: &str,
+) -> AppResult<Letterhead> {
+    use crate::i18n::t;
+    caller.require(Permission::ReadCases)?;
+    let row: UnitRow = ctx
+        .db
+        .read(move |conn| {
+            Ok::<_, AppError>(
+                units::table
+                    .find(unit_id)
+                    .select(UnitRow::as_select())
+                    .first(conn)?,
+            )
+        })
+        .await?;
+    let contact = [
+        row.committee_address
+            .map(|a| format!("{}{a}", t(lang, "print.letterhead_address"))),
+        row.committee_phone
+            .map(|p| format!("{}{p}", t(lang, "print.letterhead_phone"))),
+    ]
+    .into_iter()
+    .flatten()
+    .collect::<Vec<_>>()
+    .join(&t(lang, "print.letterhead_sep"));
+    Ok(Letterhead {
+        committee: row
+            .committee_name
+            .unwrap_or_else(|| format!("{}{}", row.name, t(lang, "print.committee"))),
+        contact,
+        seal: row.seal_text.unwrap_or_else(|| t(lang, "print.seal")),
+    })
 }
 
 /// The competent arbitration commission of a case's unit and its address: the unit's own, or

@@ -37,6 +37,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
             .route("/me", web::patch().to(users::set_my_settings))
             .route("/units", web::get().to(units::list))
             .route("/units", web::post().to(units::create))
+            .route("/units/{id}", web::patch().to(units::update))
             .route("/enterprises", web::get().to(enterprises::list))
             .route("/enterprises", web::post().to(enterprises::create))
             .route("/enterprises/{id}", web::get().to(enterprises::get))

@@ -306,3 +306,129 @@ fn the_outbox_page_sends_a_failed_mail_again() {
     // Again, now that it is pending: the 409 page, nothing changes.
     assert_eq!(b.post(&action, &[("csrf", &csrf)]).status, 409);
 }
+
+#[test]
+fn an_admin_sets_a_units_letterhead_and_the_units_documents_print_it() {
+    let app = spawn_app();
+    let e = app.enterprise(app.street);
+    let mut b = admin(&app);
+    let page = b.get("/admin/units");
+    assert!(page.body.contains("文书落款"), "{}", page.body);
+    let csrf = Browser::csrf(&page);
+    let street = app.street.to_string();
+    let letterhead = |phone: &str| {
+        vec![
+            ("csrf", csrf.clone()),
+            ("unit_id", street.clone()),
+            (
+                "committee_name",
+                "东街街道劳动人事争议调解委员会".to_string(),
+            ),
+            ("committee_address", "东街 1 号".to_string()),
+            ("committee_phone", phone.to_string()),
+            (
+                "seal_text",
+                "东街街道劳动人事争议调解委员会（章）".to_string(),
+            ),
+        ]
+    };
+    let form = |fields: &[(&str, String)]| -> Vec<(String, String)> {
+        fields
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.clone()))
+            .collect()
+    };
+    let post = |b: &mut Browser, fields: Vec<(String, String)>| {
+        let fields: Vec<(&str, &str)> = fields
+            .iter()
+            .map(|(k, v)| (k.as_str(), v.as_str()))
+            .collect();
+        b.post("/admin/units/letterhead", &fields)
+    };
+    let bad = post(&mut b, form(&letterhead("call us")));
+    assert_eq!(bad.status, 422, "{}", bad.body);
+    assert!(
+        bad.body.contains("id=\"e_committee_phone\""),
+        "{}",
+        bad.body
+    );
+    assert!(
+        audit(&app, "unit", app.street).is_empty(),
+        "nothing changed"
+    );
+
+    let r = post(&mut b, form(&letterhead("0574 8765 0000")));
+    assert_eq!(r.status, 303, "{}", r.body);
+    assert_eq!(
+        audit(&app, "unit", app.street),
+        [(
+            "unit_updated".to_string(),
+            "committee_name,committee_address,committee_phone,seal_text".to_string()
+        )]
+    );
+    let (_, director) = app.user("director", app.street, None);
+    let id = app.create_case(&director, e)["id"].as_i64().unwrap();
+    let r = app.post(
+        &director,
+        &format!("/api/v1/cases/{id}/accept"),
+        serde_json::json!({}),
+    );
+    assert_eq!(r.status, 200, "{:?}", r.body);
+    let (_, _, notice) = app.get_bytes(
+        &director,
+        &format!("/api/v1/cases/{id}/documents/acceptance_notice"),
+    );
+    let notice = String::from_utf8(notice).unwrap();
+    for text in [
+        "<p>东街街道劳动人事争议调解委员会</p>",
+        "地址：东街 1 号　电话：0574-87650000",
+        "东街街道劳动人事争议调解委员会（章）",
+    ] {
+        assert!(notice.contains(text), "{text}: {notice}");
+    }
+    assert!(!notice.contains("（印章）"), "the unit's own seal text");
+}
+
+#[test]
+fn the_api_edits_a_units_letterhead_for_admins_only_and_an_empty_field_clears_it() {
+    let app = spawn_app();
+    let path = format!("/api/v1/units/{}", app.street);
+    let r = app.patch(
+        &app.admin_token,
+        &path,
+        serde_json::json!({"committee_name": "东街调委会", "committee_phone": "0574-87650000"}),
+    );
+    assert_eq!(r.status, 200, "{:?}", r.body);
+    assert_eq!(r.body["committee_name"], "东街调委会");
+    assert_eq!(r.body["committee_phone"], "0574-87650000");
+    assert_eq!(r.body["seal_text"], serde_json::Value::Null);
+    let r = app.patch(
+        &app.admin_token,
+        &path,
+        serde_json::json!({"committee_name": ""}),
+    );
+    assert_eq!(r.status, 200, "{:?}", r.body);
+    assert_eq!(r.body["committee_name"], serde_json::Value::Null);
+    assert_eq!(r.body["committee_phone"], "0574-87650000", "not sent: kept");
+    let r = app.patch(
+        &app.admin_token,
+        &path,
+        serde_json::json!({"arbitration_address": "东街 18 号"}),
+    );
+    assert_eq!(
+        r.status, 422,
+        "an address needs its commission: {:?}",
+        r.body
+    );
+    assert!(r.field_error("arbitration_commission").is_some());
+
+    let (_, director) = app.user("director", app.street, None);
+    let r = app.patch(&director, &path, serde_json::json!({"seal_text": "章"}));
+    assert_eq!(r.status, 403, "{:?}", r.body);
+    let r = app.patch(
+        &app.admin_token,
+        "/api/v1/units/999999",
+        serde_json::json!({}),
+    );
+    assert_eq!(r.status, 404, "{:?}", r.body);
+}

@@ -572,7 +572,7 @@ fn a_bad_close_form_comes_back_with_its_errors_beside_its_fields_and_a_reload_su
 }
 
 /// The pages of a PDF: its `/Type /Page` objects (not the `/Type /Pages` tree).
-fn pdf_pages(pdf: &[u8]) -> usize {
+pub(crate) fn pdf_pages(pdf: &[u8]) -> usize {
     let text = String::from_utf8_lossy(pdf);
     text.match_indices("/Type /Page")
         .filter(|(at, m)| !text[at + m.len()..].starts_with('s'))
@@ -581,7 +581,7 @@ fn pdf_pages(pdf: &[u8]) -> usize {
 
 /// The text of page `page` of a PDF, by poppler's pdftotext (installed with poppler-utils);
 /// None when it is not installed.
-fn pdf_page_text(pdf: &[u8], page: usize) -> Option<String> {
+pub(crate) fn pdf_page_text(pdf: &[u8], page: usize) -> Option<String> {
     let path = std::env::temp_dir().join(format!("tiaojie-print-{}.pdf", unique()));
     std::fs::write(&path, pdf).unwrap();
     let out = Command::new("pdftotext")
@@ -597,7 +597,7 @@ fn pdf_page_text(pdf: &[u8], page: usize) -> Option<String> {
 impl Driver {
     /// The page printed to PDF on A4 (Chromium's own print, as a user's "Save as PDF"), saved
     /// under target/screenshots/NAME.pdf.
-    fn print_pdf(&self, name: &str) -> Vec<u8> {
+    pub(crate) fn print_pdf(&self, name: &str) -> Vec<u8> {
         let b64 = call(
             "POST",
             &self.url("/print"),
@@ -713,6 +713,51 @@ fn the_agreement_and_the_arbitration_notice_each_print_on_one_a4_page_and_a_long
         }
     } else {
         skipped("pdftotext not installed: the last page's text was not read");
+    }
+}
+
+#[test]
+fn every_other_document_of_an_ordinary_case_prints_on_one_a4_page() {
+    let Some(browser) = Driver::start(1366, 900) else {
+        return;
+    };
+    let app = spawn_app();
+    let enterprise = app.enterprise(app.street);
+    app.named_user("lizhuren", "李主任", "director", app.street, None);
+    let token = app.login("lizhuren", PASSWORD);
+    let me = app.get(&token, "/api/v1/me").body["id"].as_i64().unwrap();
+    let id = app.create_case(&token, enterprise)["id"].as_i64().unwrap();
+    for (name, body) in [
+        ("accept", json!({})),
+        ("assign", json!({"mediator_id": me})),
+        (
+            "sessions",
+            json!({"held_at": "2026-03-02T08:30:00+08:00", "location": "街道调解室",
+                   "attendees": "王芳；被申请人人事经理", "notes": "申请人称被拖欠三个月工资，被申请人承认欠薪，提出分两期支付。"}),
+        ),
+    ] {
+        let r = app.post(&token, &format!("/api/v1/cases/{id}/{name}"), body);
+        assert_eq!(r.status, 200, "{name}: {:?}", r.body);
+    }
+    let refused = app.create_case(&token, enterprise)["id"].as_i64().unwrap();
+    let r = app.post(
+        &token,
+        &format!("/api/v1/cases/{refused}/reject"),
+        json!({"reason": "不属于劳动争议"}),
+    );
+    assert_eq!(r.status, 200, "{:?}", r.body);
+    browser.sign_in(&app, "lizhuren");
+    for (case, kind) in [
+        (id, "acceptance-notice"),
+        (id, "session-record"),
+        (id, "service-receipt"),
+        (refused, "rejection-notice"),
+    ] {
+        browser.goto(&format!("{}/cases/{case}/print/{kind}", app.base));
+        let name = format!("print-{kind}");
+        browser.screenshot(&format!("{name}-1366"));
+        let pdf = browser.print_pdf(&name);
+        assert_eq!(pdf_pages(&pdf), 1, "{kind} fits one A4 page");
     }
 }
 

@@ -146,6 +146,28 @@ fn a_mediator_attaches_a_pdf_on_the_case_page() {
     assert_eq!(items[0]["content_type"], "application/pdf");
     let (_, _, bytes) = app.get_bytes(&token, &format!("/api/v1/evidence/{}/file", items[0]["id"]));
     assert!(bytes == file);
+
+    // The file's cover and index print on two A4 pages, the evidence on the index's.
+    browser.goto(&format!("{}/cases/{case_id}/print/file-cover", app.base));
+    browser.screenshot("print-file-cover-1440");
+    let printed = browser.print_pdf("print-file-cover");
+    assert_eq!(
+        crate::browser::pdf_pages(&printed),
+        2,
+        "the cover, then the index"
+    );
+    let index = crate::browser::pdf_page_text(&printed, 2).expect("pdftotext reads the index");
+    for text in ["卷内目录", "工资支付记录", "申请人"] {
+        assert!(index.contains(text), "{text} in the index: {index}");
+    }
+    // The cover's title is spaced out (劳 动 争 议 …): read without the spaces.
+    let cover = crate::browser::pdf_page_text(&printed, 1)
+        .unwrap()
+        .replace(' ', "");
+    assert!(
+        cover.contains("劳动争议调解卷宗") && !cover.contains("工资支付记录"),
+        "{cover}"
+    );
 }
 
 #[test]

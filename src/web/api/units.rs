@@ -1,4 +1,4 @@
-//! `GET|POST /units`.
+//! `GET|POST /units`, `PATCH /units/{id}`.
 
 use super::{created, ok};
 use crate::error::AppError;
@@ -25,4 +25,21 @@ pub async fn create(
     Ok(created(
         units::create(&ctx, &caller, input.into_inner()).await?,
     ))
+}
+
+/// `PATCH /units/{id}`: the unit's arbitration commission and letterhead (each field sent is
+/// set, an empty one cleared).
+pub async fn update(
+    ctx: web::Data<Ctx>,
+    caller: Caller,
+    id: web::Path<i64>,
+    input: Body<units::UnitPatch>,
+) -> Result<HttpResponse, AppError> {
+    Ok(ok(units::update(
+        &ctx,
+        &caller,
+        id.into_inner(),
+        input.into_inner(),
+    )
+    .await?))
 }

@@ -78,6 +78,10 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
             "/admin/units/arbitration",
             web::post().to(admin::units_arbitration),
         )
+        .route(
+            "/admin/units/letterhead",
+            web::post().to(admin::units_letterhead),
+        )
         .route("/admin/enterprises", web::get().to(admin::enterprises_page))
         .route(
             "/admin/enterprises",

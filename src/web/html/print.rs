@@ -262,11 +262,8 @@ pub(crate) async fn rendered(
             .map(|u| u.display_name),
         None => None,
     };
-    let unit = units::list(ctx, caller)
-        .await
-        .ok()
-        .and_then(|list| list.into_iter().find(|u| u.id == case.unit_id))
-        .map(|u| u.name);
+    // The committee's name, address, phone and seal, as the case's unit has set them.
+    let letterhead = units::letterhead_of(ctx, caller, case.unit_id, &page.lang).await?;
     // The notice names the competent arbitration commission (the unit's, or its ancestor's).
     let arbitration = match kind {
         DocumentKind::ArbitrationNotice | DocumentKind::RejectionNotice => {
@@ -329,7 +326,7 @@ pub(crate) async fn rendered(
             "accepted_on": accepted_on(&case).map(str::to_string),
             "reject_note": rejection_note(&case),
             "mediator": mediator,
-            "unit_name": unit,
+            "letterhead": letterhead,
             "arbitration": arbitration,
             "session": session,
             "case": case,

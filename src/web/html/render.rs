@@ -81,6 +81,10 @@ const TEMPLATES: &[(&str, &str)] = &[
         include_str!("../../../templates/pages/cases/print_session_record.hbs"),
     ),
     (
+        "partials/committee",
+        include_str!("../../../templates/partials/committee.hbs"),
+    ),
+    (
         "partials/respondent",
         include_str!("../../../templates/partials/respondent.hbs"),
     ),

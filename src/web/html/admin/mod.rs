@@ -3,13 +3,15 @@
 //! its records and carries the forms that create or change them; every change goes through the
 //! record's service, whose 422 (and duplicate) answers come back beside the form's fields.
 
-mod arbitration;
 mod edit;
 mod people;
+mod unit_settings;
 pub use edit::{enterprise_form, enterprise_save, resend, user_form, user_save};
 
-pub use arbitration::submit as units_arbitration;
 pub use people::{notifications, user_action, users, users_create};
+pub use unit_settings::{
+    submit_arbitration as units_arbitration, submit_letterhead as units_letterhead,
+};
 
 use super::form::{codes, number, opt, Query};
 use super::{
@@ -217,7 +219,8 @@ async fn units_view(
         ),
     ];
     let extra = json!({"items": items, "fields": fields, "invalid": !errors.is_empty(), "section": "units",
-                       "arbitration_fields": arbitration::fields(&list, values, errors)});
+                       "arbitration_fields": unit_settings::fields(&list, values, errors, unit_settings::ARBITRATION),
+                       "letterhead_fields": unit_settings::fields(&list, values, errors, unit_settings::LETTERHEAD)});
     Ok(render_admin(
         &me.page,
         "pages/admin/units",
