@@ -169,6 +169,15 @@ pub struct CaseRow {
     pub updated_at: NaiveDateTime,
 }
 
+/// The days a case's arbitration limitation counts from.
+#[derive(Debug, Clone, Queryable, Selectable, Insertable)]
+#[diesel(table_name = case_time_limits)]
+pub struct TimeLimitRow {
+    pub case_id: i64,
+    pub rights_known_on: Option<NaiveDate>,
+    pub employment_ended_on: Option<NaiveDate>,
+}
+
 /// The agent who attends for a case's respondent.
 #[derive(Debug, Clone, Queryable, Selectable, Insertable, AsChangeset)]
 #[diesel(table_name = case_agents)]

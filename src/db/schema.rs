@@ -372,6 +372,15 @@ diesel::joinable!(enterprises -> units (unit_id));
 diesel::joinable!(case_events -> cases (case_id));
 
 diesel::table! {
+    /// The days a case's arbitration limitation counts from.
+    case_time_limits (case_id) {
+        case_id -> BigInt,
+        rights_known_on -> Nullable<Date>,
+        employment_ended_on -> Nullable<Date>,
+    }
+}
+
+diesel::table! {
     /// The agent who attends for a case's respondent (one at most).
     case_agents (case_id) {
         case_id -> BigInt,
@@ -421,6 +430,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     case_digests,
     case_applicants,
     case_agents,
+    case_time_limits,
     party_digests,
     case_tallies,
     case_events,

@@ -9,6 +9,7 @@ pub mod credit_code;
 pub mod document;
 pub mod idempotency;
 pub mod ledger;
+pub mod limitation;
 pub mod money;
 pub mod password;
 pub mod permission;

@@ -35,6 +35,7 @@ mod rollup;
 mod scope;
 mod small_enterprises;
 mod stats;
+mod time_limits;
 mod warnings;
 mod web;
 mod web_pages;

@@ -17,6 +17,11 @@ pub struct CasePatch {
     /// The respondent's agent: an object records it, `null` clears it.
     #[serde(default, deserialize_with = "present")]
     pub respondent_agent: Option<Option<super::AgentInput>>,
+    /// The limitation's days: a date sets one, empty clears it.
+    #[serde(default)]
+    pub rights_known_on: Option<String>,
+    #[serde(default)]
+    pub employment_ended_on: Option<String>,
 }
 
 /// A field that may be sent as `null`: present (`Some`), with its value or none.
@@ -71,6 +76,13 @@ pub async fn update(ctx: &Ctx, caller: &Caller, id: i64, patch: CasePatch) -> Ap
                 .respondent_agent
                 .as_ref()
                 .map(|a| a.as_ref().map(|a| super::agent::check(&mut errors, a)));
+            let days = super::time_limits::check(
+                &mut errors,
+                c,
+                patch.rights_known_on.as_deref(),
+                patch.employment_ended_on.as_deref(),
+                c.local_date(c.now()),
+            );
             let listed = super::applicants::load(conn, id)?;
             if let Some(Some(w)) = workers {
                 if w < i64::try_from(listed.len()).unwrap_or(i64::MAX) {
@@ -98,6 +110,8 @@ pub async fn update(ctx: &Ctx, caller: &Caller, id: i64, patch: CasePatch) -> Ap
             mark(amount.is_some(), "amount_claimed");
             mark(category.is_some(), "category");
             mark(agent.is_some(), "respondent_agent");
+            mark(days.rights_known_on.is_some(), "rights_known_on");
+            mark(days.employment_ended_on.is_some(), "employment_ended_on");
             let personal = name.is_some() || phone.is_some() || id_number.is_some();
             let now_n = c.now().naive_utc();
             let new_phone = phone
@@ -140,6 +154,7 @@ pub async fn update(ctx: &Ctx, caller: &Caller, id: i64, patch: CasePatch) -> Ap
             if updated == 0 {
                 return Err(AppError::VersionConflict);
             }
+            super::time_limits::save(conn, id, days)?;
             if let Some(agent) = &agent {
                 super::agent::save(conn, id, agent.as_ref().and_then(Option::as_ref))?;
             }

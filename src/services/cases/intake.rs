@@ -32,6 +32,13 @@ pub struct CaseInput {
     /// The agent who attends for the respondent.
     #[serde(default)]
     pub respondent_agent: Option<super::AgentInput>,
+    /// The day the worker knew or should have known of the infringement (the limitation's
+    /// start).
+    #[serde(default)]
+    pub rights_known_on: Option<String>,
+    /// The day the employment ended, if it has.
+    #[serde(default)]
+    pub employment_ended_on: Option<String>,
 }
 
 /// Registers a petition. The receipt time starts the clocks.
@@ -126,6 +133,13 @@ pub(crate) fn create_in(
         .respondent_agent
         .as_ref()
         .map(|a| super::agent::check(&mut errors, a));
+    let days = super::time_limits::check(
+        &mut errors,
+        ctx,
+        input.rights_known_on.as_deref(),
+        input.employment_ended_on.as_deref(),
+        ctx.local_date(now),
+    );
     let amount = errors.take("amount_claimed", input.amount_claimed.parse::<Fen>());
     let description = errors.take(
         "description",
@@ -232,6 +246,8 @@ pub(crate) fn create_in(
     };
     let agent = agent.flatten();
     super::agent::save(conn, id, agent.as_ref())?;
+    super::time_limits::save(conn, id, days)?;
+    let time_limits = super::time_limits::load(conn, id)?;
     let event: CaseEventRow = diesel::insert_into(case_events::table)
         .values(NewCaseEvent {
             case_id: id,
@@ -275,6 +291,7 @@ pub(crate) fn create_in(
             notes: Vec::new(),
             applicants: applicant_rows,
             agent: agent.map(|a| AgentRow { case_id: id, ..a }),
+            time_limits,
         },
     })
 }

@@ -13,6 +13,7 @@ mod notes;
 mod parts;
 mod query;
 mod sight;
+mod time_limits;
 mod view;
 
 pub use actions::{act, ActionInput};

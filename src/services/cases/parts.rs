@@ -14,6 +14,8 @@ pub(crate) struct CaseParts {
     pub applicants: Vec<ApplicantRow>,
     /// The agent who attends for the respondent, if one is recorded.
     pub agent: Option<AgentRow>,
+    /// The days its arbitration limitation counts from, if any is on record.
+    pub time_limits: Option<TimeLimitRow>,
     /// The display names of the people the page names: mediator, coordinator, actors, assignees.
     pub names: HashMap<i64, String>,
 }
@@ -61,6 +63,7 @@ impl CaseParts {
                 names: HashMap::new(),
                 applicants: Vec::new(),
                 agent: None,
+                time_limits: None,
                 enterprise_name,
                 events: case_events::table
                     .filter(case_events::case_id.eq(id))
@@ -93,6 +96,7 @@ impl CaseParts {
         parts.names = people_named(conn, row, &parts.events)?;
         parts.applicants = super::applicants::load(conn, id)?;
         parts.agent = super::agent::load(conn, id)?;
+        parts.time_limits = super::time_limits::load(conn, id)?;
         Ok(parts)
     }
 }

@@ -123,6 +123,13 @@ pub struct CaseView {
     pub applicants: Vec<super::ApplicantView>,
     /// The agent who attends for the respondent, the phone shown as the applicants' are.
     pub respondent_agent: Option<super::AgentView>,
+    /// The days the arbitration limitation counts from, as recorded.
+    pub rights_known_on: Option<NaiveDate>,
+    pub employment_ended_on: Option<NaiveDate>,
+    /// Where the limitation stands (`not_limited|unknown|interrupted|running|expired`) and its
+    /// last day (null but when running or expired).
+    pub limitation_status: &'static str,
+    pub limitation_ends: Option<NaiveDate>,
 }
 
 /// Deadline state as of `today` (local): overdue and days left, for open cases only.
@@ -220,6 +227,8 @@ pub(super) fn shape_view_for(
     let (phone, id_number) = sight(caller, &row, purpose);
     let applicants = super::applicants::shown_to(&row, parts.applicants, phone, id_number);
     let respondent_agent = super::agent::shown_to(parts.agent, phone);
+    let limitation = super::time_limits::limitation_of(ctx, &row, parts.time_limits.as_ref());
+    let days = parts.time_limits.as_ref();
     let today = ctx.local_date(ctx.now());
     let (overdue, days_left) = clock_state(&row.status, row.deadline, today);
     let awaiting = row.status == CaseStatus::Received.as_str();
@@ -328,5 +337,9 @@ pub(super) fn shape_view_for(
         notes,
         applicants,
         respondent_agent,
+        rights_known_on: days.and_then(|d| d.rights_known_on),
+        employment_ended_on: days.and_then(|d| d.employment_ended_on),
+        limitation_status: limitation.as_str(),
+        limitation_ends: limitation.ends(),
     }
 }

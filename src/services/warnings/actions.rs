@@ -129,6 +129,8 @@ pub async fn escalate(
                 unit_id: Some(input.unit_id.unwrap_or(row.unit_id)),
                 applicants: None,
                 respondent_agent: None,
+                rights_known_on: None,
+                employment_ended_on: None,
             };
             let created = cases::create_in(conn, &c, &caller, case_input)?;
             let now = c.now().naive_utc();

@@ -18,7 +18,7 @@ use serde_json::{json, Value};
 use std::collections::HashMap;
 
 /// The text fields of the form, with their labels and input types.
-const TEXT_FIELDS: [(&str, &str, &str); 8] = [
+const TEXT_FIELDS: [(&str, &str, &str); 10] = [
     ("applicant_name", "cases.applicant", "text"),
     ("applicant_phone", "cases.phone", "tel"),
     ("applicant_id_number", "cases.id_number", "text"),
@@ -27,6 +27,8 @@ const TEXT_FIELDS: [(&str, &str, &str); 8] = [
     ("agent_name", "cases.agent_name", "text"),
     ("agent_position", "cases.agent_position", "text"),
     ("agent_phone", "cases.agent_phone", "tel"),
+    ("rights_known_on", "cases.rights_known_on", "date"),
+    ("employment_ended_on", "cases.employment_ended_on", "date"),
 ];
 
 /// The agent's fields, each under the name the service gives its errors.
@@ -45,7 +47,10 @@ fn masked(value: &str) -> bool {
 fn values_of(case: &CaseView) -> HashMap<String, String> {
     let shown = |v: &Option<String>| v.clone().filter(|v| !masked(v)).unwrap_or_default();
     let agent = case.respondent_agent.as_ref();
+    let day = |d: Option<chrono::NaiveDate>| d.map(|d| d.to_string()).unwrap_or_default();
     HashMap::from([
+        ("rights_known_on".into(), day(case.rights_known_on)),
+        ("employment_ended_on".into(), day(case.employment_ended_on)),
         (
             "agent_name".into(),
             agent.map(|a| a.name.clone()).unwrap_or_default(),
@@ -190,6 +195,8 @@ fn patch_of(
         amount_claimed: changed("amount_claimed"),
         category: changed("category"),
         respondent_agent,
+        rights_known_on: changed("rights_known_on"),
+        employment_ended_on: changed("employment_ended_on"),
     }
 }
 
@@ -232,7 +239,9 @@ pub async fn submit(ctx: web::Data<Ctx>, id: web::Path<i64>, signed: SignedForm)
     .iter()
     .all(|f| f.is_none())
         && patch.workers_involved.is_none()
-        && patch.respondent_agent.is_none();
+        && patch.respondent_agent.is_none()
+        && patch.rights_known_on.is_none()
+        && patch.employment_ended_on.is_none();
     if errors.is_empty() && nothing && patch.version == case.version {
         return Ok(see_other(&format!("/cases/{id}")));
     }

@@ -138,6 +138,8 @@ fn intake_fields(
         field("applicant_id_number", "cases.id_number", "text"),
         field("workers_involved", "cases.workers", "number"),
         field("amount_claimed", "cases.amount_claimed", "text"),
+        field("rights_known_on", "cases.rights_known_on", "date"),
+        field("employment_ended_on", "cases.employment_ended_on", "date"),
         json!({"name": "description", "label": "cases.description", "textarea": true, "value": v("description"), "error": errors.get("description")}),
     ]
     .into_iter()
@@ -232,6 +234,8 @@ pub async fn new_submit(ctx: web::Data<Ctx>, signed: SignedForm) -> PageResult {
         unit_id: None,
         applicants: named.map(|list| list.into_iter().map(|(_, a)| a).collect()),
         respondent_agent: None,
+        rights_known_on: opt(&form, "rights_known_on"),
+        employment_ended_on: opt(&form, "employment_ended_on"),
     };
     // Whatever the form could not read is passed on in a shape the service refuses too (no
     // enterprise 0, no 0 workers, the amount as typed), so every error shows at once; the

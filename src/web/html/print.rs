@@ -219,6 +219,24 @@ fn session_of<'c>(case: &'c CaseView, id: Option<&str>) -> Result<&'c SessionVie
     }
 }
 
+/// What the notice of the right to arbitration says of this case's limitation: the day it now
+/// runs to (from the day mediation ended), the day it ran out, or that it does not run; nothing
+/// when its start is not on record.
+fn limitation_line(lang: &str, case: &CaseView) -> Option<String> {
+    let status = case.limitation_status;
+    let lead = match status {
+        "running" | "expired" | "not_limited" => {
+            i18n::t(lang, &format!("print.limitation_{status}"))
+        }
+        _ => return None,
+    };
+    let end = case
+        .limitation_ends
+        .map(|d| format!("{d}{}", i18n::t(lang, "print.end")))
+        .unwrap_or_default();
+    Some(format!("{lead}{end}"))
+}
+
 /// The date part of an RFC 3339 time (already in the configured zone).
 fn date_of(at: &str) -> &str {
     at.get(..10).unwrap_or(at)
@@ -314,6 +332,7 @@ pub(crate) async fn rendered(
     let data = page.data(
         kind.title_key(),
         json!({
+            "limitation_line": limitation_line(&page.lang, &case),
             "index": index,
             "served": served,
             "recipients": recipients,
