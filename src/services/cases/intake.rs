@@ -265,6 +265,7 @@ pub(crate) fn create_in(
             payments: Vec::new(),
             notes: Vec::new(),
             applicants: applicant_rows,
+            terms: Vec::new(),
         },
     })
 }

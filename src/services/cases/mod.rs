@@ -12,6 +12,7 @@ mod notes;
 mod parts;
 mod query;
 mod sight;
+mod terms;
 mod view;
 
 pub use actions::{act, ActionInput};
@@ -23,6 +24,10 @@ pub use list::{list, CaseFilter};
 pub use notes::add_note;
 pub(crate) use parts::CaseParts;
 pub use query::CaseQuery;
+pub(crate) use terms::{overdue_instalments, single_instalment, Narrowing, REMINDER_KIND};
+pub use terms::{
+    desk_instalments, perform, OverdueInstalment, PerformInput, TermInput, TermView, TERMS_MAX,
+};
 pub(crate) use sight::log_whole_views;
 pub use sight::Purpose;
 use sight::{list_sight, record_views, whole_views};
@@ -36,6 +41,7 @@ use crate::db::models::*;
 use crate::db::schema::{
     case_events, case_notes, cases, enterprises, mediation_sessions, payments, units, users,
 };
+use crate::domain::fulfilment::Fulfilment;
 use crate::db::DbConn;
 use crate::domain::case::{
     decide, transition, ActionKind, CaseFacts, CaseStatus, Command, WorkflowError,

@@ -12,6 +12,8 @@ pub(crate) struct CaseParts {
     pub payments: Vec<PaymentRow>,
     pub notes: Vec<NoteRow>,
     pub applicants: Vec<ApplicantRow>,
+    /// The agreement's terms, in order (none unless it closed with an agreement).
+    pub terms: Vec<crate::db::models::TermRow>,
     /// The display names of the people the page names: mediator, coordinator, actors, assignees.
     pub names: HashMap<i64, String>,
 }
@@ -58,6 +60,7 @@ impl CaseParts {
             Ok::<_, diesel::result::Error>(CaseParts {
                 names: HashMap::new(),
                 applicants: Vec::new(),
+                terms: Vec::new(),
                 enterprise_name,
                 events: case_events::table
                     .filter(case_events::case_id.eq(id))
@@ -89,6 +92,9 @@ impl CaseParts {
         })?;
         parts.names = people_named(conn, row, &parts.events)?;
         parts.applicants = super::applicants::load(conn, id)?;
+        if row.outcome.as_deref() == Some("agreement") {
+            parts.terms = super::terms::load(conn, id)?;
+        }
         Ok(parts)
     }
 }

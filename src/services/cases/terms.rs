@@ -1,0 +1,578 @@
+//! An agreement's terms (issue 14): reading `terms` at closing, writing them with the case,
+//! showing each with its state (`domain::fulfilment`), recording an obligation performed, and
+//! finding the instalments past their date (the desk, the reminder scan).
+
+use super::*;
+use crate::db::models::{NewTerm, TermRow};
+use crate::db::schema::case_terms;
+use crate::domain::fulfilment::{self, Fulfilment, Paid, Term, TermKind, TermStatus};
+use crate::domain::permission::may_on_case;
+use crate::domain::time::parse_day;
+
+/// The most terms one agreement lists.
+pub const TERMS_MAX: usize = 100;
+/// The longest obligation, in characters.
+pub const TERM_TEXT_MAX: usize = 1_000;
+
+/// One term as a client sends it at closing.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TermInput {
+    pub kind: String,
+    pub amount: Option<String>,
+    pub text: Option<String>,
+    pub due: Option<String>,
+}
+
+/// One term, checked, to be written with the closing.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(super) struct CheckedTerm {
+    pub kind: TermKind,
+    pub amount: Option<Fen>,
+    pub text: Option<String>,
+    pub due: Option<NaiveDate>,
+}
+
+/// The terms of a closing with an agreement and the amount agreed (their payments' sum). With
+/// `terms`, `amount_agreed` may be left out and must equal that sum when sent; without them,
+/// `amount_agreed` (with `payment_due`, if any) is one instalment, as clients written before
+/// terms existed send it.
+pub(super) fn check_terms(
+    errors: &mut FieldErrors,
+    tz: chrono_tz::Tz,
+    terms: Option<&[TermInput]>,
+    amount_agreed: Option<&str>,
+    payment_due: Option<&str>,
+) -> Option<(Fen, Vec<CheckedTerm>)> {
+    let due_of = |errors: &mut FieldErrors, field: &str, v: Option<&str>| match v.map(str::trim) {
+        None | Some("") => Some(None),
+        Some(v) => errors.take(field, parse_day(v, tz)).map(Some),
+    };
+    let Some(terms) = terms else {
+        let amount: Option<Fen> = required(errors, "amount_agreed", amount_agreed);
+        let due = due_of(errors, "payment_due", payment_due)?;
+        let amount = amount?;
+        let one = (amount > Fen::ZERO).then(|| CheckedTerm {
+            kind: TermKind::Payment,
+            amount: Some(amount),
+            text: None,
+            due,
+        });
+        return Some((amount, one.into_iter().collect()));
+    };
+    if payment_due.is_some_and(|d| !d.trim().is_empty()) {
+        errors.add("payment_due", Code::PaymentDueWithTerms);
+    }
+    if terms.is_empty() {
+        errors.add("terms", Code::NoTerms);
+        return None;
+    }
+    if terms.len() > TERMS_MAX {
+        errors.add("terms", Code::TooManyTerms.with("max", TERMS_MAX));
+        return None;
+    }
+    let mut checked = Vec::new();
+    for (i, t) in terms.iter().enumerate() {
+        let at = |f: &str| format!("terms[{i}].{f}");
+        let Some(kind) = errors.take(&at("kind"), t.kind.trim().parse::<TermKind>()) else {
+            continue;
+        };
+        let due = match (kind, t.due.as_deref().map(str::trim)) {
+            (TermKind::Payment, None | Some("")) => {
+                errors.add(&at("due"), Code::RequiredDate);
+                None
+            }
+            (_, d) => due_of(errors, &at("due"), d).flatten(),
+        };
+        match kind {
+            TermKind::Payment => {
+                if t.text.is_some() {
+                    errors.add(&at("text"), Code::NotAField);
+                }
+                let amount: Option<Fen> = required(errors, &at("amount"), t.amount.as_deref());
+                if amount == Some(Fen::ZERO) {
+                    errors.add(&at("amount"), Code::MoreThan.with("min", 0));
+                }
+                if let (Some(amount), Some(due)) = (amount, due) {
+                    checked.push(CheckedTerm {
+                        kind,
+                        amount: Some(amount),
+                        text: None,
+                        due: Some(due),
+                    });
+                }
+            }
+            TermKind::Obligation => {
+                if t.amount.is_some() {
+                    errors.add(&at("amount"), Code::NotAField);
+                }
+                let text = required_text(errors, &at("text"), t.text.as_deref(), TERM_TEXT_MAX);
+                if let Some(text) = text {
+                    checked.push(CheckedTerm {
+                        kind,
+                        amount: None,
+                        text: Some(text),
+                        due,
+                    });
+                }
+            }
+        }
+    }
+    let digits = crate::domain::money::MAX_INTEGER_DIGITS;
+    // Every amount fits, but their sum must too (at most `digits` digits of yuan).
+    let limit = 10i64.pow(u32::try_from(digits).unwrap_or(10)) * 100;
+    let sum = checked
+        .iter()
+        .filter_map(|t| t.amount)
+        .try_fold(Fen::ZERO, Fen::checked_add)
+        .filter(|s| s.fen() < limit);
+    let Some(sum) = sum else {
+        errors.add("terms", Code::AmountTooLarge.with("digits", digits));
+        return None;
+    };
+    let amount = parse_opt::<Fen>(errors, "amount_agreed", amount_agreed).flatten();
+    if let Some(sent) = amount {
+        if sent != sum && checked.len() == terms.len() {
+            errors.add("amount_agreed", Code::NotTheInstalmentsSum.with("sum", sum));
+        }
+    }
+    (checked.len() == terms.len()).then_some((sum, checked))
+}
+
+/// Writes the terms of a closing, in their order.
+pub(super) fn insert_terms(
+    conn: &mut DbConn,
+    case_id: i64,
+    terms: &[CheckedTerm],
+    now: NaiveDateTime,
+) -> QueryResult<()> {
+    for (position, t) in terms.iter().enumerate() {
+        diesel::insert_into(case_terms::table)
+            .values(NewTerm {
+                case_id,
+                position: i64::try_from(position).unwrap_or(i64::MAX),
+                kind: t.kind.as_str(),
+                amount: t.amount.map(Fen::fen),
+                text: t.text.as_deref(),
+                due: t.due,
+                created_at: now,
+            })
+            .execute(conn)?;
+    }
+    Ok(())
+}
+
+/// The one instalment of an agreement that has only an amount and perhaps a date (a ledger's
+/// row, the demo's cases); its id, or `None` when nothing is to be paid.
+pub(crate) fn single_instalment(
+    conn: &mut DbConn,
+    case_id: i64,
+    amount: Fen,
+    due: Option<NaiveDate>,
+    now: NaiveDateTime,
+) -> QueryResult<Option<i64>> {
+    if amount <= Fen::ZERO {
+        return Ok(None);
+    }
+    diesel::insert_into(case_terms::table)
+        .values(NewTerm {
+            case_id,
+            position: 0,
+            kind: TermKind::Payment.as_str(),
+            amount: Some(amount.fen()),
+            text: None,
+            due,
+            created_at: now,
+        })
+        .returning(case_terms::id)
+        .get_result(conn)
+        .map(Some)
+}
+
+/// The terms of a case, in their order.
+pub(super) fn load(conn: &mut DbConn, case_id: i64) -> QueryResult<Vec<TermRow>> {
+    case_terms::table
+        .filter(case_terms::case_id.eq(case_id))
+        .order(case_terms::position)
+        .select(TermRow::as_select())
+        .load(conn)
+}
+
+fn as_term(ctx: &Ctx, row: &TermRow) -> Term {
+    Term {
+        id: row.id,
+        amount: row.amount.map(Fen::from_fen),
+        due: row.due,
+        performed_on: row.performed_at.map(|t| ctx.local_date(utc(t))),
+    }
+}
+
+fn as_paid(row: &PaymentRow) -> Paid {
+    Paid {
+        amount: Fen::from_fen(row.amount),
+        on: row.paid_at,
+        term_id: row.term_id,
+    }
+}
+
+/// One term as the case shows it.
+#[derive(Debug, Serialize)]
+pub struct TermView {
+    pub id: i64,
+    pub kind: TermKind,
+    /// An instalment's amount; null for an obligation.
+    pub amount: Option<Fen>,
+    /// An obligation's words; null for an instalment.
+    pub text: Option<String>,
+    pub due: Option<NaiveDate>,
+    /// What an instalment has received so far (by the allocation rule); null for an obligation.
+    pub paid: Option<Fen>,
+    pub performed_on: Option<NaiveDate>,
+    pub performed_note: Option<String>,
+    pub status: TermStatus,
+    /// Performed after its due date.
+    pub late: bool,
+}
+
+/// The terms with their states, and the whole agreement's, as of the context's today; no
+/// fulfilment for a case that did not close with an agreement.
+pub(super) fn shown(
+    ctx: &Ctx,
+    row: &CaseRow,
+    terms: Vec<TermRow>,
+    payments: &[PaymentRow],
+) -> (Vec<TermView>, Option<Fulfilment>) {
+    if row.outcome.as_deref() != Some("agreement") {
+        return (Vec::new(), None);
+    }
+    let today = ctx.local_date(ctx.now());
+    let domain: Vec<Term> = terms.iter().map(|t| as_term(ctx, t)).collect();
+    let paid: Vec<Paid> = payments.iter().map(as_paid).collect();
+    let assessment = fulfilment::assess(&domain, &paid, today);
+    let views = terms
+        .into_iter()
+        .zip(assessment.terms)
+        .map(|(t, s)| TermView {
+            id: t.id,
+            kind: t.kind.parse().unwrap_or(TermKind::Obligation),
+            amount: t.amount.map(Fen::from_fen),
+            text: t.text,
+            due: t.due,
+            paid: s.paid,
+            performed_on: s.performed_on,
+            performed_note: t.performed_note,
+            status: s.status,
+            late: s.late,
+        })
+        .collect();
+    (views, Some(assessment.fulfilment))
+}
+
+/// Whether a payment of `amount` may be recorded against `term_id` on the case: an instalment
+/// of its agreement that still owes that much.
+pub(super) fn check_payment_term(
+    conn: &mut DbConn,
+    ctx: &Ctx,
+    case_id: i64,
+    term_id: Option<i64>,
+    amount: Fen,
+    on: NaiveDate,
+) -> AppResult<()> {
+    if term_id.is_none() {
+        return Ok(());
+    }
+    let terms: Vec<Term> = load(conn, case_id)?
+        .iter()
+        .map(|t| as_term(ctx, t))
+        .collect();
+    let earlier: Vec<Paid> = payments::table
+        .filter(payments::case_id.eq(case_id))
+        .order((payments::paid_at, payments::id))
+        .select(PaymentRow::as_select())
+        .load(conn)?
+        .iter()
+        .map(as_paid)
+        .collect();
+    let payment = Paid {
+        amount,
+        on,
+        term_id,
+    };
+    fulfilment::check_payment(&terms, &earlier, &payment)
+        .map_err(|e| AppError::field("term_id", &e))
+}
+
+/// The body of `POST /cases/{id}/terms/{term_id}/performed`.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PerformInput {
+    pub at: Option<String>,
+    pub note: Option<String>,
+}
+
+/// Records an obligation of a resolved case's agreement performed, with its event; the same
+/// people may do it, in the same order of checks, as may record a payment.
+pub async fn perform(
+    ctx: &Ctx,
+    caller: &Caller,
+    id: i64,
+    term_id: i64,
+    input: PerformInput,
+) -> AppResult<CaseView> {
+    changing_case(
+        ctx,
+        caller,
+        id,
+        Permission::RecordPayment,
+        move |conn, c, caller, row| {
+            let status: CaseStatus = row
+                .status
+                .parse()
+                .map_err(|_| AppError::InvalidTransition(Code::UnknownCaseStatus.into()))?;
+            transition(status, ActionKind::Payment, row.extended)
+                .map_err(super::actions::workflow_error)?;
+            caller.require_that(may_on_case(
+                caller.role,
+                caller.id,
+                row.mediator_id,
+                ActionKind::Payment,
+            ))?;
+            let term: TermRow = case_terms::table
+                .filter(case_terms::id.eq(term_id))
+                .filter(case_terms::case_id.eq(id))
+                .select(TermRow::as_select())
+                .first(conn)
+                .optional()?
+                .ok_or_else(|| AppError::not_found("term"))?;
+            if term.kind != TermKind::Obligation.as_str() {
+                return Err(AppError::InvalidTransition(
+                    Code::InstalmentPaidNotPerformed.into(),
+                ));
+            }
+            if term.performed_at.is_some() {
+                return Err(AppError::InvalidTransition(Code::TermPerformedAlready.into()));
+            }
+            let now = c.now();
+            let mut errors = FieldErrors::default();
+            let at = match input.at.as_deref() {
+                Some(a) => errors.take("at", crate::domain::time::parse_instant(a)),
+                None => Some(now),
+            };
+            let note = optional_text(&mut errors, "note", input.note.as_deref(), LONG_TEXT_MAX);
+            if let Some(a) = at {
+                if a > now {
+                    errors.add("at", Code::InTheFuture);
+                } else if a < utc(row.last_event_at) {
+                    errors.add("at", Code::BeforePreviousEvent);
+                }
+            }
+            let (Some(at), Some(note), true) = (at, note, errors.is_empty()) else {
+                return Err(AppError::Validation(errors));
+            };
+            let (at_n, now_n) = (at.naive_utc(), now.naive_utc());
+            diesel::update(case_terms::table.find(term_id))
+                .set((
+                    case_terms::performed_at.eq(Some(at_n)),
+                    case_terms::performed_by.eq(Some(caller.id)),
+                    case_terms::performed_note.eq(note.as_deref()),
+                ))
+                .execute(conn)?;
+            let changed =
+                diesel::update(cases::table.find(id).filter(cases::version.eq(row.version)))
+                    .set((
+                        cases::last_event_at.eq(at_n.max(row.last_event_at)),
+                        cases::version.eq(row.version + 1),
+                        cases::updated_at.eq(now_n),
+                    ))
+                    .execute(conn)?;
+            if changed == 0 {
+                return Err(AppError::VersionConflict);
+            }
+            let what = term.text.unwrap_or_default();
+            let event_note = match &note {
+                Some(n) => format!("{what}: {n}"),
+                None => what,
+            };
+            insert_event(
+                conn,
+                NewCaseEvent {
+                    case_id: id,
+                    actor_id: Some(caller.id),
+                    at: at_n,
+                    action: "performed",
+                    from_status: Some(status.as_str()),
+                    to_status: Some(status.as_str()),
+                    note: Some(&event_note),
+                    created_at: now_n,
+                    assignee_id: None,
+                },
+            )?;
+            load_view(conn, c, caller, id)
+        },
+    )
+    .await
+}
+
+/// An instalment past its date and not paid in full.
+#[derive(Debug, Clone, Serialize)]
+pub struct OverdueInstalment {
+    pub case_id: i64,
+    pub case_no: String,
+    pub enterprise_name: String,
+    pub mediator_id: Option<i64>,
+    pub unit_id: i64,
+    pub term_id: i64,
+    pub due: NaiveDate,
+    pub amount: Fen,
+    pub paid: Fen,
+    pub owed: Fen,
+}
+
+/// Where to look for overdue instalments.
+#[derive(Debug, Default, Clone)]
+pub(crate) struct Narrowing {
+    pub units: Option<Vec<i64>>,
+    pub enterprise_id: Option<i64>,
+    pub mediator_id: Option<i64>,
+    /// Only instalments not yet reminded of (the scan).
+    pub unreminded: bool,
+}
+
+/// The instalments past their date on `today` and not paid in full, earliest date first: of
+/// resolved cases still owing something, judged by the allocation rule over every payment.
+pub(crate) fn overdue_instalments(
+    conn: &mut DbConn,
+    today: NaiveDate,
+    narrowing: &Narrowing,
+) -> QueryResult<Vec<OverdueInstalment>> {
+    use crate::db::schema::reminders_sent;
+    type Found = (i64, i64, String, String, Option<i64>, i64);
+    let mut q = case_terms::table
+        .inner_join(cases::table.inner_join(enterprises::table))
+        .filter(case_terms::kind.eq(TermKind::Payment.as_str()))
+        .filter(case_terms::due.lt(today))
+        .filter(cases::status.eq(CaseStatus::Resolved.as_str()))
+        .filter(cases::amount_paid.nullable().lt(cases::amount_agreed))
+        .select((
+            case_terms::id,
+            cases::id,
+            cases::case_no,
+            enterprises::name,
+            cases::mediator_id,
+            cases::unit_id,
+        ))
+        .into_boxed();
+    if let Some(units) = &narrowing.units {
+        q = q.filter(cases::unit_id.eq_any(units.clone()));
+    }
+    if let Some(e) = narrowing.enterprise_id {
+        q = q.filter(cases::enterprise_id.eq(e));
+    }
+    if let Some(m) = narrowing.mediator_id {
+        q = q.filter(cases::mediator_id.eq(m));
+    }
+    if narrowing.unreminded {
+        q = q.filter(diesel::dsl::not(diesel::dsl::exists(
+            reminders_sent::table
+                .filter(reminders_sent::kind.eq(REMINDER_KIND))
+                .filter(reminders_sent::record_id.eq(case_terms::id)),
+        )));
+    }
+    let found: Vec<Found> = q.load(conn)?;
+    let mut case_ids: Vec<i64> = found.iter().map(|f| f.1).collect();
+    case_ids.sort_unstable();
+    case_ids.dedup();
+    let mut terms: Vec<TermRow> = Vec::new();
+    let mut paid: Vec<PaymentRow> = Vec::new();
+    // In chunks: SQLite limits the number of bound values per statement.
+    for chunk in case_ids.chunks(1000) {
+        terms.extend(
+            case_terms::table
+                .filter(case_terms::case_id.eq_any(chunk))
+                .order((case_terms::case_id, case_terms::position))
+                .select(TermRow::as_select())
+                .load(conn)?,
+        );
+        paid.extend(
+            payments::table
+                .filter(payments::case_id.eq_any(chunk))
+                .order((payments::paid_at, payments::id))
+                .select(PaymentRow::as_select())
+                .load(conn)?,
+        );
+    }
+    let mut out = Vec::new();
+    for case_id in case_ids {
+        let rows: Vec<&TermRow> = terms.iter().filter(|t| t.case_id == case_id).collect();
+        let domain: Vec<Term> = rows
+            .iter()
+            .map(|t| Term {
+                id: t.id,
+                amount: t.amount.map(Fen::from_fen),
+                due: t.due,
+                // Obligations do not change how payments are allocated.
+                performed_on: None,
+            })
+            .collect();
+        let payments: Vec<Paid> = paid
+            .iter()
+            .filter(|p| p.case_id == case_id)
+            .map(as_paid)
+            .collect();
+        let assessment = fulfilment::assess(&domain, &payments, today);
+        for (t, s) in rows.iter().zip(assessment.terms) {
+            let Some(f) = found.iter().find(|f| f.0 == t.id) else {
+                continue;
+            };
+            if s.status != TermStatus::Overdue {
+                continue;
+            }
+            let amount = Fen::from_fen(t.amount.unwrap_or(0));
+            let paid = s.paid.unwrap_or(Fen::ZERO);
+            out.push(OverdueInstalment {
+                case_id,
+                case_no: f.2.clone(),
+                enterprise_name: f.3.clone(),
+                mediator_id: f.4,
+                unit_id: f.5,
+                term_id: t.id,
+                due: t.due.unwrap_or(today),
+                amount,
+                paid,
+                owed: amount.checked_sub(paid).unwrap_or(Fen::ZERO),
+            });
+        }
+    }
+    out.sort_by(|a, b| (a.due, &a.case_no).cmp(&(b.due, &b.case_no)));
+    Ok(out)
+}
+
+/// The `reminders_sent` kind of "an instalment is past its date".
+pub(crate) const REMINDER_KIND: &str = "instalment";
+
+/// The overdue instalments the caller should see on their desk: a mediator's own cases', every
+/// case's in scope for a director or admin; none for others.
+pub async fn desk_instalments(ctx: &Ctx, caller: &Caller) -> AppResult<Vec<OverdueInstalment>> {
+    if !caller.may(Permission::RecordPayment) {
+        return Ok(Vec::new());
+    }
+    let today = ctx.local_date(ctx.now());
+    let caller = caller.clone();
+    ctx.db
+        .read(move |conn| {
+            let mut narrowing = Narrowing::default();
+            match caller.scope() {
+                Scope::All => {}
+                Scope::Units(prefix) => {
+                    narrowing.units = Some(crate::services::units_under(conn, &prefix)?)
+                }
+                Scope::Enterprise(e) => narrowing.enterprise_id = Some(e),
+                Scope::Nothing => return Ok(Vec::new()),
+            }
+            if caller.role == Role::Mediator {
+                narrowing.mediator_id = Some(caller.id);
+            }
+            Ok(overdue_instalments(conn, today, &narrowing)?)
+        })
+        .await
+}
