@@ -34,6 +34,7 @@ mod rollup;
 mod scope;
 mod small_enterprises;
 mod stats;
+mod terms;
 mod warnings;
 mod web;
 mod web_pages;
