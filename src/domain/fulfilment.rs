@@ -269,19 +269,50 @@ mod tests {
             t
         };
         // (terms, payments, today, term states, the whole)
-        let table: Vec<(Vec<Term>, Vec<Paid>, u32, Vec<TermStatus>, Fulfilment)> = vec![
+        type Row = (Vec<Term>, Vec<Paid>, u32, Vec<TermStatus>, Fulfilment);
+        let table: Vec<Row> = vec![
             (two(), vec![], 5, vec![P, P], F::NotDue),
             (two(), vec![], 10, vec![P, P], F::OnTime),
             (two(), vec![], 11, vec![O, P], F::Overdue),
             (two(), vec![paid(100, 9, None)], 11, vec![D, P], F::OnTime),
             (two(), vec![paid(50, 9, None)], 11, vec![O, P], F::Overdue),
             (two(), vec![paid(100, 12, None)], 12, vec![D, P], F::OnTime),
-            (two(), vec![paid(200, 9, None)], 25, vec![D, D], F::Performed),
+            (
+                two(),
+                vec![paid(200, 9, None)],
+                25,
+                vec![D, D],
+                F::Performed,
+            ),
             (two(), vec![paid(100, 9, None)], 21, vec![D, O], F::Overdue),
-            (with_obligation(), vec![paid(200, 9, None)], 16, vec![D, D, O], F::Overdue),
-            (with_obligation(), vec![paid(200, 9, None)], 12, vec![D, D, P], F::OnTime),
-            (vec![obligation(1, None, None)], vec![], 28, vec![P], F::NotDue),
-            (vec![obligation(1, None, Some(3))], vec![], 28, vec![D], F::Performed),
+            (
+                with_obligation(),
+                vec![paid(200, 9, None)],
+                16,
+                vec![D, D, O],
+                F::Overdue,
+            ),
+            (
+                with_obligation(),
+                vec![paid(200, 9, None)],
+                12,
+                vec![D, D, P],
+                F::OnTime,
+            ),
+            (
+                vec![obligation(1, None, None)],
+                vec![],
+                28,
+                vec![P],
+                F::NotDue,
+            ),
+            (
+                vec![obligation(1, None, Some(3))],
+                vec![],
+                28,
+                vec![D],
+                F::Performed,
+            ),
             (vec![], vec![], 28, vec![], F::Performed),
         ];
         for (i, (terms, payments, today, want, whole)) in table.into_iter().enumerate() {
@@ -345,7 +376,10 @@ mod tests {
     fn a_payment_may_name_only_an_instalment_and_no_more_than_it_owes() {
         let terms = vec![instalment(1, 100, 10), obligation(2, None, None)];
         let earlier = vec![paid(30, 3, None)];
-        assert_eq!(check_payment(&terms, &earlier, &paid(70, 4, Some(1))), Ok(()));
+        assert_eq!(
+            check_payment(&terms, &earlier, &paid(70, 4, Some(1))),
+            Ok(())
+        );
         assert_eq!(
             check_payment(&terms, &earlier, &paid(71, 4, Some(1))),
             Err(PaymentError::MoreThanOwed { owed: yuan(70) })

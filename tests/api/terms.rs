@@ -120,7 +120,9 @@ fn closing_with_two_instalments_and_an_obligation_records_the_terms_and_their_su
     assert_eq!(terms[2]["text"], "出具离职证明");
     assert_eq!(terms[2]["amount"], Value::Null);
     assert_eq!(terms[2]["paid"], Value::Null);
-    assert!(terms.iter().all(|t| t["id"].is_i64() && t["status"] == "pending"));
+    assert!(terms
+        .iter()
+        .all(|t| t["id"].is_i64() && t["status"] == "pending"));
     assert_eq!(c["fulfilment"], "not_due");
     // Read again, the same.
     assert_eq!(case(&s, id)["terms"], c["terms"]);
@@ -145,7 +147,10 @@ fn an_amount_agreed_other_than_the_instalments_sum_is_422_and_nothing_is_written
         r.field_error("amount_agreed"),
         Some("must equal the sum of the payment terms (30000.00)")
     );
-    assert_eq!(r.body["error"]["field_codes"]["amount_agreed"], "not_the_instalments_sum");
+    assert_eq!(
+        r.body["error"]["field_codes"]["amount_agreed"],
+        "not_the_instalments_sum"
+    );
     let after = case(&s, id);
     assert_eq!(after["status"], "mediating");
     assert_eq!(after["version"], before["version"]);
@@ -170,8 +175,14 @@ fn terms_that_cannot_be_read_are_422_naming_each_term() {
         ]}),
     );
     assert_eq!(r.status, 422, "{:?}", r.body);
-    assert_eq!(r.field_error("terms[0].due"), Some("is required (YYYY-MM-DD)"));
-    assert_eq!(r.field_error("terms[1].amount"), Some("must be more than 0"));
+    assert_eq!(
+        r.field_error("terms[0].due"),
+        Some("is required (YYYY-MM-DD)")
+    );
+    assert_eq!(
+        r.field_error("terms[1].amount"),
+        Some("must be more than 0")
+    );
     assert!(r.field_error("terms[2].kind").is_some());
     assert!(r.field_error("terms[3].amount").is_some());
     assert!(r.field_error("terms[3].text").is_some());
@@ -246,7 +257,10 @@ fn a_late_payment_makes_the_agreement_overdue_and_then_performed() {
     assert_eq!(r.body["terms"][2]["performed_note"], "已当面交付");
     assert_eq!(r.body["terms"][2]["late"], true);
     assert_eq!(r.body["fulfilment"], "on_time");
-    assert_eq!(r.body["events"].as_array().unwrap().last().unwrap()["action"], "performed");
+    assert_eq!(
+        r.body["events"].as_array().unwrap().last().unwrap()["action"],
+        "performed"
+    );
     // Once is enough.
     let again = s.app.post(
         &s.mediator,
@@ -314,7 +328,10 @@ fn a_payment_may_name_only_an_instalment_of_the_case_and_no_more_than_it_owes() 
     );
     let r = pay("1", json!(obligation));
     assert_eq!(r.status, 422, "{:?}", r.body);
-    assert_eq!(r.body["error"]["field_codes"]["term_id"], "not_an_instalment");
+    assert_eq!(
+        r.body["error"]["field_codes"]["term_id"],
+        "not_an_instalment"
+    );
     // Another case's instalment is not this case's.
     let (_, other) = closed_with_terms(&s);
     let r = pay("1", other["terms"][0]["id"].clone());
@@ -361,7 +378,10 @@ fn an_instalment_past_its_date_reminds_the_mediator_once_however_often_the_scan_
     let (id, c) = closed_with_terms(&s);
     let mediator_email = s
         .app
-        .get(&s.app.admin_token, &format!("/api/v1/users/{}", s.mediator_id))
+        .get(
+            &s.app.admin_token,
+            &format!("/api/v1/users/{}", s.mediator_id),
+        )
         .body["email"]
         .clone();
     // On the due day it is not yet late.
@@ -375,7 +395,10 @@ fn an_instalment_past_its_date_reminds_the_mediator_once_however_often_the_scan_
     let mails = instalment_mails(&s.app);
     assert_eq!(mails.len(), 1, "{mails:?}");
     assert_eq!(mails[0]["recipient"], mediator_email);
-    assert!(mails[0]["subject"].as_str().unwrap().contains(c["case_no"].as_str().unwrap()));
+    assert!(mails[0]["subject"]
+        .as_str()
+        .unwrap()
+        .contains(c["case_no"].as_str().unwrap()));
     // Paid in part, still overdue: no second reminder for it.
     let r = action(
         &s,
@@ -447,14 +470,23 @@ fn officers_see_the_terms_of_their_own_enterprises_cases_only_and_cannot_record_
     let path = format!("/api/v1/cases/{id}/terms/{obligation}/performed");
     assert_eq!(s.app.post(&s.officer, &path, json!({})).status, 403);
     assert_eq!(
-        action(&s, &s.officer, id, "payments", json!({"amount": "1", "paid_at": "2026-03-02"}))
-            .status,
+        action(
+            &s,
+            &s.officer,
+            id,
+            "payments",
+            json!({"amount": "1", "paid_at": "2026-03-02"})
+        )
+        .status,
         403
     );
     // Another enterprise's officer does not learn the case exists.
     let elsewhere = s.app.enterprise(s.app.street);
     let (_, stranger) = s.app.designated_officer(elsewhere);
-    assert_eq!(s.app.get(&stranger, &format!("/api/v1/cases/{id}")).status, 404);
+    assert_eq!(
+        s.app.get(&stranger, &format!("/api/v1/cases/{id}")).status,
+        404
+    );
     assert_eq!(s.app.post(&stranger, &path, json!({})).status, 404);
     // Another street's mediator neither.
     let (_, away) = s.app.user("mediator", s.app.other_street, None);
@@ -468,10 +500,18 @@ fn an_obligation_performed_is_dated_neither_in_the_future_nor_before_the_previou
     let (id, c) = closed_with_terms(&s);
     let obligation = c["terms"][2]["id"].as_i64().unwrap();
     let path = format!("/api/v1/cases/{id}/terms/{obligation}/performed");
-    let r = s.app.post(&s.mediator, &path, json!({"at": "2026-03-03T09:00:00+08:00"}));
+    let r = s.app.post(
+        &s.mediator,
+        &path,
+        json!({"at": "2026-03-03T09:00:00+08:00"}),
+    );
     assert_eq!(r.status, 422, "{:?}", r.body);
     assert_eq!(r.field_error("at"), Some("must not be in the future"));
-    let r = s.app.post(&s.mediator, &path, json!({"at": "2026-03-01T09:00:00+08:00"}));
+    let r = s.app.post(
+        &s.mediator,
+        &path,
+        json!({"at": "2026-03-01T09:00:00+08:00"}),
+    );
     assert_eq!(r.status, 422, "{:?}", r.body);
     let r = s.app.post(&s.mediator, &path, json!({"when": "today"}));
     assert_eq!(r.status, 400, "{:?}", r.body);
@@ -491,8 +531,7 @@ fn field_error_on(page: &Page, id: &str) -> bool {
 }
 
 #[test]
-fn the_case_page_closes_with_two_instalments_and_an_obligation_pays_one_and_marks_the_other_done(
-) {
+fn the_case_page_closes_with_two_instalments_and_an_obligation_pays_one_and_marks_the_other_done() {
     let app = spawn_app();
     let e = app.enterprise(app.street);
     let mut director = person(&app, "director", Some(app.street), None);
@@ -527,11 +566,16 @@ fn the_case_page_closes_with_two_instalments_and_an_obligation_pays_one_and_mark
     );
     assert_eq!(r.status, 303, "{}", r.body);
     let page = b.get(&format!("/cases/{id}"));
-    assert!(field_error_on(&page, "e_close_agreement_instalment_due_1"), "{}", page.body);
+    assert!(
+        field_error_on(&page, "e_close_agreement_instalment_due_1"),
+        "{}",
+        page.body
+    );
     assert!(!field_error_on(&page, "e_close_agreement_amount_agreed"));
     assert!(page.body.contains("value=\"出具离职证明\""));
     assert_eq!(
-        app.get(&director.token, &format!("/api/v1/cases/{id}")).body["status"],
+        app.get(&director.token, &format!("/api/v1/cases/{id}"))
+            .body["status"],
         "mediating"
     );
     let r = b.post(
@@ -548,7 +592,11 @@ fn the_case_page_closes_with_two_instalments_and_an_obligation_pays_one_and_mark
     );
     assert_eq!(r.status, 303, "{}", r.body);
     let page = b.get(&format!("/cases/{id}"));
-    assert!(field_error_on(&page, "e_close_agreement_amount_agreed"), "{}", page.body);
+    assert!(
+        field_error_on(&page, "e_close_agreement_amount_agreed"),
+        "{}",
+        page.body
+    );
 
     // Corrected: the amount left to the rows.
     let r = b.post(
@@ -565,7 +613,9 @@ fn the_case_page_closes_with_two_instalments_and_an_obligation_pays_one_and_mark
         ],
     );
     assert_eq!(r.status, 303, "{}", r.body);
-    let c = app.get(&director.token, &format!("/api/v1/cases/{id}")).body;
+    let c = app
+        .get(&director.token, &format!("/api/v1/cases/{id}"))
+        .body;
     assert_eq!(c["status"], "resolved", "{c:?}");
     assert_eq!(c["amount_agreed"], "30000.00");
     assert_eq!(c["terms"].as_array().unwrap().len(), 3);
@@ -573,7 +623,14 @@ fn the_case_page_closes_with_two_instalments_and_an_obligation_pays_one_and_mark
     let obligation = c["terms"][2]["id"].as_i64().unwrap().to_string();
 
     let page = b.get(&format!("/cases/{id}"));
-    for text in ["协议内容与履行", "分期付款 1", "出具离职证明", "未到履行期", "标记已履行", "所付分期"] {
+    for text in [
+        "协议内容与履行",
+        "分期付款 1",
+        "出具离职证明",
+        "未到履行期",
+        "标记已履行",
+        "所付分期",
+    ] {
         assert!(page.body.contains(text), "{text}: {}", page.body);
     }
     // A payment against the second instalment.
@@ -590,10 +647,16 @@ fn the_case_page_closes_with_two_instalments_and_an_obligation_pays_one_and_mark
     // The obligation marked performed.
     let r = b.post(
         &format!("/cases/{id}/act/performed"),
-        &[("csrf", &csrf), ("term_id", &obligation), ("note", "当面交付")],
+        &[
+            ("csrf", &csrf),
+            ("term_id", &obligation),
+            ("note", "当面交付"),
+        ],
     );
     assert_eq!(r.status, 303, "{}", r.body);
-    let c = app.get(&director.token, &format!("/api/v1/cases/{id}")).body;
+    let c = app
+        .get(&director.token, &format!("/api/v1/cases/{id}"))
+        .body;
     assert_eq!(c["terms"][0]["paid"], "0.00");
     assert_eq!(c["terms"][1]["status"], "performed");
     assert_eq!(c["terms"][2]["status"], "performed");

@@ -339,14 +339,7 @@ pub async fn act(
                 Command::Payment { amount } => {
                     note = Some(amount.to_string());
                     let paid_at = parsed.paid_at.unwrap_or_else(|| c.local_date(at));
-                    super::terms::check_payment_term(
-                        conn,
-                        c,
-                        id,
-                        input.term_id,
-                        *amount,
-                        paid_at,
-                    )?;
+                    super::terms::check_payment_term(conn, c, id, input.term_id, *amount, paid_at)?;
                     diesel::insert_into(payments::table)
                         .values(NewPayment {
                             case_id: id,

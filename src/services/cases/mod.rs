@@ -24,13 +24,13 @@ pub use list::{list, CaseFilter};
 pub use notes::add_note;
 pub(crate) use parts::CaseParts;
 pub use query::CaseQuery;
-pub(crate) use terms::{overdue_instalments, single_instalment, Narrowing, REMINDER_KIND};
-pub use terms::{
-    desk_instalments, perform, OverdueInstalment, PerformInput, TermInput, TermView, TERMS_MAX,
-};
 pub(crate) use sight::log_whole_views;
 pub use sight::Purpose;
 use sight::{list_sight, record_views, whole_views};
+pub use terms::{
+    desk_instalments, perform, OverdueInstalment, PerformInput, TermInput, TermView, TERMS_MAX,
+};
+pub(crate) use terms::{overdue_instalments, single_instalment, Narrowing, REMINDER_KIND};
 pub(crate) use view::{load_view, shape_view};
 use view::{shape_view_for, summary};
 pub use view::{CaseSummary, CaseView, EventView, NoteView, PaymentView, SessionView};
@@ -41,11 +41,11 @@ use crate::db::models::*;
 use crate::db::schema::{
     case_events, case_notes, cases, enterprises, mediation_sessions, payments, units, users,
 };
-use crate::domain::fulfilment::Fulfilment;
 use crate::db::DbConn;
 use crate::domain::case::{
     decide, transition, ActionKind, CaseFacts, CaseStatus, Command, WorkflowError,
 };
+use crate::domain::fulfilment::Fulfilment;
 use crate::domain::money::Fen;
 use crate::domain::permission::case_actions;
 use crate::domain::permission::Permission;

@@ -52,7 +52,7 @@ pub(super) fn check_terms(
         let amount: Option<Fen> = required(errors, "amount_agreed", amount_agreed);
         let due = due_of(errors, "payment_due", payment_due)?;
         let amount = amount?;
-        let one = (amount > Fen::ZERO).then(|| CheckedTerm {
+        let one = (amount > Fen::ZERO).then_some(CheckedTerm {
             kind: TermKind::Payment,
             amount: Some(amount),
             text: None,
@@ -350,7 +350,9 @@ pub async fn perform(
                 ));
             }
             if term.performed_at.is_some() {
-                return Err(AppError::InvalidTransition(Code::TermPerformedAlready.into()));
+                return Err(AppError::InvalidTransition(
+                    Code::TermPerformedAlready.into(),
+                ));
             }
             let now = c.now();
             let mut errors = FieldErrors::default();

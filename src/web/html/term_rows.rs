@@ -79,7 +79,10 @@ pub(super) fn from_form(form: &HashMap<String, String>, unreadable: &mut Errors)
     let mut terms = Vec::new();
     let mut origins = Vec::new();
     for n in 1..=ROWS {
-        let (a, d) = (format!("instalment_amount_{n}"), format!("instalment_due_{n}"));
+        let (a, d) = (
+            format!("instalment_amount_{n}"),
+            format!("instalment_due_{n}"),
+        );
         let typed = amount(form, &a, unreadable);
         let when = opt(form, &d);
         if typed.is_some() || when.is_some() {
@@ -94,7 +97,10 @@ pub(super) fn from_form(form: &HashMap<String, String>, unreadable: &mut Errors)
     }
     let instalments = terms.len();
     for n in 1..=ROWS {
-        let (t, d) = (format!("obligation_text_{n}"), format!("obligation_due_{n}"));
+        let (t, d) = (
+            format!("obligation_text_{n}"),
+            format!("obligation_due_{n}"),
+        );
         let text = opt(form, &t);
         let when = opt(form, &d);
         if text.is_some() || when.is_some() {
