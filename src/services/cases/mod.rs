@@ -9,6 +9,7 @@ mod edit;
 mod intake;
 mod list;
 mod notes;
+mod overdue;
 mod parts;
 mod query;
 mod sight;
@@ -22,15 +23,15 @@ pub(crate) use intake::create_in;
 pub use intake::{create, CaseInput};
 pub use list::{list, CaseFilter};
 pub use notes::add_note;
+pub use overdue::{desk_instalments, OverdueInstalment};
+pub(crate) use overdue::{overdue_instalments, Narrowing, REMINDER_KIND};
 pub(crate) use parts::CaseParts;
 pub use query::CaseQuery;
 pub(crate) use sight::log_whole_views;
 pub use sight::Purpose;
 use sight::{list_sight, record_views, whole_views};
-pub use terms::{
-    desk_instalments, perform, OverdueInstalment, PerformInput, TermInput, TermView, TERMS_MAX,
-};
-pub(crate) use terms::{overdue_instalments, single_instalment, Narrowing, REMINDER_KIND};
+pub(crate) use terms::single_instalment;
+pub use terms::{perform, PerformInput, TermInput, TermView, TERMS_MAX};
 pub(crate) use view::{load_view, shape_view};
 use view::{shape_view_for, summary};
 pub use view::{CaseSummary, CaseView, EventView, NoteView, PaymentView, SessionView};
