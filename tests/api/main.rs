@@ -35,6 +35,7 @@ mod scope;
 mod small_enterprises;
 mod stats;
 mod terms;
+mod terms_browser;
 mod warnings;
 mod web;
 mod web_pages;
