@@ -165,6 +165,17 @@ pub struct CaseRow {
     pub updated_at: NaiveDateTime,
 }
 
+/// The agent who attends for a case's respondent.
+#[derive(Debug, Clone, Queryable, Selectable, Insertable, AsChangeset)]
+#[diesel(table_name = case_agents)]
+#[diesel(treat_none_as_null = true)]
+pub struct AgentRow {
+    pub case_id: i64,
+    pub name: String,
+    pub position: Option<String>,
+    pub phone: Option<String>,
+}
+
 /// One applicant of a case (`position` 0 is the first, whom the case row names too).
 #[derive(Debug, Clone, Queryable, Selectable)]
 #[diesel(table_name = case_applicants)]

@@ -370,6 +370,16 @@ diesel::joinable!(enterprises -> units (unit_id));
 diesel::joinable!(case_events -> cases (case_id));
 
 diesel::table! {
+    /// The agent who attends for a case's respondent (one at most).
+    case_agents (case_id) {
+        case_id -> BigInt,
+        name -> Text,
+        position -> Nullable<Text>,
+        phone -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
     /// Every applicant of a case registered with `applicants`, the first at position 0 (the
     /// case row keeps the first's name, phone and ID number too).
     case_applicants (id) {
@@ -427,6 +437,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     cases,
     case_digests,
     case_applicants,
+    case_agents,
     party_digests,
     case_terms,
     case_tallies,

@@ -1,6 +1,6 @@
 //! The documents of a case's file (文书), by the names the API gives them, with when a case has
-//! each: what tiaojie prints today, and the rest of the file's documents, listed as not (yet)
-//! available so that clients see the whole set.
+//! each: what tiaojie prints, and the rest of the file's documents (the payment order notice of
+//! the next issue), listed as not (yet) available so that clients see the whole set.
 
 /// A document of a case's file.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -77,14 +77,18 @@ impl DocumentKind {
                 | DocumentKind::ArbitrationNotice
                 | DocumentKind::FileCover
                 | DocumentKind::ServiceReceipt
+                | DocumentKind::SessionRecord
         )
     }
 
-    /// Whether a case in `status`, accepted or not at some time, has this document now.
-    pub fn available(self, status: &str, accepted: bool) -> bool {
+    /// Whether a case in `status`, accepted or not at some time, that has held `sessions`
+    /// mediation sessions, has this document now.
+    pub fn available(self, status: &str, accepted: bool, sessions: usize) -> bool {
         self.printed()
             && match self {
                 DocumentKind::AcceptanceNotice => accepted,
+                // One record of each session held.
+                DocumentKind::SessionRecord => sessions > 0,
                 DocumentKind::RejectionNotice => status == "rejected",
                 DocumentKind::Agreement => status == "resolved",
                 DocumentKind::ArbitrationNotice => status == "failed",
@@ -118,7 +122,7 @@ mod tests {
         let has = |status: &str, accepted: bool| -> Vec<DocumentKind> {
             DocumentKind::ALL
                 .into_iter()
-                .filter(|k| k.available(status, accepted))
+                .filter(|k| k.available(status, accepted, 0))
                 .collect()
         };
         assert_eq!(has("received", false), vec![FileCover]);
@@ -144,5 +148,21 @@ mod tests {
             vec![RejectionNotice, ServiceReceipt, FileCover]
         );
         assert_eq!(has("withdrawn", false), vec![FileCover]);
+    }
+
+    #[test]
+    fn a_case_has_a_session_record_once_it_has_held_a_session_whatever_came_after() {
+        use DocumentKind::*;
+        for status in ["mediating", "resolved", "failed", "withdrawn"] {
+            assert!(
+                !SessionRecord.available(status, true, 0),
+                "{status}, no session"
+            );
+            assert!(
+                SessionRecord.available(status, true, 1),
+                "{status}, one session"
+            );
+            assert!(SessionRecord.available(status, true, 3), "{status}, three");
+        }
     }
 }

@@ -253,6 +253,9 @@ fn edit_form(body: &str) -> Vec<(String, String)> {
         "applicant_id_number",
         "workers_involved",
         "amount_claimed",
+        "agent_name",
+        "agent_position",
+        "agent_phone",
     ]
     .iter()
     .map(|n| (n.to_string(), input_value(body, n)))
@@ -369,6 +372,50 @@ fn a_director_completes_the_applicant_of_an_escalated_case_on_its_edit_page() {
         page.body.contains("<td>修改</td>"),
         "the edit is on the timeline"
     );
+}
+
+#[test]
+fn the_edit_page_records_the_respondents_agent_and_a_blank_name_clears_it() {
+    let app = spawn_app();
+    let e = app.enterprise(app.street);
+    let mut director = person(&app, "director", Some(app.street), None);
+    let id = app.create_case(&director.token, e)["id"].as_i64().unwrap();
+    let b = &mut director.browser;
+    let form = b.get(&format!("/cases/{id}/edit"));
+    assert!(form.body.contains("被申请人委托代理人"), "{}", form.body);
+    let fields = edit_form(&form.body);
+    let bad = with(&fields, &[("agent_name", "赵律"), ("agent_phone", "123")]);
+    let r = post(b, &format!("/cases/{id}/edit"), &bad);
+    assert_eq!(r.status, 422, "{}", r.body);
+    assert!(r.body.contains("id=\"e_agent_phone\""), "{}", r.body);
+    assert_eq!(input_value(&r.body, "agent_name"), "赵律");
+
+    let good = with(
+        &fields,
+        &[
+            ("agent_name", "赵律"),
+            ("agent_position", "法务主管"),
+            ("agent_phone", "13900002222"),
+        ],
+    );
+    let r = post(b, &format!("/cases/{id}/edit"), &good);
+    assert_eq!(r.status, 303, "{}", r.body);
+    let case = app
+        .get(&director.token, &format!("/api/v1/cases/{id}"))
+        .body;
+    assert_eq!(case["respondent_agent"]["name"], "赵律");
+    assert_eq!(case["respondent_agent"]["position"], "法务主管");
+    let page = b.get(&format!("/cases/{id}")).body;
+    assert!(page.contains("赵律（法务主管） · 13900002222"), "{page}");
+
+    let form = b.get(&format!("/cases/{id}/edit"));
+    assert_eq!(input_value(&form.body, "agent_name"), "赵律");
+    let cleared = with(&edit_form(&form.body), &[("agent_name", "")]);
+    assert_eq!(post(b, &format!("/cases/{id}/edit"), &cleared).status, 303);
+    let case = app
+        .get(&director.token, &format!("/api/v1/cases/{id}"))
+        .body;
+    assert_eq!(case["respondent_agent"], Value::Null, "{case}");
 }
 
 fn r_version(fields: &[(String, String)]) -> i64 {

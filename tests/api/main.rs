@@ -13,6 +13,7 @@ mod deadlines;
 mod demo;
 mod digest;
 mod documents;
+mod documents_docx;
 mod downloads;
 mod evidence;
 mod evidence_browser;

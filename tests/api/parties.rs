@@ -43,13 +43,8 @@ fn an_enterprise_records_its_address_legal_representative_and_phone_and_a_blank_
 
 /// A collective case of twelve workers naming three of them, the second its representative.
 fn three_applicants(app: &TestApp, enterprise: i64) -> Value {
-    let mut body = app.case_body(enterprise);
-    let fields = body.as_object_mut().unwrap();
-    for single in ["applicant_name", "applicant_phone", "applicant_id_number"] {
-        fields.remove(single);
-    }
-    fields.insert(
-        "applicants".into(),
+    app.case_body_naming(
+        enterprise,
         json!([
             {"name": "王芳", "sex": "female", "phone": "13812348000",
              "id_number": "11010519491231002X", "address": "宁波市海曙区一路1号",
@@ -59,8 +54,7 @@ fn three_applicants(app: &TestApp, enterprise: i64) -> Value {
              "amount_claimed": "16000.50"},
             {"name": "韩梅梅", "phone": "0574-87650000"}
         ]),
-    );
-    body
+    )
 }
 
 /// (user, action) of every view of personal data logged on case `id`.
@@ -355,4 +349,82 @@ fn a_case_naming_more_than_five_hundred_applicants_is_refused_and_five_hundred_a
     let r = app.post(&director, "/api/v1/cases", body(500));
     assert_eq!(r.status, 201, "{:?}", r.body);
     assert_eq!(r.body["applicants"].as_array().unwrap().len(), 500);
+}
+
+#[test]
+fn a_case_records_the_agent_who_attends_for_the_respondent_and_an_edit_changes_or_clears_it() {
+    let app = spawn_app();
+    let e = app.enterprise(app.street);
+    let (_, director) = app.user("director", app.street, None);
+    let mut body = app.case_body(e);
+    body["respondent_agent"] =
+        json!({"name": "赵律", "position": "法务主管", "phone": "13900002222"});
+    let r = app.post(&director, "/api/v1/cases", body.clone());
+    assert_eq!(r.status, 201, "{:?}", r.body);
+    assert_eq!(r.body["respondent_agent"]["name"], "赵律");
+    assert_eq!(r.body["respondent_agent"]["phone"], "13900002222");
+    let id = r.body["id"].as_i64().unwrap();
+
+    // Another mediator sees the agent's phone masked, an officer not at all.
+    let (_, mediator) = app.user("mediator", app.street, None);
+    let theirs = app.get(&mediator, &format!("/api/v1/cases/{id}")).body;
+    assert_eq!(theirs["respondent_agent"]["name"], "赵律");
+    assert!(theirs["respondent_agent"]["phone"]
+        .as_str()
+        .unwrap()
+        .contains('*'));
+    let (_, officer) = app.designated_officer(e);
+    let theirs = app.get(&officer, &format!("/api/v1/cases/{id}")).body;
+    assert_eq!(theirs["respondent_agent"]["phone"], Value::Null);
+
+    // A bad agent is refused beside its fields, and no case is registered.
+    let cases_before = app.get(&director, "/api/v1/cases").body["total"].clone();
+    body["respondent_agent"] = json!({"name": " ", "phone": "call me"});
+    let bad = app.post(&director, "/api/v1/cases", body);
+    assert_eq!(bad.status, 422, "{:?}", bad.body);
+    assert!(bad.field_error("respondent_agent.name").is_some());
+    assert!(bad.field_error("respondent_agent.phone").is_some());
+    assert_eq!(
+        app.get(&director, "/api/v1/cases").body["total"],
+        cases_before
+    );
+
+    let version = r.body["version"].clone();
+    let r = app.patch(
+        &director,
+        &format!("/api/v1/cases/{id}"),
+        json!({"version": version, "respondent_agent": {"name": "钱经理"}}),
+    );
+    assert_eq!(r.status, 200, "{:?}", r.body);
+    assert_eq!(r.body["respondent_agent"]["name"], "钱经理");
+    assert_eq!(
+        r.body["respondent_agent"]["phone"],
+        Value::Null,
+        "replaced whole"
+    );
+    let r = app.patch(
+        &director,
+        &format!("/api/v1/cases/{id}"),
+        json!({"version": r.body["version"], "respondent_agent": null}),
+    );
+    assert_eq!(r.status, 200, "{:?}", r.body);
+    assert_eq!(r.body["respondent_agent"], Value::Null);
+    let r = app.patch(
+        &director,
+        &format!("/api/v1/cases/{id}"),
+        json!({"version": r.body["version"], "description": "改"}),
+    );
+    assert_eq!(
+        r.body["respondent_agent"],
+        Value::Null,
+        "not sent: unchanged"
+    );
+    let timeline: Vec<String> = r.body["events"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|e| e["action"] == "edit")
+        .map(|e| e["note"].as_str().unwrap_or_default().to_string())
+        .collect();
+    assert_eq!(timeline[0], "respondent_agent", "{timeline:?}");
 }

@@ -14,6 +14,18 @@ pub struct CasePatch {
     pub workers_involved: Option<i64>,
     pub amount_claimed: Option<String>,
     pub category: Option<String>,
+    /// The respondent's agent: an object records it, `null` clears it.
+    #[serde(default, deserialize_with = "present")]
+    pub respondent_agent: Option<Option<super::AgentInput>>,
+}
+
+/// A field that may be sent as `null`: present (`Some`), with its value or none.
+fn present<'de, D, T>(d: D) -> Result<Option<Option<T>>, D::Error>
+where
+    D: serde::Deserializer<'de>,
+    T: Deserialize<'de>,
+{
+    Option::<T>::deserialize(d).map(Some)
 }
 
 /// Edits the case's facts (not its status); stale versions are refused.
@@ -55,6 +67,10 @@ pub async fn update(ctx: &Ctx, caller: &Caller, id: i64, patch: CasePatch) -> Ap
             if name == Some(Some(None)) && row.channel != Channel::Warning.as_str() {
                 errors.add("applicant_name", Code::Required);
             }
+            let agent = patch
+                .respondent_agent
+                .as_ref()
+                .map(|a| a.as_ref().map(|a| super::agent::check(&mut errors, a)));
             let listed = super::applicants::load(conn, id)?;
             if let Some(Some(w)) = workers {
                 if w < i64::try_from(listed.len()).unwrap_or(i64::MAX) {
@@ -81,6 +97,7 @@ pub async fn update(ctx: &Ctx, caller: &Caller, id: i64, patch: CasePatch) -> Ap
             mark(workers.is_some(), "workers_involved");
             mark(amount.is_some(), "amount_claimed");
             mark(category.is_some(), "category");
+            mark(agent.is_some(), "respondent_agent");
             let personal = name.is_some() || phone.is_some() || id_number.is_some();
             let now_n = c.now().naive_utc();
             let new_phone = phone
@@ -122,6 +139,9 @@ pub async fn update(ctx: &Ctx, caller: &Caller, id: i64, patch: CasePatch) -> Ap
                     .execute(conn)?;
             if updated == 0 {
                 return Err(AppError::VersionConflict);
+            }
+            if let Some(agent) = &agent {
+                super::agent::save(conn, id, agent.as_ref().and_then(Option::as_ref))?;
             }
             // The timeline keeps the edit's time; `at` of a later action is checked against
             // the last workflow event, not against edits, so it is left alone here.

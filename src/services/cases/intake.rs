@@ -29,6 +29,9 @@ pub struct CaseInput {
     /// Every applicant, with their particulars; the first is then the case's `applicant_*`.
     #[serde(default)]
     pub applicants: Option<Vec<ApplicantInput>>,
+    /// The agent who attends for the respondent.
+    #[serde(default)]
+    pub respondent_agent: Option<super::AgentInput>,
 }
 
 /// Registers a petition. The receipt time starts the clocks.
@@ -119,6 +122,10 @@ pub(crate) fn create_in(
             errors.0.remove(single);
         }
     }
+    let agent = input
+        .respondent_agent
+        .as_ref()
+        .map(|a| super::agent::check(&mut errors, a));
     let amount = errors.take("amount_claimed", input.amount_claimed.parse::<Fen>());
     let description = errors.take(
         "description",
@@ -223,6 +230,8 @@ pub(crate) fn create_in(
         Some(list) => super::applicants::insert(conn, &settings.search_key, id, &list)?,
         None => Vec::new(),
     };
+    let agent = agent.flatten();
+    super::agent::save(conn, id, agent.as_ref())?;
     let event: CaseEventRow = diesel::insert_into(case_events::table)
         .values(NewCaseEvent {
             case_id: id,
@@ -266,6 +275,7 @@ pub(crate) fn create_in(
             notes: Vec::new(),
             applicants: applicant_rows,
             terms: Vec::new(),
+            agent: agent.map(|a| AgentRow { case_id: id, ..a }),
         },
     })
 }

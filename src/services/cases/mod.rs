@@ -4,6 +4,7 @@
 //! (409), assignment (403), values (422).
 
 mod actions;
+mod agent;
 mod applicants;
 mod edit;
 mod intake;
@@ -17,6 +18,7 @@ mod terms;
 mod view;
 
 pub use actions::{act, ActionInput};
+pub use agent::{AgentInput, AgentView};
 pub use applicants::{ApplicantInput, ApplicantView, APPLICANTS_MAX};
 pub use edit::{update, CasePatch};
 pub(crate) use intake::create_in;

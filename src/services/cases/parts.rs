@@ -14,6 +14,8 @@ pub(crate) struct CaseParts {
     pub applicants: Vec<ApplicantRow>,
     /// The agreement's terms, in order (none unless it closed with an agreement).
     pub terms: Vec<crate::db::models::TermRow>,
+    /// The agent who attends for the respondent, if one is recorded.
+    pub agent: Option<AgentRow>,
     /// The display names of the people the page names: mediator, coordinator, actors, assignees.
     pub names: HashMap<i64, String>,
 }
@@ -61,6 +63,7 @@ impl CaseParts {
                 names: HashMap::new(),
                 applicants: Vec::new(),
                 terms: Vec::new(),
+                agent: None,
                 enterprise_name,
                 events: case_events::table
                     .filter(case_events::case_id.eq(id))
@@ -95,6 +98,7 @@ impl CaseParts {
         if row.outcome.as_deref() == Some("agreement") {
             parts.terms = super::terms::load(conn, id)?;
         }
+        parts.agent = super::agent::load(conn, id)?;
         Ok(parts)
     }
 }

@@ -128,6 +128,8 @@ pub struct CaseView {
     pub terms: Vec<super::TermView>,
     /// How the agreement stands today; null unless the case closed with an agreement.
     pub fulfilment: Option<Fulfilment>,
+    /// The agent who attends for the respondent, the phone shown as the applicants' are.
+    pub respondent_agent: Option<super::AgentView>,
 }
 
 /// Deadline state as of `today` (local): overdue and days left, for open cases only.
@@ -224,6 +226,7 @@ pub(super) fn shape_view_for(
 ) -> CaseView {
     let (phone, id_number) = sight(caller, &row, purpose);
     let applicants = super::applicants::shown_to(&row, parts.applicants, phone, id_number);
+    let respondent_agent = super::agent::shown_to(parts.agent, phone);
     let today = ctx.local_date(ctx.now());
     let (overdue, days_left) = clock_state(&row.status, row.deadline, today);
     let awaiting = row.status == CaseStatus::Received.as_str();
@@ -335,5 +338,6 @@ pub(super) fn shape_view_for(
         applicants,
         terms,
         fulfilment,
+        respondent_agent,
     }
 }

@@ -128,6 +128,7 @@ pub async fn escalate(
                 warning_id: Some(id),
                 unit_id: Some(input.unit_id.unwrap_or(row.unit_id)),
                 applicants: None,
+                respondent_agent: None,
             };
             let created = cases::create_in(conn, &c, &caller, case_input)?;
             let now = c.now().naive_utc();

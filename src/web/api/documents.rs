@@ -1,9 +1,8 @@
 //! `/cases/{id}/documents`: the case file's documents, which of them the case has as it stands,
-//! and each one as the print page shows it (`format=html`; `docx` is not built yet).
+//! and each one as the print page shows it (`format=html`) or as .docx to edit (`format=docx`).
 
 use super::ok;
 use crate::domain::document::DocumentKind;
-use crate::domain::problem::Code;
 use crate::error::AppError;
 use crate::i18n;
 use crate::services::{cases, Caller, Ctx};
@@ -11,7 +10,6 @@ use crate::web::html::print;
 use crate::web::html::PageCtx;
 use actix_web::{web, HttpResponse};
 use serde::Serialize;
-use std::collections::HashMap;
 
 #[derive(Serialize)]
 struct DocumentItem {
@@ -44,22 +42,19 @@ pub async fn list(
     Ok(ok(DocumentList { items }))
 }
 
-/// `GET /api/v1/cases/{id}/documents/{kind}?format=html`: the document as its print page (in
-/// Chinese); 404 for a kind there is none of, 409 when the case does not have it.
+/// `GET /api/v1/cases/{id}/documents/{kind}?format=html|docx`: the document as its print page
+/// or as .docx (in Chinese); 404 for a kind there is none of, 409 when the case does not have it.
 pub async fn get(
     ctx: web::Data<Ctx>,
     caller: Caller,
     path: web::Path<(i64, String)>,
-    query: web::Query<HashMap<String, String>>,
+    query: web::Query<print::DocumentQuery>,
 ) -> Result<HttpResponse, AppError> {
     let (id, name) = path.into_inner();
     let kind = DocumentKind::named(&name).ok_or_else(|| AppError::not_found("document"))?;
-    match query.get("format").map(String::as_str) {
-        None | Some("") | Some("html") => {}
-        Some(_) => return Err(AppError::field("format", Code::NotHtml)),
-    }
-    let body = print::rendered(&ctx, &PageCtx::anonymous(), &caller, id, kind).await?;
-    Ok(HttpResponse::Ok()
-        .content_type("text/html; charset=utf-8")
-        .body(body))
+    let format = print::Format::parse(query.format.as_deref())?;
+    let session = query.session_id.as_deref();
+    print::rendered(&ctx, &PageCtx::anonymous(), &caller, id, kind, session)
+        .await?
+        .answer(format)
 }

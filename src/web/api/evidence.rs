@@ -94,35 +94,10 @@ pub async fn read_upload(
     Ok((fields, staged))
 }
 
-/// The `filename*` parameter's value: UTF-8, percent-encoded (RFC 5987, 6266).
-fn encoded(name: &str) -> String {
-    let mut out = String::with_capacity(name.len() * 3);
-    for b in name.bytes() {
-        if b.is_ascii_alphanumeric() || b"!#$&+-.^_`|~".contains(&b) {
-            out.push(b as char);
-        } else {
-            out.push_str(&format!("%{b:02X}"));
-        }
-    }
-    out
-}
-
 /// A file's answer: an attachment (never shown inline), its sniffed type, `nosniff`, a sandbox
 /// in case a browser renders it anyway, and the bytes streamed one chunk at a time.
 pub fn file_response(ctx: &Ctx, head: evidence::FileHead) -> HttpResponse {
-    // The plain `filename` for old clients: the name's ASCII, other characters as `_`.
-    let plain: String = head
-        .file_name
-        .chars()
-        .map(|c| match c {
-            ' '..='~' if c != '"' && c != '\\' => c,
-            _ => '_',
-        })
-        .collect();
-    let disposition = format!(
-        "attachment; filename=\"{plain}\"; filename*=UTF-8''{}",
-        encoded(&head.file_name)
-    );
+    let disposition = crate::web::download::disposition(&head.file_name);
     let db = ctx.db.clone();
     let (id, size) = (head.id, head.size.max(0) as u64);
     let chunks =

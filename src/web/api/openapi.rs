@@ -29,7 +29,7 @@ pub const OPERATIONS: &[(&str, &str, &str, Option<&str>, u16)] = &[
     ("get", "/api/v1/cases", "Cases, newest first (?status=&category=&channel=&enterprise_id=&enterprise=&mediator_id=&unit_id=&overdue=&from=&to=&q=&due_by=&idle_days=&sort=received|deadline&page=&per_page=)", None, 200),
     ("post", "/api/v1/cases", "Register a petition", Some("CaseInput"), 201),
     ("get", "/api/v1/cases/{id}/documents", "The case file's documents, each available when the case has it now", None, 200),
-    ("get", "/api/v1/cases/{id}/documents/{kind}", "A document of the case as its print page (?format=html); 409 when the case does not have it", None, 200),
+    ("get", "/api/v1/cases/{id}/documents/{kind}", "A document of the case as its print page (?format=html) or as .docx (?format=docx; a session record of ?session_id=, or of the last session); 409 when the case does not have it", None, 200),
     ("get", "/api/v1/cases/{id}", "The case page: fields, timeline, sessions, payments, notes", None, 200),
     ("patch", "/api/v1/cases/{id}", "Edit a case's facts (needs version)", Some("CasePatch"), 200),
     ("post", "/api/v1/cases/{id}/notes", "Add a note (staff, or the enterprise's officer)", Some("NoteInput"), 201),
@@ -232,13 +232,16 @@ fn schemas() -> Value {
             ("category", json!({"type": "string", "enum": ["wage_arrears", "contract", "social_insurance", "work_injury", "overtime_leave", "compensation", "other"]})),
             ("enterprise_id", i()), ("applicant_name", s()), ("applicant_phone", s()), ("applicant_id_number", s()),
             ("workers_involved", i()), ("amount_claimed", money()), ("description", s()), ("warning_id", i()), ("unit_id", i()),
-            ("applicants", json!({"type": "array", "items": {"$ref": "#/components/schemas/ApplicantInput"}}))]),
+            ("applicants", json!({"type": "array", "items": {"$ref": "#/components/schemas/ApplicantInput"}})),
+            ("respondent_agent", json!({"$ref": "#/components/schemas/AgentInput"}))]),
+        "AgentInput": object(&["name"], &[("name", s()), ("position", s()), ("phone", s())]),
         "ApplicantInput": object(&["name"], &[("name", s()),
             ("sex", json!({"type": "string", "enum": ["male", "female"]})), ("phone", s()), ("id_number", s()),
             ("address", s()), ("amount_claimed", money()), ("representative", json!({"type": "boolean"}))]),
         "CasePatch": object(&["version"], &[("version", i()), ("description", s()), ("applicant_name", s()),
             ("applicant_phone", s()), ("applicant_id_number", s()), ("workers_involved", i()),
-            ("amount_claimed", money()), ("category", s())]),
+            ("amount_claimed", money()), ("category", s()),
+            ("respondent_agent", json!({"allOf": [{"$ref": "#/components/schemas/AgentInput"}], "nullable": true}))]),
         "NoteInput": object(&["text"], &[("text", s())]),
         "EvidenceUpload": object(&["file", "title", "provided_by"], &[
             ("file", json!({"type": "string", "format": "binary"})), ("title", s()),
@@ -492,7 +495,12 @@ fn schemas() -> Value {
                 ("applicants", "[Applicant]"),
                 ("terms", "[Term]"),
                 ("fulfilment", "s?"),
+                ("respondent_agent", "Agent?"),
             ]),
+        ),
+        (
+            "Agent",
+            answer(&[("name", "s"), ("position", "s?"), ("phone", "s?")]),
         ),
         ("DocumentList", answer(&[("items", "[DocumentItem]")])),
         (
@@ -625,7 +633,10 @@ fn query_parameters(path: &str) -> Vec<Param> {
             ("to", "string", false, "date"),
             ("unit_id", "integer", false, ""),
         ],
-        "/api/v1/cases/{id}/documents/{kind}" => vec![("format", "string", false, "html")],
+        "/api/v1/cases/{id}/documents/{kind}" => vec![
+            ("format", "string", false, "html|docx"),
+            ("session_id", "integer", false, ""),
+        ],
         "/api/v1/cases" => vec![
             (
                 "status",

@@ -228,12 +228,30 @@ pub(super) async fn render_case(
         .map(|f| f.described(&me.page.lang));
     let owner = crate::services::evidence::Owner::Case(case.id);
     let evidence = super::evidence::section(ctx, me, owner, failed.as_ref()).await;
-    // The documents the case has as it stands, each a print page.
+    // The documents the case has as it stands, each a print page and a .docx; a session record
+    // of each session held.
     let prints: Vec<Value> = crate::domain::document::DocumentKind::ALL
         .into_iter()
         .filter(|&d| super::print::available(d, &case))
-        .map(|d| {
-            json!({"path": format!("/cases/{}/print/{}", case.id, d.segment()), "title": d.title_key()})
+        .flat_map(|d| {
+            let title = crate::i18n::t(&me.page.lang, d.title_key());
+            let path = format!("/cases/{}/print/{}", case.id, d.segment());
+            let one = |path: String, label: String| {
+                json!({"docx": format!("{path}{}format=docx", if path.contains('?') { "&" } else { "?" }),
+                       "path": path, "label": label})
+            };
+            match d {
+                crate::domain::document::DocumentKind::SessionRecord => case
+                    .sessions
+                    .iter()
+                    .map(|s| {
+                        let day = s.held_at.get(..10).unwrap_or(&s.held_at);
+                        let label = format!("{title}{}", render::parenthesised(&me.page.lang, day));
+                        one(format!("{path}?session_id={}", s.id), label)
+                    })
+                    .collect::<Vec<_>>(),
+                _ => vec![one(path, title)],
+            }
         })
         .collect();
     let data = me.page.data(

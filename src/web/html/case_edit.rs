@@ -1,5 +1,6 @@
 //! The case edit page (`/cases/{id}/edit`): the facts the `PATCH` contract lets staff edit (the
-//! applicant's name, phone and ID number, the description, workers, amount and category), sent
+//! applicant's name, phone and ID number, the description, workers, amount and category, and the
+//! agent who attends for the respondent), sent
 //! with the version the form was read at. Only what was changed is sent, so a stale form is
 //! refused (409) and a value shown masked is never written back: a masked field starts empty
 //! ("leave empty to keep") and is sent only when something is typed into it.
@@ -17,12 +18,22 @@ use serde_json::{json, Value};
 use std::collections::HashMap;
 
 /// The text fields of the form, with their labels and input types.
-const TEXT_FIELDS: [(&str, &str, &str); 5] = [
+const TEXT_FIELDS: [(&str, &str, &str); 8] = [
     ("applicant_name", "cases.applicant", "text"),
     ("applicant_phone", "cases.phone", "tel"),
     ("applicant_id_number", "cases.id_number", "text"),
     ("workers_involved", "cases.workers", "number"),
     ("amount_claimed", "cases.amount_claimed", "text"),
+    ("agent_name", "cases.agent_name", "text"),
+    ("agent_position", "cases.agent_position", "text"),
+    ("agent_phone", "cases.agent_phone", "tel"),
+];
+
+/// The agent's fields, each under the name the service gives its errors.
+const AGENT_FIELDS: [(&str, &str); 3] = [
+    ("agent_name", "respondent_agent.name"),
+    ("agent_position", "respondent_agent.position"),
+    ("agent_phone", "respondent_agent.phone"),
 ];
 
 /// Whether a value is shown masked (the masks of phones and ID numbers hide digits with `*`).
@@ -33,7 +44,20 @@ fn masked(value: &str) -> bool {
 /// The values the form starts from: the case as the caller sees it, a masked value left empty.
 fn values_of(case: &CaseView) -> HashMap<String, String> {
     let shown = |v: &Option<String>| v.clone().filter(|v| !masked(v)).unwrap_or_default();
+    let agent = case.respondent_agent.as_ref();
     HashMap::from([
+        (
+            "agent_name".into(),
+            agent.map(|a| a.name.clone()).unwrap_or_default(),
+        ),
+        (
+            "agent_position".into(),
+            agent.and_then(|a| a.position.clone()).unwrap_or_default(),
+        ),
+        (
+            "agent_phone".into(),
+            shown(&agent.and_then(|a| a.phone.clone())),
+        ),
         ("applicant_name".into(), shown(&case.applicant_name)),
         ("applicant_phone".into(), shown(&case.applicant_phone)),
         (
@@ -59,6 +83,7 @@ fn fields(
     let mask = |k: &str| match k {
         "applicant_phone" => case.applicant_phone.clone().filter(|p| masked(p)),
         "applicant_id_number" => case.applicant_id_number.clone().filter(|p| masked(p)),
+        "agent_phone" => agent_phone(case).filter(|p| masked(p)),
         _ => None,
     };
     let mut out: Vec<Value> = TEXT_FIELDS
@@ -136,6 +161,23 @@ fn patch_of(
     });
     // A masked field starts empty: left empty, it keeps its value.
     let typed = |k: &str| changed(k).filter(|v| !v.is_empty() || !was_masked(was, k));
+    // The agent is sent whole when any of its fields changed; no name clears it. A phone shown
+    // masked must be typed again, or it would be lost.
+    let respondent_agent = AGENT_FIELDS
+        .iter()
+        .any(|(k, _)| typed(k).is_some())
+        .then(|| {
+            let name = opt(form, "agent_name")?;
+            let phone = opt(form, "agent_phone");
+            if phone.is_none() && was_masked(was, "agent_phone") {
+                errors.insert("agent_phone".into(), Code::RetypeMasked.into());
+            }
+            Some(svc::AgentInput {
+                name,
+                position: opt(form, "agent_position"),
+                phone,
+            })
+        });
     CasePatch {
         version: opt(form, "version")
             .and_then(|v| v.parse().ok())
@@ -147,7 +189,12 @@ fn patch_of(
         workers_involved: workers,
         amount_claimed: changed("amount_claimed"),
         category: changed("category"),
+        respondent_agent,
     }
+}
+
+fn agent_phone(case: &CaseView) -> Option<String> {
+    case.respondent_agent.as_ref().and_then(|a| a.phone.clone())
 }
 
 /// Whether the form showed field `k` masked (and so started it empty).
@@ -162,10 +209,11 @@ pub async fn submit(ctx: web::Data<Ctx>, id: web::Path<i64>, signed: SignedForm)
     // What the form was read with is what the case showed then; a newer case (another version)
     // is refused by the service, so comparing with the case as it is now is enough.
     let mut was = values_of(&case);
-    for k in ["applicant_phone", "applicant_id_number"] {
-        let shown = match k {
-            "applicant_phone" => &case.applicant_phone,
-            _ => &case.applicant_id_number,
+    for k in ["applicant_phone", "applicant_id_number", "agent_phone"] {
+        let shown = &match k {
+            "applicant_phone" => case.applicant_phone.clone(),
+            "agent_phone" => agent_phone(&case),
+            _ => case.applicant_id_number.clone(),
         };
         if shown.as_deref().is_some_and(masked) {
             was.insert(format!("{k}_masked"), String::new());
@@ -183,7 +231,8 @@ pub async fn submit(ctx: web::Data<Ctx>, id: web::Path<i64>, signed: SignedForm)
     ]
     .iter()
     .all(|f| f.is_none())
-        && patch.workers_involved.is_none();
+        && patch.workers_involved.is_none()
+        && patch.respondent_agent.is_none();
     if errors.is_empty() && nothing && patch.version == case.version {
         return Ok(see_other(&format!("/cases/{id}")));
     }
@@ -194,7 +243,11 @@ pub async fn submit(ctx: web::Data<Ctx>, id: web::Path<i64>, signed: SignedForm)
     match result {
         Ok(_) => Ok(see_other(&format!("/cases/{id}"))),
         Err(AppError::Validation(fields)) => {
-            errors.extend(fields.0);
+            // The agent's errors beside the agent's fields.
+            errors.extend(fields.0.into_iter().map(|(k, v)| {
+                let field = AGENT_FIELDS.iter().find(|(_, theirs)| *theirs == k);
+                (field.map_or(k, |(ours, _)| ours.to_string()), v)
+            }));
             let status = StatusCode::UNPROCESSABLE_ENTITY;
             Ok(page(&me, &case, &form, &errors, false, status))
         }

@@ -231,6 +231,7 @@ pub async fn new_submit(ctx: web::Data<Ctx>, signed: SignedForm) -> PageResult {
         warning_id: None,
         unit_id: None,
         applicants: named.map(|list| list.into_iter().map(|(_, a)| a).collect()),
+        respondent_agent: None,
     };
     // Whatever the form could not read is passed on in a shape the service refuses too (no
     // enterprise 0, no 0 workers, the amount as typed), so every error shows at once; the

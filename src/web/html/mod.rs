@@ -12,6 +12,7 @@ mod case_edit;
 mod cases;
 mod consultations;
 mod desk;
+pub(crate) mod docx;
 mod downloads;
 mod enterprise_field;
 mod errors;

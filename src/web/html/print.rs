@@ -10,11 +10,13 @@ use super::{html, render, OrPage, PageCtx, PageResult, SignedIn};
 use crate::domain::document::DocumentKind;
 use crate::error::{AppError, Code};
 use crate::i18n;
-use crate::services::cases::{self as svc, CaseView};
+use crate::services::cases::{self as svc, CaseView, SessionView};
 use crate::services::Caller;
 use crate::services::{units, users, Ctx};
+use crate::web::download;
 use actix_web::http::StatusCode;
-use actix_web::web;
+use actix_web::{web, HttpResponse};
+use serde::Deserialize;
 use serde_json::{json, Value};
 
 /// The template of a printed document.
@@ -24,6 +26,7 @@ fn template(kind: DocumentKind) -> Option<&'static str> {
         DocumentKind::RejectionNotice => Some("pages/cases/print_rejection_notice"),
         DocumentKind::Agreement => Some("pages/cases/print_agreement"),
         DocumentKind::ArbitrationNotice => Some("pages/cases/print_arbitration_notice"),
+        DocumentKind::SessionRecord => Some("pages/cases/print_session_record"),
         DocumentKind::FileCover => Some("pages/cases/print_file_cover"),
         DocumentKind::ServiceReceipt => Some("pages/cases/print_service_receipt"),
         _ => None,
@@ -33,13 +36,66 @@ fn template(kind: DocumentKind) -> Option<&'static str> {
 /// Whether the case, as it stands, has the document: an acceptance notice once it was accepted
 /// (whatever came after), the others in the status they record.
 pub(crate) fn available(kind: DocumentKind, case: &CaseView) -> bool {
-    kind.available(&case.status, accepted_on(case).is_some())
+    kind.available(
+        &case.status,
+        accepted_on(case).is_some(),
+        case.sessions.len(),
+    )
 }
 
-/// `GET /cases/{id}/print/{document}`: the document, when the case has it (409 otherwise).
+/// The form a document is answered in: its print page, or a .docx to edit.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    Html,
+    Docx,
+}
+
+impl Format {
+    /// `format=html|docx` (the page when absent or empty); anything else is a 422 on `format`.
+    pub fn parse(value: Option<&str>) -> Result<Format, AppError> {
+        match value.map(str::trim) {
+            None | Some("") | Some("html") => Ok(Format::Html),
+            Some("docx") => Ok(Format::Docx),
+            Some(_) => Err(AppError::field("format", Code::NotHtmlOrDocx)),
+        }
+    }
+}
+
+/// A document rendered for a reader.
+pub(crate) struct Document {
+    /// The print page.
+    pub html: String,
+    /// Its file's name: the case number and the document's title.
+    pub file_name: String,
+}
+
+impl Document {
+    /// The document in `format`: its page, or its .docx as an attachment.
+    pub(crate) fn answer(self, format: Format) -> Result<HttpResponse, AppError> {
+        Ok(match format {
+            Format::Html => html(StatusCode::OK, self.html),
+            Format::Docx => {
+                let bytes = super::docx::from_print_page(&self.html)
+                    .map_err(|e| AppError::Failure(format!("docx of {}: {e}", self.file_name)))?;
+                download::docx(&format!("{}.docx", self.file_name), bytes)
+            }
+        })
+    }
+}
+
+/// The query of a document's address: `format`, and the session of a session record.
+#[derive(Debug, Default, Deserialize)]
+pub struct DocumentQuery {
+    pub format: Option<String>,
+    pub session_id: Option<String>,
+}
+
+/// `GET /cases/{id}/print/{document}[?format=docx]`: the document, when the case has it (409
+/// otherwise).
 pub async fn print(
     ctx: web::Data<Ctx>,
     path: web::Path<(i64, String)>,
+    query: web::Query<DocumentQuery>,
     me: SignedIn,
 ) -> PageResult {
     let (id, name) = path.into_inner();
@@ -48,10 +104,11 @@ pub async fn print(
         .filter(|k| k.printed())
         .ok_or_else(|| AppError::not_found("document"))
         .or_page(&page)?;
-    let body = rendered(&ctx, &page, &caller, id, kind)
+    let format = Format::parse(query.format.as_deref()).or_page(&page)?;
+    rendered(&ctx, &page, &caller, id, kind, query.session_id.as_deref())
         .await
-        .or_page(&page)?;
-    Ok(html(StatusCode::OK, body))
+        .and_then(|doc| doc.answer(format))
+        .or_page(&page)
 }
 
 /// The day a document of the case bears.
@@ -62,7 +119,8 @@ fn dated(kind: DocumentKind, case: &CaseView) -> Option<String> {
         DocumentKind::RejectionNotice
         | DocumentKind::Agreement
         | DocumentKind::ArbitrationNotice => closed_on(),
-        // Dated where they are signed (the proof of service), or not yet printed.
+        // Dated where they are signed (the proof of service), by their session (each session
+        // record, dated in the index), or not yet printed.
         DocumentKind::SessionRecord
         | DocumentKind::ServiceReceipt
         | DocumentKind::PaymentOrderNotice
@@ -81,8 +139,24 @@ fn filed(case: &CaseView) -> impl Iterator<Item = DocumentKind> + '_ {
 /// caller may see, with its date, in that order.
 async fn file_index(ctx: &Ctx, page: &PageCtx, caller: &Caller, case: &CaseView) -> Vec<Value> {
     let lang = &page.lang;
-    let documents =
-        filed(case).map(|k| (i18n::t(lang, k.title_key()), dated(k, case), String::new()));
+    // A session record for each session held, dated by it.
+    let documents = filed(case).flat_map(|k| {
+        let title = i18n::t(lang, k.title_key());
+        match k {
+            DocumentKind::SessionRecord => case
+                .sessions
+                .iter()
+                .map(|s| {
+                    (
+                        title.clone(),
+                        Some(date_of(&s.held_at).to_string()),
+                        String::new(),
+                    )
+                })
+                .collect::<Vec<_>>(),
+            _ => vec![(title, dated(k, case), String::new())],
+        }
+    });
     let owner = crate::services::evidence::Owner::Case(case.id);
     let evidence = crate::services::evidence::list(ctx, caller, owner)
         .await
@@ -124,6 +198,27 @@ fn rejection_note(case: &CaseView) -> Option<String> {
         .and_then(|e| e.note.clone())
 }
 
+/// The session a session record is of: the one `id` names (422 when it is not a number, 404 when
+/// the case held no such session), or the last one held.
+fn session_of<'c>(case: &'c CaseView, id: Option<&str>) -> Result<&'c SessionView, AppError> {
+    match id.map(str::trim).filter(|v| !v.is_empty()) {
+        Some(raw) => {
+            let id: i64 = raw
+                .parse()
+                .map_err(|_| AppError::field("session_id", Code::NotAWholeNumber))?;
+            case.sessions
+                .iter()
+                .find(|s| s.id == id)
+                .ok_or_else(|| AppError::not_found("session"))
+        }
+        None => case
+            .sessions
+            .iter()
+            .max_by(|a, b| a.held_at.cmp(&b.held_at))
+            .ok_or_else(|| AppError::not_found("session")),
+    }
+}
+
 /// The date part of an RFC 3339 time (already in the configured zone).
 fn date_of(at: &str) -> &str {
     at.get(..10).unwrap_or(at)
@@ -140,19 +235,25 @@ fn closing_note(case: &CaseView) -> Option<String> {
 
 /// The document `kind` of case `id` as `caller` may read it, rendered in `page`'s language (the
 /// print pages and the API's `format=html` alike): 404 outside their scope, 409 when the case
-/// does not have it (yet).
+/// does not have it (yet). A session record is of the session `session` names (its id), or of
+/// the last session held.
 pub(crate) async fn rendered(
     ctx: &Ctx,
     page: &PageCtx,
     caller: &Caller,
     id: i64,
     kind: DocumentKind,
-) -> Result<String, AppError> {
+    session: Option<&str>,
+) -> Result<Document, AppError> {
     let case = svc::get_for(ctx, caller, id, svc::Purpose::Print).await?;
     let Some(template) = template(kind).filter(|_| available(kind, &case)) else {
         return Err(AppError::InvalidTransition(
             Code::NotStatusForDocument.into(),
         ));
+    };
+    let session = match kind {
+        DocumentKind::SessionRecord => Some(session_of(&case, session)?),
+        _ => None,
     };
     let mediator = match case.mediator_id {
         Some(m) => users::get(ctx, caller, m)
@@ -196,7 +297,12 @@ pub(crate) async fn rendered(
     let (served, recipients) = match kind {
         DocumentKind::ServiceReceipt => {
             let served: String = filed(&case)
-                .filter(|&k| k != DocumentKind::ServiceReceipt)
+                .filter(|&k| {
+                    !matches!(
+                        k,
+                        DocumentKind::ServiceReceipt | DocumentKind::SessionRecord
+                    )
+                })
                 .map(|k| format!("《{}》", i18n::t(&page.lang, k.title_key())))
                 .collect();
             let first_address = case.applicants.first().and_then(|a| a.address.clone());
@@ -225,8 +331,17 @@ pub(crate) async fn rendered(
             "mediator": mediator,
             "unit_name": unit,
             "arbitration": arbitration,
+            "session": session,
             "case": case,
         }),
     );
-    Ok(render::render(template, &data))
+    let file_name = format!(
+        "{} {}",
+        data["case"]["case_no"].as_str().unwrap_or_default(),
+        i18n::t(&page.lang, kind.title_key())
+    );
+    Ok(Document {
+        html: render::render(template, &data),
+        file_name,
+    })
 }

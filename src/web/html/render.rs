@@ -77,6 +77,14 @@ const TEMPLATES: &[(&str, &str)] = &[
         include_str!("../../../templates/pages/cases/print_arbitration_notice.hbs"),
     ),
     (
+        "pages/cases/print_session_record",
+        include_str!("../../../templates/pages/cases/print_session_record.hbs"),
+    ),
+    (
+        "partials/respondent",
+        include_str!("../../../templates/partials/respondent.hbs"),
+    ),
+    (
         "pages/warnings/list",
         include_str!("../../../templates/pages/warnings/list.hbs"),
     ),

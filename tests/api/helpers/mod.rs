@@ -380,6 +380,17 @@ impl TestApp {
         })
     }
 
+    /// An intake naming `applicants` in place of the single applicant fields.
+    pub fn case_body_naming(&self, enterprise: i64, applicants: Value) -> Value {
+        let mut body = self.case_body(enterprise);
+        let fields = body.as_object_mut().unwrap();
+        for single in ["applicant_name", "applicant_phone", "applicant_id_number"] {
+            fields.remove(single);
+        }
+        fields.insert("applicants".into(), applicants);
+        body
+    }
+
     pub fn create_case(&self, token: &str, enterprise: i64) -> Value {
         let r = self.post(token, "/api/v1/cases", self.case_body(enterprise));
         assert_eq!(r.status, 201, "{:?}", r.body);
