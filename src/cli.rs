@@ -98,8 +98,12 @@ fn run(cli: Cli) -> Result<(), String> {
                 .block_on(async move { worker.drain(&ctx).await })
                 .map_err(|e| e.to_string())?;
             println!(
-                "reminders: {} case, {} warning; {} emails queued; {} outbox rows processed",
-                report.case_reminders, report.warning_reminders, report.emails, sent
+                "reminders: {} case, {} warning, {} instalment; {} emails queued; {} outbox rows processed",
+                report.case_reminders,
+                report.warning_reminders,
+                report.instalment_reminders,
+                report.emails,
+                sent
             );
             Ok(())
         }

@@ -35,6 +35,7 @@ async fn reminder_loop(ctx: Ctx, interval: u64) {
             Ok(r) => tracing::info!(
                 cases = r.case_reminders,
                 warnings = r.warning_reminders,
+                instalments = r.instalment_reminders,
                 emails = r.emails,
                 "reminder scan"
             ),

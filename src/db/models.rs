@@ -308,6 +308,7 @@ pub struct PaymentRow {
     pub paid_at: NaiveDate,
     pub recorded_by: i64,
     pub created_at: NaiveDateTime,
+    pub term_id: Option<i64>,
 }
 
 #[derive(Debug, Insertable)]
@@ -317,6 +318,35 @@ pub struct NewPayment {
     pub amount: i64,
     pub paid_at: NaiveDate,
     pub recorded_by: i64,
+    pub created_at: NaiveDateTime,
+    pub term_id: Option<i64>,
+}
+
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = case_terms)]
+pub struct TermRow {
+    pub id: i64,
+    pub case_id: i64,
+    pub position: i64,
+    pub kind: String,
+    pub amount: Option<i64>,
+    pub text: Option<String>,
+    pub due: Option<NaiveDate>,
+    pub performed_at: Option<NaiveDateTime>,
+    pub performed_by: Option<i64>,
+    pub performed_note: Option<String>,
+    pub created_at: NaiveDateTime,
+}
+
+#[derive(Debug, Insertable)]
+#[diesel(table_name = case_terms)]
+pub struct NewTerm<'a> {
+    pub case_id: i64,
+    pub position: i64,
+    pub kind: &'a str,
+    pub amount: Option<i64>,
+    pub text: Option<&'a str>,
+    pub due: Option<NaiveDate>,
     pub created_at: NaiveDateTime,
 }
 

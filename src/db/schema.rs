@@ -180,6 +180,8 @@ diesel::table! {
         paid_at -> Date,
         recorded_by -> BigInt,
         created_at -> Timestamp,
+        /// The instalment it was paid against; null: allocated (src/domain/fulfilment.rs).
+        term_id -> Nullable<BigInt>,
     }
 }
 
@@ -417,6 +419,25 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    /// The terms of an agreement: payment instalments and other obligations, in order.
+    case_terms (id) {
+        id -> BigInt,
+        case_id -> BigInt,
+        position -> BigInt,
+        kind -> Text,
+        amount -> Nullable<BigInt>,
+        text -> Nullable<Text>,
+        due -> Nullable<Date>,
+        performed_at -> Nullable<Timestamp>,
+        performed_by -> Nullable<BigInt>,
+        performed_note -> Nullable<Text>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::joinable!(case_terms -> cases (case_id));
+
 diesel::allow_tables_to_appear_in_same_query!(
     units,
     enterprises,
@@ -432,6 +453,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     case_agents,
     case_time_limits,
     party_digests,
+    case_terms,
     case_tallies,
     case_events,
     mediation_sessions,

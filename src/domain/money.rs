@@ -16,7 +16,7 @@ use serde::{Deserialize, Serialize};
 /// (almost 100 亿), far beyond any labour dispute, and small enough that the sum of any amount
 /// over 3 million cases (the design scale: a district's decade) stays below `i64::MAX` fen
 /// (3e6 x 1e12 = 3e18 < 9.2e18), so a report's totals can never overflow and print wrong.
-const MAX_INTEGER_DIGITS: usize = 10;
+pub const MAX_INTEGER_DIGITS: usize = 10;
 
 /// An amount of money in fen (1 yuan = 100 fen).
 ///

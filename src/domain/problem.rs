@@ -78,6 +78,13 @@ codes! {
     AmountSeparators = "amount_separators": "has its thousands separators out of place: write 86,400 or 86400",
     AmountTooManyDecimals = "amount_too_many_decimals": "has more than two decimals (the smallest amount is 0.01 yuan)",
     Overpaid = "overpaid": "the total paid would exceed the agreed amount",
+    NotTheInstalmentsSum = "not_the_instalments_sum": "must equal the sum of the payment terms ({sum})",
+    NotAnInstalment = "not_an_instalment": "is not an instalment of this case's agreement",
+    MoreThanOwed = "more_than_owed": "is more than the instalment still owes ({owed})",
+    NoTerms = "no_terms": "must list at least one term",
+    TooManyTerms = "too_many_terms": "must list at most {max} terms",
+    NotATermKind = "not_a_term_kind": "must be payment or obligation",
+    PaymentDueWithTerms = "payment_due_with_terms": "is not taken with terms: give each payment term its due",
 
     // Codes, numbers and addresses.
     CreditCodeCharacters = "credit_code_characters": "may only contain digits and the capital letters A-Y except I, O, S, V",
@@ -154,6 +161,8 @@ codes! {
     WarningCannotAct = "warning_cannot_act": "a {status} warning cannot be {action}d",
     UnknownWarningStatus = "unknown_warning_status": "the warning has an unknown status",
     NotStatusForDocument = "not_status_for_document": "the case is not in the status this document needs",
+    InstalmentPaidNotPerformed = "instalment_paid_not_performed": "an instalment is performed by its payments, not marked performed",
+    TermPerformedAlready = "term_performed_already": "this obligation was recorded performed already",
     OnlyFailedMailResent = "only_failed_mail_resent": "only a failed mail can be sent again",
 
     // A ledger file to import.

@@ -259,6 +259,52 @@ pub fn deadline(conn: &mut DbConn, ctx: &Ctx, case_id: i64, days_left: i64) -> A
     )
 }
 
+/// An instalment of an agreement past its date and not paid in full: the case's mediator, or
+/// the unit's directors when it has none.
+pub fn instalment_overdue(
+    conn: &mut DbConn,
+    ctx: &Ctx,
+    case_id: i64,
+    due: chrono::NaiveDate,
+    amount: crate::domain::money::Fen,
+    owed: crate::domain::money::Fen,
+) -> AppResult<usize> {
+    let (case_no, mediator, unit_id, enterprise_name): (String, Option<i64>, i64, String) =
+        cases::table
+            .inner_join(enterprises::table)
+            .filter(cases::id.eq(case_id))
+            .select((
+                cases::case_no,
+                cases::mediator_id,
+                cases::unit_id,
+                enterprises::name,
+            ))
+            .first(conn)?;
+    let mut recipients = emails_of(conn, &mediator.into_iter().collect::<Vec<_>>())?;
+    if recipients.is_empty() {
+        recipients = directors_of(conn, unit_id)?;
+    }
+    let vars = json!({
+        "case_no": case_no,
+        "enterprise_name": enterprise_name,
+        "due": due.to_string(),
+        "amount": amount.grouped(),
+        "owed": owed.grouped(),
+        "url": case_url(ctx, case_id),
+    });
+    enqueue(
+        conn,
+        ctx,
+        &recipients,
+        &Email {
+            kind: "instalment_overdue",
+            case_id: Some(case_id),
+            warning_id: None,
+            vars,
+        },
+    )
+}
+
 type WarningFacts = (
     i64,
     String,

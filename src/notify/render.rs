@@ -27,6 +27,7 @@ const TEMPLATES: &[(&str, &str, &str, &str)] = &[
     triple!("warning_closed"),
     triple!("monthly_report"),
     triple!("daily_digest"),
+    triple!("instalment_overdue"),
 ];
 
 struct Registries {

@@ -2,7 +2,9 @@
 //! "not acknowledged in time" for warnings. With days_left = the deadline − the scan's local
 //! date, a case gets the 3-day reminder when 1 < days_left ≤ 3, the 1-day reminder when
 //! 0 ≤ days_left ≤ 1, and "deadline passed" when days_left < 0; only the one due at the scan's
-//! time (a missed earlier one is not caught up). Each (record, threshold) is sent once: the
+//! time (a missed earlier one is not caught up). An instalment of an agreement past its date and
+//! not paid in full (by the allocation rule of `domain::fulfilment`) reminds the case's mediator
+//! (the unit's directors when it has none) once. Each (record, threshold) is sent once: the
 //! reminders_sent row and the outbox rows commit together, so a scan that runs twice, or two
 //! instances scanning at once, queue nothing twice.
 
@@ -30,6 +32,8 @@ pub fn threshold(days_left: i64) -> Option<&'static str> {
 pub struct ScanReport {
     pub case_reminders: usize,
     pub warning_reminders: usize,
+    /// Instalments past their date, each reminded of once.
+    pub instalment_reminders: usize,
     /// Monthly reports queued (on the first local day of a month only).
     pub monthly_reports: usize,
     /// Daily digests queued (on working days, to those who opted in).
@@ -93,6 +97,7 @@ pub fn scan_blocking(ctx: &Ctx, at: DateTime<Utc>) -> Result<ScanReport, AppErro
             report.emails += n;
         }
     }
+    instalments(ctx, today, at_n, &mut report)?;
     let overdue: Vec<i64> = {
         let mut conn = ctx.db.get()?;
         warnings::table
@@ -136,6 +141,39 @@ pub fn scan_blocking(ctx: &Ctx, at: DateTime<Utc>) -> Result<ScanReport, AppErro
     report.digests = super::digest::queue_all(ctx, today, at_n)?;
     report.emails += report.digests;
     Ok(report)
+}
+
+/// "An instalment is past its date", once per instalment: one short transaction each, the
+/// `reminders_sent` row deciding.
+fn instalments(
+    ctx: &Ctx,
+    today: NaiveDate,
+    at_n: chrono::NaiveDateTime,
+    report: &mut ScanReport,
+) -> Result<(), AppError> {
+    use super::cases::{overdue_instalments, Narrowing, REMINDER_KIND};
+    let unreminded = Narrowing {
+        unreminded: true,
+        ..Default::default()
+    };
+    let due = {
+        let mut conn = ctx.db.get()?;
+        overdue_instalments(&mut conn, today, &unreminded)?
+    };
+    for o in due {
+        let emails = ctx.db.write_blocking(|conn| {
+            if !crate::db::insert_reminder(conn, REMINDER_KIND, o.term_id, "overdue", at_n)? {
+                return Ok::<_, AppError>(None);
+            }
+            crate::notify::outbox::instalment_overdue(conn, ctx, o.case_id, o.due, o.amount, o.owed)
+                .map(Some)
+        })?;
+        if let Some(n) = emails {
+            report.instalment_reminders += 1;
+            report.emails += n;
+        }
+    }
+    Ok(())
 }
 
 /// The previous month's report to every subscriber, once per (user, month): one short transaction

@@ -71,6 +71,10 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
                 "/cases/{id}/evidence",
                 web::post().to(evidence::upload_to_case),
             )
+            .route(
+                "/cases/{id}/terms/{term_id}/performed",
+                web::post().to(cases::performed),
+            )
             .route("/cases/{id}/{action}", web::post().to(cases::act))
             .route("/warnings", web::get().to(warnings::list))
             .route("/warnings", web::post().to(warnings::create))

@@ -35,6 +35,8 @@ mod rollup;
 mod scope;
 mod small_enterprises;
 mod stats;
+mod terms;
+mod terms_browser;
 mod time_limits;
 mod warnings;
 mod web;

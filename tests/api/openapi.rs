@@ -250,6 +250,42 @@ fn every_success_body_of_a_walk_through_the_api_has_the_shape_the_document_descr
         let r = app.post(token, &format!("{case}/{step}"), body);
         holds(d, "post", &format!("/api/v1/cases/{{id}}/{step}"), r, o);
     }
+    // An agreement with terms (issue 14): closed, paid against an instalment, an obligation done.
+    let r = app.post(&mediator, "/api/v1/cases", app.case_body(enterprise));
+    let termed = r.body["id"].as_i64().unwrap_or_default();
+    for (token, step, body) in [
+        (&director, "accept", json!({})),
+        (&director, "assign", json!({"mediator_id": mediator_id})),
+        (
+            &mediator,
+            "close",
+            json!({"outcome": "agreement", "terms": [
+                {"kind": "payment", "amount": "300", "due": "2026-03-31"},
+                {"kind": "obligation", "text": "出具离职证明"}]}),
+        ),
+    ] {
+        let r = app.post(token, &format!("/api/v1/cases/{termed}/{step}"), body);
+        holds(d, "post", &format!("/api/v1/cases/{{id}}/{step}"), r, o);
+    }
+    let terms = app.get(&mediator, &format!("/api/v1/cases/{termed}")).body["terms"].clone();
+    let r = app.post(
+        &mediator,
+        &format!("/api/v1/cases/{termed}/payments"),
+        json!({"amount": "100", "paid_at": "2026-03-02", "term_id": terms[0]["id"]}),
+    );
+    holds(d, "post", "/api/v1/cases/{id}/payments", r, o);
+    let r = app.post(
+        &mediator,
+        &format!("/api/v1/cases/{termed}/terms/{}/performed", terms[1]["id"]),
+        json!({"note": "已交付"}),
+    );
+    holds(
+        d,
+        "post",
+        "/api/v1/cases/{id}/terms/{term_id}/performed",
+        r,
+        o,
+    );
 
     let warning = json!({"level": "orange", "category": "wage_arrears", "workers_at_risk": 20,
         "amount_at_risk": "80000", "description": "两个月未发工资"});

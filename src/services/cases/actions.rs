@@ -26,6 +26,10 @@ pub struct ActionInput {
     pub note: Option<String>,
     pub amount: Option<String>,
     pub paid_at: Option<String>,
+    /// The agreement's terms at closing (issue 14).
+    pub terms: Option<Vec<super::TermInput>>,
+    /// The instalment a payment pays.
+    pub term_id: Option<i64>,
 }
 
 /// The values of an action, checked; what the case row and the side rows get.
@@ -38,6 +42,7 @@ struct Parsed {
     agreement_no: Option<String>,
     payment_due: Option<NaiveDate>,
     paid_at: Option<NaiveDate>,
+    terms: Vec<super::terms::CheckedTerm>,
 }
 
 fn check_assignee(
@@ -116,6 +121,7 @@ fn parse_action(
         agreement_no: None,
         payment_due: None,
         paid_at: None,
+        terms: Vec::new(),
     };
     let past_date = |errors: &mut FieldErrors, field: &str, v: Option<&str>| -> Option<NaiveDate> {
         let Some(v) = v else {
@@ -177,8 +183,13 @@ fn parse_action(
         }
         ActionKind::Close => match input.outcome.as_deref() {
             Some("agreement") => {
-                let amount: Option<Fen> =
-                    required(errors, "amount_agreed", input.amount_agreed.as_deref());
+                let terms = super::terms::check_terms(
+                    errors,
+                    ctx.settings.tz,
+                    input.terms.as_deref(),
+                    input.amount_agreed.as_deref(),
+                    input.payment_due.as_deref(),
+                );
                 parsed.agreement_no = optional_text(
                     errors,
                     "agreement_no",
@@ -186,13 +197,20 @@ fn parse_action(
                     NAME_MAX,
                 )
                 .flatten();
-                parsed.payment_due = match input.payment_due.as_deref().map(str::trim) {
-                    None | Some("") => None,
-                    Some(v) => errors.take("payment_due", parse_day(v, ctx.settings.tz)),
-                };
+                // The case keeps the first instalment's date as its payment due date.
+                parsed.payment_due = terms.as_ref().and_then(|(_, terms)| {
+                    terms
+                        .iter()
+                        .filter(|t| t.amount.is_some())
+                        .filter_map(|t| t.due)
+                        .min()
+                });
                 parsed.note =
                     optional_text(errors, "note", input.note.as_deref(), LONG_TEXT_MAX).flatten();
-                amount.map(|amount_agreed| Command::CloseAgreement { amount_agreed })
+                terms.map(|(amount_agreed, terms)| {
+                    parsed.terms = terms;
+                    Command::CloseAgreement { amount_agreed }
+                })
             }
             Some("failed") => {
                 let referral: Option<Referral> =
@@ -228,7 +246,7 @@ fn parse_action(
     }
 }
 
-fn workflow_error(e: WorkflowError) -> AppError {
+pub(super) fn workflow_error(e: WorkflowError) -> AppError {
     match e.field() {
         Some(field) => AppError::field(field, e),
         None => AppError::InvalidTransition(e.into()),
@@ -312,6 +330,7 @@ pub async fn act(
                 Command::CloseAgreement { amount_agreed: a } => {
                     outcome = Some("agreement".into());
                     amount_agreed = Some(a.fen());
+                    super::terms::insert_terms(conn, id, &parsed.terms, now_n)?;
                 }
                 Command::CloseFailed { referral: r } => {
                     outcome = Some("failed".into());
@@ -319,13 +338,16 @@ pub async fn act(
                 }
                 Command::Payment { amount } => {
                     note = Some(amount.to_string());
+                    let paid_at = parsed.paid_at.unwrap_or_else(|| c.local_date(at));
+                    super::terms::check_payment_term(conn, c, id, input.term_id, *amount, paid_at)?;
                     diesel::insert_into(payments::table)
                         .values(NewPayment {
                             case_id: id,
                             amount: amount.fen(),
-                            paid_at: parsed.paid_at.unwrap_or_else(|| c.local_date(at)),
+                            paid_at,
                             recorded_by: caller.id,
                             created_at: now_n,
+                            term_id: input.term_id,
                         })
                         .execute(conn)?;
                     crate::services::idempotency::keep(conn, c, caller.id, "case", id)?;

@@ -290,6 +290,7 @@ pub(crate) fn create_in(
             payments: Vec::new(),
             notes: Vec::new(),
             applicants: applicant_rows,
+            terms: Vec::new(),
             agent: agent.map(|a| AgentRow { case_id: id, ..a }),
             time_limits,
         },

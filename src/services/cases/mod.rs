@@ -10,9 +10,11 @@ mod edit;
 mod intake;
 mod list;
 mod notes;
+mod overdue;
 mod parts;
 mod query;
 mod sight;
+mod terms;
 mod time_limits;
 mod view;
 
@@ -24,11 +26,15 @@ pub(crate) use intake::create_in;
 pub use intake::{create, CaseInput};
 pub use list::{list, CaseFilter};
 pub use notes::add_note;
+pub use overdue::{desk_instalments, OverdueInstalment};
+pub(crate) use overdue::{overdue_instalments, Narrowing, REMINDER_KIND};
 pub(crate) use parts::CaseParts;
 pub use query::CaseQuery;
 pub(crate) use sight::log_whole_views;
 pub use sight::Purpose;
 use sight::{list_sight, record_views, whole_views};
+pub(crate) use terms::single_instalment;
+pub use terms::{perform, PerformInput, TermInput, TermView, TERMS_MAX};
 pub(crate) use view::{load_view, shape_view};
 use view::{shape_view_for, summary};
 pub use view::{CaseSummary, CaseView, EventView, NoteView, PaymentView, SessionView};
@@ -43,6 +49,7 @@ use crate::db::DbConn;
 use crate::domain::case::{
     decide, transition, ActionKind, CaseFacts, CaseStatus, Command, WorkflowError,
 };
+use crate::domain::fulfilment::Fulfilment;
 use crate::domain::money::Fen;
 use crate::domain::permission::case_actions;
 use crate::domain::permission::Permission;

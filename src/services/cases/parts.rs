@@ -12,6 +12,8 @@ pub(crate) struct CaseParts {
     pub payments: Vec<PaymentRow>,
     pub notes: Vec<NoteRow>,
     pub applicants: Vec<ApplicantRow>,
+    /// The agreement's terms, in order (none unless it closed with an agreement).
+    pub terms: Vec<crate::db::models::TermRow>,
     /// The agent who attends for the respondent, if one is recorded.
     pub agent: Option<AgentRow>,
     /// The days its arbitration limitation counts from, if any is on record.
@@ -62,6 +64,7 @@ impl CaseParts {
             Ok::<_, diesel::result::Error>(CaseParts {
                 names: HashMap::new(),
                 applicants: Vec::new(),
+                terms: Vec::new(),
                 agent: None,
                 time_limits: None,
                 enterprise_name,
@@ -95,6 +98,9 @@ impl CaseParts {
         })?;
         parts.names = people_named(conn, row, &parts.events)?;
         parts.applicants = super::applicants::load(conn, id)?;
+        if row.outcome.as_deref() == Some("agreement") {
+            parts.terms = super::terms::load(conn, id)?;
+        }
         parts.agent = super::agent::load(conn, id)?;
         parts.time_limits = super::time_limits::load(conn, id)?;
         Ok(parts)

@@ -63,6 +63,9 @@ pub struct PaymentView {
     pub id: i64,
     pub amount: Fen,
     pub paid_at: NaiveDate,
+    /// The instalment it was recorded against; null: allocated by the rule of
+    /// `domain::fulfilment`.
+    pub term_id: Option<i64>,
 }
 
 #[derive(Debug, Serialize)]
@@ -121,6 +124,10 @@ pub struct CaseView {
     pub notes: Vec<NoteView>,
     /// Every applicant, the first as `applicant_*` names them, masked as they are.
     pub applicants: Vec<super::ApplicantView>,
+    /// The agreement's terms with their states (empty unless it closed with an agreement).
+    pub terms: Vec<super::TermView>,
+    /// How the agreement stands today; null unless the case closed with an agreement.
+    pub fulfilment: Option<Fulfilment>,
     /// The agent who attends for the respondent, the phone shown as the applicants' are.
     pub respondent_agent: Option<super::AgentView>,
     /// The days the arbitration limitation counts from, as recorded.
@@ -274,6 +281,7 @@ pub(super) fn shape_view_for(
             notes: s.notes,
         })
         .collect();
+    let (terms, fulfilment) = super::terms::shown(ctx, &row, parts.terms, &parts.payments);
     let payments = parts
         .payments
         .into_iter()
@@ -281,6 +289,7 @@ pub(super) fn shape_view_for(
             id: p.id,
             amount: Fen::from_fen(p.amount),
             paid_at: p.paid_at,
+            term_id: p.term_id,
         })
         .collect();
     let notes = parts
@@ -336,6 +345,8 @@ pub(super) fn shape_view_for(
         payments,
         notes,
         applicants,
+        terms,
+        fulfilment,
         respondent_agent,
         rights_known_on: days.and_then(|d| d.rights_known_on),
         employment_ended_on: days.and_then(|d| d.employment_ended_on),

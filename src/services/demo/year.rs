@@ -204,6 +204,16 @@ pub(super) fn year_of_cases(
                 cases::agreement_no.eq(agreed.map(|_| format!("调协字〔{year}〕{seq}号"))),
             ))
             .execute(conn)?;
+        let term_id = match (outcome, agreed) {
+            (Some("agreement"), Some(a)) => crate::services::cases::single_instalment(
+                conn,
+                id,
+                crate::domain::money::Fen::from_fen(a),
+                None,
+                last_event_at,
+            )?,
+            _ => None,
+        };
         if paid > 0 {
             diesel::insert_into(crate::db::schema::payments::table)
                 .values(NewPayment {
@@ -215,6 +225,7 @@ pub(super) fn year_of_cases(
                     )),
                     recorded_by: mediator,
                     created_at: last_event_at,
+                    term_id,
                 })
                 .execute(conn)?;
         }

@@ -109,6 +109,13 @@ pub(super) fn write_case(
             })
             .execute(conn)?;
     }
+    // A ledger's agreement has one amount: one instalment, with no date the ledger gives.
+    let term_id = match (outcome, p.amount_agreed) {
+        (Some("agreement"), Some(agreed)) => {
+            crate::services::cases::single_instalment(conn, id, agreed, None, now)?
+        }
+        _ => None,
+    };
     if p.amount_paid.fen() > 0 {
         let paid_at = p.closed.unwrap_or(p.received);
         diesel::insert_into(payments::table)
@@ -118,6 +125,7 @@ pub(super) fn write_case(
                 paid_at,
                 recorded_by: creator,
                 created_at: now,
+                term_id,
             })
             .execute(conn)?;
         let amount = p.amount_paid.to_string();

@@ -114,3 +114,19 @@ pub async fn act(
     )
     .await
 }
+
+/// `POST /cases/{id}/terms/{term_id}/performed`: an obligation of the agreement done.
+pub async fn performed(
+    ctx: web::Data<Ctx>,
+    caller: Caller,
+    path: web::Path<(i64, i64)>,
+    body: web::Bytes,
+) -> Result<HttpResponse, AppError> {
+    let (id, term_id) = path.into_inner();
+    let input: cases::PerformInput = if body.iter().all(u8::is_ascii_whitespace) {
+        cases::PerformInput::default()
+    } else {
+        crate::web::body::decode(&body)?
+    };
+    Ok(ok(cases::perform(&ctx, &caller, id, term_id, input).await?))
+}

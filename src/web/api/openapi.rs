@@ -41,7 +41,8 @@ pub const OPERATIONS: &[(&str, &str, &str, Option<&str>, u16)] = &[
     ("post", "/api/v1/cases/{id}/extend", "Extend once (days 1-15, reason)", Some("ActionInput"), 200),
     ("post", "/api/v1/cases/{id}/close", "mediating → resolved (agreement) or failed (referral, note)", Some("ActionInput"), 200),
     ("post", "/api/v1/cases/{id}/withdraw", "accepted or mediating → withdrawn (note)", Some("ActionInput"), 200),
-    ("post", "/api/v1/cases/{id}/payments", "Record a payment on a resolved case (amount, paid_at)", Some("ActionInput"), 200),
+    ("post", "/api/v1/cases/{id}/payments", "Record a payment on a resolved case (amount, paid_at, term_id?: the instalment it pays; without, it pays the earliest due instalments still owing)", Some("ActionInput"), 200),
+    ("post", "/api/v1/cases/{id}/terms/{term_id}/performed", "Record an obligation of the agreement performed (at?, note?)", Some("PerformInput"), 200),
     ("get", "/api/v1/warnings", "Warnings, newest first (?status=&level=&enterprise_id=&from=&to=&page=&per_page=)", None, 200),
     ("post", "/api/v1/warnings", "Report an early warning (an officer's enterprise is implied)", Some("WarningInput"), 201),
     ("get", "/api/v1/warnings/{id}", "One warning, with overdue and respond_by", None, 200),
@@ -269,7 +270,14 @@ fn schemas() -> Value {
             ("outcome", json!({"type": "string", "enum": ["agreement", "failed"]})), ("amount_agreed", money()),
             ("agreement_no", s()), ("payment_due", json!({"type": "string", "format": "date"})),
             ("referral", json!({"type": "string", "enum": ["arbitration", "litigation", "inspection", "legal_aid", "other"]})),
-            ("note", s()), ("amount", money()), ("paid_at", json!({"type": "string", "format": "date"}))]),
+            ("note", s()), ("amount", money()), ("paid_at", json!({"type": "string", "format": "date"})),
+            ("terms", json!({"type": "array", "minItems": 1, "maxItems": crate::services::cases::TERMS_MAX,
+                "items": {"$ref": "#/components/schemas/TermInput"}})),
+            ("term_id", i())]),
+        "TermInput": object(&["kind"], &[
+            ("kind", json!({"type": "string", "enum": ["payment", "obligation"]})),
+            ("amount", money()), ("text", s()), ("due", json!({"type": "string", "format": "date"}))]),
+        "PerformInput": object(&[], &[("at", json!({"type": "string", "format": "date-time"})), ("note", s())]),
     });
     let answers = [
         (
@@ -419,7 +427,27 @@ fn schemas() -> Value {
         ),
         (
             "Payment",
-            answer(&[("id", "i"), ("amount", "money"), ("paid_at", "date")]),
+            answer(&[
+                ("id", "i"),
+                ("amount", "money"),
+                ("paid_at", "date"),
+                ("term_id", "i?"),
+            ]),
+        ),
+        (
+            "Term",
+            answer(&[
+                ("id", "i"),
+                ("kind", "s"),
+                ("amount", "money?"),
+                ("text", "s?"),
+                ("due", "date?"),
+                ("paid", "money?"),
+                ("performed_on", "date?"),
+                ("performed_note", "s?"),
+                ("status", "s"),
+                ("late", "b"),
+            ]),
         ),
         (
             "Note",
@@ -475,6 +503,8 @@ fn schemas() -> Value {
                 ("payments", "[Payment]"),
                 ("notes", "[Note]"),
                 ("applicants", "[Applicant]"),
+                ("terms", "[Term]"),
+                ("fulfilment", "s?"),
                 ("respondent_agent", "Agent?"),
                 ("rights_known_on", "date?"),
                 ("employment_ended_on", "date?"),
@@ -581,6 +611,12 @@ fn schemas() -> Value {
     for (name, schema) in answers {
         schemas[name] = schema;
     }
+    // The vocabularies of the terms (issue 14).
+    let codes = |all: &[&str]| json!(all);
+    schemas["Term"]["properties"]["kind"]["enum"] = codes(&["payment", "obligation"]);
+    schemas["Term"]["properties"]["status"]["enum"] = codes(&["pending", "performed", "overdue"]);
+    schemas["Case"]["properties"]["fulfilment"]["enum"] =
+        codes(&["not_due", "on_time", "overdue", "performed"]);
     schemas
 }
 
@@ -719,7 +755,7 @@ pub fn methods_of(path: &str) -> Vec<String> {
         let parts: Vec<&str> = pattern.split('/').collect();
         parts.len() == segments.len()
             && parts.iter().zip(&segments).all(|(p, s)| match *p {
-                "{id}" => !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit()),
+                "{id}" | "{term_id}" => !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit()),
                 p => p == *s,
             })
     };
@@ -829,6 +865,11 @@ pub fn build() -> Value {
         if path.contains("{id}") {
             parameters
                 .push(json!({"name": "id", "in": "path", "required": true, "schema": integer()}));
+        }
+        if path.contains("{term_id}") {
+            parameters.push(
+                json!({"name": "term_id", "in": "path", "required": true, "schema": integer()}),
+            );
         }
         if path.contains("{kind}") {
             let kinds: Vec<&str> = crate::domain::document::DocumentKind::ALL

@@ -155,15 +155,17 @@ async fn action_forms(
             field("reason", "action.reason", "textarea", true),
         ],
     );
+    let mut closing = vec![
+        field("amount_agreed", "cases.amount_agreed", "text", false),
+        field("agreement_no", "action.agreement_no", "text", false),
+        field("payment_due", "action.payment_due", "date", false),
+    ];
+    closing.extend(super::term_rows::close_fields());
     add(
         "close_agreement",
         "action.close_agreement",
         ActionKind::Close,
-        vec![
-            field("amount_agreed", "cases.amount_agreed", "text", true),
-            field("agreement_no", "action.agreement_no", "text", false),
-            field("payment_due", "action.payment_due", "date", false),
-        ],
+        closing,
     );
     let referrals = codes(Referral::ALL, Referral::as_str);
     add(
@@ -184,15 +186,17 @@ async fn action_forms(
         ActionKind::Withdraw,
         vec![field("note", "action.reason", "textarea", true)],
     );
-    add(
-        "payments",
-        "action.payment",
-        ActionKind::Payment,
-        vec![
-            field("amount", "action.amount", "text", true),
-            with_value(field("paid_at", "action.paid_at", "date", true), today),
-        ],
-    );
+    let mut paying = vec![
+        field("amount", "action.amount", "text", true),
+        with_value(field("paid_at", "action.paid_at", "date", true), today),
+    ];
+    if case.terms.iter().any(|t| t.amount.is_some()) {
+        paying.push(with_options(
+            field("term_id", "terms.pays", "select", false),
+            super::term_rows::payment_choices(case, &me.page.lang),
+        ));
+    }
+    add("payments", "action.payment", ActionKind::Payment, paying);
     add(
         "note",
         "action.note",
@@ -253,6 +257,7 @@ pub(super) async fn render_case(
     let data = me.page.data(
         "cases.title",
         json!({"case": case, "actions": actions, "error": error, "prints": prints,
+               "terms": super::term_rows::shown(&case),
                "editable": case.actions.contains(&ActionKind::Edit),
                "many_applicants": case.applicants.len() > 1, "evidence": evidence}),
     );
@@ -282,6 +287,7 @@ pub async fn act(
     let SignedForm { me, form } = signed;
     let (id, name) = path.into_inner();
     let mut unreadable = Errors::new();
+    let closing = super::term_rows::from_form(&form, &mut unreadable);
     let mut input = ActionInput {
         reason: opt(&form, "reason"),
         mediator_id: typed_number(&form, "mediator_id", &mut unreadable),
@@ -290,9 +296,11 @@ pub async fn act(
         attendees: opt(&form, "attendees"),
         notes: opt(&form, "notes"),
         days: typed_number(&form, "days", &mut unreadable),
-        amount_agreed: amount(&form, "amount_agreed", &mut unreadable),
+        amount_agreed: closing.amount_agreed,
         agreement_no: opt(&form, "agreement_no"),
-        payment_due: opt(&form, "payment_due"),
+        payment_due: closing.payment_due,
+        terms: closing.terms,
+        term_id: typed_number(&form, "term_id", &mut unreadable),
         referral: opt(&form, "referral"),
         note: opt(&form, "note"),
         amount: amount(&form, "amount", &mut unreadable),
@@ -302,6 +310,16 @@ pub async fn act(
     let caller = &me.caller;
     let result = match name.as_str() {
         "note" => svc::add_note(&ctx, caller, id, opt(&form, "text").unwrap_or_default()).await,
+        "performed" => match typed_number(&form, "term_id", &mut unreadable) {
+            Some(term_id) => {
+                let done = svc::PerformInput {
+                    at: None,
+                    note: opt(&form, "note"),
+                };
+                svc::perform(&ctx, caller, id, term_id, done).await
+            }
+            None => Err(AppError::not_found("term")),
+        },
         other => {
             // The page's two closing forms are one action with its outcome chosen.
             let kind = match other {
@@ -321,11 +339,12 @@ pub async fn act(
             }
         }
     };
-    let e = match result {
+    let mut e = match result {
         Ok(_) => return Ok(see_other(&format!("/cases/{id}"))),
         Err(e) if e.is_not_the_forms() => return Err(me.page.fail(e)),
         Err(e) => e,
     };
+    super::term_rows::beside_rows(&mut e, &closing.origins);
     let failed = FailedForm::new(
         format!("/cases/{id}"),
         name,

@@ -167,6 +167,16 @@ pub async fn desk(ctx: web::Data<Ctx>, me: SignedIn) -> PageResult {
         sections.extend(stale);
     }
     let sections: Vec<Section> = sections.into_iter().map(Section::linked).collect();
+    // Instalments past their date and not paid in full (issue 14): a mediator's own cases',
+    // every case's in scope for a director or admin.
+    let overdue = svc::desk_instalments(&ctx, caller)
+        .await
+        .or_page(&me.page)?;
+    let instalments = match overdue.len() {
+        0 => Value::Null,
+        total => json!({"total": total,
+                        "items": overdue.iter().take(DESK_ROWS as usize).collect::<Vec<_>>()}),
+    };
     let SignedIn { page, caller } = me;
     let paging = Paging::new(Some(1), Some(DESK_ROWS)).or_page(&page)?;
     // Warnings: an officer's enterprise's (the service scopes them), a director's unacknowledged.
@@ -222,7 +232,8 @@ pub async fn desk(ctx: web::Data<Ctx>, me: SignedIn) -> PageResult {
     }
     let data = page.data(
         "desk.title",
-        json!({"sections": sections, "warnings": warnings, "month": month}),
+        json!({"sections": sections, "warnings": warnings, "month": month,
+               "instalments": instalments}),
     );
     Ok(html(StatusCode::OK, render::render("pages/desk", &data)))
 }

@@ -26,6 +26,7 @@ pub mod render;
 mod reports;
 mod session;
 mod settings;
+mod term_rows;
 mod warnings;
 
 pub use errors::{error_page, not_found, not_found_page};

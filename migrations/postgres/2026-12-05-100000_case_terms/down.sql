@@ -1,0 +1,2 @@
+ALTER TABLE payments DROP COLUMN term_id;
+DROP TABLE case_terms;
