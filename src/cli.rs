@@ -98,10 +98,11 @@ fn run(cli: Cli) -> Result<(), String> {
                 .block_on(async move { worker.drain(&ctx).await })
                 .map_err(|e| e.to_string())?;
             println!(
-                "reminders: {} case, {} warning, {} instalment; {} emails queued; {} outbox rows processed",
+                "reminders: {} case, {} warning, {} instalment, {} confirmation; {} emails queued; {} outbox rows processed",
                 report.case_reminders,
                 report.warning_reminders,
                 report.instalment_reminders,
+                report.confirmation_reminders,
                 report.emails,
                 sent
             );

@@ -36,6 +36,7 @@ async fn reminder_loop(ctx: Ctx, interval: u64) {
                 cases = r.case_reminders,
                 warnings = r.warning_reminders,
                 instalments = r.instalment_reminders,
+                confirmations = r.confirmation_reminders,
                 emails = r.emails,
                 "reminder scan"
             ),

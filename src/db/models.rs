@@ -169,6 +169,19 @@ pub struct CaseRow {
     pub updated_at: NaiveDateTime,
 }
 
+/// The judicial confirmation of a resolved case's agreement.
+#[derive(Debug, Clone, Queryable, Selectable, Insertable)]
+#[diesel(table_name = case_confirmations)]
+pub struct ConfirmationRow {
+    pub case_id: i64,
+    pub intended: bool,
+    pub applied_on: Option<NaiveDate>,
+    pub court: Option<String>,
+    pub result: Option<String>,
+    pub ruled_on: Option<NaiveDate>,
+    pub ruling_no: Option<String>,
+}
+
 /// The days a case's arbitration limitation counts from.
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]
 #[diesel(table_name = case_time_limits)]

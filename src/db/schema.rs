@@ -372,6 +372,20 @@ diesel::joinable!(warnings -> enterprises (enterprise_id));
 diesel::joinable!(cases -> enterprises (enterprise_id));
 diesel::joinable!(enterprises -> units (unit_id));
 diesel::joinable!(case_events -> cases (case_id));
+diesel::joinable!(case_confirmations -> cases (case_id));
+
+diesel::table! {
+    /// The judicial confirmation of a resolved case's agreement.
+    case_confirmations (case_id) {
+        case_id -> BigInt,
+        intended -> Bool,
+        applied_on -> Nullable<Date>,
+        court -> Nullable<Text>,
+        result -> Nullable<Text>,
+        ruled_on -> Nullable<Date>,
+        ruling_no -> Nullable<Text>,
+    }
+}
 
 diesel::table! {
     /// The days a case's arbitration limitation counts from.
@@ -452,6 +466,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     case_applicants,
     case_agents,
     case_time_limits,
+    case_confirmations,
     party_digests,
     case_terms,
     case_tallies,

@@ -163,6 +163,10 @@ codes! {
     NotStatusForDocument = "not_status_for_document": "the case is not in the status this document needs",
     InstalmentPaidNotPerformed = "instalment_paid_not_performed": "an instalment is performed by its payments, not marked performed",
     TermPerformedAlready = "term_performed_already": "this obligation was recorded performed already",
+    ConfirmationAppliedAlready = "confirmation_applied_already": "the application for judicial confirmation was recorded already",
+    ConfirmationNotApplied = "confirmation_not_applied": "record the application for judicial confirmation first",
+    ConfirmationRuledAlready = "confirmation_ruled_already": "the court's ruling was recorded already",
+    AfterConfirmationWindow = "after_confirmation_window": "must be within 30 days of the agreement taking effect (by {last_day})",
     OnlyFailedMailResent = "only_failed_mail_resent": "only a failed mail can be sent again",
 
     // A ledger file to import.

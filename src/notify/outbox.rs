@@ -305,6 +305,50 @@ pub fn instalment_overdue(
     )
 }
 
+/// "The window for judicial confirmation closes soon", to the case's mediator (or the unit's
+/// directors when it has none): the agreement's effective day and the window's last day.
+pub fn confirmation_window(
+    conn: &mut DbConn,
+    ctx: &Ctx,
+    case_id: i64,
+    effective: chrono::NaiveDate,
+    last_day: chrono::NaiveDate,
+) -> AppResult<usize> {
+    let (case_no, mediator, unit_id, enterprise_name): (String, Option<i64>, i64, String) =
+        cases::table
+            .inner_join(enterprises::table)
+            .filter(cases::id.eq(case_id))
+            .select((
+                cases::case_no,
+                cases::mediator_id,
+                cases::unit_id,
+                enterprises::name,
+            ))
+            .first(conn)?;
+    let mut recipients = emails_of(conn, &mediator.into_iter().collect::<Vec<_>>())?;
+    if recipients.is_empty() {
+        recipients = directors_of(conn, unit_id)?;
+    }
+    let vars = json!({
+        "case_no": case_no,
+        "enterprise_name": enterprise_name,
+        "effective": effective.to_string(),
+        "last_day": last_day.to_string(),
+        "url": case_url(ctx, case_id),
+    });
+    enqueue(
+        conn,
+        ctx,
+        &recipients,
+        &Email {
+            kind: "confirmation_window",
+            case_id: Some(case_id),
+            warning_id: None,
+            vars,
+        },
+    )
+}
+
 type WarningFacts = (
     i64,
     String,

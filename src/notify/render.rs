@@ -28,6 +28,7 @@ const TEMPLATES: &[(&str, &str, &str, &str)] = &[
     triple!("monthly_report"),
     triple!("daily_digest"),
     triple!("instalment_overdue"),
+    triple!("confirmation_window"),
 ];
 
 struct Registries {

@@ -34,6 +34,8 @@ pub struct ScanReport {
     pub warning_reminders: usize,
     /// Instalments past their date, each reminded of once.
     pub instalment_reminders: usize,
+    /// Reminders that the window for judicial confirmation closes soon.
+    pub confirmation_reminders: usize,
     /// Monthly reports queued (on the first local day of a month only).
     pub monthly_reports: usize,
     /// Daily digests queued (on working days, to those who opted in).
@@ -98,6 +100,7 @@ pub fn scan_blocking(ctx: &Ctx, at: DateTime<Utc>) -> Result<ScanReport, AppErro
         }
     }
     instalments(ctx, today, at_n, &mut report)?;
+    confirmation_windows(ctx, today, at_n, &mut report)?;
     let overdue: Vec<i64> = {
         let mut conn = ctx.db.get()?;
         warnings::table
@@ -170,6 +173,37 @@ fn instalments(
         })?;
         if let Some(n) = emails {
             report.instalment_reminders += 1;
+            report.emails += n;
+        }
+    }
+    Ok(())
+}
+
+/// "The window for judicial confirmation closes soon", once per case: from five days before its
+/// last day, for parties who said they intend to apply and have not.
+fn confirmation_windows(
+    ctx: &Ctx,
+    today: NaiveDate,
+    at_n: chrono::NaiveDateTime,
+    report: &mut ScanReport,
+) -> Result<(), AppError> {
+    use super::cases::{windows_closing, CONFIRMATION_REMINDER};
+    let due = {
+        let mut conn = ctx.db.get()?;
+        windows_closing(ctx, &mut conn, today)?
+    };
+    for (case_id, effective, last_day) in due {
+        let emails = ctx.db.write_blocking(|conn| {
+            let threshold = last_day.to_string();
+            if !crate::db::insert_reminder(conn, CONFIRMATION_REMINDER, case_id, &threshold, at_n)?
+            {
+                return Ok::<_, AppError>(None);
+            }
+            crate::notify::outbox::confirmation_window(conn, ctx, case_id, effective, last_day)
+                .map(Some)
+        })?;
+        if let Some(n) = emails {
+            report.confirmation_reminders += 1;
             report.emails += n;
         }
     }

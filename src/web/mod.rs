@@ -75,6 +75,18 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
                 "/cases/{id}/terms/{term_id}/performed",
                 web::post().to(cases::performed),
             )
+            .route(
+                "/cases/{id}/confirmation",
+                web::post().to(cases::confirmation),
+            )
+            .route(
+                "/cases/{id}/confirmation/intent",
+                web::post().to(cases::confirmation_intent),
+            )
+            .route(
+                "/cases/{id}/confirmation/ruling",
+                web::post().to(cases::confirmation_ruling),
+            )
             .route("/cases/{id}/{action}", web::post().to(cases::act))
             .route("/warnings", web::get().to(warnings::list))
             .route("/warnings", web::post().to(warnings::create))

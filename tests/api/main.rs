@@ -9,6 +9,7 @@ mod browser;
 mod browser_reading;
 mod case_desk;
 mod cases;
+mod confirmation;
 mod deadlines;
 mod demo;
 mod digest;

@@ -6,6 +6,7 @@
 mod actions;
 mod agent;
 mod applicants;
+mod confirmation;
 mod edit;
 mod intake;
 mod list;
@@ -21,6 +22,11 @@ mod view;
 pub use actions::{act, ActionInput};
 pub use agent::{AgentInput, AgentView};
 pub use applicants::{ApplicantInput, ApplicantView, APPLICANTS_MAX};
+pub use confirmation::{
+    apply as apply_confirmation, intend as intend_confirmation, rule as rule_confirmation,
+    ApplicationInput, ConfirmationView, IntentInput, RulingInput,
+};
+pub(crate) use confirmation::{windows_closing, REMINDER_KIND as CONFIRMATION_REMINDER};
 pub use edit::{update, CasePatch};
 pub(crate) use intake::create_in;
 pub use intake::{create, CaseInput};

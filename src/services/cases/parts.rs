@@ -18,6 +18,8 @@ pub(crate) struct CaseParts {
     pub agent: Option<AgentRow>,
     /// The days its arbitration limitation counts from, if any is on record.
     pub time_limits: Option<TimeLimitRow>,
+    /// Its agreement's judicial confirmation, if any is on record.
+    pub confirmation: Option<ConfirmationRow>,
     /// The display names of the people the page names: mediator, coordinator, actors, assignees.
     pub names: HashMap<i64, String>,
 }
@@ -67,6 +69,7 @@ impl CaseParts {
                 terms: Vec::new(),
                 agent: None,
                 time_limits: None,
+                confirmation: None,
                 enterprise_name,
                 events: case_events::table
                     .filter(case_events::case_id.eq(id))
@@ -103,6 +106,7 @@ impl CaseParts {
         }
         parts.agent = super::agent::load(conn, id)?;
         parts.time_limits = super::time_limits::load(conn, id)?;
+        parts.confirmation = super::confirmation::load(conn, id)?;
         Ok(parts)
     }
 }

@@ -137,6 +137,9 @@ pub struct CaseView {
     /// last day (null but when running or expired).
     pub limitation_status: &'static str,
     pub limitation_ends: Option<NaiveDate>,
+    /// A resolved case's last day to apply for judicial confirmation, and what is on record of it.
+    pub confirmation_window_ends: Option<NaiveDate>,
+    pub confirmation: Option<super::ConfirmationView>,
 }
 
 /// Deadline state as of `today` (local): overdue and days left, for open cases only.
@@ -235,6 +238,7 @@ pub(super) fn shape_view_for(
     let applicants = super::applicants::shown_to(&row, parts.applicants, phone, id_number);
     let respondent_agent = super::agent::shown_to(parts.agent, phone);
     let limitation = super::time_limits::limitation_of(ctx, &row, parts.time_limits.as_ref());
+    let confirmation_window_ends = super::confirmation::window_of(ctx, &row);
     let days = parts.time_limits.as_ref();
     let today = ctx.local_date(ctx.now());
     let (overdue, days_left) = clock_state(&row.status, row.deadline, today);
@@ -352,5 +356,7 @@ pub(super) fn shape_view_for(
         employment_ended_on: days.and_then(|d| d.employment_ended_on),
         limitation_status: limitation.as_str(),
         limitation_ends: limitation.ends(),
+        confirmation_window_ends,
+        confirmation: parts.confirmation.map(Into::into),
     }
 }

@@ -130,3 +130,56 @@ pub async fn performed(
     };
     Ok(ok(cases::perform(&ctx, &caller, id, term_id, input).await?))
 }
+
+/// `POST /cases/{id}/confirmation/intent` `{"intended"}`: whether the parties intend to apply
+/// for judicial confirmation (the reminder before the window closes goes only if they do).
+pub async fn confirmation_intent(
+    ctx: web::Data<Ctx>,
+    caller: Caller,
+    id: web::Path<i64>,
+    input: Body<cases::IntentInput>,
+) -> Result<HttpResponse, AppError> {
+    let id = id.into_inner();
+    Ok(ok(cases::intend_confirmation(
+        &ctx,
+        &caller,
+        id,
+        input.into_inner(),
+    )
+    .await?))
+}
+
+/// `POST /cases/{id}/confirmation` `{"applied_on","court"}`: the application for judicial
+/// confirmation.
+pub async fn confirmation(
+    ctx: web::Data<Ctx>,
+    caller: Caller,
+    id: web::Path<i64>,
+    input: Body<cases::ApplicationInput>,
+) -> Result<HttpResponse, AppError> {
+    let id = id.into_inner();
+    Ok(ok(cases::apply_confirmation(
+        &ctx,
+        &caller,
+        id,
+        input.into_inner(),
+    )
+    .await?))
+}
+
+/// `POST /cases/{id}/confirmation/ruling` `{"result","on","number"?}`: the court's ruling.
+pub async fn confirmation_ruling(
+    ctx: web::Data<Ctx>,
+    caller: Caller,
+    id: web::Path<i64>,
+    input: Body<cases::RulingInput>,
+) -> Result<HttpResponse, AppError> {
+    let id = id.into_inner();
+    Ok(ok(cases::rule_confirmation(
+        &ctx,
+        &caller,
+        id,
+        input.into_inner(),
+    )
+    .await?))
+}

@@ -43,6 +43,9 @@ pub const OPERATIONS: &[(&str, &str, &str, Option<&str>, u16)] = &[
     ("post", "/api/v1/cases/{id}/withdraw", "accepted or mediating → withdrawn (note)", Some("ActionInput"), 200),
     ("post", "/api/v1/cases/{id}/payments", "Record a payment on a resolved case (amount, paid_at, term_id?: the instalment it pays; without, it pays the earliest due instalments still owing)", Some("ActionInput"), 200),
     ("post", "/api/v1/cases/{id}/terms/{term_id}/performed", "Record an obligation of the agreement performed (at?, note?)", Some("PerformInput"), 200),
+    ("post", "/api/v1/cases/{id}/confirmation", "Record the parties' application for judicial confirmation (within 30 days of the agreement taking effect)", Some("ConfirmationInput"), 200),
+    ("post", "/api/v1/cases/{id}/confirmation/intent", "Record whether the parties intend to apply for judicial confirmation (reminded 5 days before the window closes)", Some("ConfirmationIntent"), 200),
+    ("post", "/api/v1/cases/{id}/confirmation/ruling", "Record the court's ruling on the application (confirmed or refused)", Some("ConfirmationRuling"), 200),
     ("get", "/api/v1/warnings", "Warnings, newest first (?status=&level=&enterprise_id=&from=&to=&page=&per_page=)", None, 200),
     ("post", "/api/v1/warnings", "Report an early warning (an officer's enterprise is implied)", Some("WarningInput"), 201),
     ("get", "/api/v1/warnings/{id}", "One warning, with overdue and respond_by", None, 200),
@@ -277,6 +280,10 @@ fn schemas() -> Value {
         "TermInput": object(&["kind"], &[
             ("kind", json!({"type": "string", "enum": ["payment", "obligation"]})),
             ("amount", money()), ("text", s()), ("due", json!({"type": "string", "format": "date"}))]),
+        "ConfirmationInput": object(&["applied_on", "court"], &[("applied_on", json!({"type": "string", "format": "date"})), ("court", s())]),
+        "ConfirmationIntent": object(&["intended"], &[("intended", json!({"type": "boolean"}))]),
+        "ConfirmationRuling": object(&["result", "on"], &[("result", json!({"type": "string", "enum": ["confirmed", "refused"]})),
+            ("on", json!({"type": "string", "format": "date"})), ("number", s())]),
         "PerformInput": object(&[], &[("at", json!({"type": "string", "format": "date-time"})), ("note", s())]),
     });
     let answers = [
@@ -505,11 +512,24 @@ fn schemas() -> Value {
                 ("applicants", "[Applicant]"),
                 ("terms", "[Term]"),
                 ("fulfilment", "s?"),
+                ("confirmation_window_ends", "date?"),
+                ("confirmation", "Confirmation?"),
                 ("respondent_agent", "Agent?"),
                 ("rights_known_on", "date?"),
                 ("employment_ended_on", "date?"),
                 ("limitation_status", "s"),
                 ("limitation_ends", "date?"),
+            ]),
+        ),
+        (
+            "Confirmation",
+            answer(&[
+                ("intended", "b"),
+                ("applied_on", "date?"),
+                ("court", "s?"),
+                ("result", "s?"),
+                ("ruled_on", "date?"),
+                ("number", "s?"),
             ]),
         ),
         (

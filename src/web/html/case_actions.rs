@@ -262,9 +262,19 @@ pub(super) async fn render_case(
             &case,
         ))
     .then(|| format!("/cases/{}/print/payment-order-notice", case.id));
+    // Judicial confirmation: the forms for those who may record a payment on it.
+    let confirming = (case.confirmation_window_ends.is_some()
+        && case.actions.contains(&ActionKind::Payment))
+    .then(|| {
+        let c = case.confirmation.as_ref();
+        let applied = c.is_some_and(|c| c.applied_on.is_some());
+        json!({"applied": applied, "intended": c.is_some_and(|c| c.intended),
+               "awaiting_ruling": applied && c.is_some_and(|c| c.result.is_none())})
+    });
     let data = me.page.data(
         "cases.title",
         json!({"case": case, "actions": actions, "error": error, "prints": prints,
+               "confirming": confirming,
                "payment_order": payment_order,
                "terms": super::term_rows::shown(&case),
                "editable": case.actions.contains(&ActionKind::Edit),
@@ -319,6 +329,27 @@ pub async fn act(
     let caller = &me.caller;
     let result = match name.as_str() {
         "note" => svc::add_note(&ctx, caller, id, opt(&form, "text").unwrap_or_default()).await,
+        "confirmation_intent" => {
+            let intended = svc::IntentInput {
+                intended: form.get("intended").is_some_and(|v| v == "true"),
+            };
+            svc::intend_confirmation(&ctx, caller, id, intended).await
+        }
+        "confirmation_apply" => {
+            let application = svc::ApplicationInput {
+                applied_on: opt(&form, "applied_on").unwrap_or_default(),
+                court: opt(&form, "court").unwrap_or_default(),
+            };
+            svc::apply_confirmation(&ctx, caller, id, application).await
+        }
+        "confirmation_ruling" => {
+            let ruling = svc::RulingInput {
+                result: opt(&form, "result").unwrap_or_default(),
+                on: opt(&form, "on").unwrap_or_default(),
+                number: opt(&form, "number"),
+            };
+            svc::rule_confirmation(&ctx, caller, id, ruling).await
+        }
         "performed" => match typed_number(&form, "term_id", &mut unreadable) {
             Some(term_id) => {
                 let done = svc::PerformInput {
