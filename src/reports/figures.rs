@@ -26,6 +26,8 @@ pub enum Figure {
     WarningsReported,
     WarningsEscalated,
     WarningsDefused,
+    AgreementsPerformed,
+    AgreementsOverdue,
 }
 
 /// A figure's value, by kind, as each output shows it in its own way.
@@ -41,7 +43,7 @@ pub enum Value<'a> {
 
 impl Figure {
     /// Every figure, in the order the reports show them.
-    pub const ALL: [Figure; 18] = [
+    pub const ALL: [Figure; 20] = [
         Figure::PetitionsReceived,
         Figure::Consultations,
         Figure::WorkersInvolved,
@@ -60,6 +62,8 @@ impl Figure {
         Figure::WarningsReported,
         Figure::WarningsEscalated,
         Figure::WarningsDefused,
+        Figure::AgreementsPerformed,
+        Figure::AgreementsOverdue,
     ];
 
     /// The figure's name in the JSON report and its catalog key.
@@ -83,6 +87,8 @@ impl Figure {
             Figure::WarningsReported => "warnings_reported",
             Figure::WarningsEscalated => "warnings_escalated",
             Figure::WarningsDefused => "warnings_defused",
+            Figure::AgreementsPerformed => "agreements_performed",
+            Figure::AgreementsOverdue => "agreements_overdue",
         }
     }
 
@@ -107,11 +113,13 @@ impl Figure {
             Figure::WarningsReported => Value::Levels(&f.warnings_reported),
             Figure::WarningsEscalated => Value::Levels(&f.warnings_escalated),
             Figure::WarningsDefused => Value::Levels(&f.warnings_defused),
+            Figure::AgreementsPerformed => Value::Count(f.agreements_performed),
+            Figure::AgreementsOverdue => Value::Count(f.agreements_overdue),
         }
     }
 
     /// Whether a breakdown's line (a unit's, a month's) shows this figure: the case figures do;
-    /// the average and the warnings are the whole report's only.
+    /// the average, the warnings and the agreements' performance are the whole report's only.
     pub fn per_line(self) -> bool {
         !matches!(
             self,
@@ -119,6 +127,8 @@ impl Figure {
                 | Figure::WarningsReported
                 | Figure::WarningsEscalated
                 | Figure::WarningsDefused
+                | Figure::AgreementsPerformed
+                | Figure::AgreementsOverdue
         )
     }
 

@@ -770,3 +770,78 @@ fn an_overdue_agreement_to_pay_wages_points_the_worker_to_a_payment_order_and_pr
     let page = b.get(&format!("/cases/{other}")).body;
     assert!(!page.contains("申请支付令"), "{page}");
 }
+
+#[test]
+fn the_monthly_report_counts_the_agreements_performed_and_overdue_as_they_stood_at_its_end() {
+    let s = setup();
+    // Paid in full on the day: performed.
+    let paid = mediating_case(&s);
+    let r = action(
+        &s,
+        &s.mediator,
+        paid,
+        "close",
+        json!({"outcome": "agreement", "amount_agreed": "5000", "payment_due": "2026-03-20"}),
+    );
+    assert_eq!(r.status, 200, "{:?}", r.body);
+    let r = action(
+        &s,
+        &s.mediator,
+        paid,
+        "payments",
+        json!({"amount": "5000", "paid_at": "2026-03-02"}),
+    );
+    assert_eq!(r.status, 200, "{:?}", r.body);
+    // Two instalments and a certificate: overdue by the end of March, nothing paid.
+    let (late, _) = closed_with_terms(&s);
+    // Not yet due when the month ends.
+    let later = mediating_case(&s);
+    let r = action(
+        &s,
+        &s.mediator,
+        later,
+        "close",
+        json!({"outcome": "agreement", "amount_agreed": "3000", "payment_due": "2026-04-30"}),
+    );
+    assert_eq!(r.status, 200, "{:?}", r.body);
+
+    s.app.set_now(march(31, 20));
+    let report = s
+        .app
+        .get(&s.director, "/api/v1/reports/monthly?month=2026-03");
+    assert_eq!(report.status, 200, "{:?}", report.body);
+    assert_eq!(report.body["resolved"], 3);
+    assert_eq!(report.body["agreements_performed"], 1);
+    assert_eq!(report.body["agreements_overdue"], 1, "case {late}");
+    assert_eq!(report.body["amount_agreed"], "38000.00");
+    assert_eq!(report.body["amount_paid"], "5000.00");
+
+    // Paid in April: March's report still says how things stood on 31 March.
+    s.app.set_now(
+        chrono_tz::Asia::Shanghai
+            .with_ymd_and_hms(2026, 4, 2, 9, 0, 0)
+            .unwrap()
+            .with_timezone(&chrono::Utc),
+    );
+    let r = action(
+        &s,
+        &s.mediator,
+        late,
+        "payments",
+        json!({"amount": "30000", "paid_at": "2026-04-01"}),
+    );
+    assert_eq!(r.status, 200, "{:?}", r.body);
+    let report = s
+        .app
+        .get(&s.director, "/api/v1/reports/monthly?month=2026-03");
+    assert_eq!(report.body["agreements_overdue"], 1);
+    let page = person(&s.app, "director", Some(s.app.street), None)
+        .browser
+        .get("/reports/monthly?month=2026-03")
+        .body;
+    assert!(page.contains("协议逾期未履行（件）"), "{page}");
+    assert!(
+        page.contains("有一项以上已过约定期限而未履行的件数"),
+        "the definition is on the page"
+    );
+}

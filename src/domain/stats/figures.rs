@@ -111,4 +111,9 @@ pub struct Figures {
     pub warnings_reported: LevelCounts,
     pub warnings_escalated: LevelCounts,
     pub warnings_defused: LevelCounts,
+    /// Of the agreements reached in the period (the cases resolved in it), those fully performed
+    /// and those with a term past its date and not performed, as they stood on the period's last
+    /// day (on today, while the period runs).
+    pub agreements_performed: i64,
+    pub agreements_overdue: i64,
 }

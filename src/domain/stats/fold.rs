@@ -175,6 +175,9 @@ impl Tally {
             warnings_reported: warnings.reported,
             warnings_escalated: warnings.escalated,
             warnings_defused: warnings.defused,
+            // Counted from the agreements' terms by the report (`services::stats`).
+            agreements_performed: 0,
+            agreements_overdue: 0,
         }
     }
 }

@@ -39,6 +39,7 @@ pub use query::CaseQuery;
 pub(crate) use sight::log_whole_views;
 pub use sight::Purpose;
 use sight::{list_sight, record_views, whole_views};
+pub(crate) use terms::performance_on;
 pub(crate) use terms::single_instalment;
 pub use terms::{perform, PerformInput, TermInput, TermView, TERMS_MAX};
 pub(crate) use view::{load_view, shape_view};

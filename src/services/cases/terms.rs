@@ -215,6 +215,56 @@ pub(super) fn as_paid(row: &PaymentRow) -> Paid {
     }
 }
 
+/// How the agreements of the cases `case_ids` stood on `as_of`, counting only what was paid or
+/// performed by then: (fully performed, overdue). The reports' figures.
+pub(crate) fn performance_on(
+    conn: &mut DbConn,
+    ctx: &Ctx,
+    case_ids: &[i64],
+    as_of: NaiveDate,
+) -> QueryResult<(i64, i64)> {
+    let (mut performed, mut overdue) = (0, 0);
+    // In chunks: SQLite limits the number of bound values per statement.
+    for chunk in case_ids.chunks(1000) {
+        let terms: Vec<TermRow> = case_terms::table
+            .filter(case_terms::case_id.eq_any(chunk))
+            .order((case_terms::case_id, case_terms::position))
+            .select(TermRow::as_select())
+            .load(conn)?;
+        let paid: Vec<PaymentRow> = payments::table
+            .filter(payments::case_id.eq_any(chunk))
+            .filter(payments::paid_at.le(as_of))
+            .order((payments::paid_at, payments::id))
+            .select(PaymentRow::as_select())
+            .load(conn)?;
+        for &case_id in chunk {
+            let domain: Vec<Term> = terms
+                .iter()
+                .filter(|t| t.case_id == case_id)
+                .map(|t| {
+                    let mut term = as_term(ctx, t);
+                    term.performed_on = term.performed_on.filter(|d| *d <= as_of);
+                    term
+                })
+                .collect();
+            if domain.is_empty() {
+                continue;
+            }
+            let payments: Vec<Paid> = paid
+                .iter()
+                .filter(|p| p.case_id == case_id)
+                .map(as_paid)
+                .collect();
+            match fulfilment::assess(&domain, &payments, as_of).fulfilment {
+                Fulfilment::Performed => performed += 1,
+                Fulfilment::Overdue => overdue += 1,
+                Fulfilment::NotDue | Fulfilment::OnTime => {}
+            }
+        }
+    }
+    Ok((performed, overdue))
+}
+
 /// One term as the case shows it.
 #[derive(Debug, Serialize)]
 pub struct TermView {

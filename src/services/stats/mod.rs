@@ -211,6 +211,29 @@ fn period_of(ctx: &Ctx, from: NaiveDate, to: NaiveDate) -> Period {
 /// the first half of the slices is read on it in another thread while this one reads the rest, and
 /// the two folds merge: a year over a million cases is mostly the time spent decoding rows, and the
 /// two halves use two cores.
+/// How the agreements reached in `period` (the cases of the units `ids` resolved in it) stood on
+/// its last day, or today while it runs: (fully performed, overdue).
+fn agreements_performance(
+    conn: &mut DbConn,
+    ctx: &Ctx,
+    ids: Option<&[i64]>,
+    period: &Period,
+) -> QueryResult<(i64, i64)> {
+    use crate::db::schema::cases;
+    let mut q = cases::table
+        .filter(cases::status.eq(crate::domain::case::CaseStatus::Resolved.as_str()))
+        .filter(cases::closed_at.ge(period.from))
+        .filter(cases::closed_at.lt(period.to))
+        .select(cases::id)
+        .into_boxed();
+    if let Some(ids) = ids {
+        q = q.filter(cases::unit_id.eq_any(ids.to_vec()));
+    }
+    let resolved: Vec<i64> = q.load(conn)?;
+    let as_of = period.last_day.min(ctx.local_date(ctx.now()));
+    crate::services::cases::performance_on(conn, ctx, &resolved, as_of)
+}
+
 fn fold_period(
     conn: &mut DbConn,
     ctx: &Ctx,
@@ -341,7 +364,9 @@ fn compute_with(
         }
         _ => fold_period(conn, ctx, ids, &period, &mut fold)?,
     }
-    let total = fold.total.figures(warning_figures(conn, ids, &period)?);
+    let mut total = fold.total.figures(warning_figures(conn, ids, &period)?);
+    (total.agreements_performed, total.agreements_overdue) =
+        agreements_performance(conn, ctx, ids, &period)?;
     let by_month = match span {
         Span::Year(y) => {
             let mut rows = Vec::with_capacity(12);

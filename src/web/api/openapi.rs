@@ -159,6 +159,8 @@ const FIGURES: &[(&str, &str)] = &[
     ("warnings_reported", "Levels"),
     ("warnings_escalated", "Levels"),
     ("warnings_defused", "Levels"),
+    ("agreements_performed", "i"),
+    ("agreements_overdue", "i"),
 ];
 
 /// `/stats` and the reports: a monthly report adds `month`, a yearly one `year`, `summary_zh`
