@@ -293,6 +293,8 @@ pub(crate) fn create_in(
             terms: Vec::new(),
             agent: agent.map(|a| AgentRow { case_id: id, ..a }),
             time_limits,
+            follow_ups: Vec::new(),
+            archive: None,
         },
     })
 }

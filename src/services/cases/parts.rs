@@ -18,6 +18,9 @@ pub(crate) struct CaseParts {
     pub agent: Option<AgentRow>,
     /// The days its arbitration limitation counts from, if any is on record.
     pub time_limits: Option<TimeLimitRow>,
+    /// The follow-ups made after closing, and its waiver and archiving (closed cases only).
+    pub follow_ups: Vec<FollowUpRow>,
+    pub archive: Option<ArchiveRow>,
     /// The display names of the people the page names: mediator, coordinator, actors, assignees.
     pub names: HashMap<i64, String>,
 }
@@ -67,6 +70,8 @@ impl CaseParts {
                 terms: Vec::new(),
                 agent: None,
                 time_limits: None,
+                follow_ups: Vec::new(),
+                archive: None,
                 enterprise_name,
                 events: case_events::table
                     .filter(case_events::case_id.eq(id))
@@ -103,6 +108,11 @@ impl CaseParts {
         }
         parts.agent = super::agent::load(conn, id)?;
         parts.time_limits = super::time_limits::load(conn, id)?;
+        let closed = row.status.parse::<CaseStatus>().is_ok_and(|s| !s.is_open());
+        if closed {
+            parts.follow_ups = super::follow_ups::load(conn, id)?;
+            parts.archive = super::follow_ups::load_archive(conn, id)?;
+        }
         Ok(parts)
     }
 }

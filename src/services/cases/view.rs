@@ -137,6 +137,14 @@ pub struct CaseView {
     /// last day (null but when running or expired).
     pub limitation_status: &'static str,
     pub limitation_ends: Option<NaiveDate>,
+    /// The follow-ups (回访) made after closing, oldest first.
+    pub follow_ups: Vec<super::FollowUpView>,
+    /// Why the follow-up was waived, if it was.
+    pub follow_up_waived: Option<String>,
+    /// When the case was archived and its archive number (null until then); an archived case
+    /// offers no actions.
+    pub archived_at: Option<String>,
+    pub archive_no: Option<String>,
 }
 
 /// Deadline state as of `today` (local): overdue and days left, for open cases only.
@@ -241,6 +249,9 @@ pub(super) fn shape_view_for(
     let awaiting = row.status == CaseStatus::Received.as_str();
     let accept_late = awaiting && today > row.accept_by;
     let name = |id: Option<i64>| id.and_then(|i| parts.names.get(&i).cloned());
+    let archive = parts.archive;
+    let archived = archive.as_ref().is_some_and(|a| a.archive_no.is_some());
+    let follow_ups = super::follow_ups::shown(ctx, parts.follow_ups, &parts.names);
     let actions = row
         .status
         .parse()
@@ -254,6 +265,10 @@ pub(super) fn shape_view_for(
             )
         })
         .unwrap_or_default();
+    let actions = match archived {
+        true => Vec::new(),
+        false => actions,
+    };
     let events = parts
         .events
         .into_iter()
@@ -352,5 +367,12 @@ pub(super) fn shape_view_for(
         employment_ended_on: days.and_then(|d| d.employment_ended_on),
         limitation_status: limitation.as_str(),
         limitation_ends: limitation.ends(),
+        follow_ups,
+        follow_up_waived: archive.as_ref().and_then(|a| a.waived_reason.clone()),
+        archived_at: archive
+            .as_ref()
+            .and_then(|a| a.archived_at)
+            .map(|t| rfc3339(ctx, t)),
+        archive_no: archive.and_then(|a| a.archive_no),
     }
 }
