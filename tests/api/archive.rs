@@ -78,6 +78,31 @@ fn a_followed_up_case_is_archived_with_a_number_of_its_unit_and_year() {
 }
 
 #[test]
+fn twelve_parallel_archivings_take_twelve_distinct_numbers_in_a_row() {
+    let s = setup();
+    let ids: Vec<i64> = (0..12).map(|_| ready(&s)).collect();
+    let numbers: std::collections::HashSet<String> = std::thread::scope(|scope| {
+        let handles: Vec<_> = ids
+            .iter()
+            .map(|&id| {
+                let s = &s;
+                scope.spawn(move || {
+                    let r = archive(s, &s.director, id);
+                    assert_eq!(r.status, 200, "{:?}", r.body);
+                    r.body["archive_no"].as_str().unwrap().to_string()
+                })
+            })
+            .collect();
+        handles.into_iter().map(|h| h.join().unwrap()).collect()
+    });
+    let (p, street) = (prefix(&s), s.app.street);
+    let expected: std::collections::HashSet<String> = (1..=12)
+        .map(|n| format!("{p}-{street}-2026-A{n:04}"))
+        .collect();
+    assert_eq!(numbers, expected);
+}
+
+#[test]
 fn a_case_is_archived_only_when_closed_and_its_follow_up_made_or_waived() {
     let s = setup();
     let open = mediating_case(&s);

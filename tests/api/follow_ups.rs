@@ -377,3 +377,33 @@ fn follow_ups_are_counted_by_satisfaction_for_cases_or_a_period() {
     };
     assert_eq!(count(&mut *conn, elsewhere), SatisfactionCounts::default());
 }
+
+#[test]
+fn a_mediators_desk_lists_only_their_own_cases_follow_ups_due() {
+    let s = setup();
+    let theirs = resolved_case(&s);
+    let name = format!("mediator{}", unique());
+    let other_id = s
+        .app
+        .named_user(&name, "另一调解员", "mediator", s.app.street, None);
+    let other_token = s.app.login(&name, PASSWORD);
+    let id = s.app.create_case(&other_token, s.enterprise)["id"]
+        .as_i64()
+        .unwrap();
+    for (token, step, body) in [
+        (&other_token, "accept", json!({})),
+        (&s.director, "assign", json!({"mediator_id": other_id})),
+        (
+            &other_token,
+            "close",
+            json!({"outcome": "failed", "referral": "arbitration", "note": "调解不成"}),
+        ),
+    ] {
+        let r = action(&s, token, id, step, body);
+        assert_eq!(r.status, 200, "{step}: {:?}", r.body);
+    }
+    s.app.set_now(default_now() + Duration::days(20));
+    let desk = desk_of(&s, &name);
+    assert!(desk.contains(case(&s, id)["case_no"].as_str().unwrap()));
+    assert!(!desk.contains(case(&s, theirs)["case_no"].as_str().unwrap()));
+}
