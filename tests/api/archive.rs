@@ -472,6 +472,9 @@ fn the_case_page_offers_the_follow_up_its_waiver_and_archiving_and_then_only_pri
     assert!(!page.body.contains("/act/"), "no forms on an archived case");
     assert!(!page.body.contains(&format!("/cases/{id}/edit")));
     assert!(page.body.contains(&format!("/cases/{id}/print/file-cover")));
+    let edit = b.get(&format!("/cases/{id}/edit"));
+    assert_eq!(edit.status, 409, "{}", edit.body);
+    assert!(edit.body.contains("已归档"), "{}", edit.body);
     let cover = b.get(&format!("/cases/{id}/print/file-cover"));
     assert_eq!(cover.status, 200);
     assert!(cover.body.contains(&no));
