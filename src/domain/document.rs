@@ -1,6 +1,5 @@
 //! The documents of a case's file (文书), by the names the API gives them, with when a case has
-//! each: what tiaojie prints, and the rest of the file's documents (the payment order notice of
-//! the next issue), listed as not (yet) available so that clients see the whole set.
+//! each: every one is printed, and listed (available or not) so that clients see the whole set.
 
 /// A document of a case's file.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -67,40 +66,49 @@ impl DocumentKind {
         }
     }
 
-    /// Whether tiaojie prints this document yet.
-    pub fn printed(self) -> bool {
-        matches!(
-            self,
-            DocumentKind::AcceptanceNotice
-                | DocumentKind::RejectionNotice
-                | DocumentKind::Agreement
-                | DocumentKind::ArbitrationNotice
-                | DocumentKind::FileCover
-                | DocumentKind::ServiceReceipt
-                | DocumentKind::SessionRecord
-        )
-    }
-
-    /// Whether a case in `status`, accepted or not at some time, that has held `sessions`
-    /// mediation sessions, has this document now.
-    pub fn available(self, status: &str, accepted: bool, sessions: usize) -> bool {
-        self.printed()
-            && match self {
-                DocumentKind::AcceptanceNotice => accepted,
-                // One record of each session held.
-                DocumentKind::SessionRecord => sessions > 0,
-                DocumentKind::RejectionNotice => status == "rejected",
-                DocumentKind::Agreement => status == "resolved",
-                DocumentKind::ArbitrationNotice => status == "failed",
-                // Every case has its file from intake on.
-                DocumentKind::FileCover => true,
-                // A proof of service goes with each document served.
-                DocumentKind::ServiceReceipt => {
-                    accepted || matches!(status, "rejected" | "resolved" | "failed")
-                }
-                _ => false,
+    /// Whether a case standing as `case` does has this document now.
+    pub fn available(self, case: Standing<'_>) -> bool {
+        let status = case.status;
+        match self {
+            DocumentKind::AcceptanceNotice => case.accepted,
+            // One record of each session held.
+            DocumentKind::SessionRecord => case.sessions > 0,
+            DocumentKind::RejectionNotice => status == "rejected",
+            DocumentKind::Agreement => status == "resolved",
+            DocumentKind::ArbitrationNotice => status == "failed",
+            // The Law art. 16: an agreement to pay wages in arrears, work-injury medical
+            // costs, economic compensation or damages.
+            DocumentKind::PaymentOrderNotice => {
+                status == "resolved" && case.instalments > 0 && payment_order_claim(case.category)
             }
+            // Every case has its file from intake on.
+            DocumentKind::FileCover => true,
+            // A proof of service goes with each document served.
+            DocumentKind::ServiceReceipt => {
+                case.accepted || matches!(status, "rejected" | "resolved" | "failed")
+            }
+        }
     }
+}
+
+/// What decides which documents a case has.
+#[derive(Debug, Clone, Copy)]
+pub struct Standing<'a> {
+    pub status: &'a str,
+    /// Whether it was accepted at some time, whatever came after.
+    pub accepted: bool,
+    /// The mediation sessions it held.
+    pub sessions: usize,
+    pub category: &'a str,
+    /// The instalments its agreement has.
+    pub instalments: usize,
+}
+
+/// Whether a claim of `category` is one the Law art. 16 lets the worker take to a court for a
+/// payment order when the employer does not perform the agreement: wages in arrears, work-injury
+/// medical costs, economic compensation or damages.
+pub fn payment_order_claim(category: &str) -> bool {
+    matches!(category, "wage_arrears" | "work_injury" | "compensation")
 }
 
 #[cfg(test)]
@@ -122,7 +130,7 @@ mod tests {
         let has = |status: &str, accepted: bool| -> Vec<DocumentKind> {
             DocumentKind::ALL
                 .into_iter()
-                .filter(|k| k.available(status, accepted, 0))
+                .filter(|k| k.available(standing(status, accepted, 0)))
                 .collect()
         };
         assert_eq!(has("received", false), vec![FileCover]);
@@ -150,19 +158,63 @@ mod tests {
         assert_eq!(has("withdrawn", false), vec![FileCover]);
     }
 
+    fn standing(status: &str, accepted: bool, sessions: usize) -> Standing<'_> {
+        Standing {
+            status,
+            accepted,
+            sessions,
+            category: "contract",
+            instalments: 0,
+        }
+    }
+
+    #[test]
+    fn a_payment_order_notice_goes_with_an_agreement_to_pay_the_claims_of_article_16() {
+        use DocumentKind::PaymentOrderNotice as N;
+        for (category, eligible) in [
+            ("wage_arrears", true),
+            ("work_injury", true),
+            ("compensation", true),
+            ("contract", false),
+            ("social_insurance", false),
+            ("overtime_leave", false),
+            ("other", false),
+        ] {
+            let agreed = Standing {
+                category,
+                instalments: 1,
+                ..standing("resolved", true, 1)
+            };
+            assert_eq!(N.available(agreed), eligible, "{category}");
+            let no_money = Standing {
+                instalments: 0,
+                ..agreed
+            };
+            assert!(!N.available(no_money), "{category}: nothing to pay");
+            let failed = Standing {
+                status: "failed",
+                ..agreed
+            };
+            assert!(!N.available(failed), "{category}: no agreement");
+        }
+    }
+
     #[test]
     fn a_case_has_a_session_record_once_it_has_held_a_session_whatever_came_after() {
         use DocumentKind::*;
         for status in ["mediating", "resolved", "failed", "withdrawn"] {
             assert!(
-                !SessionRecord.available(status, true, 0),
+                !SessionRecord.available(standing(status, true, 0)),
                 "{status}, no session"
             );
             assert!(
-                SessionRecord.available(status, true, 1),
+                SessionRecord.available(standing(status, true, 1)),
                 "{status}, one session"
             );
-            assert!(SessionRecord.available(status, true, 3), "{status}, three");
+            assert!(
+                SessionRecord.available(standing(status, true, 3)),
+                "{status}, three"
+            );
         }
     }
 }

@@ -156,6 +156,7 @@ fn every_document_a_resolved_case_has_opens_as_docx_on_a4_with_its_parties_and_a
             "session_record",
             "agreement",
             "service_receipt",
+            "payment_order_notice",
             "file_cover"
         ]
     );

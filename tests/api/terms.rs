@@ -666,3 +666,107 @@ fn the_case_page_closes_with_two_instalments_and_an_obligation_pays_one_and_mark
     assert!(page.body.contains("按期履行中"));
     assert!(!page.body.contains("标记已履行"));
 }
+
+#[test]
+fn the_printed_agreement_lists_each_instalment_with_its_capitals_and_each_obligation() {
+    let s = setup();
+    let (id, _) = closed_with_terms(&s);
+    let (status, _, body) = s.app.get_bytes(
+        &s.director,
+        &format!("/api/v1/cases/{id}/documents/agreement"),
+    );
+    assert_eq!(status, 200);
+    let body = String::from_utf8(body).unwrap();
+    for text in [
+        "被申请人向申请人支付人民币（元）：30,000.00（大写：叁万元整），分2期支付。",
+        "<li>第1期：被申请人于2026-03-10前（含当日）支付人民币（元）：10,000.00（大写：壹万元整）。</li>",
+        "<li>第2期：被申请人于2026-03-31前（含当日）支付人民币（元）：20,000.00（大写：贰万元整）。</li>",
+        "<li>被申请人于2026-03-05前（含当日）出具离职证明。</li>",
+    ] {
+        assert!(body.contains(text), "{text}: {body}");
+    }
+}
+
+#[test]
+fn an_overdue_agreement_to_pay_wages_points_the_worker_to_a_payment_order_and_prints_the_notice() {
+    let s = setup();
+    let (id, _) = closed_with_terms(&s);
+    let notice = format!("/api/v1/cases/{id}/documents/payment_order_notice");
+    let listed = s
+        .app
+        .get(&s.director, &format!("/api/v1/cases/{id}/documents"))
+        .body;
+    let item = listed["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|d| d["kind"] == "payment_order_notice")
+        .unwrap()
+        .clone();
+    assert_eq!(item["available"], true, "wages in arrears: article 16");
+
+    let mut b = person(&s.app, "director", Some(s.app.street), None).browser;
+    let page = b.get(&format!("/cases/{id}")).body;
+    assert!(!page.contains("申请支付令。"), "nothing is overdue yet");
+    // 11 March: the first instalment was due on the 10th and nothing was paid.
+    s.app.set_now(march(11, 9));
+    let mut b = person(&s.app, "director", Some(s.app.street), None).browser;
+    let page = b.get(&format!("/cases/{id}")).body;
+    assert!(
+        page.contains("可以持调解协议书向人民法院申请支付令"),
+        "{page}"
+    );
+    let printed = b.get(&format!("/cases/{id}/print/payment-order-notice"));
+    assert_eq!(printed.status, 200);
+    for text in [
+        "支付令申请告知书",
+        "第十六条",
+        "截至2026-03-11，被申请人逾期未支付的金额为人民币（元）：10,000.00。",
+        "（调协字〔2026〕5号）",
+    ] {
+        assert!(printed.body.contains(text), "{text}: {}", printed.body);
+    }
+    let (status, content_type, _) = s
+        .app
+        .get_bytes(&s.director, &format!("{notice}?format=docx"));
+    assert_eq!(status, 200);
+    assert!(content_type.contains("wordprocessingml"));
+
+    // A contract dispute is not among article 16's claims.
+    let other = s.app.create_case(&s.mediator, s.enterprise)["id"]
+        .as_i64()
+        .unwrap();
+    let r = s.app.patch(
+        &s.director,
+        &format!("/api/v1/cases/{other}"),
+        json!({"version": case(&s, other)["version"], "category": "contract"}),
+    );
+    assert_eq!(r.status, 200, "{:?}", r.body);
+    assert_eq!(
+        action(&s, &s.mediator, other, "accept", json!({})).status,
+        200
+    );
+    let r = action(
+        &s,
+        &s.director,
+        other,
+        "assign",
+        json!({"mediator_id": s.mediator_id}),
+    );
+    assert_eq!(r.status, 200);
+    let r = action(
+        &s,
+        &s.mediator,
+        other,
+        "close",
+        two_instalments_and_an_obligation(),
+    );
+    assert_eq!(r.status, 200, "{:?}", r.body);
+    let r = s.app.get(
+        &s.director,
+        &format!("/api/v1/cases/{other}/documents/payment_order_notice"),
+    );
+    assert_eq!(r.status, 409, "{:?}", r.body);
+    let page = b.get(&format!("/cases/{other}")).body;
+    assert!(!page.contains("申请支付令"), "{page}");
+}

@@ -307,9 +307,18 @@ pub(super) async fn render_case(
             }
         })
         .collect();
+    // An agreement past its date whose claims the Law art. 16 covers: the worker may apply to a
+    // court for a payment order.
+    let payment_order = (case.fulfilment == Some(crate::domain::fulfilment::Fulfilment::Overdue)
+        && super::print::available(
+            crate::domain::document::DocumentKind::PaymentOrderNotice,
+            &case,
+        ))
+    .then(|| format!("/cases/{}/print/payment-order-notice", case.id));
     let data = me.page.data(
         "cases.title",
         json!({"case": case, "actions": actions, "error": error, "prints": prints,
+               "payment_order": payment_order,
                "terms": super::term_rows::shown(&case),
                "editable": case.actions.contains(&ActionKind::Edit),
                "archived": case.archive_no.is_some(),

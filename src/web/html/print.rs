@@ -20,27 +20,34 @@ use serde::Deserialize;
 use serde_json::{json, Value};
 
 /// The template of a printed document.
-fn template(kind: DocumentKind) -> Option<&'static str> {
+fn template(kind: DocumentKind) -> &'static str {
     match kind {
-        DocumentKind::AcceptanceNotice => Some("pages/cases/print_acceptance_notice"),
-        DocumentKind::RejectionNotice => Some("pages/cases/print_rejection_notice"),
-        DocumentKind::Agreement => Some("pages/cases/print_agreement"),
-        DocumentKind::ArbitrationNotice => Some("pages/cases/print_arbitration_notice"),
-        DocumentKind::SessionRecord => Some("pages/cases/print_session_record"),
-        DocumentKind::FileCover => Some("pages/cases/print_file_cover"),
-        DocumentKind::ServiceReceipt => Some("pages/cases/print_service_receipt"),
-        _ => None,
+        DocumentKind::AcceptanceNotice => "pages/cases/print_acceptance_notice",
+        DocumentKind::RejectionNotice => "pages/cases/print_rejection_notice",
+        DocumentKind::Agreement => "pages/cases/print_agreement",
+        DocumentKind::ArbitrationNotice => "pages/cases/print_arbitration_notice",
+        DocumentKind::SessionRecord => "pages/cases/print_session_record",
+        DocumentKind::PaymentOrderNotice => "pages/cases/print_payment_order_notice",
+        DocumentKind::FileCover => "pages/cases/print_file_cover",
+        DocumentKind::ServiceReceipt => "pages/cases/print_service_receipt",
     }
 }
 
 /// Whether the case, as it stands, has the document: an acceptance notice once it was accepted
 /// (whatever came after), the others in the status they record.
 pub(crate) fn available(kind: DocumentKind, case: &CaseView) -> bool {
-    kind.available(
-        &case.status,
-        accepted_on(case).is_some(),
-        case.sessions.len(),
-    )
+    use crate::domain::fulfilment::TermKind;
+    kind.available(crate::domain::document::Standing {
+        status: &case.status,
+        accepted: accepted_on(case).is_some(),
+        sessions: case.sessions.len(),
+        category: &case.category,
+        instalments: case
+            .terms
+            .iter()
+            .filter(|t| t.kind == TermKind::Payment)
+            .count(),
+    })
 }
 
 /// The form a document is answered in: its print page, or a .docx to edit.
@@ -101,7 +108,6 @@ pub async fn print(
     let (id, name) = path.into_inner();
     let SignedIn { page, caller } = me;
     let kind = DocumentKind::named(&name)
-        .filter(|k| k.printed())
         .ok_or_else(|| AppError::not_found("document"))
         .or_page(&page)?;
     let format = Format::parse(query.format.as_deref()).or_page(&page)?;
@@ -219,6 +225,104 @@ fn session_of<'c>(case: &'c CaseView, id: Option<&str>) -> Result<&'c SessionVie
     }
 }
 
+/// The terms of an agreement as it prints them, one item each: the whole amount in figures and
+/// in capitals, then each instalment with its date (one instalment: how and when it is paid),
+/// then each other obligation with its date where it has one.
+fn agreement_terms(lang: &str, case: &CaseView) -> Vec<String> {
+    use crate::domain::capitals::in_capitals;
+    use crate::domain::fulfilment::TermKind;
+    let t = |key: &str| i18n::t(lang, key);
+    let amount = |fen: crate::domain::money::Fen| {
+        format!(
+            "{}{}{}{}",
+            fen.grouped(),
+            t("print.capitals_open"),
+            in_capitals(fen),
+            t("print.capitals_close")
+        )
+    };
+    let instalments: Vec<_> = case
+        .terms
+        .iter()
+        .filter(|term| term.kind == TermKind::Payment)
+        .collect();
+    let mut lines = Vec::new();
+    if let Some(total) = case.amount_agreed {
+        let split = match instalments.len() {
+            0 | 1 => String::new(),
+            n => t("print.term_in_instalments").replacen("{}", &n.to_string(), 1),
+        };
+        lines.push(format!(
+            "{}{}{split}{}",
+            t("print.term_pay"),
+            amount(total),
+            t("print.term_pay_end")
+        ));
+    }
+    match instalments.as_slice() {
+        [] | [_] => {
+            let due = instalments.first().and_then(|i| i.due).or(case.payment_due);
+            lines.push(match due {
+                Some(due) => format!("{}{due}{}", t("print.term_due"), t("print.term_due_end")),
+                None if case.amount_agreed.is_some() => t("print.term_due_open"),
+                None => return lines,
+            });
+        }
+        several => {
+            for (n, term) in several.iter().enumerate() {
+                let when = match term.due {
+                    Some(due) => format!(
+                        "{}{due}{}",
+                        t("print.instalment_by"),
+                        t("print.instalment_by_end")
+                    ),
+                    None => t("print.instalment_on_effect"),
+                };
+                lines.push(format!(
+                    "{}{when}{}{}{}",
+                    t("print.instalment_no").replacen("{}", &(n + 1).to_string(), 1),
+                    t("print.instalment_pay"),
+                    term.amount.map(amount).unwrap_or_default(),
+                    t("print.term_pay_end")
+                ));
+            }
+        }
+    }
+    for term in case
+        .terms
+        .iter()
+        .filter(|term| term.kind == TermKind::Obligation)
+    {
+        let text = term.text.clone().unwrap_or_default();
+        lines.push(match term.due {
+            Some(due) => format!(
+                "{}{due}{}{text}{}",
+                t("print.instalment_by"),
+                t("print.instalment_by_end"),
+                t("print.term_pay_end")
+            ),
+            None => format!(
+                "{}{text}{}",
+                t("print.obligation_lead"),
+                t("print.term_pay_end")
+            ),
+        });
+    }
+    lines
+}
+
+/// What the instalments past their date still owe, when they owe anything.
+fn overdue_unpaid(case: &CaseView) -> Option<crate::domain::money::Fen> {
+    use crate::domain::fulfilment::TermStatus;
+    let owed: i64 = case
+        .terms
+        .iter()
+        .filter(|t| t.status == TermStatus::Overdue)
+        .filter_map(|t| Some(t.amount?.fen() - t.paid.map_or(0, |p| p.fen())))
+        .sum();
+    (owed > 0).then(|| crate::domain::money::Fen::from_fen(owed))
+}
+
 /// What the notice of the right to arbitration says of this case's limitation: the day it now
 /// runs to (from the day mediation ended), the day it ran out, or that it does not run; nothing
 /// when its start is not on record.
@@ -264,11 +368,12 @@ pub(crate) async fn rendered(
     session: Option<&str>,
 ) -> Result<Document, AppError> {
     let case = svc::get_for(ctx, caller, id, svc::Purpose::Print).await?;
-    let Some(template) = template(kind).filter(|_| available(kind, &case)) else {
+    if !available(kind, &case) {
         return Err(AppError::InvalidTransition(
             Code::NotStatusForDocument.into(),
         ));
-    };
+    }
+    let template = template(kind);
     let session = match kind {
         DocumentKind::SessionRecord => Some(session_of(&case, session)?),
         _ => None,
@@ -338,7 +443,9 @@ pub(crate) async fn rendered(
             "recipients": recipients,
             "applicant_names": applicant_names,
             "respondent": respondent,
-            "amount_in_capitals": case.amount_agreed.map(crate::domain::capitals::in_capitals),
+            "agreement_terms": agreement_terms(&page.lang, &case),
+            "overdue_unpaid": overdue_unpaid(&case),
+            "today": ctx.local_date(ctx.now()).to_string(),
             "received_on": date_of(&case.received_at),
             "closed_on": case.closed_at.as_deref().map(date_of),
             "close_note": closing_note(&case),

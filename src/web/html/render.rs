@@ -81,6 +81,10 @@ const TEMPLATES: &[(&str, &str)] = &[
         include_str!("../../../templates/pages/cases/print_session_record.hbs"),
     ),
     (
+        "pages/cases/print_payment_order_notice",
+        include_str!("../../../templates/pages/cases/print_payment_order_notice.hbs"),
+    ),
+    (
         "partials/committee",
         include_str!("../../../templates/partials/committee.hbs"),
     ),
