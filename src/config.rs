@@ -103,6 +103,14 @@ pub struct DeadlineConfig {
     /// An open case with no workflow activity for this many days is listed as stale on the
     /// desk and in the daily digest.
     pub stale_days: u32,
+    /// A closed case neither followed up (回访) nor waived this many days after closing is listed
+    /// on the desk's follow-up list.
+    #[serde(default = "default_follow_up_after_days")]
+    pub follow_up_after_days: u32,
+}
+
+fn default_follow_up_after_days() -> u32 {
+    15
 }
 
 #[derive(Clone, Deserialize)]

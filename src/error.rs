@@ -28,6 +28,9 @@ pub enum AppError {
     InvalidTransition(Problem),
     #[error("{}", Problem::from(Code::VersionConflict))]
     VersionConflict,
+    /// Any change to an archived case: 409 `archived` (its documents still print).
+    #[error("{}", Problem::from(Code::Archived))]
+    Archived,
     #[error("{problem}")]
     Duplicate { field: String, problem: Problem },
     #[error("some values are not valid")]
@@ -75,6 +78,7 @@ impl AppError {
             AppError::NotFound(_) => "not_found",
             AppError::InvalidTransition(_) => "invalid_transition",
             AppError::VersionConflict => "version_conflict",
+            AppError::Archived => "archived",
             AppError::Duplicate { .. } => "duplicate",
             AppError::Validation(_) => "validation",
             AppError::TooManyRequests(_) => "too_many_requests",
@@ -124,6 +128,7 @@ impl AppError {
         match self {
             AppError::Duplicate { problem, .. } => Some(problem.clone()),
             AppError::VersionConflict => Some(Code::VersionConflict.into()),
+            AppError::Archived => Some(Code::Archived.into()),
             AppError::InvalidTransition(problem) => Some(problem.clone()),
             _ => None,
         }
@@ -139,6 +144,7 @@ impl ResponseError for AppError {
             AppError::NotFound(_) => StatusCode::NOT_FOUND,
             AppError::InvalidTransition(_)
             | AppError::VersionConflict
+            | AppError::Archived
             | AppError::Duplicate { .. }
             | AppError::IdempotencyConflict
             | AppError::Replay => StatusCode::CONFLICT,

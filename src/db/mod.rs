@@ -24,7 +24,7 @@ pub use migrate::{
 };
 pub use outbox::claim_notifications;
 pub use pool::{Db, DbUrl, Manager, PooledConn};
-pub use upsert::{ensure_throttle_row, insert_reminder, next_case_number};
+pub use upsert::{ensure_throttle_row, insert_reminder, next_archive_number, next_case_number};
 
 use diesel::connection::{AnsiTransactionManager, TransactionManager};
 use diesel::pg::PgConnection;

@@ -523,3 +523,42 @@ pub struct NewEvidenceRow<'a> {
     pub uploaded_by: i64,
     pub uploaded_at: NaiveDateTime,
 }
+
+/// A follow-up (回访) of a closed case.
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = case_follow_ups)]
+pub struct FollowUpRow {
+    pub id: i64,
+    pub case_id: i64,
+    pub done_on: NaiveDate,
+    pub method: String,
+    pub satisfaction: String,
+    pub notes: Option<String>,
+    pub by_user: i64,
+    pub created_at: NaiveDateTime,
+}
+
+#[derive(Debug, Insertable)]
+#[diesel(table_name = case_follow_ups)]
+pub struct NewFollowUpRow<'a> {
+    pub case_id: i64,
+    pub done_on: NaiveDate,
+    pub method: &'a str,
+    pub satisfaction: &'a str,
+    pub notes: Option<&'a str>,
+    pub by_user: i64,
+    pub created_at: NaiveDateTime,
+}
+
+/// A case's waived follow-up and its archiving (either may be missing).
+#[derive(Debug, Clone, Queryable, Selectable, Insertable)]
+#[diesel(table_name = case_archives)]
+pub struct ArchiveRow {
+    pub case_id: i64,
+    pub waived_reason: Option<String>,
+    pub waived_by: Option<i64>,
+    pub waived_at: Option<NaiveDateTime>,
+    pub archive_no: Option<String>,
+    pub archived_at: Option<NaiveDateTime>,
+    pub archived_by: Option<i64>,
+}

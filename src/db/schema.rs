@@ -452,6 +452,43 @@ diesel::table! {
 
 diesel::joinable!(case_terms -> cases (case_id));
 
+diesel::table! {
+    case_follow_ups (id) {
+        id -> BigInt,
+        case_id -> BigInt,
+        done_on -> Date,
+        method -> Text,
+        satisfaction -> Text,
+        notes -> Nullable<Text>,
+        by_user -> BigInt,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::joinable!(case_follow_ups -> cases (case_id));
+
+diesel::table! {
+    case_archives (case_id) {
+        case_id -> BigInt,
+        waived_reason -> Nullable<Text>,
+        waived_by -> Nullable<BigInt>,
+        waived_at -> Nullable<Timestamp>,
+        archive_no -> Nullable<Text>,
+        archived_at -> Nullable<Timestamp>,
+        archived_by -> Nullable<BigInt>,
+    }
+}
+
+diesel::joinable!(case_archives -> cases (case_id));
+
+diesel::table! {
+    archive_counters (unit_id, year) {
+        unit_id -> BigInt,
+        year -> BigInt,
+        last -> BigInt,
+    }
+}
+
 diesel::allow_tables_to_appear_in_same_query!(
     units,
     enterprises,
@@ -469,6 +506,9 @@ diesel::allow_tables_to_appear_in_same_query!(
     case_confirmations,
     party_digests,
     case_terms,
+    case_follow_ups,
+    case_archives,
+    archive_counters,
     case_tallies,
     case_events,
     mediation_sessions,

@@ -86,3 +86,31 @@ pub fn next_case_number(conn: &mut DbConn, year: i64) -> QueryResult<i64> {
     });
     take(conn)?.ok_or(diesel::result::Error::NotFound)
 }
+
+/// Takes the next archive number of `unit_id`'s counter for `year`, as `next_case_number` takes
+/// a case number: under the write lock (SQLite) or the counter row's lock (PostgreSQL).
+pub fn next_archive_number(conn: &mut DbConn, unit_id: i64, year: i64) -> QueryResult<i64> {
+    use super::schema::archive_counters;
+    let take = |conn: &mut DbConn| {
+        diesel::update(archive_counters::table.find((unit_id, year)))
+            .set(archive_counters::last.eq(archive_counters::last + 1))
+            .returning(archive_counters::last)
+            .get_result::<i64>(conn)
+            .optional()
+    };
+    if let Some(n) = take(conn)? {
+        return Ok(n);
+    }
+    crate::on_backend!(conn, |c| {
+        diesel::insert_into(archive_counters::table)
+            .values((
+                archive_counters::unit_id.eq(unit_id),
+                archive_counters::year.eq(year),
+                archive_counters::last.eq(0),
+            ))
+            .on_conflict((archive_counters::unit_id, archive_counters::year))
+            .do_nothing()
+            .execute(c)?
+    });
+    take(conn)?.ok_or(diesel::result::Error::NotFound)
+}

@@ -7,6 +7,7 @@ pub mod capitals;
 pub mod case;
 pub mod credit_code;
 pub mod document;
+pub mod follow_up;
 pub mod fulfilment;
 pub mod idempotency;
 pub mod ledger;

@@ -65,6 +65,10 @@ pub enum Permission {
     AttachWarningPhotos,
     /// Mark an item of evidence removed, with a reason (its file stays).
     RemoveEvidence,
+    /// Record a closed case's follow-up (回访), or waive it with a reason.
+    FollowUpCase,
+    /// Archive a closed case (归档), one or several at once.
+    ArchiveCase,
 }
 
 /// How far a role holds a permission.
@@ -89,7 +93,7 @@ const COLUMNS: [Role; 5] = [
 ];
 
 #[rustfmt::skip]
-const TABLE: [(Permission, [Grant; 5]); 30] = [
+const TABLE: [(Permission, [Grant; 5]); 32] = [
     //                        admin director mediator officer viewer
     (P::ReadCases,           [Y,    Y,       Y,       Y,      N]),
     (P::RegisterCase,        [Y,    Y,       Y,       N,      N]),
@@ -121,6 +125,8 @@ const TABLE: [(Permission, [Grant; 5]); 30] = [
     (P::AttachEvidence,      [Y,    Y,       Y,       N,      N]),
     (P::AttachWarningPhotos, [Y,    Y,       Y,       Y,      N]),
     (P::RemoveEvidence,      [Y,    Y,       Y,       N,      N]),
+    (P::FollowUpCase,        [Y,    Y,       A,       N,      N]),
+    (P::ArchiveCase,         [Y,    Y,       N,       N,      N]),
 ];
 
 impl Permission {
@@ -234,7 +240,9 @@ mod tests {
                 | P::ResendOutbox
                 | P::AttachEvidence
                 | P::AttachWarningPhotos
-                | P::RemoveEvidence => true,
+                | P::RemoveEvidence
+                | P::FollowUpCase
+                | P::ArchiveCase => true,
             };
             assert!(listed);
             assert_eq!(

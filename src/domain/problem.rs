@@ -169,6 +169,16 @@ codes! {
     AfterConfirmationWindow = "after_confirmation_window": "must be within 30 days of the agreement taking effect (by {last_day})",
     OnlyFailedMailResent = "only_failed_mail_resent": "only a failed mail can be sent again",
 
+    // After closing: the follow-up and the archive.
+    Archived = "archived": "the case is archived and read-only",
+    FollowUpOpenCase = "follow_up_open_case": "a case is followed up once it is closed",
+    FollowUpDone = "follow_up_done": "the case has been followed up: there is nothing to waive",
+    FollowUpWaivedAlready = "follow_up_waived_already": "the case's follow-up was waived already",
+    FollowUpPending = "follow_up_pending": "the case needs a follow-up, or its waiver with a reason, before it is archived",
+    ArchiveOpenCase = "archive_open_case": "only a closed case is archived",
+    ArchiveIdsCount = "archive_ids_count": "must list 1 to {max} cases",
+    BeforeClosing = "before_closing": "must not be before the day the case was closed ({day})",
+
     // A ledger file to import.
     FileEmpty = "file_empty": "is empty",
     FileTooLarge = "file_too_large": "is larger than {mb} MB: import it in parts",

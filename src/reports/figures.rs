@@ -3,7 +3,7 @@
 //! its charts all walk `Figure::ALL`, so a new figure is a variant here and two catalog lines.
 
 use crate::domain::money::Fen;
-use crate::domain::stats::{Figures, LevelCounts, Rate};
+use crate::domain::stats::{Figures, LevelCounts, Rate, Satisfaction};
 
 /// One figure of a report.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -28,6 +28,7 @@ pub enum Figure {
     WarningsDefused,
     AgreementsPerformed,
     AgreementsOverdue,
+    FollowUps,
 }
 
 /// A figure's value, by kind, as each output shows it in its own way.
@@ -39,11 +40,13 @@ pub enum Value<'a> {
     /// One decimal, `None` with nothing to average.
     Days(Option<&'a str>),
     Levels(&'a LevelCounts),
+    /// Follow-ups by satisfaction.
+    Satisfaction(&'a Satisfaction),
 }
 
 impl Figure {
     /// Every figure, in the order the reports show them.
-    pub const ALL: [Figure; 20] = [
+    pub const ALL: [Figure; 21] = [
         Figure::PetitionsReceived,
         Figure::Consultations,
         Figure::WorkersInvolved,
@@ -64,6 +67,7 @@ impl Figure {
         Figure::WarningsDefused,
         Figure::AgreementsPerformed,
         Figure::AgreementsOverdue,
+        Figure::FollowUps,
     ];
 
     /// The figure's name in the JSON report and its catalog key.
@@ -89,6 +93,7 @@ impl Figure {
             Figure::WarningsDefused => "warnings_defused",
             Figure::AgreementsPerformed => "agreements_performed",
             Figure::AgreementsOverdue => "agreements_overdue",
+            Figure::FollowUps => "follow_ups",
         }
     }
 
@@ -115,6 +120,7 @@ impl Figure {
             Figure::WarningsDefused => Value::Levels(&f.warnings_defused),
             Figure::AgreementsPerformed => Value::Count(f.agreements_performed),
             Figure::AgreementsOverdue => Value::Count(f.agreements_overdue),
+            Figure::FollowUps => Value::Satisfaction(&f.follow_ups),
         }
     }
 
@@ -129,6 +135,7 @@ impl Figure {
                 | Figure::WarningsDefused
                 | Figure::AgreementsPerformed
                 | Figure::AgreementsOverdue
+                | Figure::FollowUps
         )
     }
 

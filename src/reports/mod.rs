@@ -109,6 +109,16 @@ fn figure_row(fig: Figure, f: &Figures) -> Vec<Cell> {
         Value::Rate(r) => rate_rows(label, r),
         Value::Days(d) => vec![Cell::Text(label), Cell::Decimal(d.map(str::to_string))],
         Value::Levels(l) => level_row(label, l),
+        Value::Satisfaction(s) => vec![
+            Cell::Text(label),
+            Cell::Int(s.total()),
+            Cell::Text(
+                word("satisfaction")
+                    .replace("{satisfied}", &s.satisfied.to_string())
+                    .replace("{basically}", &s.basically_satisfied.to_string())
+                    .replace("{dissatisfied}", &s.dissatisfied.to_string()),
+            ),
+        ],
     }
 }
 
@@ -157,6 +167,7 @@ fn figure_cells(first: String, f: &Figures) -> Vec<Cell> {
         Value::Rate(r) => Cell::Percent(r.percent()),
         Value::Days(d) => Cell::Decimal(d.map(str::to_string)),
         Value::Levels(l) => Cell::Int(l.total),
+        Value::Satisfaction(s) => Cell::Int(s.total()),
     }));
     cells
 }

@@ -55,6 +55,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
             .route("/consultations/{id}", web::get().to(consultations::get))
             .route("/cases", web::get().to(cases::list))
             .route("/cases", web::post().to(cases::create))
+            .route("/cases/archive", web::post().to(cases::archive_many))
             .route("/cases/{id}", web::get().to(cases::get))
             .route("/cases/{id}", web::patch().to(cases::update))
             .route("/cases/{id}/notes", web::post().to(cases::note))
@@ -87,6 +88,12 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
                 "/cases/{id}/confirmation/ruling",
                 web::post().to(cases::confirmation_ruling),
             )
+            .route("/cases/{id}/follow-ups", web::post().to(cases::follow_up))
+            .route(
+                "/cases/{id}/follow-ups/waive",
+                web::post().to(cases::waive_follow_up),
+            )
+            .route("/cases/{id}/archive", web::post().to(cases::archive))
             .route("/cases/{id}/{action}", web::post().to(cases::act))
             .route("/warnings", web::get().to(warnings::list))
             .route("/warnings", web::post().to(warnings::create))

@@ -3,6 +3,7 @@
 mod helpers;
 
 mod admin_pages;
+mod archive;
 mod auth;
 mod backup;
 mod browser;
@@ -19,6 +20,7 @@ mod downloads;
 mod evidence;
 mod evidence_browser;
 mod evidence_pages;
+mod follow_ups;
 mod hardening;
 mod house;
 mod intake;

@@ -286,6 +286,31 @@ fn every_success_body_of_a_walk_through_the_api_has_the_shape_the_document_descr
         r,
         o,
     );
+    // After closing (issue 14): a follow-up, a waiver, archiving one case and several.
+    let r = app.post(
+        &mediator,
+        &format!("/api/v1/cases/{termed}/follow-ups"),
+        json!({"on": "2026-03-02", "method": "phone", "satisfaction": "satisfied", "notes": "已回访"}),
+    );
+    holds(d, "post", "/api/v1/cases/{id}/follow-ups", r, o);
+    let r = app.post(
+        &director,
+        &format!("{case}/follow-ups/waive"),
+        json!({"reason": "申请人已联系不上"}),
+    );
+    holds(d, "post", "/api/v1/cases/{id}/follow-ups/waive", r, o);
+    let r = app.post(
+        &director,
+        &format!("/api/v1/cases/{termed}/archive"),
+        json!({}),
+    );
+    holds(d, "post", "/api/v1/cases/{id}/archive", r, o);
+    let r = app.post(
+        &director,
+        "/api/v1/cases/archive",
+        json!({"ids": [id, termed, 999_999]}),
+    );
+    holds(d, "post", "/api/v1/cases/archive", r, o);
 
     let warning = json!({"level": "orange", "category": "wage_arrears", "workers_at_risk": 20,
         "amount_at_risk": "80000", "description": "两个月未发工资"});

@@ -116,4 +116,20 @@ pub struct Figures {
     /// day (on today, while the period runs).
     pub agreements_performed: i64,
     pub agreements_overdue: i64,
+    /// The follow-ups made in the period, by the applicant's satisfaction.
+    pub follow_ups: Satisfaction,
+}
+
+/// Follow-ups by the applicant's satisfaction.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
+pub struct Satisfaction {
+    pub satisfied: i64,
+    pub basically_satisfied: i64,
+    pub dissatisfied: i64,
+}
+
+impl Satisfaction {
+    pub fn total(&self) -> i64 {
+        self.satisfied + self.basically_satisfied + self.dissatisfied
+    }
 }

@@ -178,6 +178,7 @@ impl Tally {
             // Counted from the agreements' terms by the report (`services::stats`).
             agreements_performed: 0,
             agreements_overdue: 0,
+            follow_ups: Default::default(),
         }
     }
 }

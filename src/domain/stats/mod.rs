@@ -10,7 +10,7 @@ mod figures;
 mod fold;
 mod summary;
 
-pub use figures::{one_decimal, Figures, LevelCounts, Rate, WarningFigures};
+pub use figures::{one_decimal, Figures, LevelCounts, Rate, Satisfaction, WarningFigures};
 pub use fold::{CaseFact, ConsultationFact, Fold, Part, Period, Tally};
 pub use summary::summary_zh;
 

@@ -294,6 +294,8 @@ pub(crate) fn create_in(
             agent: agent.map(|a| AgentRow { case_id: id, ..a }),
             time_limits,
             confirmation: None,
+            follow_ups: Vec::new(),
+            archive: None,
         },
     })
 }

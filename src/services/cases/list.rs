@@ -24,6 +24,9 @@ pub struct CaseFilter {
     /// Cases due on or before this day: a received case by its acceptance deadline (`accept_by`),
     /// any other by its mediation deadline.
     pub due_by: Option<NaiveDate>,
+    /// Closed cases closed before the start of the local day this many days ago with neither a
+    /// follow-up (回访) nor its waiver (the desk's follow-up list).
+    pub follow_up_due: Option<u32>,
     /// `deadline`: open cases only, nearest deadline first; otherwise newest received first.
     pub sort: Option<String>,
 }
@@ -58,6 +61,9 @@ pub async fn list(
     let (from, to) = ctx.local_days(filter.from, filter.to);
     let idle_before = filter
         .idle_days
+        .map(|d| ctx.local_midnight(today - chrono::Duration::days(i64::from(d))));
+    let follow_up_before = filter
+        .follow_up_due
         .map(|d| ctx.local_midnight(today - chrono::Duration::days(i64::from(d))));
     let pattern = filter
         .q
@@ -179,6 +185,16 @@ pub async fn list(
                     .filter(cases::status.eq_any(open.clone()))
                     .filter(cases::last_event_at.lt(before));
             }
+            if let Some(before) = follow_up_before {
+                // A case_archives row is made only by a waiver or by archiving, which needs a
+                // follow-up or a waiver: either way the follow-up is no longer due.
+                use crate::db::schema::{case_archives as a, case_follow_ups as f};
+                q = q
+                    .filter(cases::status.ne_all(open.clone()))
+                    .filter(cases::closed_at.lt(before))
+                    .filter(cases::id.ne_all(f::table.select(f::case_id)))
+                    .filter(cases::id.ne_all(a::table.select(a::case_id)));
+            }
             // By deadline, open cases only: a closed case's deadline no longer matters.
             if by_deadline {
                 q = q.filter(cases::status.eq_any(open.clone()));
@@ -241,6 +257,7 @@ pub async fn list(
             && to.is_none()
             && pattern.is_none()
             && idle_before.is_none()
+            && follow_up_before.is_none()
             && filter.due_by.is_none()
             && !by_deadline;
         // Otherwise, counting a unit's cases of every status reads the narrow (status, unit)

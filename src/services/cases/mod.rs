@@ -6,8 +6,10 @@
 mod actions;
 mod agent;
 mod applicants;
+mod archive;
 mod confirmation;
 mod edit;
+mod follow_ups;
 mod intake;
 mod list;
 mod notes;
@@ -22,12 +24,18 @@ mod view;
 pub use actions::{act, ActionInput};
 pub use agent::{AgentInput, AgentView};
 pub use applicants::{ApplicantInput, ApplicantView, APPLICANTS_MAX};
+pub(crate) use archive::refuse_archived;
+pub use archive::{archive, archive_many, ArchiveOutcome, ArchiveResults, ARCHIVE_MANY_MAX};
 pub use confirmation::{
     apply as apply_confirmation, intend as intend_confirmation, rule as rule_confirmation,
     ApplicationInput, ConfirmationView, IntentInput, RulingInput,
 };
 pub(crate) use confirmation::{windows_closing, REMINDER_KIND as CONFIRMATION_REMINDER};
 pub use edit::{update, CasePatch};
+pub use follow_ups::{
+    count_satisfaction, follow_up, offers, waive_follow_up, FollowUpInput, FollowUpView,
+    FollowUpsAmong, Offers, SatisfactionCounts, WaiveInput,
+};
 pub(crate) use intake::create_in;
 pub use intake::{create, CaseInput};
 pub use list::{list, CaseFilter};
@@ -98,7 +106,8 @@ fn find_in_scope(conn: &mut DbConn, caller: &Caller, id: i64) -> AppResult<(Case
 }
 
 /// The opening every change to one case shares, in the contract's order: the caller may read
-/// cases (403), the case is in their scope (404), they hold `permission` (403). `change` then
+/// cases (403), the case is in their scope (404), they hold `permission` (403), it is not
+/// archived (409 `archived`). `change` then
 /// runs in the same writing transaction, with the case's row as it was read.
 async fn changing_case<T, F>(
     ctx: &Ctx,
@@ -118,6 +127,8 @@ where
         .write(move |conn| {
             let (row, _) = find_in_scope(conn, &caller, id)?;
             caller.require(permission)?;
+            // An archived case is read-only, whatever the change (409 `archived`).
+            refuse_archived(conn, id)?;
             change(conn, &c, &caller, row)
         })
         .await

@@ -20,6 +20,9 @@ pub(crate) struct CaseParts {
     pub time_limits: Option<TimeLimitRow>,
     /// Its agreement's judicial confirmation, if any is on record.
     pub confirmation: Option<ConfirmationRow>,
+    /// The follow-ups made after closing, and its waiver and archiving (closed cases only).
+    pub follow_ups: Vec<FollowUpRow>,
+    pub archive: Option<ArchiveRow>,
     /// The display names of the people the page names: mediator, coordinator, actors, assignees.
     pub names: HashMap<i64, String>,
 }
@@ -70,6 +73,8 @@ impl CaseParts {
                 agent: None,
                 time_limits: None,
                 confirmation: None,
+                follow_ups: Vec::new(),
+                archive: None,
                 enterprise_name,
                 events: case_events::table
                     .filter(case_events::case_id.eq(id))
@@ -107,6 +112,11 @@ impl CaseParts {
         parts.agent = super::agent::load(conn, id)?;
         parts.time_limits = super::time_limits::load(conn, id)?;
         parts.confirmation = super::confirmation::load(conn, id)?;
+        let closed = row.status.parse::<CaseStatus>().is_ok_and(|s| !s.is_open());
+        if closed {
+            parts.follow_ups = super::follow_ups::load(conn, id)?;
+            parts.archive = super::follow_ups::load_archive(conn, id)?;
+        }
         Ok(parts)
     }
 }

@@ -30,6 +30,7 @@ impl CaseQuery {
         let unit_id = number("unit_id");
         let page = number("page");
         let idle_days = number("idle_days");
+        let follow_up_due = number("follow_up_due");
         let per_page = number("per_page").or(Some(per_page));
         let mut date = |k: &str| -> Option<NaiveDate> {
             let v = text(k)?;
@@ -43,6 +44,17 @@ impl CaseQuery {
             Some(_) => {
                 errors.add(
                     "idle_days",
+                    Code::DaysBetween.with("min", 0).with("max", 3650),
+                );
+                None
+            }
+            None => None,
+        };
+        let follow_up_due = match follow_up_due.map(u32::try_from) {
+            Some(Ok(d)) if d <= 3650 => Some(d),
+            Some(_) => {
+                errors.add(
+                    "follow_up_due",
                     Code::DaysBetween.with("min", 0).with("max", 3650),
                 );
                 None
@@ -83,6 +95,7 @@ impl CaseQuery {
                 sort: text("sort"),
                 idle_days,
                 due_by,
+                follow_up_due,
             },
             paging: paging.ok_or_else(|| AppError::Validation(FieldErrors::default()))?,
         })

@@ -140,6 +140,14 @@ pub struct CaseView {
     /// A resolved case's last day to apply for judicial confirmation, and what is on record of it.
     pub confirmation_window_ends: Option<NaiveDate>,
     pub confirmation: Option<super::ConfirmationView>,
+    /// The follow-ups (回访) made after closing, oldest first.
+    pub follow_ups: Vec<super::FollowUpView>,
+    /// Why the follow-up was waived, if it was.
+    pub follow_up_waived: Option<String>,
+    /// When the case was archived and its archive number (null until then); an archived case
+    /// offers no actions.
+    pub archived_at: Option<String>,
+    pub archive_no: Option<String>,
 }
 
 /// Deadline state as of `today` (local): overdue and days left, for open cases only.
@@ -245,6 +253,9 @@ pub(super) fn shape_view_for(
     let awaiting = row.status == CaseStatus::Received.as_str();
     let accept_late = awaiting && today > row.accept_by;
     let name = |id: Option<i64>| id.and_then(|i| parts.names.get(&i).cloned());
+    let archive = parts.archive;
+    let archived = archive.as_ref().is_some_and(|a| a.archive_no.is_some());
+    let follow_ups = super::follow_ups::shown(ctx, parts.follow_ups, &parts.names);
     let actions = row
         .status
         .parse()
@@ -258,6 +269,10 @@ pub(super) fn shape_view_for(
             )
         })
         .unwrap_or_default();
+    let actions = match archived {
+        true => Vec::new(),
+        false => actions,
+    };
     let events = parts
         .events
         .into_iter()
@@ -358,5 +373,12 @@ pub(super) fn shape_view_for(
         limitation_ends: limitation.ends(),
         confirmation_window_ends,
         confirmation: parts.confirmation.map(Into::into),
+        follow_ups,
+        follow_up_waived: archive.as_ref().and_then(|a| a.waived_reason.clone()),
+        archived_at: archive
+            .as_ref()
+            .and_then(|a| a.archived_at)
+            .map(|t| rfc3339(ctx, t)),
+        archive_no: archive.and_then(|a| a.archive_no),
     }
 }

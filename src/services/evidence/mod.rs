@@ -153,6 +153,10 @@ fn owner_in_scope(conn: &mut DbConn, caller: &Caller, owner: Owner) -> AppResult
 fn may_attach(conn: &mut DbConn, caller: &Caller, owner: Owner) -> AppResult<Option<i64>> {
     let case = owner_in_scope(conn, caller, owner)?;
     caller.require(attach_permission(owner))?;
+    // Nothing is added to an archived case's file (a warning's photos go to its case too).
+    if let Some(id) = case {
+        crate::services::cases::refuse_archived(conn, id)?;
+    }
     Ok(case)
 }
 
@@ -228,8 +232,13 @@ pub async fn list_for_page(ctx: &Ctx, caller: &Caller, owner: Owner) -> AppResul
     ctx.db
         .read(move |conn| {
             let items = list_in(conn, &c, &caller, owner)?;
-            // The owner's scope was checked by the list: only the role is left to ask.
-            Ok((items, caller.may(attach_permission(owner))))
+            // The owner's scope was checked by the list: only the role is left to ask, and
+            // whether the case is archived (nothing is added to an archived file).
+            let open_file = match owner {
+                Owner::Case(id) => crate::services::cases::refuse_archived(conn, id).is_ok(),
+                Owner::Warning(_) => true,
+            };
+            Ok((items, open_file && caller.may(attach_permission(owner))))
         })
         .await
 }
@@ -288,6 +297,9 @@ pub async fn remove(
     ctx.write_as(asker.into(), move |conn, caller| {
         let row = find_visible(conn, &caller, id)?;
         caller.require(Permission::RemoveEvidence)?;
+        if let Some(case_id) = row.case_id {
+            crate::services::cases::refuse_archived(conn, case_id)?;
+        }
         if row.removed_at.is_some() {
             return Err(AppError::InvalidTransition(
                 Code::EvidenceRemovedAlready.into(),

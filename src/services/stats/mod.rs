@@ -234,6 +234,30 @@ fn agreements_performance(
     crate::services::cases::performance_on(conn, ctx, &resolved, as_of)
 }
 
+/// The follow-ups made from `from` to `last_day` of the cases of `root`'s units, by satisfaction.
+fn follow_ups(
+    conn: &mut DbConn,
+    root: &Root,
+    from: NaiveDate,
+    last_day: NaiveDate,
+) -> QueryResult<crate::domain::stats::Satisfaction> {
+    use crate::services::cases::{count_satisfaction, FollowUpsAmong};
+    let among = FollowUpsAmong::Period {
+        from,
+        until: last_day,
+        unit_path: match root {
+            Root::All => None,
+            Root::Unit { path, .. } => Some(path.clone()),
+        },
+    };
+    let c = count_satisfaction(conn, &among)?;
+    Ok(crate::domain::stats::Satisfaction {
+        satisfied: c.satisfied,
+        basically_satisfied: c.basically_satisfied,
+        dissatisfied: c.dissatisfied,
+    })
+}
+
 fn fold_period(
     conn: &mut DbConn,
     ctx: &Ctx,
@@ -367,6 +391,7 @@ fn compute_with(
     let mut total = fold.total.figures(warning_figures(conn, ids, &period)?);
     (total.agreements_performed, total.agreements_overdue) =
         agreements_performance(conn, ctx, ids, &period)?;
+    total.follow_ups = follow_ups(conn, root, from, period.last_day)?;
     let by_month = match span {
         Span::Year(y) => {
             let mut rows = Vec::with_capacity(12);

@@ -149,6 +149,47 @@ pub async fn confirmation_intent(
     .await?))
 }
 
+/// A body that may be empty (an action with no values).
+fn optional_body<T: serde::de::DeserializeOwned + Default>(
+    body: &web::Bytes,
+) -> Result<T, AppError> {
+    if body.iter().all(u8::is_ascii_whitespace) {
+        Ok(T::default())
+    } else {
+        crate::web::body::decode(body)
+    }
+}
+
+/// `POST /cases/{id}/follow-ups`: a follow-up (回访) of a closed case → 201 with the case.
+pub async fn follow_up(
+    ctx: web::Data<Ctx>,
+    caller: Caller,
+    id: web::Path<i64>,
+    body: web::Bytes,
+) -> Result<HttpResponse, AppError> {
+    let input: cases::FollowUpInput = optional_body(&body)?;
+    Ok(created(
+        cases::follow_up(&ctx, &caller, id.into_inner(), input).await?,
+    ))
+}
+
+/// `POST /cases/{id}/follow-ups/waive`: the follow-up waived, with the reason.
+pub async fn waive_follow_up(
+    ctx: web::Data<Ctx>,
+    caller: Caller,
+    id: web::Path<i64>,
+    body: web::Bytes,
+) -> Result<HttpResponse, AppError> {
+    let input: cases::WaiveInput = optional_body(&body)?;
+    Ok(ok(cases::waive_follow_up(
+        &ctx,
+        &caller,
+        id.into_inner(),
+        input,
+    )
+    .await?))
+}
+
 /// `POST /cases/{id}/confirmation` `{"applied_on","court"}`: the application for judicial
 /// confirmation.
 pub async fn confirmation(
@@ -182,4 +223,29 @@ pub async fn confirmation_ruling(
         input.into_inner(),
     )
     .await?))
+}
+
+/// `POST /cases/{id}/archive`: the case archived → 200 with its `archive_no`.
+pub async fn archive(
+    ctx: web::Data<Ctx>,
+    caller: Caller,
+    id: web::Path<i64>,
+) -> Result<HttpResponse, AppError> {
+    Ok(ok(cases::archive(&ctx, &caller, id.into_inner()).await?))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ArchiveManyInput {
+    ids: Vec<i64>,
+}
+
+/// `POST /cases/archive` `{"ids":[...]}`: each case archived or refused, said of each.
+pub async fn archive_many(
+    ctx: web::Data<Ctx>,
+    caller: Caller,
+    input: Body<ArchiveManyInput>,
+) -> Result<HttpResponse, AppError> {
+    let ids = input.into_inner().ids;
+    Ok(ok(cases::archive_many(&ctx, &caller, ids).await?))
 }

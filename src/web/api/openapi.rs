@@ -27,7 +27,7 @@ pub const OPERATIONS: &[(&str, &str, &str, Option<&str>, u16)] = &[
     ("get", "/api/v1/consultations", "Consultations (?from=&to=&unit_id=&page=&per_page=)", None, 200),
     ("post", "/api/v1/consultations", "Record a consultation", Some("ConsultationInput"), 201),
     ("get", "/api/v1/consultations/{id}", "One consultation", None, 200),
-    ("get", "/api/v1/cases", "Cases, newest first (?status=&category=&channel=&enterprise_id=&enterprise=&mediator_id=&unit_id=&overdue=&from=&to=&q=&due_by=&idle_days=&sort=received|deadline&page=&per_page=)", None, 200),
+    ("get", "/api/v1/cases", "Cases, newest first (?status=&category=&channel=&enterprise_id=&enterprise=&mediator_id=&unit_id=&overdue=&from=&to=&q=&due_by=&idle_days=&follow_up_due=&sort=received|deadline&page=&per_page=)", None, 200),
     ("post", "/api/v1/cases", "Register a petition", Some("CaseInput"), 201),
     ("get", "/api/v1/cases/{id}/documents", "The case file's documents, each available when the case has it now", None, 200),
     ("get", "/api/v1/cases/{id}/documents/{kind}", "A document of the case as its print page (?format=html) or as .docx (?format=docx; a session record of ?session_id=, or of the last session); 409 when the case does not have it", None, 200),
@@ -46,6 +46,10 @@ pub const OPERATIONS: &[(&str, &str, &str, Option<&str>, u16)] = &[
     ("post", "/api/v1/cases/{id}/confirmation", "Record the parties' application for judicial confirmation (within 30 days of the agreement taking effect)", Some("ConfirmationInput"), 200),
     ("post", "/api/v1/cases/{id}/confirmation/intent", "Record whether the parties intend to apply for judicial confirmation (reminded 5 days before the window closes)", Some("ConfirmationIntent"), 200),
     ("post", "/api/v1/cases/{id}/confirmation/ruling", "Record the court's ruling on the application (confirmed or refused)", Some("ConfirmationRuling"), 200),
+    ("post", "/api/v1/cases/{id}/follow-ups", "Record a follow-up (回访) of a closed case (on, method, satisfaction, notes?; directors, admins, the case's mediator)", Some("FollowUpInput"), 201),
+    ("post", "/api/v1/cases/{id}/follow-ups/waive", "Waive a closed case's follow-up, with the reason (none made yet)", Some("WaiveInput"), 200),
+    ("post", "/api/v1/cases/{id}/archive", "Archive a closed case whose follow-up was made or waived; answers its archive_no. An archived case is read-only: 409 archived (directors, admins)", None, 200),
+    ("post", "/api/v1/cases/archive", "Archive several cases, each on its own: per-id results, each refusal with its code (directors, admins)", Some("ArchiveManyInput"), 200),
     ("get", "/api/v1/warnings", "Warnings, newest first (?status=&level=&enterprise_id=&from=&to=&page=&per_page=)", None, 200),
     ("post", "/api/v1/warnings", "Report an early warning (an officer's enterprise is implied)", Some("WarningInput"), 201),
     ("get", "/api/v1/warnings/{id}", "One warning, with overdue and respond_by", None, 200),
@@ -161,6 +165,7 @@ const FIGURES: &[(&str, &str)] = &[
     ("warnings_defused", "Levels"),
     ("agreements_performed", "i"),
     ("agreements_overdue", "i"),
+    ("follow_ups", "Satisfaction"),
 ];
 
 /// `/stats` and the reports: a monthly report adds `month`, a yearly one `year`, `summary_zh`
@@ -209,7 +214,7 @@ fn schemas() -> Value {
         "Error": {"type": "object", "properties": {"error": {"type": "object", "properties": {
             "code": {"type": "string", "enum": ["bad_request", "unauthorized", "forbidden", "not_found",
                 "invalid_transition", "version_conflict", "duplicate", "validation", "too_many_requests",
-                "idempotency_conflict", "method_not_allowed", "internal"]},
+                "idempotency_conflict", "method_not_allowed", "archived", "internal"]},
             "message": s(),
             "fields": {"type": "object", "additionalProperties": {"type": "string"}},
             "field_codes": {"type": "object", "additionalProperties": {"type": "string", "enum": problem_codes()}}}}}},
@@ -287,6 +292,14 @@ fn schemas() -> Value {
         "ConfirmationRuling": object(&["result", "on"], &[("result", json!({"type": "string", "enum": ["confirmed", "refused"]})),
             ("on", json!({"type": "string", "format": "date"})), ("number", s())]),
         "PerformInput": object(&[], &[("at", json!({"type": "string", "format": "date-time"})), ("note", s())]),
+        "FollowUpInput": object(&["on", "method", "satisfaction"], &[
+            ("on", json!({"type": "string", "format": "date"})),
+            ("method", json!({"type": "string", "enum": ["phone", "visit", "other"]})),
+            ("satisfaction", json!({"type": "string", "enum": ["satisfied", "basically_satisfied", "dissatisfied"]})),
+            ("notes", s())]),
+        "WaiveInput": object(&["reason"], &[("reason", json!({"type": "string", "minLength": 1}))]),
+        "ArchiveManyInput": object(&["ids"], &[("ids", json!({"type": "array", "minItems": 1,
+            "maxItems": crate::services::cases::ARCHIVE_MANY_MAX, "items": i()}))]),
     });
     let answers = [
         (
@@ -307,6 +320,14 @@ fn schemas() -> Value {
                 ("yellow", "i"),
                 ("orange", "i"),
                 ("red", "i"),
+            ]),
+        ),
+        (
+            "Satisfaction",
+            answer(&[
+                ("satisfied", "i"),
+                ("basically_satisfied", "i"),
+                ("dissatisfied", "i"),
             ]),
         ),
         ("Figures", answer(FIGURES)),
@@ -521,6 +542,41 @@ fn schemas() -> Value {
                 ("employment_ended_on", "date?"),
                 ("limitation_status", "s"),
                 ("limitation_ends", "date?"),
+                ("follow_ups", "[FollowUp]"),
+                ("follow_up_waived", "s?"),
+                ("archived_at", "time?"),
+                ("archive_no", "s?"),
+            ]),
+        ),
+        (
+            "FollowUp",
+            answer(&[
+                ("id", "i"),
+                ("on", "date"),
+                ("method", "s"),
+                ("satisfaction", "s"),
+                ("notes", "s?"),
+                ("by", "i"),
+                ("by_name", "s?"),
+                ("created_at", "time"),
+            ]),
+        ),
+        (
+            "ArchiveResults",
+            answer(&[
+                ("archived", "i"),
+                ("refused", "i"),
+                ("items", "[ArchiveOutcome]"),
+            ]),
+        ),
+        (
+            "ArchiveOutcome",
+            answer(&[
+                ("id", "i"),
+                ("case_no", "s?"),
+                ("archived", "b"),
+                ("archive_no", "s?"),
+                ("error", "{}?"),
             ]),
         ),
         (
@@ -639,6 +695,9 @@ fn schemas() -> Value {
     schemas["Term"]["properties"]["status"]["enum"] = codes(&["pending", "performed", "overdue"]);
     schemas["Case"]["properties"]["fulfilment"]["enum"] =
         codes(&["not_due", "on_time", "overdue", "performed"]);
+    schemas["FollowUp"]["properties"]["method"]["enum"] = codes(&["phone", "visit", "other"]);
+    schemas["FollowUp"]["properties"]["satisfaction"]["enum"] =
+        codes(&["satisfied", "basically_satisfied", "dissatisfied"]);
     schemas
 }
 
@@ -692,6 +751,7 @@ fn query_parameters(path: &str) -> Vec<Param> {
             ("q", "string", false, ""),
             ("due_by", "string", false, "date"),
             ("idle_days", "integer", false, ""),
+            ("follow_up_due", "integer", false, ""),
             ("sort", "string", false, "received|deadline"),
         ],
         "/api/v1/warnings" => vec![
@@ -811,6 +871,7 @@ pub fn answer_of(method: &str, path: &str) -> Option<&'static str> {
         "users" => "User",
         "consultations" if list => "ConsultationList",
         "consultations" => "Consultation",
+        "cases" if path == "/api/v1/cases/archive" => "ArchiveResults",
         "cases" if path.ends_with("/documents") => "DocumentList",
         "cases" if path.contains("/documents/") => return None,
         "cases" if list => "CaseList",

@@ -188,7 +188,10 @@ async fn action_forms(
     );
     let mut paying = vec![
         field("amount", "action.amount", "text", true),
-        with_value(field("paid_at", "action.paid_at", "date", true), today),
+        with_value(
+            field("paid_at", "action.paid_at", "date", true),
+            today.clone(),
+        ),
     ];
     if case.terms.iter().any(|t| t.amount.is_some()) {
         paying.push(with_options(
@@ -203,6 +206,56 @@ async fn action_forms(
         ActionKind::Note,
         vec![field("text", "action.text", "textarea", true)],
     );
+    forms.extend(after_closing_forms(me, case, failed, &today));
+    forms
+}
+
+/// The forms after closing: a follow-up (回访), its waiver, archiving; each offered only when
+/// the services would take it from this user.
+fn after_closing_forms(
+    me: &SignedIn,
+    case: &svc::CaseView,
+    failed: Option<&FailedForm>,
+    today: &str,
+) -> Vec<Value> {
+    use crate::domain::follow_up::{FollowUpMethod, Satisfaction};
+    let offers = svc::offers(&me.caller, case);
+    let mut forms = Vec::new();
+    let mut add = |offered: bool, name: &str, label: &str, fields: Vec<Value>| {
+        if offered {
+            let mut form = json!({"name": name, "label": label, "fields": fields});
+            if let Some(failed) = failed.filter(|f| f.form == name) {
+                refill(&mut form, failed, &me.page.lang);
+            }
+            forms.push(form);
+        }
+    };
+    let methods = codes(FollowUpMethod::ALL, FollowUpMethod::as_str);
+    let satisfactions = codes(Satisfaction::ALL, Satisfaction::as_str);
+    add(
+        offers.follow_up,
+        "follow_up",
+        "followup.record",
+        vec![
+            with_value(field("on", "followup.on", "date", true), today),
+            with_options(
+                field("method", "followup.method", "select", true),
+                options("fumethod", &methods, None),
+            ),
+            with_options(
+                field("satisfaction", "followup.satisfaction", "select", true),
+                options("satisfaction", &satisfactions, None),
+            ),
+            field("notes", "followup.notes", "textarea", false),
+        ],
+    );
+    add(
+        offers.waive,
+        "waive_follow_up",
+        "followup.waive",
+        vec![field("reason", "followup.waive_reason", "textarea", true)],
+    );
+    add(offers.archive, "archive", "followup.archive", vec![]);
     forms
 }
 
@@ -278,6 +331,7 @@ pub(super) async fn render_case(
                "payment_order": payment_order,
                "terms": super::term_rows::shown(&case),
                "editable": case.actions.contains(&ActionKind::Edit),
+               "archived": case.archive_no.is_some(),
                "many_applicants": case.applicants.len() > 1, "evidence": evidence}),
     );
     html(status, render::render("pages/cases/show", &data))
@@ -350,6 +404,20 @@ pub async fn act(
             };
             svc::rule_confirmation(&ctx, caller, id, ruling).await
         }
+        "follow_up" => {
+            let made = svc::FollowUpInput {
+                on: opt(&form, "on"),
+                method: opt(&form, "method"),
+                satisfaction: opt(&form, "satisfaction"),
+                notes: opt(&form, "notes"),
+            };
+            svc::follow_up(&ctx, caller, id, made).await
+        }
+        "waive_follow_up" => {
+            let reason = opt(&form, "reason");
+            svc::waive_follow_up(&ctx, caller, id, svc::WaiveInput { reason }).await
+        }
+        "archive" => svc::archive(&ctx, caller, id).await,
         "performed" => match typed_number(&form, "term_id", &mut unreadable) {
             Some(term_id) => {
                 let done = svc::PerformInput {
@@ -399,4 +467,39 @@ pub async fn act(
     // Without the session's flash, the page answers the POST itself.
     let case = svc::get(&ctx, caller, id).await.or_page(&me.page)?;
     Ok(render_case(&ctx, &me, case, Some(failed)).await)
+}
+
+/// `POST /cases/archive` from the case list: the ticked cases (`case_<id>` boxes) archived one
+/// by one; the page says of each whether it was archived, with its number, or why not.
+pub async fn archive_many(ctx: web::Data<Ctx>, signed: SignedForm) -> PageResult {
+    let SignedForm { me, form } = signed;
+    let mut ids: Vec<i64> = form
+        .iter()
+        .filter_map(|(k, v)| k.strip_prefix("case_").and(v.trim().parse().ok()))
+        .collect();
+    ids.sort_unstable();
+    let results = svc::archive_many(&ctx, &me.caller, ids)
+        .await
+        .or_page(&me.page)?;
+    let lang = &me.page.lang;
+    let items: Vec<Value> = results
+        .items
+        .iter()
+        .map(|i| {
+            let why = i.refusal.as_ref().map(|e| match e.problem() {
+                Some(p) => crate::i18n::problem(lang, &p),
+                None => describe(e, lang),
+            });
+            json!({"id": i.id, "case_no": i.case_no, "archived": i.archived,
+                   "archive_no": i.archive_no, "why": why})
+        })
+        .collect();
+    let data = me.page.data(
+        "followup.results",
+        json!({"archived": results.archived, "refused": results.refused, "items": items}),
+    );
+    Ok(html(
+        StatusCode::OK,
+        render::render("pages/cases/archived", &data),
+    ))
 }

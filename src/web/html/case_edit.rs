@@ -127,6 +127,10 @@ fn page(
 /// The case as the caller may edit it: the edit must be among the case's allowed actions.
 async fn editable(ctx: &Ctx, me: &SignedIn, id: i64) -> Result<CaseView, super::PageError> {
     let case = svc::get(ctx, &me.caller, id).await.or_page(&me.page)?;
+    // An archived case is read-only: its page says so (409 `archived`), not "not allowed".
+    if case.archive_no.is_some() {
+        return Err(me.page.fail(AppError::Archived));
+    }
     if !case.actions.contains(&ActionKind::Edit) {
         return Err(me.page.fail(AppError::Forbidden("edit".into())));
     }

@@ -105,6 +105,8 @@ pub async fn list(ctx: web::Data<Ctx>, query: Query, me: SignedIn) -> PageResult
             "prev": paging.filter(|p| p.page > 1).map(|p| link(p.page - 1)),
             "next": found.as_ref().zip(paging).filter(|(f, p)| more(f, *p)).map(|(_, p)| link(p.page + 1)),
             "exports": exports,
+            // Directors and admins archive the cases they tick (each is checked on its own).
+            "archiving": caller.may(Permission::ArchiveCase) && total > 0,
         }),
     );
     let status = match found {

@@ -165,6 +165,24 @@ pub async fn desk(ctx: web::Data<Ctx>, me: SignedIn) -> PageResult {
         sections.insert(0, soon);
         sections.push(awaiting);
         sections.extend(stale);
+        // Closed cases past `follow_up_after_days` with neither a follow-up nor its waiver
+        // (回访待办): a mediator's own, every one in scope for a director or admin.
+        if caller.may(Permission::FollowUpCase) {
+            let days = ctx.settings.config.deadlines.follow_up_after_days;
+            let mine = (caller.role == Role::Mediator).then_some(caller.id);
+            let filter = CaseFilter {
+                follow_up_due: Some(days),
+                mediator_id: mine,
+                ..Default::default()
+            };
+            let all = match mine {
+                Some(id) => format!("/cases?follow_up_due={days}&mediator_id={id}"),
+                None => format!("/cases?follow_up_due={days}"),
+            };
+            let mut due = section(&ctx, &me, "desk.follow_up_due", filter, all).await?;
+            due.days = Some(days);
+            sections.push(due);
+        }
     }
     let sections: Vec<Section> = sections.into_iter().map(Section::linked).collect();
     // Instalments past their date and not paid in full (issue 14): a mediator's own cases',
@@ -233,7 +251,7 @@ pub async fn desk(ctx: web::Data<Ctx>, me: SignedIn) -> PageResult {
     let data = page.data(
         "desk.title",
         json!({"sections": sections, "warnings": warnings, "month": month,
-               "instalments": instalments}),
+               "instalments": instalments, "archiving": false}),
     );
     Ok(html(StatusCode::OK, render::render("pages/desk", &data)))
 }

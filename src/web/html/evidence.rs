@@ -105,7 +105,10 @@ pub async fn section(ctx: &Ctx, me: &SignedIn, owner: Owner, failed: Option<&Fai
         "back": page_of(owner),
         "action": action,
         "can_attach": can_attach,
-        "can_remove": caller.may(Permission::RemoveEvidence),
+        // An archived case's file takes no change (attaching is then refused too).
+        // (For a case, staff who may remove may also attach, unless the case is archived.)
+        "can_remove": caller.may(Permission::RemoveEvidence)
+            && (can_attach || matches!(owner, Owner::Warning(_))),
         "phone": phone,
         "photos_only": matches!(owner, Owner::Warning(_)),
         "show_internal": !phone,

@@ -55,6 +55,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .route("/cases/export", web::get().to(downloads::cases_file))
         .route("/cases/new", web::get().to(cases::new_form))
         .route("/cases/new", web::post().to(cases::new_submit))
+        .route("/cases/archive", web::post().to(case_actions::archive_many))
         .route("/cases/{id}", web::get().to(cases::show))
         .route("/cases/{id}/edit", web::get().to(case_edit::form))
         .route("/cases/{id}/edit", web::post().to(case_edit::submit))

@@ -165,6 +165,10 @@ const TEMPLATES: &[(&str, &str)] = &[
         include_str!("../../../templates/partials/enterprise_field.hbs"),
     ),
     (
+        "pages/cases/archived",
+        include_str!("../../../templates/pages/cases/archived.hbs"),
+    ),
+    (
         "partials/case_table",
         include_str!("../../../templates/partials/case_table.hbs"),
     ),

@@ -26,13 +26,24 @@ pub fn rate_text(r: &Rate) -> String {
 }
 
 /// A figure of `f` as the report page prints it.
-fn figure_text(f: &Figures, figure: Figure) -> String {
+fn figure_text(lang: &str, f: &Figures, figure: Figure) -> String {
     match figure.of(f) {
         FigureValue::Count(n) => n.to_string(),
         FigureValue::Money(m) => m.grouped(),
         FigureValue::Rate(r) => rate_text(r),
         FigureValue::Days(d) => d.unwrap_or("—").to_string(),
         FigureValue::Levels(l) => l.total.to_string(),
+        FigureValue::Satisfaction(s) => format!(
+            "{}{}",
+            s.total(),
+            super::render::parenthesised(
+                lang,
+                &crate::i18n::t(lang, "report.satisfaction_split")
+                    .replace("{satisfied}", &s.satisfied.to_string())
+                    .replace("{basically}", &s.basically_satisfied.to_string())
+                    .replace("{dissatisfied}", &s.dissatisfied.to_string())
+            )
+        ),
     }
 }
 
@@ -133,10 +144,10 @@ async fn monthly_data(
         .map(|&k| {
             json!({
                 "key": k.key(),
-                "value": figure_text(&report.figures, k),
-                "prev": figure_text(&previous.figures, k),
-                "yoy": figure_text(&last_year.figures, k),
-                "ytd": figure_text(&ytd.figures, k),
+                "value": figure_text(lang, &report.figures, k),
+                "prev": figure_text(lang, &previous.figures, k),
+                "yoy": figure_text(lang, &last_year.figures, k),
+                "ytd": figure_text(lang, &ytd.figures, k),
             })
         })
         .collect();
@@ -175,7 +186,7 @@ async fn yearly_data(
     let report = stats::report(ctx, caller, Span::year(Some(&year)), unit).await?;
     let figures: Vec<Value> = Figure::ALL
         .iter()
-        .map(|&k| json!({"key": k.key(), "value": figure_text(&report.figures, k)}))
+        .map(|&k| json!({"key": k.key(), "value": figure_text(lang, &report.figures, k)}))
         .collect();
     Ok(json!({
             "monthly": false,

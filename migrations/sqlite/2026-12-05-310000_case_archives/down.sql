@@ -1,0 +1,2 @@
+DROP TABLE archive_counters;
+DROP TABLE case_archives;
