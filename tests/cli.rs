@@ -168,7 +168,7 @@ fn ledger_export_writes_the_header_row_of_an_empty_period_and_refuses_other_form
     );
     assert_eq!(
         std::fs::read_to_string(&out_file).unwrap(),
-        "\u{FEFF}序号,案号,收案日期,受理日期,申请人,被申请单位,争议类型,涉及人数,涉案金额,调解员,处理结果,协议金额,履行金额,结案日期\r\n"
+        "\u{FEFF}序号,案号,收案日期,受理日期,申请人,被申请单位,争议类型,涉及人数,涉案金额,调解员,处理结果,协议金额,履行金额,结案日期,履行情况,司法确认,归档号\r\n"
     );
     // The export is in the access log, under the user who made it.
     use diesel::prelude::*;

@@ -22,11 +22,17 @@ pub enum Column {
     Agreed,
     Paid,
     Closed,
+    /// 履行情况: how the agreement stands (derived from its terms; not read back).
+    Fulfilment,
+    /// 司法确认: the judicial confirmation applied for or ruled on.
+    Confirmation,
+    /// 归档号: the archive number.
+    ArchiveNo,
 }
 
 impl Column {
     /// Every column, in the export's order.
-    pub const ALL: [Column; 14] = [
+    pub const ALL: [Column; 17] = [
         Column::No,
         Column::CaseNo,
         Column::Received,
@@ -41,6 +47,9 @@ impl Column {
         Column::Agreed,
         Column::Paid,
         Column::Closed,
+        Column::Fulfilment,
+        Column::Confirmation,
+        Column::ArchiveNo,
     ];
 
     /// The header cell that names the column.
@@ -60,12 +69,15 @@ impl Column {
             Column::Agreed => "协议金额",
             Column::Paid => "履行金额",
             Column::Closed => "结案日期",
+            Column::Fulfilment => "履行情况",
+            Column::Confirmation => "司法确认",
+            Column::ArchiveNo => "归档号",
         }
     }
 
     /// Whether an import needs the column. 序号 is the export's own numbering; a ledger kept by
-    /// hand may lack the acceptance date, the mediator, the amounts agreed and paid, and the
-    /// closing date.
+    /// hand may lack the acceptance date, the mediator, the amounts agreed and paid, the closing
+    /// date, and what came after the agreement.
     pub fn required(self) -> bool {
         !matches!(
             self,
@@ -75,6 +87,9 @@ impl Column {
                 | Column::Agreed
                 | Column::Paid
                 | Column::Closed
+                | Column::Fulfilment
+                | Column::Confirmation
+                | Column::ArchiveNo
         )
     }
 
@@ -94,7 +109,7 @@ impl Column {
 }
 
 /// The ledger's header row, in order.
-pub fn header() -> [&'static str; 14] {
+pub fn header() -> [&'static str; 17] {
     Column::ALL.map(Column::header)
 }
 

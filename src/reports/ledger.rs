@@ -43,7 +43,7 @@ impl Cell {
 }
 
 /// One line as cells, in the order of the ledger's `header()`.
-fn cells(l: &Line) -> [Cell; 14] {
+fn cells(l: &Line) -> [Cell; 17] {
     let date = |d: Option<NaiveDate>| d.map_or(Cell::Empty, Cell::Date);
     [
         Cell::Count(l.no),
@@ -60,6 +60,9 @@ fn cells(l: &Line) -> [Cell; 14] {
         l.amount_agreed.map_or(Cell::Empty, Cell::Money),
         Cell::Money(l.amount_paid),
         date(l.closed),
+        Cell::Text(l.fulfilment.clone()),
+        Cell::Text(l.confirmation.clone()),
+        Cell::Text(l.archive_no.clone()),
     ]
 }
 

@@ -36,6 +36,12 @@ pub struct Line {
     pub amount_agreed: Option<Fen>,
     pub amount_paid: Fen,
     pub closed: Option<NaiveDate>,
+    /// 履行情况: how an agreement stands today (empty without one).
+    pub fulfilment: String,
+    /// 司法确认: "确认有效（2026-03-20）", "已申请（2026-03-05，东城区人民法院）", "拟申请" or empty.
+    pub confirmation: String,
+    /// 归档号: empty until archived.
+    pub archive_no: String,
 }
 
 /// The ledger of one period, or of the case list's rows.
@@ -184,6 +190,35 @@ fn lines(conn: &mut DbConn, ctx: &Ctx, rows: Vec<LedgerRow>) -> QueryResult<Vec<
                 .load::<(i64, NaiveDateTime)>(conn)?,
         );
     }
+    let resolved: Vec<i64> = rows
+        .iter()
+        .filter(|r| r.10 == crate::domain::case::CaseStatus::Resolved.as_str())
+        .map(|r| r.0)
+        .collect();
+    let today = ctx.local_date(ctx.now());
+    let fulfilments = crate::services::cases::fulfilments_on(conn, ctx, &resolved, today)?;
+    let mut confirmations: BTreeMap<i64, crate::db::models::ConfirmationRow> = BTreeMap::new();
+    let mut archive_nos: BTreeMap<i64, String> = BTreeMap::new();
+    for chunk in ids.chunks(CHUNK) {
+        use crate::db::schema::{case_archives, case_confirmations};
+        confirmations.extend(
+            case_confirmations::table
+                .filter(case_confirmations::case_id.eq_any(chunk))
+                .select(crate::db::models::ConfirmationRow::as_select())
+                .load(conn)?
+                .into_iter()
+                .map(|c| (c.case_id, c)),
+        );
+        archive_nos.extend(
+            case_archives::table
+                .filter(case_archives::case_id.eq_any(chunk))
+                .filter(case_archives::archive_no.is_not_null())
+                .select((case_archives::case_id, case_archives::archive_no))
+                .load::<(i64, Option<String>)>(conn)?
+                .into_iter()
+                .filter_map(|(id, no)| Some((id, no?))),
+        );
+    }
     let date = |t: NaiveDateTime| ctx.local_date(t.and_utc());
     Ok(rows
         .into_iter()
@@ -210,8 +245,45 @@ fn lines(conn: &mut DbConn, ctx: &Ctx, rows: Vec<LedgerRow>) -> QueryResult<Vec<
             amount_agreed: r.11.map(Fen::from_fen),
             amount_paid: Fen::from_fen(r.12),
             closed: r.13.map(date),
+            fulfilment: fulfilments
+                .get(&r.0)
+                .map(|f| crate::i18n::name_zh("fulfilment", f.as_str()))
+                .unwrap_or_default(),
+            confirmation: confirmations
+                .get(&r.0)
+                .map(confirmation_text)
+                .unwrap_or_default(),
+            archive_no: archive_nos.get(&r.0).cloned().unwrap_or_default(),
         })
         .collect())
+}
+
+/// 司法确认 as the ledger writes it: the ruling and its day, the application with its day and
+/// court, or the parties' intent.
+fn confirmation_text(c: &crate::db::models::ConfirmationRow) -> String {
+    let t = |key: &str| crate::i18n::t(crate::i18n::DEFAULT_LANG, key);
+    let paren =
+        |inner: String| crate::web::html::render::parenthesised(crate::i18n::DEFAULT_LANG, &inner);
+    match (&c.result, c.ruled_on, c.applied_on) {
+        (Some(result), Some(on), _) => {
+            format!(
+                "{}{}",
+                crate::i18n::name_zh("cresult", result),
+                paren(on.to_string())
+            )
+        }
+        (_, _, Some(applied)) => format!(
+            "{}{}",
+            t("ledger.confirmation_applied"),
+            paren(format!(
+                "{applied}{}{}",
+                t("print.sep"),
+                c.court.clone().unwrap_or_default()
+            ))
+        ),
+        _ if c.intended => t("ledger.confirmation_intended"),
+        _ => String::new(),
+    }
 }
 
 /// How many ids one `IN` list holds (well under either backend's limit of bound parameters).

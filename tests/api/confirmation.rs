@@ -319,3 +319,64 @@ fn the_case_page_shows_the_window_and_records_the_intent_the_application_and_the
     assert!(page.contains("确认有效 · 2026-03-02 · 民特1号"), "{page}");
     assert!(!page.contains("confirmation_ruling"));
 }
+
+#[test]
+fn the_ledger_states_each_agreements_fulfilment_its_confirmation_and_its_archive_number() {
+    let s = setup();
+    let (id, case) = agreed(&s);
+    let r = post(
+        &s,
+        &s.mediator,
+        &format!("{id}/confirmation"),
+        json!({"applied_on": "2026-03-02", "court": "东城区人民法院"}),
+    );
+    assert_eq!(r.status, 200, "{:?}", r.body);
+    let ledger = |s: &Setup| {
+        let (status, _, bytes) = s
+            .app
+            .get_bytes(&s.director, "/api/v1/ledger?from=2026-03-01&to=2026-04-01");
+        assert_eq!(status, 200);
+        String::from_utf8(bytes).unwrap()
+    };
+    let csv = ledger(&s);
+    assert!(
+        csv.starts_with("\u{FEFF}序号,") && csv.contains(",结案日期,履行情况,司法确认,归档号\r\n"),
+        "{csv}"
+    );
+    assert!(
+        csv.contains(",2026-03-02,未到履行期,已申请（2026-03-02，东城区人民法院）,\r\n"),
+        "{csv}"
+    );
+    let r = post(
+        &s,
+        &s.mediator,
+        &format!("{id}/confirmation/ruling"),
+        json!({"result": "confirmed", "on": "2026-03-02"}),
+    );
+    assert_eq!(r.status, 200, "{:?}", r.body);
+    let r = post(
+        &s,
+        &s.mediator,
+        &format!("{id}/payments"),
+        json!({"amount": "20000", "paid_at": "2026-03-02"}),
+    );
+    assert_eq!(r.status, 200, "{:?}", r.body);
+    let r = post(
+        &s,
+        &s.director,
+        &format!("{id}/follow-ups/waive"),
+        json!({"reason": "申请人已离开本市"}),
+    );
+    assert_eq!(r.status, 200, "{:?}", r.body);
+    let r = post(&s, &s.director, &format!("{id}/archive"), json!({}));
+    assert_eq!(r.status, 200, "{:?}", r.body);
+    let archive_no = r.body["archive_no"].as_str().unwrap().to_string();
+    let csv = ledger(&s);
+    assert!(
+        csv.contains(&format!(
+            ",已全部履行,确认有效（2026-03-02）,{archive_no}\r\n"
+        )),
+        "{} in {csv}",
+        case["case_no"]
+    );
+}

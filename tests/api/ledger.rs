@@ -124,9 +124,9 @@ fn the_csv_ledger_has_one_row_per_case_received_in_the_period_with_masked_id_num
     assert_eq!(content_type, "text/csv; charset=utf-8");
     let text = String::from_utf8(bytes).unwrap();
     let expected = format!(
-        "\u{FEFF}序号,案号,收案日期,受理日期,申请人,被申请单位,争议类型,涉及人数,涉案金额,调解员,处理结果,协议金额,履行金额,结案日期\r\n\
-         1,{resolved_no},2025-03-05,2025-03-06,王芳（110105********002X）,{enterprise},拖欠工资,12,45000.50,测试用户,调解成功,40000.00,30000.00,2025-03-15\r\n\
-         2,{waiting_no},2025-03-20,,王芳（110105********002X）,{enterprise},拖欠工资,3,1000.00,,待受理,,0.00,\r\n"
+        "\u{FEFF}序号,案号,收案日期,受理日期,申请人,被申请单位,争议类型,涉及人数,涉案金额,调解员,处理结果,协议金额,履行金额,结案日期,履行情况,司法确认,归档号\r\n\
+         1,{resolved_no},2025-03-05,2025-03-06,王芳（110105********002X）,{enterprise},拖欠工资,12,45000.50,测试用户,调解成功,40000.00,30000.00,2025-03-15,未到履行期,,\r\n\
+         2,{waiting_no},2025-03-20,,王芳（110105********002X）,{enterprise},拖欠工资,3,1000.00,,待受理,,0.00,,,,\r\n"
     );
     assert_eq!(text, expected);
     assert!(!text.contains("11010519491231002X"));
@@ -372,7 +372,7 @@ fn a_ledger_csv_imports_its_good_rows_with_their_history_and_reports_the_bad_one
     let csv = String::from_utf8(bytes).unwrap();
     assert!(
         csv.ends_with(&format!(
-            "1,L-001,2025-05-06,2025-05-06,李雷,{e},拖欠工资,4,12000.00,,调解成功,10000.00,6000.00,2025-05-20\r\n"
+            "1,L-001,2025-05-06,2025-05-06,李雷,{e},拖欠工资,4,12000.00,,调解成功,10000.00,6000.00,2025-05-20,未到履行期,,\r\n"
         )),
         "{csv}"
     );
@@ -596,7 +596,7 @@ fn the_xlsx_ledger_has_real_dates_a_frozen_filtered_header_and_columns_sized_to_
         xml.contains("state=\"frozen\"") && xml.contains("ySplit=\"1\""),
         "{xml}"
     );
-    assert!(xml.contains("<autoFilter ref=\"A1:N3\""), "{xml}");
+    assert!(xml.contains("<autoFilter ref=\"A1:Q3\""), "{xml}");
     // 收案日期 and 受理日期 are date serials (numbers with a date format), not text:
     // 2025-03-05 is 45721 and 2025-03-06 is 45722 in the 1900 date system.
     let received = cell(&xml, "C2").unwrap();
@@ -625,7 +625,7 @@ fn the_xlsx_ledger_has_real_dates_a_frozen_filtered_header_and_columns_sized_to_
             std::iter::repeat_n(attr(c, "width"), columns as usize)
         })
         .collect();
-    assert_eq!(widths.len(), 14, "{xml}");
+    assert_eq!(widths.len(), 17, "{xml}");
     assert!(widths[4] > 20.0 && widths[0] < 8.0, "{widths:?}");
 }
 
@@ -719,4 +719,60 @@ fn a_ledger_with_both_dates_accepts_on_the_acceptance_date_and_refuses_one_for_a
         .get_bytes(&c.director, "/api/v1/ledger?from=2025-05-01&to=2025-06-01");
     let csv = String::from_utf8(bytes).unwrap();
     assert!(csv.contains("1,N-1,2025-05-06,2025-05-08,李雷,"), "{csv}");
+}
+
+#[test]
+fn an_imported_ledger_keeps_each_cases_confirmation_and_archive_number_and_refuses_one_taken() {
+    let c = center();
+    let e = c.enterprise_name();
+    let text = format!(
+        "\u{FEFF}案号,收案日期,申请人,被申请单位,争议类型,涉及人数,涉案金额,处理结果,协议金额,履行金额,结案日期,履行情况,司法确认,归档号\r\n\
+         A-001,2025-05-06,李雷,{e},拖欠工资,4,12000,调解成功,10000,10000,2025-05-20,已全部履行,确认有效（2025-05-25）,GD-2025-001\r\n\
+         A-002,2025-05-07,韩梅梅,{e},拖欠工资,1,5000,调解成功,5000,0,2025-05-21,,\"已申请(2025-05-22,东城区人民法院)\",\r\n\
+         A-003,2025-05-08,张三,{e},拖欠工资,2,100,撤回,,,2025-05-09,,,GD-2025-001\r\n\
+         A-004,2025-05-08,张三,{e},拖欠工资,2,100,调解中,,,,,,GD-2025-004\r\n\
+         A-005,2025-05-08,张三,{e},拖欠工资,2,100,调解不成,,,2025-05-09,,确认有效（2025-05-25）,\r\n\
+         A-006,2025-05-08,张三,{e},拖欠工资,2,100,调解成功,100,0,2025-05-09,,盖章了,\r\n"
+    );
+    let (report, _) = import(&c, &text, false);
+    assert_eq!(report.imported, 2, "{:?}", report.bad);
+    let bad: Vec<(usize, &str, &str)> = report
+        .bad
+        .iter()
+        .map(|(line, b)| (*line, b.column, b.problem.code()))
+        .collect();
+    assert_eq!(
+        bad,
+        [
+            (4, "归档号", "archive_no_taken"),
+            (5, "归档号", "given_for_open_case"),
+            (6, "司法确认", "only_for_agreement"),
+            (7, "司法确认", "not_a_confirmation"),
+        ]
+    );
+    let find = |no: &str| {
+        let list = c
+            .app
+            .get(&c.director, &format!("/api/v1/cases?q={no}"))
+            .body;
+        let id = list["items"][0]["id"].as_i64().unwrap();
+        c.app.get(&c.director, &format!("/api/v1/cases/{id}")).body
+    };
+    let first = find("A-001");
+    assert_eq!(first["archive_no"], "GD-2025-001");
+    assert_eq!(first["confirmation"]["result"], "confirmed");
+    assert_eq!(first["confirmation"]["ruled_on"], "2025-05-25");
+    assert_eq!(first["fulfilment"], "performed");
+    let second = find("A-002");
+    assert_eq!(second["confirmation"]["applied_on"], "2025-05-22");
+    assert_eq!(second["confirmation"]["court"], "东城区人民法院");
+    assert_eq!(second["archive_no"], serde_json::Value::Null);
+    // The archived case is read-only, as any archived case.
+    let id = first["id"].as_i64().unwrap();
+    let r = c.app.post(
+        &c.director,
+        &format!("/api/v1/cases/{id}/notes"),
+        json!({"text": "补记"}),
+    );
+    assert_eq!(r.status, 409, "{:?}", r.body);
 }

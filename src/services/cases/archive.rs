@@ -37,8 +37,18 @@ pub async fn archive(ctx: &Ctx, caller: &Caller, id: i64) -> AppResult<CaseView>
             after_closing(conn, &row)?.may_archive().map_err(refusal)?;
             let now = c.now();
             let year = chrono::Datelike::year(&c.local_date(now));
-            let seq = crate::db::next_archive_number(conn, row.unit_id, i64::from(year))?;
-            let number = archive_no(&c.settings.config.case_no_prefix, row.unit_id, year, seq);
+            // The next number no case holds yet (an imported ledger may have taken some).
+            let number = loop {
+                let seq = crate::db::next_archive_number(conn, row.unit_id, i64::from(year))?;
+                let number = archive_no(&c.settings.config.case_no_prefix, row.unit_id, year, seq);
+                let taken: i64 = case_archives::table
+                    .filter(case_archives::archive_no.eq(&number))
+                    .count()
+                    .get_result(conn)?;
+                if taken == 0 {
+                    break number;
+                }
+            };
             let now_n = now.naive_utc();
             let archived = (
                 case_archives::archive_no.eq(Some(&number)),

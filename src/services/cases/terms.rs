@@ -216,14 +216,14 @@ pub(super) fn as_paid(row: &PaymentRow) -> Paid {
 }
 
 /// How the agreements of the cases `case_ids` stood on `as_of`, counting only what was paid or
-/// performed by then: (fully performed, overdue). The reports' figures.
-pub(crate) fn performance_on(
+/// performed by then: each case with terms, and its fulfilment. The reports and the ledger.
+pub(crate) fn fulfilments_on(
     conn: &mut DbConn,
     ctx: &Ctx,
     case_ids: &[i64],
     as_of: NaiveDate,
-) -> QueryResult<(i64, i64)> {
-    let (mut performed, mut overdue) = (0, 0);
+) -> QueryResult<std::collections::BTreeMap<i64, Fulfilment>> {
+    let mut out = std::collections::BTreeMap::new();
     // In chunks: SQLite limits the number of bound values per statement.
     for chunk in case_ids.chunks(1000) {
         let terms: Vec<TermRow> = case_terms::table
@@ -255,14 +255,25 @@ pub(crate) fn performance_on(
                 .filter(|p| p.case_id == case_id)
                 .map(as_paid)
                 .collect();
-            match fulfilment::assess(&domain, &payments, as_of).fulfilment {
-                Fulfilment::Performed => performed += 1,
-                Fulfilment::Overdue => overdue += 1,
-                Fulfilment::NotDue | Fulfilment::OnTime => {}
-            }
+            out.insert(
+                case_id,
+                fulfilment::assess(&domain, &payments, as_of).fulfilment,
+            );
         }
     }
-    Ok((performed, overdue))
+    Ok(out)
+}
+
+/// Of the agreements of `case_ids` on `as_of`: (fully performed, overdue).
+pub(crate) fn performance_on(
+    conn: &mut DbConn,
+    ctx: &Ctx,
+    case_ids: &[i64],
+    as_of: NaiveDate,
+) -> QueryResult<(i64, i64)> {
+    let all = fulfilments_on(conn, ctx, case_ids, as_of)?;
+    let count = |f: Fulfilment| all.values().filter(|&&v| v == f).count() as i64;
+    Ok((count(Fulfilment::Performed), count(Fulfilment::Overdue)))
 }
 
 /// One term as the case shows it.

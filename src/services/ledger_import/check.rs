@@ -43,6 +43,52 @@ pub(super) struct Parsed {
     pub(super) amount_agreed: Option<Fen>,
     pub(super) amount_paid: Fen,
     pub(super) closed: Option<NaiveDate>,
+    /// 司法确认, when the ledger states it.
+    pub(super) confirmation: Option<Confirmation>,
+    /// 归档号, when the case was archived.
+    pub(super) archive_no: Option<String>,
+}
+
+/// A judicial confirmation as the ledger states it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(super) enum Confirmation {
+    Intended,
+    Applied { on: NaiveDate, court: String },
+    Ruled { result: &'static str, on: NaiveDate },
+}
+
+/// 司法确认 as the export writes it: 确认有效（2026-03-20）, 驳回申请（…）, 已申请（2026-03-05，法院）
+/// or 拟申请 (the brackets full-width or not).
+fn confirmation(s: &str) -> Option<Confirmation> {
+    let s = s
+        .trim()
+        .replace('(', "（")
+        .replace(')', "）")
+        .replace(',', "，");
+    if s == crate::i18n::t(crate::i18n::DEFAULT_LANG, "ledger.confirmation_intended") {
+        return Some(Confirmation::Intended);
+    }
+    let (word, rest) = s.split_once('（')?;
+    let inner = rest.strip_suffix('）')?;
+    let applied = crate::i18n::t(crate::i18n::DEFAULT_LANG, "ledger.confirmation_applied");
+    if word == applied {
+        let (day, court) = inner.split_once('，')?;
+        let court = court.trim();
+        if court.is_empty() || court.chars().count() > NAME_MAX {
+            return None;
+        }
+        return Some(Confirmation::Applied {
+            on: date(day)?,
+            court: court.to_string(),
+        });
+    }
+    let result = ["confirmed", "refused"]
+        .into_iter()
+        .find(|r| crate::i18n::name_zh("cresult", r) == word)?;
+    Some(Confirmation::Ruled {
+        result,
+        on: date(inner)?,
+    })
 }
 
 /// A date as ledgers write it: 2025-03-05, 2025/3/5 or 2025.3.5.
@@ -92,10 +138,13 @@ pub enum Problem {
     GivenForUnacceptedCase,
     FormulaLike,
     InvisibleCharacter,
+    NotAConfirmation,
+    OnlyForAgreement,
+    ArchiveNoTaken,
 }
 
 impl Problem {
-    pub const ALL: [Problem; 19] = [
+    pub const ALL: [Problem; 22] = [
         Problem::EmptyOrTooLong,
         Problem::NotADate,
         Problem::InTheFuture,
@@ -115,6 +164,9 @@ impl Problem {
         Problem::GivenForUnacceptedCase,
         Problem::FormulaLike,
         Problem::InvisibleCharacter,
+        Problem::NotAConfirmation,
+        Problem::OnlyForAgreement,
+        Problem::ArchiveNoTaken,
     ];
 
     /// The code and the English predicate.
@@ -152,6 +204,18 @@ impl Problem {
             Problem::InvisibleCharacter => (
                 "invisible_character",
                 "holds invisible or control characters, or nothing visible",
+            ),
+            Problem::NotAConfirmation => (
+                "not_a_confirmation",
+                "is not a judicial confirmation as the ledger writes it (确认有效（日期）, 驳回申请（日期）, 已申请（日期，法院）, 拟申请)",
+            ),
+            Problem::OnlyForAgreement => (
+                "only_for_agreement",
+                "is given but the case did not end in an agreement",
+            ),
+            Problem::ArchiveNoTaken => (
+                "archive_no_taken",
+                "is the archive number of another case",
             ),
         }
     }
@@ -295,6 +359,35 @@ pub(super) fn parse(
             Some(d)
         }
     };
+    let confirmation = match get(Column::Confirmation).trim() {
+        "" => None,
+        _ if status != "resolved" => {
+            return Err(bad(Column::Confirmation, Problem::OnlyForAgreement))
+        }
+        text => {
+            let c = confirmation(text)
+                .ok_or_else(|| bad(Column::Confirmation, Problem::NotAConfirmation))?;
+            let day = match &c {
+                Confirmation::Applied { on, .. } | Confirmation::Ruled { on, .. } => Some(*on),
+                Confirmation::Intended => None,
+            };
+            if day.is_some_and(|d| d > l.today) {
+                return Err(bad(Column::Confirmation, Problem::InTheFuture));
+            }
+            if day.zip(closed).is_some_and(|(d, c)| d < c) {
+                return Err(bad(Column::Confirmation, Problem::NotAConfirmation));
+            }
+            Some(c)
+        }
+    };
+    let archive_no = match get(Column::ArchiveNo).trim() {
+        "" => None,
+        _ if closed_open => return Err(bad(Column::ArchiveNo, Problem::GivenForOpenCase)),
+        n if check_required_text(n, NAME_MAX).is_err() => {
+            return Err(bad(Column::ArchiveNo, Problem::EmptyOrTooLong))
+        }
+        n => Some(n.to_string()),
+    };
     Ok(Parsed {
         line,
         case_no,
@@ -310,6 +403,8 @@ pub(super) fn parse(
         amount_agreed,
         amount_paid,
         closed,
+        confirmation,
+        archive_no,
     })
 }
 

@@ -258,6 +258,26 @@ fn import_records(
                 .load::<String>(&mut conn)?,
         );
     }
+    // Archive numbers already held, and those of the file's earlier rows: a second is refused.
+    let mut archive_nos: HashSet<String> = HashSet::new();
+    if let Some(&column) = columns.get(Column::ArchiveNo.header()) {
+        let given: Vec<String> = records
+            .iter()
+            .filter_map(|(_, r)| r.get(column).map(|s| s.trim().to_string()))
+            .filter(|s| !s.is_empty())
+            .collect();
+        for chunk in given.chunks(BATCH) {
+            use crate::db::schema::case_archives;
+            archive_nos.extend(
+                case_archives::table
+                    .filter(case_archives::archive_no.eq_any(chunk))
+                    .select(case_archives::archive_no)
+                    .load::<Option<String>>(&mut conn)?
+                    .into_iter()
+                    .flatten(),
+            );
+        }
+    }
     drop(conn);
 
     let mut report = ImportReport::default();
@@ -277,8 +297,24 @@ fn import_records(
                 .unwrap_or_default()
         };
         match parse(*line, &get, &l) {
+            Ok(p)
+                if p.archive_no
+                    .as_ref()
+                    .is_some_and(|n| archive_nos.contains(n)) =>
+            {
+                let value = p.archive_no.clone().unwrap_or_default();
+                report.bad.push((
+                    *line,
+                    check::BadRow {
+                        column: Column::ArchiveNo.header(),
+                        problem: check::Problem::ArchiveNoTaken,
+                        value,
+                    },
+                ));
+            }
             Ok(p) => {
                 seen.insert(p.case_no.clone());
+                archive_nos.extend(p.archive_no.clone());
                 good.push(p);
             }
             Err(mut reason) => {

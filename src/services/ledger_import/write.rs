@@ -116,6 +116,7 @@ pub(super) fn write_case(
         }
         _ => None,
     };
+    after_the_agreement(conn, id, creator, p, now)?;
     if p.amount_paid.fen() > 0 {
         let paid_at = p.closed.unwrap_or(p.received);
         diesel::insert_into(payments::table)
@@ -140,6 +141,59 @@ pub(super) fn write_case(
                 note: Some(&amount),
                 created_at: now,
                 assignee_id: None,
+            })
+            .execute(conn)?;
+    }
+    Ok(())
+}
+
+/// The judicial confirmation and the archive number a row states. An archived case's follow-up is
+/// waived with the import's note (the ledger does not say how it was followed up).
+fn after_the_agreement(
+    conn: &mut DbConn,
+    id: i64,
+    creator: i64,
+    p: &Parsed,
+    now: NaiveDateTime,
+) -> QueryResult<()> {
+    use super::check::Confirmation;
+    use crate::db::models::{ArchiveRow, ConfirmationRow};
+    use crate::db::schema::{case_archives, case_confirmations};
+    if let Some(c) = &p.confirmation {
+        let mut row = ConfirmationRow {
+            case_id: id,
+            intended: true,
+            applied_on: None,
+            court: None,
+            result: None,
+            ruled_on: None,
+            ruling_no: None,
+        };
+        match c {
+            Confirmation::Intended => {}
+            Confirmation::Applied { on, court } => {
+                row.applied_on = Some(*on);
+                row.court = Some(court.clone());
+            }
+            Confirmation::Ruled { result, on } => {
+                row.result = Some(result.to_string());
+                row.ruled_on = Some(*on);
+            }
+        }
+        diesel::insert_into(case_confirmations::table)
+            .values(&row)
+            .execute(conn)?;
+    }
+    if let Some(number) = &p.archive_no {
+        diesel::insert_into(case_archives::table)
+            .values(ArchiveRow {
+                case_id: id,
+                waived_reason: Some(NOTE.to_string()),
+                waived_by: Some(creator),
+                waived_at: Some(now),
+                archive_no: Some(number.clone()),
+                archived_at: Some(now),
+                archived_by: Some(creator),
             })
             .execute(conn)?;
     }
