@@ -349,6 +349,11 @@ fn an_archived_cases_documents_still_print_and_the_cover_bears_its_number() {
         let html = String::from_utf8(bytes).unwrap();
         if kind == "file_cover" {
             assert!(html.contains(&format!("<td class=\"cover-archive-no\">{no}</td>")));
+            let index = &html[html.find("卷内目录").unwrap()..];
+            assert!(
+                index.contains(&format!("归档号：{no}")),
+                "the index names the archive number too: {index}"
+            );
         }
     }
     let (status, _, _) = s.app.get_bytes(
