@@ -617,3 +617,28 @@ fn a_director_archives_two_cases_from_the_list_in_a_browser() {
     assert!(!page.contains("/act/"));
     assert!(page.contains("print/file-cover"));
 }
+
+#[test]
+fn archiving_from_a_stale_case_page_before_the_follow_up_says_why_it_is_refused() {
+    let s = crate::follow_ups::setup();
+    let id = crate::follow_ups::resolved_case(&s);
+    let mut b = person(&s.app, "director", Some(s.app.street), None).browser;
+    let page = b.get(&format!("/cases/{id}"));
+    let csrf = Browser::csrf(&page);
+    let r = b.post(
+        &format!("/cases/{id}/act/archive"),
+        &[("csrf", csrf.as_str())],
+    );
+    assert_eq!(r.status, 303, "{}", r.body);
+    let r = b.get(&format!("/cases/{id}"));
+    assert_eq!(r.status, 409, "{}", r.body);
+    assert!(
+        r.body.contains("归档前须先回访，或说明理由免于回访"),
+        "{}",
+        r.body
+    );
+    assert_eq!(
+        s.app.get(&s.director, &format!("/api/v1/cases/{id}")).body["archive_no"],
+        Value::Null
+    );
+}

@@ -112,7 +112,12 @@ pub(super) fn describe(err: &AppError, lang: &str) -> String {
             })
             .collect::<Vec<_>>()
             .join("; "),
-        AppError::InvalidTransition(_) => i18n::t(lang, "error.conflict"),
+        // A status that does not allow the action says so in general words; any other refusal
+        // (a follow-up still to do, an application recorded already) in its own.
+        AppError::InvalidTransition(p) if p.code == crate::error::Code::CannotAct => {
+            i18n::t(lang, "error.conflict")
+        }
+        AppError::InvalidTransition(p) => i18n::problem(lang, p),
         other => match other.problem() {
             Some(problem) => i18n::problem(lang, &problem),
             None => other.to_string(),
