@@ -259,15 +259,14 @@ pub fn deadline(conn: &mut DbConn, ctx: &Ctx, case_id: i64, days_left: i64) -> A
     )
 }
 
-/// An instalment of an agreement past its date and not paid in full: the case's mediator, or
-/// the unit's directors when it has none.
-pub fn instalment_overdue(
+/// A mail about an agreement of case `case_id` to its mediator, or to the unit's directors when
+/// it has none: `vars` with the case's number, the enterprise's name and the case's address.
+fn to_mediator(
     conn: &mut DbConn,
     ctx: &Ctx,
     case_id: i64,
-    due: chrono::NaiveDate,
-    amount: crate::domain::money::Fen,
-    owed: crate::domain::money::Fen,
+    kind: &'static str,
+    mut vars: serde_json::Value,
 ) -> AppResult<usize> {
     let (case_no, mediator, unit_id, enterprise_name): (String, Option<i64>, i64, String) =
         cases::table
@@ -284,25 +283,38 @@ pub fn instalment_overdue(
     if recipients.is_empty() {
         recipients = directors_of(conn, unit_id)?;
     }
-    let vars = json!({
-        "case_no": case_no,
-        "enterprise_name": enterprise_name,
-        "due": due.to_string(),
-        "amount": amount.grouped(),
-        "owed": owed.grouped(),
-        "url": case_url(ctx, case_id),
-    });
+    vars["case_no"] = json!(case_no);
+    vars["enterprise_name"] = json!(enterprise_name);
+    vars["url"] = json!(case_url(ctx, case_id));
     enqueue(
         conn,
         ctx,
         &recipients,
         &Email {
-            kind: "instalment_overdue",
+            kind,
             case_id: Some(case_id),
             warning_id: None,
             vars,
         },
     )
+}
+
+/// An instalment of an agreement past its date and not paid in full: the case's mediator, or
+/// the unit's directors when it has none.
+pub fn instalment_overdue(
+    conn: &mut DbConn,
+    ctx: &Ctx,
+    case_id: i64,
+    due: chrono::NaiveDate,
+    amount: crate::domain::money::Fen,
+    owed: crate::domain::money::Fen,
+) -> AppResult<usize> {
+    let vars = json!({
+        "due": due.to_string(),
+        "amount": amount.grouped(),
+        "owed": owed.grouped(),
+    });
+    to_mediator(conn, ctx, case_id, "instalment_overdue", vars)
 }
 
 /// "The window for judicial confirmation closes soon", to the case's mediator (or the unit's
@@ -314,39 +326,11 @@ pub fn confirmation_window(
     effective: chrono::NaiveDate,
     last_day: chrono::NaiveDate,
 ) -> AppResult<usize> {
-    let (case_no, mediator, unit_id, enterprise_name): (String, Option<i64>, i64, String) =
-        cases::table
-            .inner_join(enterprises::table)
-            .filter(cases::id.eq(case_id))
-            .select((
-                cases::case_no,
-                cases::mediator_id,
-                cases::unit_id,
-                enterprises::name,
-            ))
-            .first(conn)?;
-    let mut recipients = emails_of(conn, &mediator.into_iter().collect::<Vec<_>>())?;
-    if recipients.is_empty() {
-        recipients = directors_of(conn, unit_id)?;
-    }
     let vars = json!({
-        "case_no": case_no,
-        "enterprise_name": enterprise_name,
         "effective": effective.to_string(),
         "last_day": last_day.to_string(),
-        "url": case_url(ctx, case_id),
     });
-    enqueue(
-        conn,
-        ctx,
-        &recipients,
-        &Email {
-            kind: "confirmation_window",
-            case_id: Some(case_id),
-            warning_id: None,
-            vars,
-        },
-    )
+    to_mediator(conn, ctx, case_id, "confirmation_window", vars)
 }
 
 type WarningFacts = (

@@ -161,7 +161,7 @@ fn instalments(
     };
     let due = {
         let mut conn = ctx.db.get()?;
-        overdue_instalments(&mut conn, today, &unreminded)?
+        overdue_instalments(&mut conn, ctx, today, &unreminded)?
     };
     for o in due {
         let emails = ctx.db.write_blocking(|conn| {

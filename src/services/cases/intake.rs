@@ -246,8 +246,7 @@ pub(crate) fn create_in(
     };
     let agent = agent.flatten();
     super::agent::save(conn, id, agent.as_ref())?;
-    super::time_limits::save(conn, id, days)?;
-    let time_limits = super::time_limits::load(conn, id)?;
+    let time_limits = super::time_limits::save(conn, id, days)?;
     let event: CaseEventRow = diesel::insert_into(case_events::table)
         .values(NewCaseEvent {
             case_id: id,

@@ -1,12 +1,10 @@
 //! The instalments of agreements past their date and not paid in full (issue 14), judged by the
-//! allocation rule of `domain::fulfilment` over every payment of their cases: for the desk and
-//! for the reminder scan (which asks only for those not yet reminded of).
+//! allocation rule of `domain::fulfilment` over the payments of their cases (`terms::assessments_on`):
+//! for the desk and for the reminder scan (which asks only for those not yet reminded of).
 
-use super::terms::as_paid;
 use super::*;
-use crate::db::models::TermRow;
 use crate::db::schema::case_terms;
-use crate::domain::fulfilment::{self, Paid, Term, TermKind, TermStatus};
+use crate::domain::fulfilment::{TermKind, TermStatus};
 
 /// An instalment past its date and not paid in full.
 #[derive(Debug, Clone, Serialize)]
@@ -37,6 +35,7 @@ pub(crate) struct Narrowing {
 /// resolved cases still owing something, judged by the allocation rule over every payment.
 pub(crate) fn overdue_instalments(
     conn: &mut DbConn,
+    ctx: &Ctx,
     today: NaiveDate,
     narrowing: &Narrowing,
 ) -> QueryResult<Vec<OverdueInstalment>> {
@@ -77,44 +76,8 @@ pub(crate) fn overdue_instalments(
     let mut case_ids: Vec<i64> = found.iter().map(|f| f.1).collect();
     case_ids.sort_unstable();
     case_ids.dedup();
-    let mut terms: Vec<TermRow> = Vec::new();
-    let mut paid: Vec<PaymentRow> = Vec::new();
-    // In chunks: SQLite limits the number of bound values per statement.
-    for chunk in case_ids.chunks(1000) {
-        terms.extend(
-            case_terms::table
-                .filter(case_terms::case_id.eq_any(chunk))
-                .order((case_terms::case_id, case_terms::position))
-                .select(TermRow::as_select())
-                .load(conn)?,
-        );
-        paid.extend(
-            payments::table
-                .filter(payments::case_id.eq_any(chunk))
-                .order((payments::paid_at, payments::id))
-                .select(PaymentRow::as_select())
-                .load(conn)?,
-        );
-    }
     let mut out = Vec::new();
-    for case_id in case_ids {
-        let rows: Vec<&TermRow> = terms.iter().filter(|t| t.case_id == case_id).collect();
-        let domain: Vec<Term> = rows
-            .iter()
-            .map(|t| Term {
-                id: t.id,
-                amount: t.amount.map(Fen::from_fen),
-                due: t.due,
-                // Obligations do not change how payments are allocated.
-                performed_on: None,
-            })
-            .collect();
-        let payments: Vec<Paid> = paid
-            .iter()
-            .filter(|p| p.case_id == case_id)
-            .map(as_paid)
-            .collect();
-        let assessment = fulfilment::assess(&domain, &payments, today);
+    for (case_id, rows, assessment) in super::terms::assessments_on(conn, ctx, &case_ids, today)? {
         for (t, s) in rows.iter().zip(assessment.terms) {
             let Some(f) = found.iter().find(|f| f.0 == t.id) else {
                 continue;
@@ -152,7 +115,7 @@ pub async fn desk_instalments(ctx: &Ctx, caller: &Caller) -> AppResult<Vec<Overd
         return Ok(Vec::new());
     }
     let today = ctx.local_date(ctx.now());
-    let caller = caller.clone();
+    let (caller, c) = (caller.clone(), ctx.clone());
     ctx.db
         .read(move |conn| {
             let mut narrowing = Narrowing::default();
@@ -167,7 +130,7 @@ pub async fn desk_instalments(ctx: &Ctx, caller: &Caller) -> AppResult<Vec<Overd
             if caller.role == Role::Mediator {
                 narrowing.mediator_id = Some(caller.id);
             }
-            Ok(overdue_instalments(conn, today, &narrowing)?)
+            Ok(overdue_instalments(conn, &c, today, &narrowing)?)
         })
         .await
 }

@@ -215,15 +215,16 @@ pub(super) fn as_paid(row: &PaymentRow) -> Paid {
     }
 }
 
-/// How the agreements of the cases `case_ids` stood on `as_of`, counting only what was paid or
-/// performed by then: each case with terms, and its fulfilment. The reports and the ledger.
-pub(crate) fn fulfilments_on(
+/// Each case of `case_ids` that has terms, with its terms in order and how they stood on `as_of`,
+/// counting only what was paid or performed by then: the reports, the ledger, the desk and the
+/// reminder scan. Terms and payments are read per chunk of cases.
+pub(super) fn assessments_on(
     conn: &mut DbConn,
     ctx: &Ctx,
     case_ids: &[i64],
     as_of: NaiveDate,
-) -> QueryResult<std::collections::BTreeMap<i64, Fulfilment>> {
-    let mut out = std::collections::BTreeMap::new();
+) -> QueryResult<Vec<(i64, Vec<TermRow>, fulfilment::Assessment)>> {
+    let mut out = Vec::new();
     // In chunks: SQLite limits the number of bound values per statement.
     for chunk in case_ids.chunks(1000) {
         let terms: Vec<TermRow> = case_terms::table
@@ -238,30 +239,46 @@ pub(crate) fn fulfilments_on(
             .select(PaymentRow::as_select())
             .load(conn)?;
         for &case_id in chunk {
-            let domain: Vec<Term> = terms
+            let rows: Vec<TermRow> = terms
                 .iter()
                 .filter(|t| t.case_id == case_id)
+                .cloned()
+                .collect();
+            if rows.is_empty() {
+                continue;
+            }
+            let domain: Vec<Term> = rows
+                .iter()
                 .map(|t| {
                     let mut term = as_term(ctx, t);
                     term.performed_on = term.performed_on.filter(|d| *d <= as_of);
                     term
                 })
                 .collect();
-            if domain.is_empty() {
-                continue;
-            }
             let payments: Vec<Paid> = paid
                 .iter()
                 .filter(|p| p.case_id == case_id)
                 .map(as_paid)
                 .collect();
-            out.insert(
-                case_id,
-                fulfilment::assess(&domain, &payments, as_of).fulfilment,
-            );
+            let assessment = fulfilment::assess(&domain, &payments, as_of);
+            out.push((case_id, rows, assessment));
         }
     }
     Ok(out)
+}
+
+/// How the agreements of the cases `case_ids` stood on `as_of`: each case with terms, and its
+/// fulfilment.
+pub(crate) fn fulfilments_on(
+    conn: &mut DbConn,
+    ctx: &Ctx,
+    case_ids: &[i64],
+    as_of: NaiveDate,
+) -> QueryResult<std::collections::BTreeMap<i64, Fulfilment>> {
+    Ok(assessments_on(conn, ctx, case_ids, as_of)?
+        .into_iter()
+        .map(|(id, _, a)| (id, a.fulfilment))
+        .collect())
 }
 
 /// Of the agreements of `case_ids` on `as_of`: (fully performed, overdue).

@@ -44,12 +44,16 @@ pub(crate) fn check(
     }
 }
 
-/// Writes the days sent of case `case_id`, keeping those not sent.
-pub(crate) fn save(conn: &mut DbConn, case_id: i64, days: Days) -> QueryResult<()> {
-    if days.rights_known_on.is_none() && days.employment_ended_on.is_none() {
-        return Ok(());
-    }
+/// Writes the days sent of case `case_id`, keeping those not sent: the days on record after.
+pub(crate) fn save(
+    conn: &mut DbConn,
+    case_id: i64,
+    days: Days,
+) -> QueryResult<Option<TimeLimitRow>> {
     let was = load(conn, case_id)?;
+    if days.rights_known_on.is_none() && days.employment_ended_on.is_none() {
+        return Ok(was);
+    }
     let row = TimeLimitRow {
         case_id,
         rights_known_on: days
@@ -60,12 +64,13 @@ pub(crate) fn save(conn: &mut DbConn, case_id: i64, days: Days) -> QueryResult<(
             .unwrap_or(was.as_ref().and_then(|w| w.employment_ended_on)),
     };
     diesel::delete(case_time_limits::table.find(case_id)).execute(conn)?;
-    if row.rights_known_on.is_some() || row.employment_ended_on.is_some() {
-        diesel::insert_into(case_time_limits::table)
-            .values(&row)
-            .execute(conn)?;
+    if row.rights_known_on.is_none() && row.employment_ended_on.is_none() {
+        return Ok(None);
     }
-    Ok(())
+    diesel::insert_into(case_time_limits::table)
+        .values(&row)
+        .execute(conn)?;
+    Ok(Some(row))
 }
 
 /// The days on record of case `case_id`.
