@@ -428,3 +428,19 @@ fn a_case_records_the_agent_who_attends_for_the_respondent_and_an_edit_changes_o
         .collect();
     assert_eq!(timeline[0], "respondent_agent", "{timeline:?}");
 }
+
+#[test]
+fn an_agents_position_of_51_characters_is_refused_and_50_are_taken() {
+    let app = spawn_app();
+    let e = app.enterprise(app.street);
+    let (_, director) = app.user("director", app.street, None);
+    let mut body = app.case_body(e);
+    body["respondent_agent"] = json!({"name": "赵律", "position": "职".repeat(51)});
+    let r = app.post(&director, "/api/v1/cases", body.clone());
+    assert_eq!(r.status, 422, "{:?}", r.body);
+    assert!(r.field_error("respondent_agent.position").is_some());
+    body["respondent_agent"]["position"] = json!("职".repeat(50));
+    let r = app.post(&director, "/api/v1/cases", body);
+    assert_eq!(r.status, 201, "{:?}", r.body);
+    assert_eq!(r.body["respondent_agent"]["position"], "职".repeat(50));
+}

@@ -845,3 +845,43 @@ fn the_monthly_report_counts_the_agreements_performed_and_overdue_as_they_stood_
         "the definition is on the page"
     );
 }
+
+#[test]
+fn an_agreement_of_a_hundred_and_one_terms_or_an_obligation_of_1001_characters_is_refused() {
+    let s = setup();
+    let id = mediating_case(&s);
+    let payments = |n: usize| -> Vec<Value> {
+        (0..n)
+            .map(|_| json!({"kind": "payment", "amount": "10", "due": "2026-03-31"}))
+            .collect()
+    };
+    let close = |terms: Vec<Value>| {
+        action(
+            &s,
+            &s.mediator,
+            id,
+            "close",
+            json!({"outcome": "agreement", "terms": terms}),
+        )
+    };
+    let r = close(payments(101));
+    assert_eq!(r.status, 422, "{:?}", r.body);
+    assert_eq!(r.body["error"]["field_codes"]["terms"], "too_many_terms");
+    let mut long = payments(1);
+    long.push(json!({"kind": "obligation", "text": "证".repeat(1001)}));
+    let r = close(long);
+    assert_eq!(r.status, 422, "{:?}", r.body);
+    assert!(r.field_error("terms[1].text").is_some(), "{:?}", r.body);
+    assert_eq!(case(&s, id)["status"], "mediating", "nothing was written");
+
+    let mut most = payments(99);
+    most.push(json!({"kind": "obligation", "text": "证".repeat(1000)}));
+    let r = close(most);
+    assert_eq!(
+        r.status, 200,
+        "a hundred terms, the longest text: {:?}",
+        r.body
+    );
+    assert_eq!(r.body["terms"].as_array().unwrap().len(), 100);
+    assert_eq!(r.body["amount_agreed"], "990.00");
+}
